@@ -1,0 +1,3 @@
+from crewplan.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""People and their sign-in: e-mail + password, password reset, language preference."""

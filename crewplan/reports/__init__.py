@@ -1,0 +1,1 @@
+"""Quarterly review report, HTML and PDF (DESIGN.md F). Not installed yet."""

@@ -1,0 +1,99 @@
+"""The demo workspace: a Taiwanese bakery chain with an e-shop, its in-house marketing
+team of three and its digital agency of four, plus a second client of the same agency
+(so the workspace switcher has something to switch). Built through the services, like
+real data, so the audit log reads as it would."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from crewplan.workspaces import services
+from crewplan.workspaces.models import Membership, Team, Workspace
+
+DEMO_SLUG = "maixiang"
+DEMO_PASSWORD = "crewplan-demo"  # noqa: S105 -- printed to the user: demo data only
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+    title: str
+    role: str
+
+
+IN_HOUSE = [
+    DemoPerson("owner@maixiang.example", "陳志明", "老闆", Membership.Role.OWNER),
+    DemoPerson("marketing@maixiang.example", "林佳蓉", "行銷經理", Membership.Role.MANAGER),
+    DemoPerson("ecommerce@maixiang.example", "黃怡君", "電商行銷專員", Membership.Role.MEMBER),
+]
+AGENCY = [
+    DemoPerson("account@sparkdigital.example", "張家豪", "客戶經理", Membership.Role.MANAGER),
+    DemoPerson("content@sparkdigital.example", "李雅婷", "內容企劃", Membership.Role.MEMBER),
+    DemoPerson("ads@sparkdigital.example", "吳宗翰", "廣告投放", Membership.Role.MEMBER),
+    DemoPerson("data@sparkdigital.example", "蔡欣怡", "數據分析", Membership.Role.VIEWER),
+]
+PEOPLE = IN_HOUSE + AGENCY
+
+
+def demo_exists() -> bool:
+    return Workspace.objects.filter(slug=DEMO_SLUG).exists()
+
+
+def _user(person: DemoPerson):  # type: ignore[no-untyped-def]
+    User = get_user_model()
+    user = User.objects.filter(email=person.email).first()
+    return user or User.objects.create_user(person.email, DEMO_PASSWORD, full_name=person.name)
+
+
+def _join(workspace: Workspace, actor, team: Team, person: DemoPerson) -> None:  # type: ignore[no-untyped-def]
+    user = _user(person)
+    _, token = services.invitation_create(
+        workspace=workspace,
+        actor=actor,
+        email=person.email,
+        team=team,
+        role=person.role,
+        send=False,
+    )
+    services.invitation_accept(token=token, user=user)
+
+
+@transaction.atomic
+def load_demo() -> Workspace:
+    owner = _user(IN_HOUSE[0])
+    bakery = services.workspace_create(
+        name="麥香烘焙坊",
+        slug=DEMO_SLUG,
+        owner=owner,
+        team_name="品牌行銷部",
+        fiscal_year_start_month=1,
+    )
+    in_house = Team.objects.for_workspace(bakery).get()
+    agency = services.team_create(
+        workspace=bakery, actor=owner, name="星火數位行銷", kind=Team.Kind.EXTERNAL
+    )
+    for person in IN_HOUSE[1:]:
+        _join(bakery, owner, in_house, person)
+    for person in AGENCY:
+        _join(bakery, owner, agency, person)
+    services.invitation_create(
+        workspace=bakery,
+        actor=owner,
+        email="photo@freelance.example",
+        team=agency,
+        role=Membership.Role.MEMBER,
+        send=False,
+    )
+
+    # The agency's other client: the same account manager works in both.
+    tea_owner = _user(DemoPerson("owner@shanlan.example", "許文華", "老闆", Membership.Role.OWNER))
+    tea = services.workspace_create(
+        name="山嵐茶飲", slug="shanlan", owner=tea_owner, team_name="行銷部"
+    )
+    tea_agency = services.team_create(
+        workspace=tea, actor=tea_owner, name="星火數位行銷", kind=Team.Kind.EXTERNAL
+    )
+    _join(tea, tea_owner, tea_agency, AGENCY[0])
+    return bakery

@@ -1,0 +1,49 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crewplan.workspaces.models import Membership, Team, Workspace
+
+
+class WorkspaceSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Workspace
+        fields = [
+            "name",
+            "currency",
+            "time_zone",
+            "fiscal_year_start_month",
+            "default_language",
+            "external_can_see_budget",
+        ]
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "kind"]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial="member")
+
+    def __init__(
+        self, *args: object, teams: object, roles: list[tuple[str, str]], **kwargs: object
+    ):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["role"].choices = roles  # type: ignore[attr-defined]
+
+
+class MemberForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+    def __init__(self, *args: object, teams: object, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+
+class SwitchWorkspaceForm(forms.Form):
+    workspace = forms.SlugField()

@@ -1,0 +1,45 @@
+import os
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+class Command(BaseCommand):
+    help = "Serve crewplan with gunicorn (production-style)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("CREWPLAN_HOST", "127.0.0.1"))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("CREWPLAN_PORT", "8000"))
+        )
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("CREWPLAN_WORKERS", "2"))
+        )
+
+    def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("The database needs migrating first: run `crewplan migrate`.")
+        if not settings.DEBUG:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        connection.close()
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "crewplan.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("CREWPLAN_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
+        os.execv(sys.executable, argv)  # noqa: S606 -- fixed argv, replaces this process

@@ -1,0 +1,121 @@
+"""Who may do what in a workspace: the one rule table. Pure Python, no Django.
+
+`is_allowed(actor, action, target, policy)` answers "may this person do this to this
+object in this workspace". The Django side (`workspaces/access.py`) builds the
+`Actor`, `Policy` and target from models and turns a "no" into HTTP 403; templates
+ask the same question through `access.can()`. Later capabilities add their actions
+here, so the whole policy stays readable in one page.
+
+Roles, from most to least powerful: owner, manager, member, viewer. A manager's
+powers over people are limited to their own team; only an owner can create owners.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+OWNER = "owner"
+MANAGER = "manager"
+MEMBER = "member"
+VIEWER = "viewer"
+ROLES = (OWNER, MANAGER, MEMBER, VIEWER)
+
+INTERNAL = "internal"
+EXTERNAL = "external"
+
+
+class Action(StrEnum):
+    VIEW_WORKSPACE = "view_workspace"
+    EDIT_SETTINGS = "edit_settings"
+    MANAGE_TEAMS = "manage_teams"
+    INVITE = "invite"
+    REVOKE_INVITATION = "revoke_invitation"
+    CHANGE_MEMBER = "change_member"
+    REMOVE_MEMBER = "remove_member"
+    VIEW_AUDIT = "view_audit"
+    VIEW_BUDGET_AMOUNTS = "view_budget_amounts"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The person acting, as seen through their membership of this workspace."""
+
+    user_id: int
+    role: str
+    team_id: int
+    team_kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Workspace settings that change the rules."""
+
+    external_can_see_budget: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MemberTarget:
+    """A membership (person in a team with a role), or, for `INVITE`, the team and role
+    an invitation would give (`user_id` is then None). For `CHANGE_MEMBER`, `new_role`
+    and `new_team_id` describe the change asked for."""
+
+    role: str
+    team_id: int
+    user_id: int | None = None
+    new_role: str | None = None
+    new_team_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamTarget:
+    """Something owned by a team, such as a budget line (`team_id` None: nobody's)."""
+
+    team_id: int | None
+
+
+Target = MemberTarget | TeamTarget | None
+
+
+def is_allowed(
+    actor: Actor, action: Action, target: Target = None, policy: Policy = Policy()
+) -> bool:
+    role = actor.role
+    if role not in ROLES:
+        return False
+    match action:
+        case Action.VIEW_WORKSPACE:
+            return True
+        case Action.EDIT_SETTINGS:
+            return role == OWNER
+        case Action.MANAGE_TEAMS:
+            # Team structure is the company's decision: owners, and managers of an in-house team.
+            return role == OWNER or (role == MANAGER and actor.team_kind == INTERNAL)
+        case Action.VIEW_AUDIT:
+            return role in (OWNER, MANAGER)
+        case Action.INVITE | Action.REVOKE_INVITATION:
+            return isinstance(target, MemberTarget) and _may_manage_person(actor, target)
+        case Action.CHANGE_MEMBER:
+            if not isinstance(target, MemberTarget) or not _may_manage_person(actor, target):
+                return False
+            if role == OWNER:
+                return True
+            # A manager keeps changes inside their own team and below owner.
+            return target.new_role != OWNER and target.new_team_id in (None, actor.team_id)
+        case Action.REMOVE_MEMBER:
+            if not isinstance(target, MemberTarget):
+                return False
+            if target.user_id == actor.user_id:
+                return True  # anyone may leave (the last-owner rule is the service's)
+            return _may_manage_person(actor, target)
+        case Action.VIEW_BUDGET_AMOUNTS:
+            if actor.team_kind == INTERNAL:
+                return True
+            if policy.external_can_see_budget:
+                return True
+            return isinstance(target, TeamTarget) and target.team_id == actor.team_id
+    return False
+
+
+def _may_manage_person(actor: Actor, target: MemberTarget) -> bool:
+    if actor.role == OWNER:
+        return True
+    return actor.role == MANAGER and target.team_id == actor.team_id and target.role != OWNER

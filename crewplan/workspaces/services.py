@@ -1,0 +1,389 @@
+"""Every write to workspaces, teams, memberships and invitations. Keyword-only, one
+transaction each, an audit row each; a refused change raises `ValidationError` with
+a message meant for the person who asked, and changes nothing."""
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from crewplan.audit.services import changes, record
+from crewplan.workspaces.models import Invitation, Membership, Team, Workspace, hash_token
+
+User = get_user_model()
+SETTINGS_FIELDS = (
+    "name",
+    "currency",
+    "time_zone",
+    "fiscal_year_start_month",
+    "default_language",
+    "external_can_see_budget",
+)
+
+
+def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def _membership_snapshot(m: Membership) -> dict[str, Any]:
+    return {"user": m.user.email, "team": m.team.name, "role": m.role}
+
+
+@transaction.atomic
+def workspace_create(
+    *,
+    name: str,
+    slug: str,
+    owner: Any,
+    team_name: str | None = None,
+    **fields: Any,
+) -> Workspace:
+    """A new workspace with one in-house team, its owner in it."""
+    workspace = Workspace(name=name, slug=slug, **fields)
+    workspace.full_clean()
+    workspace.save()
+    with translation.override(workspace.default_language):
+        team = Team.objects.create(
+            workspace=workspace, name=team_name or _("In-house marketing"), kind=Team.Kind.INTERNAL
+        )
+    Membership.objects.create(
+        workspace=workspace, user=owner, team=team, role=Membership.Role.OWNER
+    )
+    record(
+        workspace=workspace,
+        actor=owner,
+        action="workspace.created",
+        target=workspace,
+        after=_snapshot(workspace, SETTINGS_FIELDS),
+    )
+    return workspace
+
+
+@transaction.atomic
+def workspace_update_settings(*, workspace: Workspace, actor: Any, **fields: Any) -> Workspace:
+    # Compare with the row as stored (locked), not with an instance a ModelForm may
+    # already have changed in memory.
+    workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
+    old = _snapshot(workspace, SETTINGS_FIELDS)
+    for key, value in fields.items():
+        if key not in SETTINGS_FIELDS:
+            raise TypeError(f"{key} is not a workspace setting")
+        setattr(workspace, key, value)
+    workspace.full_clean()
+    before, after = changes(old, _snapshot(workspace, SETTINGS_FIELDS))
+    if after:
+        workspace.save(update_fields=list(after))
+        record(
+            workspace=workspace,
+            actor=actor,
+            action="workspace.settings_changed",
+            target=workspace,
+            before=before,
+            after=after,
+        )
+    return workspace
+
+
+def _check_team_name(workspace: Workspace, name: str, exclude_pk: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("A team needs a name."))
+    clash = Team.objects.for_workspace(workspace).filter(name__iexact=name).exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError(_("There is already a team called “%(name)s”.") % {"name": name})
+    return name
+
+
+@transaction.atomic
+def team_create(*, workspace: Workspace, actor: Any, name: str, kind: str) -> Team:
+    team = Team(workspace=workspace, name=_check_team_name(workspace, name), kind=kind)
+    team.full_clean()
+    team.save()
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="team.created",
+        target=team,
+        after={"name": team.name, "kind": team.kind},
+    )
+    return team
+
+
+@transaction.atomic
+def team_update(*, team: Team, actor: Any, name: str, kind: str) -> Team:
+    old = {"name": team.name, "kind": team.kind}
+    team.name = _check_team_name(team.workspace, name, exclude_pk=team.pk)
+    team.kind = kind
+    team.full_clean()
+    before, after = changes(old, {"name": team.name, "kind": team.kind})
+    if after:
+        team.save(update_fields=list(after))
+        record(
+            workspace=team.workspace,
+            actor=actor,
+            action="team.changed",
+            target=team,
+            before=before,
+            after=after,
+        )
+    return team
+
+
+@transaction.atomic
+def team_delete(*, team: Team, actor: Any) -> None:
+    if team.memberships.exists():
+        raise ValidationError(_("Move or remove the team's people before deleting the team."))
+    if Invitation.objects.for_workspace(team.workspace).pending().filter(team=team).exists():
+        raise ValidationError(_("Revoke the team's pending invitations before deleting the team."))
+    record(
+        workspace=team.workspace,
+        actor=actor,
+        action="team.deleted",
+        target=team,
+        before={"name": team.name, "kind": team.kind},
+    )
+    team.delete()
+
+
+def normalize_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(
+            _("“%(email)s” is not a valid e-mail address.") % {"email": email}
+        ) from None
+    return email
+
+
+@transaction.atomic
+def invitation_create(
+    *, workspace: Workspace, actor: Any, email: str, team: Team, role: str, send: bool = True
+) -> tuple[Invitation, str]:
+    """Invite `email` into `team` with `role`. Returns the invitation and its one-time
+    token; the link is e-mailed after commit unless `send` is false. Refuses a member and
+    a pending invitation."""
+    email = normalize_email(email)
+    if team.workspace_id != workspace.pk:
+        raise ValidationError(_("That team does not belong to this workspace."))
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Choose a valid role."))
+    if Membership.objects.for_workspace(workspace).filter(user__email__iexact=email).exists():
+        raise ValidationError(
+            _("%(email)s is already a member of this workspace.") % {"email": email}
+        )
+    pending = Invitation.objects.for_workspace(workspace).pending().filter(email__iexact=email)
+    for old in pending.select_for_update():
+        if not old.is_expired:
+            raise ValidationError(
+                _("%(email)s already has a pending invitation. Revoke it first to send a new one.")
+                % {"email": email}
+            )
+        old.revoked_at = timezone.now()  # an expired link is replaced, not left to block
+        old.save(update_fields=["revoked_at"])
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        workspace=workspace,
+        team=team,
+        email=email,
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+    )
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="invitation.created",
+        target=invitation,
+        after={"email": email, "team": team.name, "role": role},
+    )
+    if send:
+        link = invitation_link(token)
+        transaction.on_commit(lambda: _send_invitation(invitation, link))
+    return invitation, token
+
+
+def invitation_link(token: str) -> str:
+    return settings.SITE_URL + reverse("invitation_accept", args=[token])
+
+
+def _send_invitation(invitation: Invitation, link: str) -> None:
+    workspace = invitation.workspace
+    with translation.override(workspace.default_language):
+        context = {
+            "invitation": invitation,
+            "workspace": workspace,
+            "link": link,
+            "inviter": invitation.invited_by,
+            "days": settings.INVITATION_DAYS,
+        }
+        subject = _("You are invited to %(workspace)s on crewplan") % {"workspace": workspace.name}
+        body = render_to_string("workspaces/invitation_email.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: Any) -> None:
+    if not invitation.is_pending:
+        raise ValidationError(_("This invitation was already used or revoked."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(
+        workspace=invitation.workspace,
+        actor=actor,
+        action="invitation.revoked",
+        target=invitation,
+        before={"email": invitation.email, "team": invitation.team.name},
+    )
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("workspace", "team")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def invitation_problem(invitation: Invitation | None) -> str | None:
+    """Why this invitation cannot be accepted, or None when it can."""
+    if invitation is None:
+        return _("This invitation link is not valid. Ask for a new one.")
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been used.")
+    if invitation.revoked_at is not None:
+        return _("This invitation was withdrawn. Ask for a new one.")
+    if invitation.is_expired:
+        return _("This invitation has expired. Ask for a new one.")
+    return None
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: Any) -> Membership:
+    """Join the invitation's workspace, team and role as `user` (whose e-mail must be
+    the invited one). The token works once."""
+    invitation = invitation_by_token(token)
+    if invitation is not None:
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("workspace", "team")
+            .get(pk=invitation.pk)
+        )
+    problem = invitation_problem(invitation)
+    if problem:
+        raise ValidationError(problem)
+    assert invitation is not None
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("This invitation is for %(email)s. Sign out and open the link again.")
+            % {"email": invitation.email}
+        )
+    if Membership.objects.for_workspace(invitation.workspace).filter(user=user).exists():
+        raise ValidationError(_("You are already a member of this workspace."))
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    membership = Membership.objects.create(
+        workspace=invitation.workspace, user=user, team=invitation.team, role=invitation.role
+    )
+    record(
+        workspace=invitation.workspace,
+        actor=user,
+        action="membership.joined",
+        target=membership,
+        after=_membership_snapshot(membership),
+    )
+    return membership
+
+
+@transaction.atomic
+def account_create_from_invitation(*, token: str, full_name: str, password: str) -> Any:
+    """A new account for the invited e-mail, joined to the workspace in one step."""
+    invitation = invitation_by_token(token)
+    problem = invitation_problem(invitation)
+    if problem:
+        raise ValidationError(problem)
+    assert invitation is not None
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError(
+            _("An account for %(email)s exists already: sign in to accept.")
+            % {"email": invitation.email}
+        )
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
+    except IntegrityError:
+        raise ValidationError(
+            _("An account for %(email)s exists already: sign in to accept.")
+            % {"email": invitation.email}
+        ) from None
+    invitation_accept(token=token, user=user)
+    return user
+
+
+def _lock_owners(workspace: Workspace) -> int:
+    """Lock the owner rows and count them, so two concurrent demotions cannot both pass."""
+    owners = Membership.objects.for_workspace(workspace).filter(role=Membership.Role.OWNER)
+    return len(list(owners.select_for_update().values_list("pk", flat=True)))
+
+
+@transaction.atomic
+def membership_change(
+    *, membership: Membership, actor: Any, role: str | None = None, team: Team | None = None
+) -> Membership:
+    workspace = membership.workspace
+    old = _membership_snapshot(membership)
+    if role is not None:
+        if role not in Membership.Role.values:
+            raise ValidationError(_("Choose a valid role."))
+        if (
+            membership.role == Membership.Role.OWNER
+            and role != Membership.Role.OWNER
+            and _lock_owners(workspace) <= 1
+        ):
+            raise ValidationError(
+                _("A workspace needs at least one owner. Make someone else owner first.")
+            )
+        membership.role = role
+    if team is not None:
+        if team.workspace_id != workspace.pk:
+            raise ValidationError(_("That team does not belong to this workspace."))
+        membership.team = team
+    before, after = changes(old, _membership_snapshot(membership))
+    if after:
+        membership.save(update_fields=["role", "team"])
+        record(
+            workspace=workspace,
+            actor=actor,
+            action="membership.changed",
+            target=membership,
+            before=before,
+            after=after,
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Any) -> None:
+    workspace = membership.workspace
+    if membership.role == Membership.Role.OWNER and _lock_owners(workspace) <= 1:
+        raise ValidationError(_("You cannot remove the last owner. Make someone else owner first."))
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="membership.removed",
+        target=membership,
+        before=_membership_snapshot(membership),
+    )
+    membership.delete()

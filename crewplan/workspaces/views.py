@@ -1,0 +1,375 @@
+"""Workspace pages. Each view: decorators, access, form, service, response. Views
+render immediately (`render`, not TemplateResponse) because `@workspace_view`
+applies the workspace's time zone and language only while the view runs."""
+
+import copy
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, password_validation
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from crewplan.accounts.models import User
+from crewplan.audit.labels import describe
+from crewplan.audit.models import AuditEvent
+from crewplan.workspaces import services
+from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
+from crewplan.workspaces.forms import (
+    InvitationForm,
+    MemberForm,
+    SwitchWorkspaceForm,
+    TeamForm,
+    WorkspaceSettingsForm,
+)
+from crewplan.workspaces.models import Invitation, Membership, Team
+from crewplan.workspaces.permissions import Action, MemberTarget
+
+SESSION_WORKSPACE = "crewplan_workspace"
+
+
+def _fail(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The last workspace the person switched to, else their first; or a page saying
+    how to get into one."""
+    memberships = Membership.objects.filter(user=request.user).select_related("workspace")
+    chosen = request.session.get(SESSION_WORKSPACE)
+    slugs = [m.workspace.slug for m in memberships.order_by("joined_at")]
+    if chosen in slugs:
+        return redirect("workspace_overview", slug=chosen)
+    if slugs:
+        return redirect("workspace_overview", slug=slugs[0])
+    return render(request, "workspaces/no_workspace.html")
+
+
+@login_required
+@require_POST
+def switch_workspace(request: HttpRequest) -> HttpResponse:
+    form = SwitchWorkspaceForm(request.POST)
+    if form.is_valid():
+        slug = form.cleaned_data["workspace"]
+        if Membership.objects.filter(user=request.user, workspace__slug=slug).exists():
+            request.session[SESSION_WORKSPACE] = slug
+            return redirect("workspace_overview", slug=slug)
+    messages.error(request, _("You are not a member of that workspace."))
+    return redirect("home")
+
+
+def _invite_choices(request: WorkspaceRequest) -> tuple[Any, list[tuple[str, str]]]:
+    """The teams and roles this person may invite into."""
+    membership = request.membership
+    teams = Team.objects.for_workspace(request.workspace)
+    if membership.role != Membership.Role.OWNER:
+        teams = teams.filter(pk=membership.team_id)
+    roles = [
+        (value, label)
+        for value, label in Membership.Role.choices
+        if can(membership, Action.INVITE, MemberTarget(role=value, team_id=membership.team_id))
+    ]
+    return teams, roles
+
+
+@workspace_view
+@require_GET
+def overview(request: WorkspaceRequest) -> HttpResponse:
+    teams = Team.objects.for_workspace(request.workspace).annotate(people=Count("memberships"))
+    return render(request, "workspaces/overview.html", {"teams": teams})
+
+
+@workspace_view
+@require_GET
+def people(request: WorkspaceRequest) -> HttpResponse:
+    workspace, membership = request.workspace, request.membership
+    members = Membership.objects.for_workspace(workspace).select_related("user", "team")
+    teams = list(
+        Team.objects.for_workspace(workspace).prefetch_related(
+            Prefetch("memberships", queryset=members.order_by("user__full_name", "user__email"))
+        )
+    )
+    for team in teams:
+        for m in team.memberships.all():
+            m.may_change = can(membership, Action.CHANGE_MEMBER, m)
+            m.may_remove = can(membership, Action.REMOVE_MEMBER, m)
+    invitations = list(
+        Invitation.objects.for_workspace(workspace).pending().select_related("team", "invited_by")
+    )
+    for inv in invitations:
+        inv.may_revoke = can(membership, Action.REVOKE_INVITATION, inv)
+    invite_teams, invite_roles = _invite_choices(request)
+    is_owner = membership.role == Membership.Role.OWNER
+    context = {
+        "teams": teams,
+        # What the change forms offer; the rule table still decides on submit.
+        "member_teams": [t for t in teams if is_owner or t.pk == membership.team_id],
+        "roles": [
+            (v, label)
+            for v, label in Membership.Role.choices
+            if is_owner or v != Membership.Role.OWNER
+        ],
+        "invitations": invitations,
+        "invite_form": InvitationForm(teams=invite_teams, roles=invite_roles)
+        if invite_roles
+        else None,
+        "team_form": TeamForm() if can(membership, Action.MANAGE_TEAMS) else None,
+        "may_manage_teams": can(membership, Action.MANAGE_TEAMS),
+    }
+    return render(request, "workspaces/people.html", context)
+
+
+@workspace_view
+@require_POST
+def invite(request: WorkspaceRequest) -> HttpResponse:
+    teams, roles = _invite_choices(request)
+    if not roles:
+        require(request, Action.INVITE, None)
+    form = InvitationForm(request.POST, teams=teams, roles=roles)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect("people", slug=request.workspace.slug)
+    team, role = form.cleaned_data["team"], form.cleaned_data["role"]
+    require(request, Action.INVITE, MemberTarget(role=role, team_id=team.pk))
+    try:
+        invitation, token = services.invitation_create(
+            workspace=request.workspace,
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            team=team,
+            role=role,
+        )
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(
+            request,
+            _(
+                "Invitation sent to %(email)s. You can also share this link "
+                "(it works once, for %(days)s days): %(link)s"
+            )
+            % {
+                "email": invitation.email,
+                "days": settings.INVITATION_DAYS,
+                "link": services.invitation_link(token),
+            },
+        )
+    return redirect("people", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_POST
+def invitation_revoke(request: WorkspaceRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_owned(request, Invitation, invitation_id)
+    require(request, Action.REVOKE_INVITATION, invitation)
+    try:
+        services.invitation_revoke(invitation=invitation, actor=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(
+            request, _("Invitation for %(email)s withdrawn.") % {"email": invitation.email}
+        )
+    return redirect("people", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_POST
+def member_update(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
+    member = get_owned(request, Membership, membership_id)
+    teams = Team.objects.for_workspace(request.workspace)
+    form = MemberForm(request.POST, teams=teams, prefix=f"m{member.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose a team and a role."))
+        return redirect("people", slug=request.workspace.slug)
+    team, role = form.cleaned_data["team"], form.cleaned_data["role"]
+    target = MemberTarget(
+        role=member.role,
+        team_id=member.team_id,
+        user_id=member.user_id,
+        new_role=role,
+        new_team_id=team.pk,
+    )
+    require(request, Action.CHANGE_MEMBER, target)
+    try:
+        services.membership_change(membership=member, actor=request.user, role=role, team=team)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("%(name)s updated.") % {"name": member.user.display_name})
+    return redirect("people", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_POST
+def member_remove(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
+    member = get_owned(request, Membership, membership_id)
+    require(request, Action.REMOVE_MEMBER, member)
+    leaving = member.user_id == request.user.pk
+    try:
+        services.membership_remove(membership=member, actor=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+        return redirect("people", slug=request.workspace.slug)
+    if leaving:
+        messages.success(
+            request, _("You left %(workspace)s.") % {"workspace": request.workspace.name}
+        )
+        return redirect("home")
+    messages.success(request, _("%(name)s removed.") % {"name": member.user.display_name})
+    return redirect("people", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_POST
+def team_create(request: WorkspaceRequest) -> HttpResponse:
+    require(request, Action.MANAGE_TEAMS)
+    form = TeamForm(request.POST)
+    if form.is_valid():
+        try:
+            team = services.team_create(
+                workspace=request.workspace, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Team %(name)s created.") % {"name": team.name})
+    else:
+        messages.error(request, _("A team needs a name and a kind."))
+    return redirect("people", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def team_edit(request: WorkspaceRequest, team_id: int) -> HttpResponse:
+    team = get_owned(request, Team, team_id)
+    require(request, Action.MANAGE_TEAMS)
+    form = TeamForm(request.POST or None, initial={"name": team.name, "kind": team.kind})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_update(team=team, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, _("Team %(name)s saved.") % {"name": team.name})
+            return redirect("people", slug=request.workspace.slug)
+    return render(request, "workspaces/team_edit.html", {"team": team, "form": form})
+
+
+@workspace_view
+@require_POST
+def team_delete(request: WorkspaceRequest, team_id: int) -> HttpResponse:
+    team = get_owned(request, Team, team_id)
+    require(request, Action.MANAGE_TEAMS)
+    try:
+        services.team_delete(team=team, actor=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("Team %(name)s deleted.") % {"name": team.name})
+    return redirect("people", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
+    require(request, Action.EDIT_SETTINGS)
+    workspace = request.workspace
+    # The form works on its own copy, so a rejected value never shows in the page header.
+    form = WorkspaceSettingsForm(request.POST or None, instance=copy.copy(workspace))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.workspace_update_settings(
+                workspace=workspace, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("workspace_settings", slug=workspace.slug)
+    return render(request, "workspaces/settings.html", {"form": form})
+
+
+@workspace_view
+@require_GET
+def audit_log(request: WorkspaceRequest) -> HttpResponse:
+    require(request, Action.VIEW_AUDIT)
+    events = AuditEvent.objects.for_workspace(request.workspace).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.description = describe(event)
+    return render(request, "workspaces/audit.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Open to anyone holding the link: the token is the credential. GET only shows."""
+    invitation = services.invitation_by_token(token)
+    problem = services.invitation_problem(invitation)
+    if problem:
+        status = 404 if invitation is None else 410
+        return render(request, "workspaces/invitation.html", {"problem": problem}, status=status)
+    assert invitation is not None
+    context: dict[str, Any] = {"invitation": invitation, "token": token}
+    user = request.user
+    if user.is_authenticated:
+        context["email_matches"] = user.email.lower() == invitation.email.lower()
+        if request.method == "POST":
+            try:
+                membership = services.invitation_accept(token=token, user=user)
+            except ValidationError as error:
+                _fail(request, error)
+                return redirect("invitation_accept", token=token)
+            request.session[SESSION_WORKSPACE] = membership.workspace.slug
+            messages.success(
+                request, _("Welcome to %(workspace)s.") % {"workspace": membership.workspace.name}
+            )
+            return redirect("workspace_overview", slug=membership.workspace.slug)
+        return render(request, "workspaces/invitation.html", context)
+
+    context["has_account"] = User.objects.filter(email__iexact=invitation.email).exists()
+    errors: list[str] = []
+    if request.method == "POST" and not context["has_account"]:
+        full_name = request.POST.get("full_name", "").strip()
+        password = request.POST.get("password", "")
+        if not full_name:
+            errors.append(_("Please enter your name."))
+        if password != request.POST.get("password_again", ""):
+            errors.append(_("The two passwords do not match."))
+        try:
+            password_validation.validate_password(
+                password, User(email=invitation.email, full_name=full_name)
+            )
+        except ValidationError as error:
+            errors.extend(error.messages)
+        if not errors:
+            try:
+                new_user = services.account_create_from_invitation(
+                    token=token, full_name=full_name, password=password
+                )
+            except ValidationError as error:
+                errors.extend(error.messages)
+            else:
+                login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+                request.session[SESSION_WORKSPACE] = invitation.workspace.slug
+                messages.success(
+                    request,
+                    _("Welcome to %(workspace)s.") % {"workspace": invitation.workspace.name},
+                )
+                return redirect("workspace_overview", slug=invitation.workspace.slug)
+        context["full_name"] = full_name
+    context["errors"] = errors
+    return render(request, "workspaces/invitation.html", context, status=400 if errors else 200)

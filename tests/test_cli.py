@@ -1,0 +1,84 @@
+"""The console commands, run as a person would run them."""
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from crewplan.workspaces.demo import AGENCY, IN_HOUSE
+from crewplan.workspaces.models import Membership, Team, Workspace
+
+
+def test_createworkspace_with_generated_password(db: Any) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "createworkspace",
+        name="測試烘焙",
+        slug="test-bakery",
+        owner="Boss@Example.com",
+        stdout=out,
+        stderr=err,
+    )
+    assert out.getvalue().strip() == "test-bakery"
+    assert "created with password:" in err.getvalue()
+    password = err.getvalue().split("created with password:")[1].split()[0]
+    m = Membership.objects.get(workspace__slug="test-bakery")
+    assert m.role == "owner" and m.user.email == "boss@example.com"
+    assert m.user.check_password(password)
+    assert Workspace.objects.get(slug="test-bakery").currency == "TWD"
+
+
+def test_createworkspace_refuses_bad_input(db: Any) -> None:
+    call_command(
+        "createworkspace",
+        name="A",
+        slug="taken",
+        owner="a@example.com",
+        password="x-long-pass-1",
+        stdout=io.StringIO(),
+    )
+    with pytest.raises(CommandError, match="already exists"):
+        call_command(
+            "createworkspace",
+            name="B",
+            slug="taken",
+            owner="b@example.com",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    with pytest.raises(CommandError):
+        call_command(
+            "createworkspace",
+            name="C",
+            slug="Bad Slug!",
+            owner="c@example.com",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    with pytest.raises(CommandError, match="valid e-mail"):
+        call_command(
+            "createworkspace",
+            name="D",
+            slug="d",
+            owner="not-an-email",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert Workspace.objects.count() == 1
+    assert not Workspace.objects.filter(slug__in=["bad-slug", "d"]).exists()
+
+
+def test_demo_prepares_once(db: Any) -> None:
+    out = io.StringIO()
+    call_command("demo", no_serve=True, stdout=out)
+    assert "owner@maixiang.example" in out.getvalue() and "crewplan-demo" in out.getvalue()
+    call_command("demo", no_serve=True, stdout=io.StringIO())
+    bakery = Workspace.objects.get(slug="maixiang")
+    assert bakery.name == "麥香烘焙坊"
+    in_house = Team.objects.get(workspace=bakery, kind="internal")
+    agency = Team.objects.get(workspace=bakery, kind="external")
+    assert in_house.memberships.count() == len(IN_HOUSE) == 3
+    assert agency.memberships.count() == len(AGENCY) == 4
+    # The agency's account manager also works for a second client: the switcher has two.
+    assert Membership.objects.filter(user__email=AGENCY[0].email).count() == 2

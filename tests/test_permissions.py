@@ -1,0 +1,177 @@
+"""The rule table, every role × action, on plain data (no database)."""
+
+import pytest
+
+from crewplan.workspaces.permissions import (
+    EXTERNAL,
+    INTERNAL,
+    MANAGER,
+    MEMBER,
+    OWNER,
+    ROLES,
+    VIEWER,
+    Action,
+    Actor,
+    MemberTarget,
+    Policy,
+    TeamTarget,
+    is_allowed,
+)
+
+HOME, OTHER = 1, 2  # the actor's team, another team
+ME = 10
+
+
+def actor(role: str, kind: str = INTERNAL) -> Actor:
+    return Actor(user_id=ME, role=role, team_id=HOME, team_kind=kind)
+
+
+def peer(role: str, team: int = HOME) -> MemberTarget:
+    return MemberTarget(role=role, team_id=team, user_id=99)
+
+
+# (action, role, team kind) -> allowed, for the actions that need no target.
+PLAIN = {
+    Action.VIEW_WORKSPACE: {OWNER: True, MANAGER: True, MEMBER: True, VIEWER: True},
+    Action.EDIT_SETTINGS: {OWNER: True, MANAGER: False, MEMBER: False, VIEWER: False},
+    Action.VIEW_AUDIT: {OWNER: True, MANAGER: True, MEMBER: False, VIEWER: False},
+}
+
+
+@pytest.mark.parametrize("kind", [INTERNAL, EXTERNAL])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", list(PLAIN))
+def test_plain_actions(action: Action, role: str, kind: str) -> None:
+    assert is_allowed(actor(role, kind), action) is PLAIN[action][role]
+
+
+@pytest.mark.parametrize(
+    ("role", "kind", "allowed"),
+    [
+        (OWNER, INTERNAL, True),
+        (OWNER, EXTERNAL, True),
+        (MANAGER, INTERNAL, True),
+        (MANAGER, EXTERNAL, False),  # an agency does not restructure its client
+        (MEMBER, INTERNAL, False),
+        (MEMBER, EXTERNAL, False),
+        (VIEWER, INTERNAL, False),
+        (VIEWER, EXTERNAL, False),
+    ],
+)
+def test_manage_teams(role: str, kind: str, allowed: bool) -> None:
+    assert is_allowed(actor(role, kind), Action.MANAGE_TEAMS) is allowed
+
+
+INVITE_CASES = [
+    # actor role, invited role, team, allowed
+    (OWNER, OWNER, OTHER, True),
+    (OWNER, VIEWER, HOME, True),
+    (MANAGER, MANAGER, HOME, True),
+    (MANAGER, MEMBER, HOME, True),
+    (MANAGER, VIEWER, HOME, True),
+    (MANAGER, OWNER, HOME, False),
+    (MANAGER, MEMBER, OTHER, False),
+    (MEMBER, MEMBER, HOME, False),
+    (MEMBER, VIEWER, HOME, False),
+    (VIEWER, VIEWER, HOME, False),
+]
+
+
+@pytest.mark.parametrize("action", [Action.INVITE, Action.REVOKE_INVITATION])
+@pytest.mark.parametrize(("role", "invited", "team", "allowed"), INVITE_CASES)
+def test_invite_and_revoke(
+    action: Action, role: str, invited: str, team: int, allowed: bool
+) -> None:
+    target = MemberTarget(role=invited, team_id=team)
+    assert is_allowed(actor(role), action, target) is allowed
+
+
+def test_invite_needs_a_target() -> None:
+    assert is_allowed(actor(OWNER), Action.INVITE) is False
+
+
+CHANGE_CASES = [
+    # actor role, target's role, target's team, new role, new team, allowed
+    (OWNER, MEMBER, OTHER, OWNER, OTHER, True),
+    (OWNER, OWNER, HOME, MEMBER, OTHER, True),  # the last-owner rule is the service's
+    (MANAGER, MEMBER, HOME, VIEWER, HOME, True),
+    (MANAGER, MEMBER, HOME, MANAGER, HOME, True),
+    (MANAGER, MEMBER, HOME, OWNER, HOME, False),
+    (MANAGER, MEMBER, HOME, MEMBER, OTHER, False),  # cannot move people out of own team
+    (MANAGER, MEMBER, OTHER, VIEWER, OTHER, False),
+    (MANAGER, OWNER, HOME, MEMBER, HOME, False),
+    (MEMBER, VIEWER, HOME, MEMBER, HOME, False),
+    (VIEWER, MEMBER, HOME, VIEWER, HOME, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "their_role", "team", "new_role", "new_team", "allowed"), CHANGE_CASES
+)
+def test_change_member(
+    role: str, their_role: str, team: int, new_role: str, new_team: int, allowed: bool
+) -> None:
+    target = MemberTarget(
+        role=their_role, team_id=team, user_id=99, new_role=new_role, new_team_id=new_team
+    )
+    assert is_allowed(actor(role), Action.CHANGE_MEMBER, target) is allowed
+
+
+REMOVE_CASES = [
+    (OWNER, peer(OWNER, OTHER), True),
+    (OWNER, peer(VIEWER), True),
+    (MANAGER, peer(MEMBER), True),
+    (MANAGER, peer(MANAGER), True),
+    (MANAGER, peer(OWNER), False),
+    (MANAGER, peer(MEMBER, OTHER), False),
+    (MEMBER, peer(VIEWER), False),
+    (VIEWER, peer(VIEWER), False),
+]
+
+
+@pytest.mark.parametrize(("role", "target", "allowed"), REMOVE_CASES)
+def test_remove_member(role: str, target: MemberTarget, allowed: bool) -> None:
+    assert is_allowed(actor(role), Action.REMOVE_MEMBER, target) is allowed
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_anyone_may_leave(role: str) -> None:
+    me = MemberTarget(role=role, team_id=HOME, user_id=ME)
+    assert is_allowed(actor(role, EXTERNAL), Action.REMOVE_MEMBER, me)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_budget_amounts_internal_always(role: str) -> None:
+    assert is_allowed(actor(role, INTERNAL), Action.VIEW_BUDGET_AMOUNTS, TeamTarget(OTHER))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_budget_amounts_external_only_own_lines_by_default(role: str) -> None:
+    agency = actor(role, EXTERNAL)
+    assert is_allowed(agency, Action.VIEW_BUDGET_AMOUNTS, TeamTarget(HOME))
+    assert not is_allowed(agency, Action.VIEW_BUDGET_AMOUNTS, TeamTarget(OTHER))
+    assert not is_allowed(agency, Action.VIEW_BUDGET_AMOUNTS, TeamTarget(None))
+    assert not is_allowed(agency, Action.VIEW_BUDGET_AMOUNTS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_budget_amounts_external_when_owner_allows(role: str) -> None:
+    policy = Policy(external_can_see_budget=True)
+    assert is_allowed(actor(role, EXTERNAL), Action.VIEW_BUDGET_AMOUNTS, TeamTarget(OTHER), policy)
+
+
+def test_unknown_role_gets_nothing() -> None:
+    for action in Action:
+        assert not is_allowed(actor("admin"), action, peer(MEMBER))
+
+
+def test_every_action_is_covered() -> None:
+    covered = set(PLAIN) | {
+        Action.MANAGE_TEAMS,
+        Action.INVITE,
+        Action.REVOKE_INVITATION,
+        Action.CHANGE_MEMBER,
+        Action.REMOVE_MEMBER,
+        Action.VIEW_BUDGET_AMOUNTS,
+    }
+    assert covered == set(Action), "add the new action's role × action cases to this file"

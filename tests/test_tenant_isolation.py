@@ -1,0 +1,201 @@
+"""Walks every URL pattern of the project, so a view added later is covered without
+anyone remembering to add a test:
+
+- as charlie (workspace B only), every workspace URL of A, and every URL under B's
+  slug with A's object ids, answers 403/404 (405 for a GET on a POST-only view) and
+  the response shows nothing of A;
+- a URL outside /w/<slug>/ must be on the short list of unscoped views below, with
+  the reason it is safe;
+- GET changes nothing anywhere, and every POST without a CSRF token is refused.
+"""
+
+import re
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from crewplan.workspaces import services
+from crewplan.workspaces.models import Invitation, Membership
+from tests.conftest import client_for
+
+# Views that do not live under /w/<slug>/, and why they cannot leak a workspace.
+UNSCOPED = {
+    "home": "redirects to one of the signed-in person's own workspaces",
+    "switch_workspace": "checks membership of the posted slug",
+    "invitation_accept": "the secret token is the credential",
+    "accounts:login": "no workspace data",
+    "accounts:logout": "no workspace data",
+    "accounts:password_reset": "no workspace data",
+    "accounts:password_reset_done": "no workspace data",
+    "accounts:password_reset_confirm": "signed token for one account",
+    "accounts:password_reset_complete": "no workspace data",
+    "accounts:set_language": "the person's own preference",
+    "accounts:profile": "the person's own account",
+}
+
+PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def walk(
+    resolver: URLResolver | None = None, prefix: str = "", ns: str = ""
+) -> list[tuple[str, str]]:
+    """(route, name) for every pattern, routes joined from the resolver tree."""
+    resolver = resolver or get_resolver()
+    found = []
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{ns}{entry.namespace}:" if entry.namespace else ns
+            found += walk(entry, route, inner)
+        elif isinstance(entry, URLPattern):
+            found.append((route, f"{ns}{entry.name}"))
+    return found
+
+
+def build(route: str, values: dict[str, Any]) -> str:
+    def fill(match: re.Match[str]) -> str:
+        name = match["name"]
+        assert name in values, (
+            f"URL parameter <{name}> in {route!r} has no test value: add one to "
+            "tenant_values() so the isolation walk covers the new view"
+        )
+        return str(values[name])
+
+    return "/" + PARAM.sub(fill, route)
+
+
+def tenant_values(world: Any, slug: str) -> dict[str, Any]:
+    """An object of workspace A for every URL parameter name the project uses."""
+    invitation, _token = services.invitation_create(
+        workspace=world.a,
+        actor=world.people["alice"],
+        email="pending@a.example",
+        team=world.a_agency,
+        role="member",
+        send=False,
+    )
+    return {
+        "slug": slug,
+        "membership_id": world.member("amy").pk,
+        "team_id": world.a_agency.pk,
+        "invitation_id": invitation.pk,
+        "token": "not-a-real-token",
+        "uidb64": "MQ",
+        "token_reset": "x",
+    }
+
+
+def secrets_of_a(world: Any) -> list[str]:
+    names = [world.a.name, world.a_in_house.name, world.a_agency.name, "pending@a.example"]
+    for m in Membership.objects.filter(workspace=world.a).select_related("user"):
+        names += [m.user.email, m.user.full_name]
+    return names
+
+
+def assert_no_leak(response: Any, secrets: list[str], url: str) -> None:
+    body = response.content.decode(errors="replace")
+    for secret in secrets:
+        assert secret not in body, f"{url} shows {secret!r} to an outsider"
+
+
+def test_every_url_is_scoped_or_listed(db: Any) -> None:
+    for route, name in walk():
+        if "<slug:slug>" in route:
+            assert route.startswith("w/<slug:slug>/"), route
+        else:
+            assert name in UNSCOPED, (
+                f"{route!r} ({name}) is outside /w/<slug>/: put it there behind @workspace_view, "
+                "or add it to UNSCOPED with the reason it cannot show workspace data"
+            )
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_outsider_gets_nothing_of_a(world: Any, method: str) -> None:
+    charlie = client_for(world.people["charlie"])
+    secrets = secrets_of_a(world)
+    routes = walk()
+    values = tenant_values(world, world.a.slug)
+    checked = 0
+    for slug in (world.a.slug, world.b.slug):
+        values["slug"] = slug
+        for route, _name in routes:
+            if "<slug:slug>" not in route:
+                continue
+            if slug == world.b.slug and not re.search(r"_id>", route):
+                continue  # B's own pages are charlie's; only A's ids under B's slug matter
+            url = build(route, values)
+            response = getattr(charlie, method)(url)
+            allowed = {403, 404} if method == "post" else {403, 404, 405}
+            assert response.status_code in allowed, (
+                f"{method.upper()} {url} gave {response.status_code}"
+            )
+            assert_no_leak(response, secrets, url)
+            checked += 1
+    assert checked >= 12
+    # Nothing of A was changed by the attempts.
+    assert Membership.objects.filter(workspace=world.a).count() == 6
+    assert Invitation.objects.filter(workspace=world.a).pending().count() == 1
+
+
+def test_outsider_unscoped_views_show_nothing_of_a(world: Any) -> None:
+    charlie = client_for(world.people["charlie"])
+    values = tenant_values(world, world.a.slug)
+    secrets = secrets_of_a(world)
+    for route, name in walk():
+        if name not in UNSCOPED or name == "accounts:logout":
+            continue
+        url = build(route, values)
+        for method in ("get", "post"):
+            response = getattr(charlie, method)(url, {"workspace": world.a.slug})
+            assert_no_leak(response, secrets, url)
+    assert not Membership.objects.filter(workspace=world.a, user=world.people["charlie"]).exists()
+
+
+def test_the_walk_reaches_real_objects_for_a_member(world: Any) -> None:
+    """Control: the same URLs work for A's owner, so the 404s above are the access layer
+    refusing, not test values that point nowhere."""
+    alice = client_for(world.people["alice"])
+    values = tenant_values(world, world.a.slug)
+    for route, _name in walk():
+        if "<slug:slug>" in route:
+            url = build(route, values)
+            assert alice.get(url).status_code in {200, 405}, url
+
+
+def _snapshot() -> dict[str, list[dict[str, Any]]]:
+    data = {}
+    for label in ("accounts", "workspaces", "audit"):
+        for model in apps.get_app_config(label).get_models():
+            rows = list(model._default_manager.order_by("pk").values())
+            for row in rows:
+                row.pop("last_login", None)
+            data[model._meta.label] = rows
+    return data
+
+
+def test_get_changes_nothing_anywhere(world: Any) -> None:
+    alice = client_for(world.people["alice"])
+    values = tenant_values(world, world.a.slug)
+    before = _snapshot()
+    for route, name in walk():
+        if name == "accounts:logout":
+            continue
+        alice.get(build(route, values))
+    assert _snapshot() == before
+
+
+def test_every_post_needs_csrf(world: Any) -> None:
+    alice = Client(enforce_csrf_checks=True)
+    alice.force_login(world.people["alice"], backend="django.contrib.auth.backends.ModelBackend")
+    values = tenant_values(world, world.a.slug)
+    before = _snapshot()
+    for route, name in walk():
+        url = build(route, values)
+        response = alice.post(url, {"workspace": "alpha", "language": "en", "email": "x@y.example"})
+        assert response.status_code in {403, 405}, (
+            f"POST {url} ({name}) without CSRF gave {response.status_code}"
+        )
+    assert _snapshot() == before
