@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client, override_settings
+from django.utils import translation
 
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Membership, Team, Workspace
@@ -53,6 +54,14 @@ def _clear_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Any:
+    """Messages raised by services outside a request come out in English, so tests can
+    match them; pages render in whatever language the request asks for."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _static_without_manifest() -> Any:
     """Production serves hashed names from collectstatic's manifest; tests find the
@@ -81,11 +90,13 @@ def world(db: Any) -> World:
         "amy": make_user("amy@agency.example", "Amy 李"),
         "charlie": make_user("charlie@b.example", "Charlie 許"),
     }
+    # A works in English (so tests read its messages), B in Chinese.
     a = services.workspace_create(
         name="Alpha Bakery 甲烘焙",
         slug="alpha",
         owner=people["alice"],
         team_name="Alpha In-house 甲行銷",
+        default_language="en",
     )
     a_in_house = Team.objects.get(workspace=a)
     a_agency = services.team_create(

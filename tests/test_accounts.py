@@ -20,7 +20,7 @@ def test_login_with_email_any_case(world: Any, client: Client) -> None:
 def test_wrong_password_says_so(world: Any, client: Client) -> None:
     response = client.post("/accounts/login/", {"username": "alice@a.example", "password": "nope"})
     assert response.status_code == 200
-    assert "do not match" in str(response.context["form"].non_field_errors())
+    assert "Email 地址或密碼不正確" in str(response.context["form"].non_field_errors())
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
@@ -31,7 +31,7 @@ def test_login_is_rate_limited(world: Any, client: Client) -> None:
         "/accounts/login/", {"username": "alice@a.example", "password": PASSWORD}
     )
     assert response.status_code == 429
-    assert "Too many failed sign-in attempts" in response.content.decode()
+    assert "登入失敗次數過多" in response.content.decode()
     assert client.get("/w/alpha/").status_code == 302  # still signed out
     other = Client()  # another account from the same address is not locked
     assert (
@@ -117,10 +117,10 @@ def test_language_switch_refuses_unknown_language_and_foreign_redirect(world: An
 
 def test_workspace_language_is_the_default(world: Any) -> None:
     maya = client_for(world.people["maya"])  # no preference of her own
-    assert "人員與團隊" in maya.get("/w/alpha/people/").content.decode()
-    world.a.default_language = "en"
-    world.a.save()
     assert "People & teams" in maya.get("/w/alpha/people/").content.decode()
+    world.a.default_language = "zh-hant"
+    world.a.save()
+    assert "人員與團隊" in maya.get("/w/alpha/people/").content.decode()
 
 
 def test_profile_sets_name_and_language(world: Any) -> None:

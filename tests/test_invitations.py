@@ -152,7 +152,9 @@ def test_expired_token_is_refused(world: Any) -> None:
     user = make_user("late@agency.example", "Late")
     response = client_for(user).post(f"/invite/{token}/")
     assert response.status_code == 410
-    assert "expired" in response.context["problem"]
+    assert (
+        "已過期" in response.context["problem"]
+    )  # the visitor's language: no Accept-Language -> zh-Hant
     assert not Membership.objects.filter(user=user).exists()
 
 
@@ -176,7 +178,7 @@ def test_token_is_bound_to_the_invited_email(world: Any) -> None:
     _, token = invite(world, "right@agency.example")
     wrong = make_user("wrong@agency.example", "Wrong")
     response = client_for(wrong).post(f"/invite/{token}/", follow=True)
-    assert any("This invitation is for right@agency.example" in m for m in messages_of(response))
+    assert any("這份邀請是寄給 right@agency.example 的" in m for m in messages_of(response))
     assert not Membership.objects.filter(user=wrong).exists()
     assert Invitation.objects.get(email="right@agency.example").is_pending
 
