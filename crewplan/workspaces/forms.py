@@ -18,6 +18,9 @@ class WorkspaceSettingsForm(forms.ModelForm):
 
 
 class TeamForm(forms.ModelForm):
+    # No blank choice: a team is one kind or the other, and a new one is usually an agency.
+    kind = forms.ChoiceField(label=_("Kind"), choices=Team.Kind.choices, initial=Team.Kind.EXTERNAL)
+
     class Meta:
         model = Team
         fields = ["name", "kind"]
@@ -25,7 +28,9 @@ class TeamForm(forms.ModelForm):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), empty_label=_("Choose a team")
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial="member")
 
     def __init__(
