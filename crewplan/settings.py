@@ -25,8 +25,9 @@ INSTALLED_APPS = [
     "crewplan.accounts",
     "crewplan.workspaces",
     "crewplan.audit",
-    # Later capabilities land here as apps of their own: raci, planning, work,
-    # measure, optimize, reports, api (see docs/architecture.md).
+    "crewplan.raci",
+    # Later capabilities land here as apps of their own: planning, work, measure,
+    # optimize, reports, api (see docs/architecture.md).
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

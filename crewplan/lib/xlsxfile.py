@@ -1,0 +1,72 @@
+"""Opening spreadsheets people upload, safely. An .xlsx is a zip of XML: refuse what is
+not a zip, what would inflate past a sane size (zip bombs), and let openpyxl parse the
+XML through defusedxml (a dependency; openpyxl uses it when installed)."""
+
+import io
+import zipfile
+from typing import Any
+
+import openpyxl
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all members together
+MAX_RATIO = 200  # uncompressed / compressed, for any member over 1 MiB
+MAX_MEMBERS = 10_000
+
+MESSAGES = {
+    "not_zip": (
+        "not an .xlsx file (it is not a zip archive)",
+        "不是 .xlsx 檔案（不是 zip 壓縮檔）",
+    ),
+    "too_many_parts": ("the .xlsx holds too many parts", "這個 .xlsx 內含的部分過多"),
+    "too_large": (
+        "the .xlsx would inflate to more than 200 MB (a zip bomb?)",
+        "這個 .xlsx 解壓縮後超過 200 MB（疑似壓縮炸彈）",
+    ),
+    "ratio": (
+        "the .xlsx is compressed suspiciously well (a zip bomb?)",
+        "這個 .xlsx 的壓縮比異常（疑似壓縮炸彈）",
+    ),
+    "not_xlsx": (
+        "not an .xlsx file (no spreadsheet inside the zip)",
+        "不是 .xlsx 檔案（壓縮檔內沒有試算表）",
+    ),
+    "damaged": ("the .xlsx is damaged", "這個 .xlsx 檔案已損壞"),
+}
+
+
+class UnusableFile(ValueError):
+    """The file cannot be read at all. `code` is stable; `message(language)` is for people."""
+
+    def __init__(self, code: str, detail: str = "", texts: tuple[str, str] | None = None) -> None:
+        self.code = code
+        self.detail = detail
+        self.texts = texts or MESSAGES[code]
+        super().__init__(self.message("en"))
+
+    def message(self, language: str = "en") -> str:
+        text = self.texts[1] if language.lower().startswith("zh") else self.texts[0]
+        return f"{text}: {self.detail}" if self.detail else text
+
+
+def open_workbook(data: bytes) -> Any:
+    """A read-only openpyxl workbook (cell values, not formulas) from uploaded bytes."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise UnusableFile("not_zip")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise UnusableFile("too_many_parts")
+            if sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
+                raise UnusableFile("too_large")
+            for m in members:
+                if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+                    raise UnusableFile("ratio")
+            if "[Content_Types].xml" not in archive.namelist():
+                raise UnusableFile("not_xlsx")
+    except zipfile.BadZipFile as error:
+        raise UnusableFile("damaged", str(error)) from None
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for broken files
+        raise UnusableFile("damaged", type(error).__name__) from None

@@ -1,0 +1,97 @@
+"""`crewplan raci check MATRIX.xlsx [--json] [--language zh-hant]`: the tolerant reader
+and the validation core on a file, no database. Exit 0: no errors; 1: errors found
+(row problems count as errors); 2: unusable file, with a one-line reason on stderr."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.raci.validation import Rules, Severity, has_errors, validate
+from crewplan.raci.xlsx import read_matrix
+
+
+class Command(BaseCommand):
+    help = "RACI matrix tools that work on files."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        check = sub.add_parser("check", help="validate a RACI matrix in .xlsx")
+        check.add_argument("file", type=Path)
+        check.add_argument("--json", action="store_true", help="print one JSON document")
+        check.add_argument("--language", default="en", choices=["en", "zh-hant"])
+        check.add_argument(
+            "--max-accountable", type=int, default=Rules().max_accountable_per_person
+        )
+        check.add_argument("--max-consulted", type=int, default=Rules().max_consulted)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        language: str = options["language"]
+        try:
+            data = path.read_bytes()
+            result = read_matrix(data)
+        except OSError as error:
+            self._unusable(f"{path}: {error.strerror}")
+        except UnusableFile as error:
+            self._unusable(f"{path}: {error.message(language)}")
+        rules = Rules(
+            max_accountable_per_person=options["max_accountable"],
+            max_consulted=options["max_consulted"],
+        )
+        findings = validate(result.matrix, rules, language)
+        names = {a.key: a.name for a in result.matrix.activities}
+        failed = has_errors(findings) or bool(result.problems)
+        if options["json"]:
+            document = {
+                "file": str(path),
+                "activities": len(result.matrix.activities),
+                "parties": [p.key for p in result.matrix.parties],
+                "problems": [
+                    {"row": p.row, "code": p.code, "message": p.message(language)}
+                    for p in result.problems
+                ],
+                "findings": [
+                    {
+                        "code": f.code,
+                        "severity": f.severity.value,
+                        "activity": names.get(f.activity or ""),
+                        "row": result.rows.get(f.activity or ""),
+                        "parties": list(f.parties),
+                        "message": f.message,
+                        "fix": f.fix,
+                    }
+                    for f in findings
+                ],
+                "errors": failed,
+            }
+            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
+        else:
+            self._table(result, findings, names, language)
+        sys.exit(1 if failed else 0)
+
+    def _table(
+        self, result: Any, findings: list[Any], names: dict[str, str], language: str
+    ) -> None:
+        out = self.stdout
+        out.write(
+            f"{len(result.matrix.activities)} activities × {len(result.matrix.parties)} parties"
+        )
+        for p in result.problems:
+            out.write(f"row {p.row:>5}  error    {p.code:<30} {p.message(language)}")
+        for f in findings:
+            row = result.rows.get(f.activity or "")
+            where = f"row {row:>5}" if row else " " * 9
+            out.write(f"{where}  {f.severity.value:<8} {f.code:<30} {f.message}")
+            out.write(f"{'':<9}  {'':<8} {'':<30} → {f.fix}")
+        errors = sum(1 for f in findings if f.severity == Severity.ERROR) + len(result.problems)
+        warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
+        out.write(f"{errors} error(s), {warnings} warning(s)")
+
+    def _unusable(self, reason: str) -> None:
+        sys.stderr.write(reason.replace("\n", " ") + "\n")
+        sys.exit(2)

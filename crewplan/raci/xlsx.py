@@ -1,0 +1,384 @@
+"""The RACI grid as an .xlsx file (no Django): the layout of docs/raci.md.
+
+Sheet 1: row 1 `職能`/`Function`, `工作項目`/`Activity`, optional `類型`/`Kind` and
+`分工說明`/`Split`, then one column per party, headed by its name (a person is
+`Name (Team)`); row 2, under each party, its team kind `internal`/`external`
+(`內部`/`外部`); from row 3, one activity per row, cells such as `R`, `A/R`, `R, C`.
+
+`read_matrix()` is tolerant of what people type and reports problems per row instead
+of stopping at the first; a file it cannot use at all raises `UnusableFile`.
+"""
+
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from crewplan.lib.xlsxfile import UnusableFile, open_workbook
+from crewplan.raci.validation import (
+    EXTERNAL,
+    INTERNAL,
+    Activity,
+    CellError,
+    Finding,
+    Kind,
+    Matrix,
+    Party,
+    Role,
+    format_cell,
+    infer_kind,
+    parse_cell,
+)
+
+MAX_ROWS = 20_000
+MAX_PARTIES = 200
+
+HEADERS = {
+    "function": ("職能", "function"),
+    "activity": ("工作項目", "activity"),
+    "kind": ("類型", "kind"),
+    "split": ("分工說明", "split"),
+}
+KIND_WORDS = {
+    "strategy": Kind.STRATEGY,
+    "策略": Kind.STRATEGY,
+    "budget": Kind.BUDGET,
+    "預算": Kind.BUDGET,
+    "execution": Kind.EXECUTION,
+    "執行": Kind.EXECUTION,
+}
+TEAM_KIND_WORDS = {"internal": INTERNAL, "內部": INTERNAL, "external": EXTERNAL, "外部": EXTERNAL}
+PERSON_HEADER = re.compile(r"^(?P<name>.+?)\s*\((?P<team>[^()]+)\)$")
+
+HEADER_TEXTS = {
+    "no_sheet": ("the workbook has no sheet", "活頁簿裡沒有工作表"),
+    "no_header": (
+        "row 1 must start with 職能/Function and 工作項目/Activity columns",
+        "第 1 列必須以「職能／Function」和「工作項目／Activity」欄開頭",
+    ),
+    "no_parties": ("row 1 names no team or person columns", "第 1 列沒有任何團隊或人員欄"),
+    "too_many_parties": ("more than 200 party columns", "團隊／人員欄超過 200 欄"),
+    "duplicate_party": ("two columns have the same name", "有兩欄名稱相同"),
+    "bad_team_kind": (
+        "row 2 must give internal/external (內部/外部) under every party column",
+        "第 2 列每個團隊／人員欄下方都必須填 internal/external（內部／外部）",
+    ),
+    "too_many_rows": ("more than 20,000 activity rows", "工作項目超過 20,000 列"),
+}
+
+ROW_TEXTS = {
+    "bad_cell": (
+        "{column}: “{text}” is not a combination of R, A, C and I",
+        "{column}：「{text}」不是 R、A、C、I 的組合",
+    ),
+    "no_activity_name": ("a row with roles but no activity name", "這一列有角色但沒有工作項目名稱"),
+    "no_function": ("no function (職能) for this activity", "這個工作項目沒有填職能"),
+    "bad_kind": (
+        "kind “{text}” is not strategy, budget or execution (策略/預算/執行)",
+        "類型「{text}」不是策略、預算或執行（strategy/budget/execution）",
+    ),
+    "duplicate_activity": (
+        "“{text}” appears twice in the same function",
+        "「{text}」在同一個職能裡出現兩次",
+    ),
+}
+
+
+def _clean(value: object) -> str:
+    """A cell as text. Names keep their full-width punctuation: only keywords are folded."""
+    return "" if value is None else str(value).strip()
+
+
+def _folded(text: str) -> str:
+    """Keywords compared without regard to case or full-width letters (Ｒ, ｉｎｔｅｒｎａｌ)."""
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def _header_field(text: str) -> str | None:
+    lowered = _folded(text)
+    for name, words in HEADERS.items():
+        if lowered in words:
+            return name
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    row: int
+    code: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    def message(self, language: str = "en") -> str:
+        texts = ROW_TEXTS[self.code]
+        text = texts[1] if language.lower().startswith("zh") else texts[0]
+        return text.format(**self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    matrix: Matrix
+    problems: tuple[RowProblem, ...]
+    rows: Mapping[str, int]  # activity key -> sheet row, for showing where things are
+
+
+def party_header(party: Party, team_names: Mapping[str, str]) -> str:
+    return (
+        f"{party.name} ({team_names.get(party.team, party.team)})"
+        if party.is_person
+        else party.name
+    )
+
+
+def read_matrix(data: bytes) -> ReadResult:
+    workbook = open_workbook(data)
+    try:
+        if not workbook.sheetnames:
+            raise UnusableFile("no_sheet", texts=HEADER_TEXTS["no_sheet"])
+        sheet = workbook[workbook.sheetnames[0]]
+        rows = sheet.iter_rows(values_only=True)
+        header = [_clean(v) for v in next(rows, ())]
+        kinds = [_folded(_clean(v)) for v in next(rows, ())]
+        fixed: dict[str, int] = {}
+        first_party = 0
+        for index, text in enumerate(header):
+            name = _header_field(text)
+            if name is None or name in fixed:
+                first_party = index
+                break
+            fixed[name] = index
+        else:
+            first_party = len(header)
+        if fixed.get("function") != 0 or fixed.get("activity") != 1:
+            raise UnusableFile("no_header", texts=HEADER_TEXTS["no_header"])
+        party_columns = [(i, header[i]) for i in range(first_party, len(header)) if header[i]]
+        if not party_columns:
+            raise UnusableFile("no_parties", texts=HEADER_TEXTS["no_parties"])
+        if len(party_columns) > MAX_PARTIES:
+            raise UnusableFile("too_many_parties", texts=HEADER_TEXTS["too_many_parties"])
+        parties: list[tuple[int, Party]] = []
+        seen: set[str] = set()
+        for index, text in party_columns:
+            if _folded(text) in seen:
+                raise UnusableFile("duplicate_party", text, texts=HEADER_TEXTS["duplicate_party"])
+            seen.add(_folded(text))
+            kind = TEAM_KIND_WORDS.get(kinds[index] if index < len(kinds) else "")
+            if kind is None:
+                raise UnusableFile("bad_team_kind", text, texts=HEADER_TEXTS["bad_team_kind"])
+            person = PERSON_HEADER.match(text.replace("（", "(").replace("）", ")"))
+            if person:
+                party = Party(
+                    key=text,
+                    name=person["name"].strip(),
+                    kind=kind,
+                    is_person=True,
+                    team=person["team"].strip(),
+                )
+            else:
+                party = Party(key=text, name=text, kind=kind)
+            parties.append((index, party))
+
+        activities: list[Activity] = []
+        cells: dict[tuple[str, str], frozenset[Role]] = {}
+        problems: list[RowProblem] = []
+        where: dict[str, int] = {}
+        names_seen: set[tuple[str, str]] = set()
+        function = ""
+        for number, values in enumerate(rows, start=3):
+            if number - 2 > MAX_ROWS:
+                raise UnusableFile("too_many_rows", texts=HEADER_TEXTS["too_many_rows"])
+            values = tuple(values) + (None,) * max(0, len(header) - len(values))
+            texts = [_clean(v) for v in values]
+            if not any(texts):
+                continue
+            function = texts[0] or function
+            name = texts[1]
+            row_cells: dict[str, frozenset[Role]] = {}
+            for index, party in parties:
+                try:
+                    roles = parse_cell(values[index] if index < len(values) else None)
+                except CellError:
+                    problems.append(
+                        RowProblem(number, "bad_cell", {"column": party.key, "text": texts[index]})
+                    )
+                    continue
+                if roles:
+                    row_cells[party.key] = roles
+            if not name:
+                problems.append(RowProblem(number, "no_activity_name"))
+                continue
+            if not function:
+                problems.append(RowProblem(number, "no_function"))
+            kind_text = _folded(texts[fixed["kind"]]) if "kind" in fixed else ""
+            kind = KIND_WORDS.get(kind_text) if kind_text else infer_kind(name)
+            if kind is None:
+                problems.append(RowProblem(number, "bad_kind", {"text": texts[fixed["kind"]]}))
+                kind = infer_kind(name)
+            if (function.lower(), name.lower()) in names_seen:
+                problems.append(RowProblem(number, "duplicate_activity", {"text": name}))
+                continue
+            names_seen.add((function.lower(), name.lower()))
+            key = f"row{number}"
+            split = texts[fixed["split"]] if "split" in fixed else ""
+            activities.append(
+                Activity(key=key, name=name, function=function, kind=kind, split=split)
+            )
+            where[key] = number
+            for party_key, roles in row_cells.items():
+                cells[(key, party_key)] = roles
+    finally:
+        workbook.close()
+    matrix = Matrix(parties=tuple(p for _, p in parties), activities=tuple(activities), cells=cells)
+    return ReadResult(matrix=matrix, problems=tuple(problems), rows=where)
+
+
+SHEET_NAMES = {
+    "en": ("RACI", "Findings", "Sign-offs"),
+    "zh-hant": ("RACI", "檢查結果", "簽核"),
+}
+LABELS = {
+    "en": {
+        "function": "Function",
+        "activity": "Activity",
+        "kind": "Kind",
+        "split": "Split",
+        "code": "Code",
+        "severity": "Severity",
+        "parties": "Parties",
+        "message": "Finding",
+        "fix": "Suggested fix",
+        "team": "Team",
+        "signed_by": "Signed by",
+        "signed_at": "Signed at",
+        "internal": "internal",
+        "external": "external",
+    },
+    "zh-hant": {
+        "function": "職能",
+        "activity": "工作項目",
+        "kind": "類型",
+        "split": "分工說明",
+        "code": "代碼",
+        "severity": "嚴重度",
+        "parties": "相關對象",
+        "message": "檢查結果",
+        "fix": "建議修正",
+        "team": "團隊",
+        "signed_by": "簽核人",
+        "signed_at": "簽核時間",
+        "internal": "內部",
+        "external": "外部",
+    },
+}
+ROLE_FILLS = {
+    Role.A: PatternFill("solid", fgColor="FDE2C5"),
+    Role.R: PatternFill("solid", fgColor="D6ECF3"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SignOffRow:
+    team: str
+    signed_by: str
+    signed_at: str
+
+
+def write_matrix(
+    matrix: Matrix,
+    *,
+    team_names: Mapping[str, str],
+    findings: Sequence[Finding] = (),
+    signoffs: Iterable[SignOffRow] = (),
+    language: str = "en",
+    title: str = "",
+) -> bytes:
+    """The matrix in the layout `read_matrix()` reads, plus a findings sheet and a
+    sign-offs sheet. `team_names` maps a person's team key to the team's name."""
+    lang = "zh-hant" if language.lower().startswith("zh") else "en"
+    label = LABELS[lang]
+    kind_words = {
+        Kind.STRATEGY: ("strategy", "策略"),
+        Kind.BUDGET: ("budget", "預算"),
+        Kind.EXECUTION: ("execution", "執行"),
+    }
+    pick = 1 if lang == "zh-hant" else 0
+    book = Workbook()
+    grid = book.active
+    assert grid is not None
+    grid.title = SHEET_NAMES[lang][0]
+    bold = Font(bold=True)
+    headers = [label["function"], label["activity"], label["kind"], label["split"]]
+    headers += [party_header(p, team_names) for p in matrix.parties]
+    grid.append(headers)
+    grid.append(["", "", "", ""] + [label[p.kind] for p in matrix.parties])
+    for activity in matrix.activities:
+        row: list[Any] = [
+            activity.function,
+            activity.name,
+            kind_words[activity.kind][pick],
+            activity.split,
+        ]
+        row += [format_cell(matrix.cells.get((activity.key, p.key), ())) for p in matrix.parties]
+        grid.append(row)
+    for cell in grid[1]:
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row_cells in grid.iter_rows(min_row=3, min_col=5):
+        for cell in row_cells:
+            cell.alignment = Alignment(horizontal="center")
+            if cell.value and "A" in str(cell.value):
+                cell.fill = ROLE_FILLS[Role.A]
+            elif cell.value and "R" in str(cell.value):
+                cell.fill = ROLE_FILLS[Role.R]
+    grid.freeze_panes = "E3"
+    widths = [12, 28, 10, 24] + [max(10, min(24, len(h) * 2)) for h in headers[4:]]
+    for index, width in enumerate(widths, start=1):
+        grid.column_dimensions[get_column_letter(index)].width = width
+
+    names = {a.key: a.name for a in matrix.activities}
+    party_names = {p.key: p.name for p in matrix.parties}
+    sheet = book.create_sheet(SHEET_NAMES[lang][1])
+    sheet.append(
+        [
+            label["severity"],
+            label["code"],
+            label["activity"],
+            label["parties"],
+            label["message"],
+            label["fix"],
+        ]
+    )
+    for f in findings:
+        sheet.append(
+            [
+                f.severity.value,
+                f.code,
+                names.get(f.activity or "", ""),
+                ", ".join(party_names.get(p, p) for p in f.parties),
+                f.message,
+                f.fix,
+            ]
+        )
+    for cell in sheet[1]:
+        cell.font = bold
+    for letter, width in zip("ABCDEF", (10, 28, 24, 24, 60, 50), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+    signed = book.create_sheet(SHEET_NAMES[lang][2])
+    signed.append([label["team"], label["signed_by"], label["signed_at"]])
+    for s in signoffs:
+        signed.append([s.team, s.signed_by, s.signed_at])
+    for cell in signed[1]:
+        cell.font = bold
+    for letter, width in zip("ABC", (24, 28, 22), strict=True):
+        signed.column_dimensions[letter].width = width
+    if title:
+        book.properties.title = title
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
