@@ -160,6 +160,31 @@ def test_budget_amounts_external_when_owner_allows(role: str) -> None:
     assert is_allowed(actor(role, EXTERNAL), Action.VIEW_BUDGET_AMOUNTS, TeamTarget(OTHER), policy)
 
 
+@pytest.mark.parametrize("kind", [INTERNAL, EXTERNAL])
+@pytest.mark.parametrize(
+    ("role", "edit", "sign_own", "publish_internal"),
+    [
+        (OWNER, True, True, True),
+        (MANAGER, True, True, True),
+        (MEMBER, False, False, False),
+        (VIEWER, False, False, False),
+    ],
+)
+def test_raci_actions(
+    role: str, kind: str, edit: bool, sign_own: bool, publish_internal: bool
+) -> None:
+    me = actor(role, kind)
+    assert is_allowed(me, Action.EDIT_RACI) is edit
+    assert is_allowed(me, Action.SIGN_OFF_RACI, TeamTarget(HOME)) is sign_own
+    assert (
+        is_allowed(me, Action.SIGN_OFF_RACI, TeamTarget(OTHER)) is False
+    )  # never for another team
+    assert is_allowed(me, Action.SIGN_OFF_RACI) is False
+    # Publishing is the company's act: owners, and in-house managers.
+    expected = publish_internal and (role == OWNER or kind == INTERNAL)
+    assert is_allowed(me, Action.PUBLISH_RACI) is expected
+
+
 def test_unknown_role_gets_nothing() -> None:
     for action in Action:
         assert not is_allowed(actor("admin"), action, peer(MEMBER))
@@ -173,5 +198,8 @@ def test_every_action_is_covered() -> None:
         Action.CHANGE_MEMBER,
         Action.REMOVE_MEMBER,
         Action.VIEW_BUDGET_AMOUNTS,
+        Action.EDIT_RACI,
+        Action.SIGN_OFF_RACI,
+        Action.PUBLISH_RACI,
     }
     assert covered == set(Action), "add the new action's role × action cases to this file"

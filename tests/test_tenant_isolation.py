@@ -17,6 +17,8 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from crewplan.raci import services as raci_services
+from crewplan.raci.models import Activity
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Invitation, Membership
 from tests.conftest import client_for
@@ -77,8 +79,17 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
         role="member",
         send=False,
     )
+    draft = raci_services.template_apply(
+        workspace=world.a,
+        actor=world.people["alice"],
+        in_house=world.a_in_house,
+        agency=world.a_agency,
+        language="en",
+    )
     return {
         "slug": slug,
+        "activity_id": Activity.objects.filter(workspace=world.a).first().pk,
+        "version_id": draft.pk,
         "membership_id": world.member("amy").pk,
         "team_id": world.a_agency.pk,
         "invitation_id": invitation.pk,
@@ -92,6 +103,7 @@ def secrets_of_a(world: Any) -> list[str]:
     names = [world.a.name, world.a_in_house.name, world.a_agency.name, "pending@a.example"]
     for m in Membership.objects.filter(workspace=world.a).select_related("user"):
         names += [m.user.email, m.user.full_name]
+    names += list(Activity.objects.filter(workspace=world.a).values_list("name", flat=True))
     return names
 
 
@@ -115,9 +127,9 @@ def test_every_url_is_scoped_or_listed(db: Any) -> None:
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_outsider_gets_nothing_of_a(world: Any, method: str) -> None:
     charlie = client_for(world.people["charlie"])
-    secrets = secrets_of_a(world)
     routes = walk()
     values = tenant_values(world, world.a.slug)
+    secrets = secrets_of_a(world)
     checked = 0
     for slug in (world.a.slug, world.b.slug):
         values["slug"] = slug
@@ -167,7 +179,7 @@ def test_the_walk_reaches_real_objects_for_a_member(world: Any) -> None:
 
 def _snapshot() -> dict[str, list[dict[str, Any]]]:
     data = {}
-    for label in ("accounts", "workspaces", "audit"):
+    for label in ("accounts", "workspaces", "audit", "raci"):
         for model in apps.get_app_config(label).get_models():
             rows = list(model._default_manager.order_by("pk").values())
             for row in rows:

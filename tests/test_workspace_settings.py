@@ -12,6 +12,8 @@ VALID = {
     "time_zone": "Asia/Taipei",
     "fiscal_year_start_month": "1",
     "default_language": "en",
+    "raci_max_accountable": "8",
+    "raci_max_consulted": "3",
 }
 
 

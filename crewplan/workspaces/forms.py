@@ -14,6 +14,8 @@ class WorkspaceSettingsForm(forms.ModelForm):
             "fiscal_year_start_month",
             "default_language",
             "external_can_see_budget",
+            "raci_max_accountable",
+            "raci_max_consulted",
         ]
 
 

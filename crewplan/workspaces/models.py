@@ -60,6 +60,16 @@ class Workspace(models.Model):
             "amounts of budget lines their own team owns."
         ),
     )
+    raci_max_accountable = models.PositiveSmallIntegerField(
+        _("RACI: most activities one person may be Accountable for"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    raci_max_consulted = models.PositiveSmallIntegerField(
+        _("RACI: most parties consulted on one activity"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

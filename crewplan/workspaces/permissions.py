@@ -33,6 +33,9 @@ class Action(StrEnum):
     REMOVE_MEMBER = "remove_member"
     VIEW_AUDIT = "view_audit"
     VIEW_BUDGET_AMOUNTS = "view_budget_amounts"
+    EDIT_RACI = "edit_raci"
+    SIGN_OFF_RACI = "sign_off_raci"
+    PUBLISH_RACI = "publish_raci"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,18 @@ def is_allowed(
             if target.user_id == actor.user_id:
                 return True  # anyone may leave (the last-owner rule is the service's)
             return _may_manage_person(actor, target)
+        case Action.EDIT_RACI:
+            # Both sides shape the matrix they will sign; members and viewers read it.
+            return role in (OWNER, MANAGER)
+        case Action.SIGN_OFF_RACI:
+            # A team signs through its own owner or manager: nobody signs for the other side.
+            return (
+                role in (OWNER, MANAGER)
+                and isinstance(target, TeamTarget)
+                and target.team_id == actor.team_id
+            )
+        case Action.PUBLISH_RACI:
+            return role == OWNER or (role == MANAGER and actor.team_kind == INTERNAL)
         case Action.VIEW_BUDGET_AMOUNTS:
             if actor.team_kind == INTERNAL:
                 return True

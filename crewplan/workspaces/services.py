@@ -28,6 +28,8 @@ SETTINGS_FIELDS = (
     "fiscal_year_start_month",
     "default_language",
     "external_can_see_budget",
+    "raci_max_accountable",
+    "raci_max_consulted",
 )
 
 

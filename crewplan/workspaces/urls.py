@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from crewplan.workspaces import views
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("teams/<int:team_id>/delete/", views.team_delete, name="team_delete"),
     path("settings/", views.workspace_settings, name="workspace_settings"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("raci/", include("crewplan.raci.urls")),
 ]

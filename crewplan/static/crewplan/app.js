@@ -11,3 +11,46 @@ document.addEventListener("submit", (event) => {
   const question = event.target.dataset?.confirm;
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// RACI grid: each cell saves itself when changed (htmx), arrow keys and Enter move
+// between rows. Without JavaScript the grid is one form with a save button.
+document.addEventListener("DOMContentLoaded", () => {
+  const grid = document.querySelector("table.raci-grid.editable");
+  if (!grid) return;
+  const form = grid.closest("form");
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const expectedOf = (input) => input.parentElement.querySelector("input[type=hidden]");
+
+  grid.addEventListener("change", (event) => {
+    const input = event.target;
+    if (!input.classList.contains("cell-input")) return;
+    const expected = expectedOf(input);
+    const values = { cell: input.name, [input.name]: input.value, [expected.name]: expected.value };
+    const cell = input.closest("td");
+    cell.classList.add("saving");
+    htmx.ajax("POST", form.action, { source: input, target: cell, swap: "innerHTML", values, headers: { "X-CSRFToken": csrf } })
+      .finally(() => cell.classList.remove("saving"));
+  });
+
+  const move = (input, step) => {
+    const cell = input.closest("td");
+    const column = Array.prototype.indexOf.call(cell.parentElement.children, cell);
+    const rows = Array.from(grid.querySelectorAll("tbody tr:not(.function-row)"));
+    const next = rows[rows.indexOf(cell.parentElement) + step];
+    next?.children[column]?.querySelector(".cell-input")?.focus();
+  };
+  grid.addEventListener("keydown", (event) => {
+    const input = event.target;
+    if (!input.classList?.contains("cell-input")) return;
+    if (event.key === "ArrowDown" || event.key === "Enter") {
+      event.preventDefault();
+      if (event.key === "Enter" && input.value !== expectedOf(input).value) {
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      move(input, 1);
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      move(input, -1);
+    }
+  });
+});

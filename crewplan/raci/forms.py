@@ -1,0 +1,63 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crewplan.raci.models import Activity
+from crewplan.workspaces.models import Membership, Team
+
+
+class ActivityForm(forms.Form):
+    function = forms.ChoiceField(label=_("Function"), required=False)
+    new_function = forms.CharField(label=_("or a new function"), max_length=80, required=False)
+    name = forms.CharField(label=_("Activity"), max_length=120)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=Activity.KindChoices.choices, initial="execution"
+    )
+    split = forms.CharField(
+        label=_("Split"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("When in-house and agency share R: who does which part."),
+    )
+
+    def __init__(self, *args: Any, functions: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["function"].choices = [("", "—")] + [(str(f.pk), f.name) for f in functions]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("function") and not (data.get("new_function") or "").strip():
+            raise forms.ValidationError(_("Choose a function or name a new one."))
+        return data
+
+
+class TemplateForm(forms.Form):
+    in_house = forms.ModelChoiceField(
+        label=_("In-house team"), queryset=Team.objects.none(), empty_label=None
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Team.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["in_house"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["agency"].queryset = teams  # type: ignore[attr-defined]
+        internal = next((t for t in teams if t.kind == Team.Kind.INTERNAL), None)
+        external = next((t for t in teams if t.kind == Team.Kind.EXTERNAL), None)
+        self.fields["in_house"].initial = internal.pk if internal else None
+        self.fields["agency"].initial = external.pk if external else None
+
+
+class PersonColumnForm(forms.Form):
+    membership = forms.ModelChoiceField(
+        label=_("Person"), queryset=Membership.objects.none(), empty_label=_("Choose a person")
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = members  # type: ignore[attr-defined]
+        self.fields["membership"].label_from_instance = lambda m: (
+            f"{m.user.display_name} ({m.team.name})"
+        )  # type: ignore[attr-defined]

@@ -1,0 +1,446 @@
+"""Every write to the RACI matrix: keyword-only, one transaction, audited. A refused
+change raises ValidationError (a message for people) and changes nothing."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crewplan.audit.services import record
+from crewplan.raci import template
+from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion, SignOff
+from crewplan.raci.queries import (
+    draft_of,
+    live_matrix,
+    published_of,
+    required_teams,
+    rules_for,
+    snapshot_of,
+)
+from crewplan.raci.validation import CellError, Role, format_cell, has_errors, parse_cell, validate
+from crewplan.workspaces.models import Membership, Team, Workspace
+
+
+class CellConflict(Exception):
+    """Someone changed the cell since this person loaded it: `current` is its value now."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__(current)
+        self.current = current
+
+
+def _letters(roles: frozenset[Role]) -> str:
+    return format_cell(roles).replace("/", "")
+
+
+def _require_draft(version: MatrixVersion) -> None:
+    if not version.is_draft:
+        raise ValidationError(
+            _("This version is published and frozen. Start a new draft to change it.")
+        )
+
+
+def _clear_signoffs(version: MatrixVersion, actor: Any) -> None:
+    """A change to the draft voids its sign-offs: people signed what they saw."""
+    signed = list(
+        SignOff.objects.for_workspace(version.workspace)
+        .filter(version=version)
+        .select_related("team")
+    )
+    if signed:
+        SignOff.objects.filter(pk__in=[s.pk for s in signed]).delete()
+        record(
+            workspace=version.workspace,
+            actor=actor,
+            action="raci.signoffs_cleared",
+            target=version,
+            before={"teams": [s.team.name for s in signed]},
+        )
+
+
+@transaction.atomic
+def draft_start(*, workspace: Workspace, actor: Any) -> MatrixVersion:
+    """The workspace's draft; a new one copied from the published version if none."""
+    existing = draft_of(workspace)
+    if existing is not None:
+        return existing
+    published = published_of(workspace)
+    last = MatrixVersion.objects.for_workspace(workspace).aggregate(n=Max("number"))["n"] or 0
+    draft = MatrixVersion.objects.create(
+        workspace=workspace,
+        number=last + 1,
+        based_on=published,
+        people=list(published.people) if published else [],
+        created_by=actor,
+    )
+    if published is not None:
+        Assignment.objects.bulk_create(
+            Assignment(
+                workspace=workspace,
+                version=draft,
+                activity_id=a.activity_id,
+                team_id=a.team_id,
+                membership_id=a.membership_id,
+                roles=a.roles,
+                updated_by=actor,
+            )
+            for a in Assignment.objects.for_workspace(workspace).filter(version=published)
+        )
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="raci.draft_started",
+        target=draft,
+        after={"number": draft.number, "based_on": published.number if published else None},
+    )
+    return draft
+
+
+def _party(workspace: Workspace, key: str) -> tuple[Team | None, Membership | None]:
+    kind, _sep, raw = key.partition("-")
+    if not raw.isdigit():
+        raise ValidationError(_("Unknown column."))
+    if kind == "team":
+        team = Team.objects.for_workspace(workspace).filter(pk=int(raw)).first()
+        if team:
+            return team, None
+    elif kind == "person":
+        member = (
+            Membership.objects.for_workspace(workspace)
+            .filter(pk=int(raw))
+            .select_related("user")
+            .first()
+        )
+        if member:
+            return None, member
+    raise ValidationError(_("Unknown column."))
+
+
+@transaction.atomic
+def cell_set(
+    *,
+    version: MatrixVersion,
+    activity: Activity,
+    party_key: str,
+    text: str,
+    expected: str,
+    actor: Any,
+) -> str:
+    """Set one cell to the roles in `text`, if it still holds `expected` (what the person
+    saw); otherwise raise CellConflict with the current value. Returns the new value."""
+    _require_draft(version)
+    workspace = version.workspace
+    if activity.workspace_id != workspace.pk or activity.archived_at is not None:
+        raise ValidationError(_("Unknown activity."))
+    try:
+        roles = parse_cell(text)
+        seen = parse_cell(expected)
+    except CellError:
+        raise ValidationError(
+            _("“%(text)s” is not a combination of R, A, C and I.") % {"text": text}
+        ) from None
+    team, member = _party(workspace, party_key)
+    cells = Assignment.objects.for_workspace(workspace).select_for_update()
+    current = cells.filter(version=version, activity=activity, team=team, membership=member).first()
+    now = parse_cell(current.roles) if current else frozenset()
+    if now != seen:
+        raise CellConflict(format_cell(now))
+    if roles == now:
+        return format_cell(now)
+    if current is None:
+        try:
+            with transaction.atomic():
+                current = Assignment.objects.create(
+                    workspace=workspace,
+                    version=version,
+                    activity=activity,
+                    team=team,
+                    membership=member,
+                    roles=_letters(roles),
+                    updated_by=actor,
+                )
+        except IntegrityError:  # someone created the same cell a moment ago
+            latest = cells.get(version=version, activity=activity, team=team, membership=member)
+            raise CellConflict(format_cell(parse_cell(latest.roles))) from None
+    elif roles:
+        current.roles = _letters(roles)
+        current.revision += 1
+        current.updated_at = timezone.now()
+        current.updated_by = actor
+        current.save(update_fields=["roles", "revision", "updated_at", "updated_by"])
+    else:
+        current.delete()
+    if member is not None and member.pk not in version.people:
+        version.people = [*version.people, member.pk]
+        version.save(update_fields=["people"])
+    _clear_signoffs(version, actor)
+    party_name = team.name if team else member.user.display_name  # type: ignore[union-attr]
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="raci.cell_changed",
+        target=activity,
+        before={"party": party_name, "roles": format_cell(now)},
+        after={"party": party_name, "roles": format_cell(roles)},
+    )
+    return format_cell(roles)
+
+
+@transaction.atomic
+def person_column_add(*, version: MatrixVersion, membership: Membership, actor: Any) -> None:
+    _require_draft(version)
+    if membership.workspace_id != version.workspace_id:
+        raise ValidationError(_("Unknown column."))
+    if membership.pk not in version.people:
+        version.people = [*version.people, membership.pk]
+        version.save(update_fields=["people"])
+
+
+def _next_position(queryset: Any) -> int:
+    return (queryset.aggregate(p=Max("position"))["p"] or 0) + 1
+
+
+@transaction.atomic
+def function_create(*, workspace: Workspace, actor: Any, name: str) -> Function:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("A function needs a name."))
+    functions = Function.objects.for_workspace(workspace)
+    if functions.filter(name__iexact=name).exists():
+        raise ValidationError(_("There is already a function called “%(name)s”.") % {"name": name})
+    function = Function.objects.create(
+        workspace=workspace, name=name, position=_next_position(functions)
+    )
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="raci.function_created",
+        target=function,
+        after={"name": name},
+    )
+    return function
+
+
+@transaction.atomic
+def activity_save(
+    *,
+    workspace: Workspace,
+    actor: Any,
+    function: Function,
+    name: str,
+    kind: str,
+    split: str,
+    activity: Activity | None = None,
+) -> Activity:
+    """Create an activity, or change one (`activity`)."""
+    name = name.strip()
+    if function.workspace_id != workspace.pk:
+        raise ValidationError(_("Unknown function."))
+    if not name:
+        raise ValidationError(_("An activity needs a name."))
+    clash = Activity.objects.for_workspace(workspace).filter(function=function, name__iexact=name)
+    if activity is not None:
+        clash = clash.exclude(pk=activity.pk)
+    if clash.exists():
+        raise ValidationError(
+            _("“%(name)s” is already an activity of %(function)s.")
+            % {"name": name, "function": function.name}
+        )
+    fields = {"function": function.name, "name": name, "kind": kind, "split": split.strip()}
+    if activity is None:
+        siblings = Activity.objects.for_workspace(workspace).filter(function=function)
+        activity = Activity(
+            workspace=workspace, function=function, position=_next_position(siblings)
+        )
+        before = None
+    else:
+        before = {
+            "function": activity.function.name,
+            "name": activity.name,
+            "kind": activity.kind,
+            "split": activity.split,
+        }
+    activity.function, activity.name, activity.kind, activity.split = (
+        function,
+        name,
+        kind,
+        split.strip(),
+    )
+    activity.full_clean(exclude=["workspace", "function"])
+    activity.save()
+    draft = draft_of(workspace)
+    if draft is not None:
+        _clear_signoffs(draft, actor)
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="raci.activity_saved",
+        target=activity,
+        before=before,
+        after=fields,
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_archive(*, activity: Activity, actor: Any) -> None:
+    activity.archived_at = timezone.now()
+    activity.save(update_fields=["archived_at"])
+    draft = draft_of(activity.workspace)
+    if draft is not None:
+        _clear_signoffs(draft, actor)
+    record(
+        workspace=activity.workspace, actor=actor, action="raci.activity_archived", target=activity
+    )
+
+
+@transaction.atomic
+def template_apply(
+    *, workspace: Workspace, actor: Any, in_house: Team, agency: Team, language: str
+) -> MatrixVersion:
+    """Add the built-in template's functions, activities and roles to the draft, with its
+    in-house role played by `in_house` and its agency role by `agency`. Activities that
+    exist already keep their roles and get the template's added to them."""
+    for team in (in_house, agency):
+        if team.workspace_id != workspace.pk:
+            raise ValidationError(_("That team does not belong to this workspace."))
+    lang = "zh-hant" if language.startswith("zh") else "en"
+    draft = draft_start(workspace=workspace, actor=actor)
+    functions = {f.name: f for f in Function.objects.for_workspace(workspace)}
+    activities = {(a.function_id, a.name): a for a in Activity.objects.for_workspace(workspace)}
+    cells = {
+        (a.activity_id, a.team_id): a
+        for a in Assignment.objects.for_workspace(workspace).filter(
+            version=draft, team__isnull=False
+        )
+    }
+    created = 0
+    for position, (function_item, item) in enumerate(template.template_activities(), start=1):
+        fname = function_item.names[lang]
+        if fname not in functions:
+            functions[fname] = Function.objects.create(
+                workspace=workspace, name=fname, position=len(functions) + 1
+            )
+        function = functions[fname]
+        activity = activities.get((function.pk, item.names[lang]))
+        if activity is None:
+            activity = Activity.objects.create(
+                workspace=workspace,
+                function=function,
+                name=item.names[lang],
+                kind=item.kind.value,
+                split=item.split[lang] if item.split else "",
+                position=position,
+            )
+            activities[(function.pk, activity.name)] = activity
+            created += 1
+        elif activity.archived_at is not None:
+            activity.archived_at = None
+            activity.save(update_fields=["archived_at"])
+        for team, text in ((in_house, item.in_house), (agency, item.agency)):
+            roles = parse_cell(text)
+            cell = cells.get((activity.pk, team.pk))
+            if cell is None:
+                cells[(activity.pk, team.pk)] = Assignment.objects.create(
+                    workspace=workspace,
+                    version=draft,
+                    activity=activity,
+                    team=team,
+                    roles=_letters(roles),
+                    updated_by=actor,
+                )
+            else:
+                merged = _letters(parse_cell(cell.roles) | roles)
+                if merged != cell.roles:
+                    cell.roles, cell.revision = merged, cell.revision + 1
+                    cell.save(update_fields=["roles", "revision"])
+    _clear_signoffs(draft, actor)
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="raci.template_applied",
+        target=draft,
+        after={"in_house": in_house.name, "agency": agency.name, "activities_added": created},
+    )
+    return draft
+
+
+def _findings(version: MatrixVersion) -> tuple[Any, list[Any], dict[str, str]]:
+    matrix, _functions, team_names, _revisions = live_matrix(version)
+    return matrix, validate(matrix, rules_for(version.workspace)), team_names
+
+
+@transaction.atomic
+def sign_off(*, version: MatrixVersion, team: Team, actor: Any) -> SignOff:
+    _require_draft(version)
+    MatrixVersion.objects.select_for_update().filter(pk=version.pk).first()
+    matrix, findings, _names = _findings(version)
+    if has_errors(findings):
+        raise ValidationError(_("Fix the errors in the matrix before signing it off."))
+    if team.pk not in required_teams(matrix):
+        raise ValidationError(
+            _("%(team)s holds no role in this matrix and does not sign it.") % {"team": team.name}
+        )
+    signed, created = SignOff.objects.get_or_create(
+        workspace=version.workspace,
+        version=version,
+        team=team,
+        defaults={"user": actor, "user_label": actor.display_name},
+    )
+    if not created:
+        raise ValidationError(_("%(team)s has already signed off.") % {"team": team.name})
+    record(
+        workspace=version.workspace,
+        actor=actor,
+        action="raci.signed_off",
+        target=version,
+        after={"team": team.name},
+    )
+    return signed
+
+
+@transaction.atomic
+def publish(*, version: MatrixVersion, actor: Any) -> MatrixVersion:
+    """Freeze the draft as the published matrix. Needs no error findings and a sign-off
+    from every team holding a role."""
+    _require_draft(version)
+    version = MatrixVersion.objects.select_for_update().get(pk=version.pk)
+    matrix, findings, team_names = _findings(version)
+    if has_errors(findings):
+        raise ValidationError(_("Fix the errors in the matrix before publishing it."))
+    if not matrix.activities:
+        raise ValidationError(_("An empty matrix cannot be published."))
+    signed = set(
+        SignOff.objects.for_workspace(version.workspace)
+        .filter(version=version)
+        .values_list("team_id", flat=True)
+    )
+    missing = required_teams(matrix) - signed
+    if missing:
+        names = sorted(
+            Team.objects.for_workspace(version.workspace)
+            .filter(pk__in=missing)
+            .values_list("name", flat=True)
+        )
+        raise ValidationError(
+            _("Waiting for the sign-off of: %(teams)s.") % {"teams": "、".join(names)}
+        )
+    MatrixVersion.objects.for_workspace(version.workspace).filter(
+        status=MatrixVersion.Status.PUBLISHED
+    ).update(status=MatrixVersion.Status.SUPERSEDED)
+    version.status = MatrixVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = actor
+    version.snapshot = snapshot_of(matrix, team_names)
+    version.save(update_fields=["status", "published_at", "published_by", "snapshot"])
+    record(
+        workspace=version.workspace,
+        actor=actor,
+        action="raci.published",
+        target=version,
+        after={"number": version.number, "activities": len(matrix.activities)},
+    )
+    return version

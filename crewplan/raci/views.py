@@ -1,0 +1,411 @@
+"""RACI pages: the grid editor, the template wizard, sign-off and publishing."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from crewplan.raci import services
+from crewplan.raci.forms import ActivityForm, PersonColumnForm, TemplateForm
+from crewplan.raci.models import Activity, Function, MatrixVersion
+from crewplan.raci.queries import (
+    draft_of,
+    functions_of,
+    load_grid,
+    published_of,
+    required_teams,
+    signoffs_of,
+)
+from crewplan.raci.validation import Severity
+from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
+from crewplan.workspaces.models import Membership, Team
+from crewplan.workspaces.permissions import Action, TeamTarget
+
+
+def _language() -> str:
+    return "zh-hant" if (get_language() or "").startswith("zh") else "en"
+
+
+def _grid_context(request: WorkspaceRequest, version: MatrixVersion) -> dict[str, Any]:
+    grid = load_grid(version, _language())
+    membership = request.membership
+    by_activity: dict[str, list[Any]] = {}
+    for finding in grid.findings:
+        if finding.activity:
+            by_activity.setdefault(finding.activity, []).append(finding)
+    activity_names = {a.key: a.name for a in grid.matrix.activities}
+    party_names = {p.key: p.name for p in grid.matrix.parties}
+    rows = [
+        (
+            function,
+            [
+                {
+                    "activity": a,
+                    "findings": by_activity.get(a.key, []),
+                    "level": _level(by_activity.get(a.key, [])),
+                    "cells": [
+                        {"activity": a.key, "party": p.key, "value": v, "expected": v}
+                        for p in grid.matrix.parties
+                        for v in (grid.cell(a.key, p.key),)
+                    ],
+                }
+                for a in activities
+            ],
+        )
+        for function, activities in grid.functions
+    ]
+    required = required_teams(grid.matrix)
+    signoffs = signoffs_of(version) if version.is_draft else []
+    signed = {s.team_id: s for s in signoffs}
+    teams = {t.pk: t for t in Team.objects.for_workspace(request.workspace)}
+    sign_rows = [
+        {
+            "team": teams[pk],
+            "signoff": signed.get(pk),
+            "may_sign": can(membership, Action.SIGN_OFF_RACI, TeamTarget(pk)),
+        }
+        for pk in sorted(
+            required, key=lambda pk: (teams[pk].kind != Team.Kind.INTERNAL, teams[pk].name)
+        )
+        if pk in teams
+    ]
+    errors = [f for f in grid.findings if f.severity == Severity.ERROR]
+    return {
+        "version": version,
+        "grid": grid,
+        "rows": rows,
+        "findings": [
+            {
+                "finding": f,
+                "activity": activity_names.get(f.activity or "", ""),
+                "parties": [party_names.get(p, p) for p in f.parties],
+            }
+            for f in grid.findings
+        ],
+        "error_count": len(errors),
+        "sign_rows": sign_rows,
+        "all_signed": bool(sign_rows) and all(r["signoff"] for r in sign_rows),
+        "may_edit": version.is_draft and can(membership, Action.EDIT_RACI),
+        "may_publish": version.is_draft and can(membership, Action.PUBLISH_RACI),
+        "may_start_draft": can(membership, Action.EDIT_RACI),
+    }
+
+
+def _level(findings: list[Any]) -> str:
+    if any(f.severity == Severity.ERROR for f in findings):
+        return "error"
+    return "warning" if findings else ""
+
+
+@workspace_view
+@require_GET
+def matrix(request: WorkspaceRequest) -> HttpResponse:
+    workspace = request.workspace
+    version = draft_of(workspace) or published_of(workspace)
+    if version is None:
+        teams = Team.objects.for_workspace(workspace)
+        return render(
+            request,
+            "raci/empty.html",
+            {
+                "template_form": TemplateForm(teams=teams),
+                "may_edit": can(request.membership, Action.EDIT_RACI),
+            },
+        )
+    context = _grid_context(request, version)
+    if context["may_edit"]:
+        context["activity_form"] = ActivityForm(functions=functions_of(workspace))
+        shown = {p.key for p in context["grid"].matrix.parties}
+        members = (
+            Membership.objects.for_workspace(workspace)
+            .select_related("user", "team")
+            .order_by("team__kind", "team__name", "user__full_name")
+        )
+        context["person_form"] = PersonColumnForm(
+            members=members.exclude(
+                pk__in=[int(k.removeprefix("person-")) for k in shown if k.startswith("person-")]
+            )
+        )
+        context["template_form"] = TemplateForm(teams=Team.objects.for_workspace(workspace))
+    return render(request, "raci/matrix.html", context)
+
+
+@workspace_view
+@require_POST
+def cells(request: WorkspaceRequest) -> HttpResponse:
+    """Save changed cells. The grid posts one cell at a time through htmx; without
+    JavaScript the whole grid is one form and every changed cell is saved together."""
+    require(request, Action.EDIT_RACI)
+    workspace = request.workspace
+    version = draft_of(workspace)
+    # One cell from the grid's script (it names the cell), or every changed cell of the
+    # whole-grid form.
+    single = request.POST.get("cell", "")
+    is_htmx = request.headers.get("HX-Request") == "true" and single.startswith("c:")
+    changes = []
+    for name, value in request.POST.items():
+        if not name.startswith("c:") or (is_htmx and name != single):
+            continue
+        _c, activity_key, party_key = [*name.split(":", 2), "", ""][:3]
+        expected = request.POST.get(f"e:{activity_key}:{party_key}", "")
+        if is_htmx or value.strip() != expected.strip():
+            changes.append((activity_key, party_key, value, expected))
+    if version is None:
+        messages.error(request, _("There is no draft to edit. Start a new draft first."))
+        return redirect("raci_matrix", slug=workspace.slug)
+    problems: list[str] = []
+    conflicts: dict[tuple[str, str], str] = {}
+    saved: dict[tuple[str, str], str] = {}
+    try:
+        with transaction.atomic():
+            for activity_key, party_key, value, expected in changes:
+                if not activity_key.isdigit():
+                    problems.append(_("Unknown activity."))
+                    continue
+                activity = get_owned(request, Activity, int(activity_key))
+                try:
+                    saved[(activity_key, party_key)] = services.cell_set(
+                        version=version,
+                        activity=activity,
+                        party_key=party_key,
+                        text=value,
+                        expected=expected,
+                        actor=request.user,
+                    )
+                except services.CellConflict as conflict:
+                    conflicts[(activity_key, party_key)] = conflict.current
+                    problems.append(
+                        _(
+                            "%(activity)s: someone changed this cell to “%(current)s” while you "
+                            "were editing. Your change was not saved; check the current value "
+                            "and try again."
+                        )
+                        % {"activity": activity.name, "current": conflict.current or "—"}
+                    )
+                except ValidationError as error:
+                    problems.extend(error.messages)
+            if problems:
+                raise _Rollback
+    except _Rollback:
+        saved = {}
+    if is_htmx and len(changes) == 1:
+        activity_key, party_key, value, expected = changes[0]
+        key = (activity_key, party_key)
+        if key in saved:  # saved: the new value is what everyone now sees
+            shown, expected = saved[key], saved[key]
+        elif key in conflicts:  # someone else's value stands; start again from it
+            shown, expected = conflicts[key], conflicts[key]
+        else:  # refused input: keep what was typed so it can be corrected
+            shown = value
+        context = _grid_context(request, version)
+        context.update(
+            cell={
+                "activity": activity_key,
+                "party": party_key,
+                "value": shown,
+                "expected": expected,
+                "problems": problems,
+            }
+        )
+        html = render_to_string("raci/matrix.html#cell", context, request)
+        html += render_to_string("raci/matrix.html#side", {**context, "oob": True}, request)
+        row = next(
+            (
+                r
+                for _f, items in context["rows"]
+                for r in items
+                if r["activity"].key == activity_key
+            ),
+            None,
+        )
+        if row is not None:  # the row's inline findings markers follow the change
+            rowhead = render_to_string(
+                "raci/matrix.html#rowhead", {**context, "row": row, "oob": True}, request
+            )
+            # A <th> cannot stand outside a table in HTML: htmx takes it out of a <template>.
+            html += f"<template>{rowhead}</template>"
+        status = 409 if conflicts else 422 if problems else 200
+        return HttpResponse(html, status=status)
+    for problem in problems:
+        messages.error(request, problem)
+    if saved and not problems:
+        messages.success(request, _("%(count)s cell(s) saved.") % {"count": len(saved)})
+    return redirect("raci_matrix", slug=workspace.slug)
+
+
+class _Rollback(Exception):
+    pass
+
+
+@workspace_view
+@require_POST
+def template_apply(request: WorkspaceRequest) -> HttpResponse:
+    require(request, Action.EDIT_RACI)
+    form = TemplateForm(request.POST, teams=Team.objects.for_workspace(request.workspace))
+    if form.is_valid():
+        try:
+            services.template_apply(
+                workspace=request.workspace,
+                actor=request.user,
+                in_house=form.cleaned_data["in_house"],
+                agency=form.cleaned_data["agency"],
+                language=_language(),
+            )
+        except ValidationError as error:
+            for m in error.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, _("The in-house + agency template was added to the draft."))
+    else:
+        messages.error(request, _("Choose the team for each side."))
+    return redirect("raci_matrix", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_POST
+def activity_create(request: WorkspaceRequest) -> HttpResponse:
+    require(request, Action.EDIT_RACI)
+    workspace = request.workspace
+    form = ActivityForm(request.POST, functions=functions_of(workspace))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("raci_matrix", slug=workspace.slug)
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            services.draft_start(workspace=workspace, actor=request.user)
+            if data["new_function"].strip():
+                function = services.function_create(
+                    workspace=workspace, actor=request.user, name=data["new_function"]
+                )
+            else:
+                function = get_owned(request, Function, int(data["function"]))
+            services.activity_save(
+                workspace=workspace,
+                actor=request.user,
+                function=function,
+                name=data["name"],
+                kind=data["kind"],
+                split=data["split"],
+            )
+    except ValidationError as error:
+        for m in error.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Activity %(name)s added.") % {"name": data["name"]})
+    return redirect("raci_matrix", slug=workspace.slug)
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: WorkspaceRequest, activity_id: int) -> HttpResponse:
+    activity = get_owned(request, Activity, activity_id, archived_at__isnull=True)
+    require(request, Action.EDIT_RACI)
+    workspace = request.workspace
+    initial = {
+        "function": str(activity.function_id),
+        "name": activity.name,
+        "kind": activity.kind,
+        "split": activity.split,
+    }
+    form = ActivityForm(request.POST or None, initial=initial, functions=functions_of(workspace))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if data["new_function"].strip():
+                    function = services.function_create(
+                        workspace=workspace, actor=request.user, name=data["new_function"]
+                    )
+                else:
+                    function = get_owned(request, Function, int(data["function"]))
+                services.activity_save(
+                    workspace=workspace,
+                    actor=request.user,
+                    function=function,
+                    name=data["name"],
+                    kind=data["kind"],
+                    split=data["split"],
+                    activity=activity,
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Activity %(name)s saved.") % {"name": activity.name})
+            return redirect("raci_matrix", slug=workspace.slug)
+    return render(request, "raci/activity_edit.html", {"activity": activity, "form": form})
+
+
+@workspace_view
+@require_POST
+def activity_archive(request: WorkspaceRequest, activity_id: int) -> HttpResponse:
+    activity = get_owned(request, Activity, activity_id, archived_at__isnull=True)
+    require(request, Action.EDIT_RACI)
+    services.activity_archive(activity=activity, actor=request.user)
+    messages.success(request, _("Activity %(name)s archived.") % {"name": activity.name})
+    return redirect("raci_matrix", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_POST
+def person_column(request: WorkspaceRequest) -> HttpResponse:
+    require(request, Action.EDIT_RACI)
+    workspace = request.workspace
+    form = PersonColumnForm(request.POST, members=Membership.objects.for_workspace(workspace))
+    if form.is_valid():
+        draft = services.draft_start(workspace=workspace, actor=request.user)
+        services.person_column_add(
+            version=draft, membership=form.cleaned_data["membership"], actor=request.user
+        )
+    else:
+        messages.error(request, _("Choose a person."))
+    return redirect("raci_matrix", slug=workspace.slug)
+
+
+@workspace_view
+@require_POST
+def draft_start(request: WorkspaceRequest) -> HttpResponse:
+    require(request, Action.EDIT_RACI)
+    draft = services.draft_start(workspace=request.workspace, actor=request.user)
+    messages.success(request, _("Draft v%(number)s started.") % {"number": draft.number})
+    return redirect("raci_matrix", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_POST
+def sign_off(request: WorkspaceRequest, version_id: int, team_id: int) -> HttpResponse:
+    version = get_owned(request, MatrixVersion, version_id)
+    team = get_owned(request, Team, team_id)
+    require(request, Action.SIGN_OFF_RACI, TeamTarget(team.pk))
+    try:
+        services.sign_off(version=version, team=team, actor=request.user)
+    except ValidationError as error:
+        for m in error.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Signed off for %(team)s.") % {"team": team.name})
+    return redirect("raci_matrix", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_POST
+def publish(request: WorkspaceRequest, version_id: int) -> HttpResponse:
+    version = get_owned(request, MatrixVersion, version_id)
+    require(request, Action.PUBLISH_RACI)
+    try:
+        services.publish(version=version, actor=request.user)
+    except ValidationError as error:
+        for m in error.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Version v%(number)s published.") % {"number": version.number})
+    return redirect("raci_matrix", slug=request.workspace.slug)
