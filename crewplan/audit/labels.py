@@ -14,6 +14,16 @@ ACTION_LABELS = {
     "membership.joined": gettext_lazy("joined"),
     "membership.changed": gettext_lazy("changed a person's team or role"),
     "membership.removed": gettext_lazy("removed a person"),
+    "raci.draft_started": gettext_lazy("started a RACI draft"),
+    "raci.cell_changed": gettext_lazy("changed a RACI cell"),
+    "raci.signoffs_cleared": gettext_lazy("cleared the RACI sign-offs by changing the draft"),
+    "raci.function_created": gettext_lazy("added a RACI function"),
+    "raci.activity_saved": gettext_lazy("saved a RACI activity"),
+    "raci.activity_archived": gettext_lazy("archived a RACI activity"),
+    "raci.template_applied": gettext_lazy("added the in-house + agency template"),
+    "raci.signed_off": gettext_lazy("signed off the RACI draft"),
+    "raci.published": gettext_lazy("published a RACI version"),
+    "raci.imported": gettext_lazy("imported a RACI matrix from a file"),
 }
 
 

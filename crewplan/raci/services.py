@@ -444,3 +444,84 @@ def publish(*, version: MatrixVersion, actor: Any) -> MatrixVersion:
         after={"number": version.number, "activities": len(matrix.activities)},
     )
     return version
+
+
+@transaction.atomic
+def import_apply(
+    *, workspace: Workspace, actor: Any, activities: list[list[str]], cells: list[list[Any]]
+) -> MatrixVersion:
+    """Make the draft exactly the imported grid: its activities (created or brought back
+    as needed; others archived) and its cells. All or nothing."""
+    draft = draft_start(workspace=workspace, actor=actor)
+    functions = {f.name.casefold(): f for f in Function.objects.for_workspace(workspace)}
+    existing = {
+        (a.function_id, a.name.casefold()): a for a in Activity.objects.for_workspace(workspace)
+    }
+    kept: list[Activity] = []
+    for position, (function_name, name, kind, split) in enumerate(activities, start=1):
+        function = functions.get(function_name.casefold())
+        if function is None:
+            function = Function.objects.create(
+                workspace=workspace, name=function_name, position=len(functions) + 1
+            )
+            functions[function_name.casefold()] = function
+        activity = existing.get((function.pk, name.casefold()))
+        if activity is None:
+            activity = Activity(workspace=workspace, function=function, name=name)
+        activity.kind, activity.split, activity.position, activity.archived_at = (
+            kind,
+            split,
+            position,
+            None,
+        )
+        activity.full_clean(exclude=["workspace", "function"])
+        activity.save()
+        existing[(function.pk, name.casefold())] = activity
+        kept.append(activity)
+    kept_ids = {a.pk for a in kept}
+    archived = (
+        Activity.objects.for_workspace(workspace)
+        .filter(archived_at__isnull=True)
+        .exclude(pk__in=kept_ids)
+        .update(archived_at=timezone.now())
+    )
+    teams = {t.pk for t in Team.objects.for_workspace(workspace)}
+    members = {m.pk for m in Membership.objects.for_workspace(workspace)}
+    Assignment.objects.for_workspace(workspace).filter(version=draft).delete()
+    rows = []
+    people: list[int] = []
+    for index, party, letters in cells:
+        kind, _sep, raw = str(party).partition("-")
+        pk = int(raw)
+        if (
+            (kind == "team" and pk not in teams)
+            or (kind == "person" and pk not in members)
+            or kind not in ("team", "person")
+        ):
+            raise ValidationError(_("Unknown column."))
+        roles = parse_cell(letters)
+        rows.append(
+            Assignment(
+                workspace=workspace,
+                version=draft,
+                activity=kept[int(index)],
+                team_id=pk if kind == "team" else None,
+                membership_id=pk if kind == "person" else None,
+                roles=_letters(roles),
+                updated_by=actor,
+            )
+        )
+        if kind == "person" and pk not in people:
+            people.append(pk)
+    Assignment.objects.bulk_create(rows)
+    draft.people = people
+    draft.save(update_fields=["people"])
+    _clear_signoffs(draft, actor)
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="raci.imported",
+        target=draft,
+        after={"activities": len(kept), "cells": len(rows), "archived": archived},
+    )
+    return draft

@@ -17,4 +17,10 @@ urlpatterns = [
     path("draft/", views.draft_start, name="raci_draft_start"),
     path("versions/<int:version_id>/sign/<int:team_id>/", views.sign_off, name="raci_sign_off"),
     path("versions/<int:version_id>/publish/", views.publish, name="raci_publish"),
+    path("versions/", views.versions, name="raci_versions"),
+    path("versions/<int:version_id>/export.xlsx", views.export_xlsx, name="raci_export_xlsx"),
+    path("versions/<int:version_id>/export.pdf", views.export_pdf, name="raci_export_pdf"),
+    path("template.xlsx", views.template_xlsx, name="raci_template_xlsx"),
+    path("import/", views.import_upload, name="raci_import"),
+    path("import/confirm/", views.import_confirm, name="raci_import_confirm"),
 ]

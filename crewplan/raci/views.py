@@ -1,18 +1,25 @@
 """RACI pages: the grid editor, the template wizard, sign-off and publishing."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crewplan.raci import services
+from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.raci import imports, services
+from crewplan.raci.diff import diff_matrices
 from crewplan.raci.forms import ActivityForm, PersonColumnForm, TemplateForm
 from crewplan.raci.models import Activity, Function, MatrixVersion
 from crewplan.raci.queries import (
@@ -23,19 +30,53 @@ from crewplan.raci.queries import (
     required_teams,
     signoffs_of,
 )
-from crewplan.raci.validation import Severity
+from crewplan.raci.template import AGENCY, IN_HOUSE, apply_template
+from crewplan.raci.validation import EXTERNAL, INTERNAL, Party, Severity, format_cell, parse_cell
+from crewplan.raci.xlsx import SignOffRow, read_matrix, write_matrix
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Membership, Team
 from crewplan.workspaces.permissions import Action, TeamTarget
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _language() -> str:
     return "zh-hant" if (get_language() or "").startswith("zh") else "en"
 
 
-def _grid_context(request: WorkspaceRequest, version: MatrixVersion) -> dict[str, Any]:
+def cell_html(
+    activity: str, party: str, value: str, expected: str, problems: Iterable[str] = ()
+) -> str:
+    """One editable cell: the roles, what the person saw (for conflict detection), and any
+    problem with what they typed. Built in Python: a 300 × 12 grid has 3,600 of them."""
+    name = f"{activity}:{escape(party)}"
+    html = (
+        f'<input class="cell-input" name="c:{name}" value="{escape(value)}" size="4" '
+        f'autocomplete="off" spellcheck="false">'
+        f'<input type="hidden" name="e:{name}" value="{escape(expected)}">'
+    )
+    return html + "".join(
+        f'<small class="cell-problem" role="alert">{escape(p)}</small>' for p in problems
+    )
+
+
+def _row_cells(activity: str, values: list[str], parties: list[str], editable: bool) -> str:
+    if editable:
+        cells = (
+            cell_html(activity, party, value, value)
+            for party, value in zip(parties, values, strict=True)
+        )
+    else:
+        cells = (escape(value) for value in values)
+    return mark_safe("".join(f"<td>{cell}</td>" for cell in cells))  # noqa: S308 -- every part escaped above
+
+
+def _grid_context(
+    request: WorkspaceRequest, version: MatrixVersion, printable: bool = False
+) -> dict[str, Any]:
     grid = load_grid(version, _language())
     membership = request.membership
+    editable = not printable and version.is_draft and can(membership, Action.EDIT_RACI)
     by_activity: dict[str, list[Any]] = {}
     for finding in grid.findings:
         if finding.activity:
@@ -50,11 +91,12 @@ def _grid_context(request: WorkspaceRequest, version: MatrixVersion) -> dict[str
                     "activity": a,
                     "findings": by_activity.get(a.key, []),
                     "level": _level(by_activity.get(a.key, [])),
-                    "cells": [
-                        {"activity": a.key, "party": p.key, "value": v, "expected": v}
-                        for p in grid.matrix.parties
-                        for v in (grid.cell(a.key, p.key),)
-                    ],
+                    "cells": _row_cells(
+                        a.key,
+                        [grid.cell(a.key, p.key) for p in grid.matrix.parties],
+                        [p.key for p in grid.matrix.parties],
+                        editable,
+                    ),
                 }
                 for a in activities
             ],
@@ -92,7 +134,7 @@ def _grid_context(request: WorkspaceRequest, version: MatrixVersion) -> dict[str
         "error_count": len(errors),
         "sign_rows": sign_rows,
         "all_signed": bool(sign_rows) and all(r["signoff"] for r in sign_rows),
-        "may_edit": version.is_draft and can(membership, Action.EDIT_RACI),
+        "may_edit": editable,
         "may_publish": version.is_draft and can(membership, Action.PUBLISH_RACI),
         "may_start_draft": can(membership, Action.EDIT_RACI),
     }
@@ -205,16 +247,7 @@ def cells(request: WorkspaceRequest) -> HttpResponse:
         else:  # refused input: keep what was typed so it can be corrected
             shown = value
         context = _grid_context(request, version)
-        context.update(
-            cell={
-                "activity": activity_key,
-                "party": party_key,
-                "value": shown,
-                "expected": expected,
-                "problems": problems,
-            }
-        )
-        html = render_to_string("raci/matrix.html#cell", context, request)
+        html = cell_html(activity_key, party_key, shown, expected, problems)
         html += render_to_string("raci/matrix.html#side", {**context, "oob": True}, request)
         row = next(
             (
@@ -409,3 +442,183 @@ def publish(request: WorkspaceRequest, version_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Version v%(number)s published.") % {"number": version.number})
     return redirect("raci_matrix", slug=request.workspace.slug)
+
+
+def _version_grid(request: WorkspaceRequest, version_id: int) -> tuple[MatrixVersion, Any]:
+    version = get_owned(request, MatrixVersion, version_id)
+    version.workspace = request.workspace
+    return version, load_grid(version, _language())
+
+
+@workspace_view
+@require_GET
+def versions(request: WorkspaceRequest) -> HttpResponse:
+    """All versions, and the difference between any two (?a=&b= version ids)."""
+    workspace = request.workspace
+    all_versions = list(
+        MatrixVersion.objects.for_workspace(workspace).select_related("created_by", "published_by")
+    )
+    context: dict[str, Any] = {"versions": all_versions}
+    a, b = request.GET.get("a", ""), request.GET.get("b", "")
+    if a.isdigit() and b.isdigit():
+        old, old_grid = _version_grid(request, int(a))
+        new, new_grid = _version_grid(request, int(b))
+        context.update(old=old, new=new, changes=diff_matrices(old_grid.matrix, new_grid.matrix))
+    return render(request, "raci/versions.html", context)
+
+
+def _export_name(request: WorkspaceRequest, version: MatrixVersion, extension: str) -> str:
+    return f"raci-{request.workspace.slug}-v{version.number}.{extension}"
+
+
+def _signoff_rows(version: MatrixVersion) -> list[SignOffRow]:
+    return [
+        SignOffRow(s.team.name, s.user_label, localtime(s.signed_at).strftime("%Y-%m-%d %H:%M"))
+        for s in signoffs_of(version)
+    ]
+
+
+@workspace_view
+@require_GET
+def export_xlsx(request: WorkspaceRequest, version_id: int) -> HttpResponse:
+    version, grid = _version_grid(request, version_id)
+    data = write_matrix(
+        grid.matrix,
+        team_names=grid.team_names,
+        findings=grid.findings,
+        signoffs=_signoff_rows(version),
+        language=_language(),
+        title=f"{request.workspace.name} RACI v{version.number}",
+    )
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_export_name(request, version, "xlsx")}"'
+    )
+    return response
+
+
+@workspace_view
+@require_GET
+def export_pdf(request: WorkspaceRequest, version_id: int) -> HttpResponse:
+    """The version as a contract appendix: landscape grid, findings, sign-offs."""
+    version = get_owned(request, MatrixVersion, version_id)
+    version.workspace = request.workspace
+    context = _grid_context(request, version, printable=True)
+    context.update(signoff_rows=_signoff_rows(version), generated=localtime())
+    html = render_to_string("raci/pdf.html", context, request)
+    import weasyprint  # heavy (pango, fonts): loaded only when a PDF is asked for
+
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_export_name(request, version, "pdf")}"'
+    )
+    return response
+
+
+@workspace_view
+@require_GET
+def template_xlsx(request: WorkspaceRequest) -> HttpResponse:
+    """The import layout with this workspace's teams as columns, filled with the built-in
+    template's recommended roles, as a file to start from."""
+    teams = list(Team.objects.for_workspace(request.workspace))
+    internal = next((t for t in teams if t.kind == Team.Kind.INTERNAL), None)
+    external = next((t for t in teams if t.kind == Team.Kind.EXTERNAL), None)
+    parties = {
+        role: Party(f"team-{t.pk}", t.name, t.kind) if t else Party(role, str(label), kind)
+        for role, t, label, kind in (
+            (IN_HOUSE, internal, _("In-house team"), INTERNAL),
+            (AGENCY, external, _("Agency"), EXTERNAL),
+        )
+    }
+    data = write_matrix(apply_template(parties, _language()), team_names={}, language=_language())
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="crewplan-raci-template.xlsx"'
+    return response
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def import_upload(request: WorkspaceRequest) -> HttpResponse:
+    """Upload a grid, see what it holds and every problem per row; nothing is saved."""
+    require(request, Action.EDIT_RACI)
+    workspace = request.workspace
+    context: dict[str, Any] = {"max_mb": imports.MAX_UPLOAD // (1024 * 1024)}
+    if request.method == "GET":
+        return render(request, "raci/import.html", context)
+    upload = request.FILES.get("file")
+    if upload is None:
+        context["error"] = _("Choose an .xlsx file.")
+        return render(request, "raci/import.html", context, status=400)
+    if upload.size > imports.MAX_UPLOAD:
+        context["error"] = _("The file is larger than %(mb)s MB.") % {"mb": context["max_mb"]}
+        return render(request, "raci/import.html", context, status=400)
+    try:
+        result = read_matrix(upload.read())
+    except UnusableFile as error:
+        context["error"] = _("This file cannot be used: %(reason)s") % {
+            "reason": error.message(_language())
+        }
+        return render(request, "raci/import.html", context, status=400)
+    plan = imports.plan_import(workspace, result, _language())
+    active = Activity.objects.for_workspace(workspace).filter(archived_at__isnull=True)
+    in_file = {(f.casefold(), n.casefold()) for f, n, _k, _s in plan.activities}
+    context.update(
+        plan=plan,
+        filename=upload.name,
+        columns=[label for _header, label in plan.columns],
+        preview=_preview_rows(plan),
+        archived=[
+            a
+            for a in active.select_related("function")
+            if (a.function.name.casefold(), a.name.casefold()) not in in_file
+        ],
+        token=imports.sign_plan(workspace, plan) if not plan.problems else "",
+    )
+    return render(request, "raci/import.html", context, status=400 if plan.problems else 200)
+
+
+def _preview_rows(plan: imports.ImportPlan) -> list[dict[str, Any]]:
+    """The file's grid as it will be saved, one row per activity."""
+    by_row: dict[int, dict[str, str]] = {}
+    for index, party, letters in plan.cells:
+        by_row.setdefault(index, {})[party] = format_cell(parse_cell(letters))
+    return [
+        {
+            "function": f,
+            "name": n,
+            "kind": k,
+            "cells": [by_row.get(i, {}).get(key, "") for key in plan.keys],
+        }
+        for i, (f, n, k, _s) in enumerate(plan.activities)
+    ]
+
+
+@workspace_view
+@require_POST
+def import_confirm(request: WorkspaceRequest) -> HttpResponse:
+    require(request, Action.EDIT_RACI)
+    workspace = request.workspace
+    try:
+        plan = imports.unsign_plan(workspace, request.POST.get("plan", ""))
+    except signing.BadSignature:
+        messages.error(
+            request, _("This preview has expired or was changed. Upload the file again.")
+        )
+        return redirect("raci_import", slug=workspace.slug)
+    try:
+        services.import_apply(
+            workspace=workspace,
+            actor=request.user,
+            activities=plan["activities"],
+            cells=plan["cells"],
+        )
+    except ValidationError as error:
+        for m in error.messages:
+            messages.error(request, m)
+        return redirect("raci_import", slug=workspace.slug)
+    messages.success(
+        request,
+        _("Imported %(count)s activities into the draft.") % {"count": len(plan["activities"])},
+    )
+    return redirect("raci_matrix", slug=workspace.slug)

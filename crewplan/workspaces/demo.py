@@ -87,6 +87,8 @@ def load_demo() -> Workspace:
         send=False,
     )
 
+    _demo_raci(bakery, in_house, agency)
+
     # The agency's other client: the same account manager works in both.
     tea_owner = _user(DemoPerson("owner@shanlan.example", "許文華", "老闆", Membership.Role.OWNER))
     tea = services.workspace_create(
@@ -97,3 +99,34 @@ def load_demo() -> Workspace:
     )
     _join(tea, tea_owner, tea_agency, AGENCY[0])
     return bakery
+
+
+def _demo_raci(bakery: Workspace, in_house: Team, agency: Team) -> None:
+    """v1 signed by both sides and published; v2 in draft with a new activity that still
+    lacks its A, so the demo shows a finding to fix."""
+    from crewplan.raci import services as raci
+    from crewplan.raci.models import Function
+
+    members = {
+        m.user.email: m for m in Membership.objects.for_workspace(bakery).select_related("user")
+    }
+    lin, zhang = members[IN_HOUSE[1].email].user, members[AGENCY[0].email].user
+    v1 = raci.template_apply(
+        workspace=bakery, actor=lin, in_house=in_house, agency=agency, language="zh-hant"
+    )
+    raci.sign_off(version=v1, team=in_house, actor=lin)
+    raci.sign_off(version=v1, team=agency, actor=zhang)
+    raci.publish(version=v1, actor=lin)
+    v2 = raci.draft_start(workspace=bakery, actor=lin)
+    social = next(f for f in Function.objects.for_workspace(bakery) if f.name == "社群")
+    pop = raci.activity_save(
+        workspace=bakery,
+        actor=lin,
+        function=social,
+        name="門市 POP 與 LINE 推播",
+        kind="execution",
+        split="",
+    )
+    raci.cell_set(
+        version=v2, activity=pop, party_key=f"team-{agency.pk}", text="R", expected="", actor=zhang
+    )
