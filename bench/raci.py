@@ -21,16 +21,33 @@ def bench_validation(repeats: int = 9) -> None:
     """Two matrices of 10,000 activities × 50 parties (20 teams, 30 people), 6 roles held
     per activity: "typical" has one A and one or two R per activity, as a working matrix
     has; "messy" draws every role at random, so about two findings per activity."""
-    from crewplan.raci.validation import EXTERNAL, INTERNAL, Activity, Kind, Matrix, Party, Role, validate
+    from crewplan.raci.validation import (
+        EXTERNAL,
+        INTERNAL,
+        Activity,
+        Kind,
+        Matrix,
+        Party,
+        Role,
+        validate,
+    )
 
     rng = random.Random(42)
     parties = tuple(
-        Party(f"p{i}", f"Party {i}", INTERNAL if i % 2 else EXTERNAL, is_person=i >= 20, team=f"p{i % 20}",
-              members=None if i >= 20 else 3)
+        Party(
+            f"p{i}",
+            f"Party {i}",
+            INTERNAL if i % 2 else EXTERNAL,
+            is_person=i >= 20,
+            team=f"p{i % 20}",
+            members=None if i >= 20 else 3,
+        )
         for i in range(50)
     )
     kinds = list(Kind)
-    activities = tuple(Activity(f"a{i}", f"Activity {i}", f"F{i % 12}", rng.choice(kinds)) for i in range(10_000))
+    activities = tuple(
+        Activity(f"a{i}", f"Activity {i}", f"F{i % 12}", rng.choice(kinds)) for i in range(10_000)
+    )
     R, A, C, I = (frozenset({role}) for role in (Role.R, Role.A, Role.C, Role.I))
     typical, messy = {}, {}
     for a in activities:
@@ -46,8 +63,10 @@ def bench_validation(repeats: int = 9) -> None:
             start = time.perf_counter()
             findings = validate(matrix)
             times.append((time.perf_counter() - start) * 1000)
-        print(f"validation 10,000 × 50, {label} ({len(cells):,} cells, {len(findings):,} findings): "
-              f"median {statistics.median(times):.1f} ms, min {min(times):.1f} ms over {repeats} runs")
+        print(
+            f"validation 10,000 × 50, {label} ({len(cells):,} cells, {len(findings):,} findings): "
+            f"median {statistics.median(times):.1f} ms, min {min(times):.1f} ms over {repeats} runs"
+        )
 
 
 def bench_grid(repeats: int = 15) -> None:
@@ -72,27 +91,41 @@ def bench_grid(repeats: int = 15) -> None:
     ws = services.workspace_create(name="Bench", slug="bench", owner=owner)
     teams = [Team.objects.get(workspace=ws)]
     for i in range(5):
-        teams.append(services.team_create(workspace=ws, actor=owner, name=f"Team {i}", kind="external"))
+        teams.append(
+            services.team_create(workspace=ws, actor=owner, name=f"Team {i}", kind="external")
+        )
     people = []
     for i in range(6):
         user = User.objects.create_user(f"p{i}@example.com", None, full_name=f"Person {i}")
-        people.append(Membership.objects.create(workspace=ws, user=user, team=teams[i % 6], role="member"))
+        people.append(
+            Membership.objects.create(workspace=ws, user=user, team=teams[i % 6], role="member")
+        )
     version = MatrixVersion.objects.create(workspace=ws, number=1, people=[m.pk for m in people])
     rng = random.Random(7)
     rows = []
     for f in range(10):
         function = Function.objects.create(workspace=ws, name=f"Function {f}", position=f)
         for a in range(30):
-            activity = Activity.objects.create(workspace=ws, function=function, name=f"Activity {f}-{a}", position=a)
+            activity = Activity.objects.create(
+                workspace=ws, function=function, name=f"Activity {f}-{a}", position=a
+            )
             parties = [("team", t.pk) for t in teams] + [("person", m.pk) for m in people]
             for kind, pk in rng.sample(parties, 4):
-                rows.append(Assignment(workspace=ws, version=version, activity=activity,
-                                       team_id=pk if kind == "team" else None,
-                                       membership_id=pk if kind == "person" else None,
-                                       roles=rng.choice(["R", "A", "C", "I", "RA"])))
+                rows.append(
+                    Assignment(
+                        workspace=ws,
+                        version=version,
+                        activity=activity,
+                        team_id=pk if kind == "team" else None,
+                        membership_id=pk if kind == "person" else None,
+                        roles=rng.choice(["R", "A", "C", "I", "RA"]),
+                    )
+                )
     Assignment.objects.bulk_create(rows)
-    static = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-              "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    static = {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
     with override_settings(STORAGES=static, ALLOWED_HOSTS=["testserver"]):
         client = Client()
         client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
@@ -106,9 +139,12 @@ def bench_grid(repeats: int = 15) -> None:
             client.get("/w/bench/raci/")
     assert response.status_code == 200
     cells = response.content.count(b'class="cell-input"')
-    print(f"grid page 300 activities × 12 parties ({cells:,} cells, {len(response.content) // 1024} KiB): "
-          f"median {statistics.median(times):.0f} ms, min {min(times):.0f} ms over {repeats} requests, "
-          f"{len(queries.captured_queries)} SQL queries")
+    size = len(response.content) // 1024
+    print(
+        f"grid page 300 activities × 12 parties ({cells:,} cells, {size} KiB): "
+        f"median {statistics.median(times):.0f} ms, min {min(times):.0f} ms "
+        f"over {repeats} requests, {len(queries.captured_queries)} SQL queries"
+    )
 
 
 if __name__ == "__main__":
