@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from crewplan.raci import services as raci_services
-from crewplan.raci.models import Activity
+from crewplan.raci.models import Activity, Function
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Invitation, Membership
 from tests.conftest import client_for
@@ -88,6 +88,7 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
     return {
         "slug": slug,
         "activity_id": Activity.objects.filter(workspace=world.a).first().pk,
+        "function_id": Function.objects.filter(workspace=world.a).first().pk,
         "version_id": draft.pk,
         "membership_id": world.member("amy").pk,
         "team_id": world.a_agency.pk,

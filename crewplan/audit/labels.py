@@ -24,6 +24,10 @@ ACTION_LABELS = {
     "raci.signed_off": gettext_lazy("signed off the RACI draft"),
     "raci.published": gettext_lazy("published a RACI version"),
     "raci.imported": gettext_lazy("imported a RACI matrix from a file"),
+    "raci.activity_moved": gettext_lazy("moved a RACI activity"),
+    "raci.function_moved": gettext_lazy("moved a RACI function"),
+    "raci.function_renamed": gettext_lazy("renamed a RACI function"),
+    "raci.function_archived": gettext_lazy("archived a RACI function"),
 }
 
 

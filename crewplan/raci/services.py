@@ -525,3 +525,95 @@ def import_apply(
         after={"activities": len(kept), "cells": len(rows), "archived": archived},
     )
     return draft
+
+
+def _swap(items: list[Any], item: Any, direction: str) -> bool:
+    """Move `item` one place up or down among `items` (ordered), renumbering positions."""
+    index = next(i for i, x in enumerate(items) if x.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= target < len(items):
+        return False
+    items[index], items[target] = items[target], items[index]
+    for position, x in enumerate(items, start=1):
+        if x.position != position:
+            x.position = position
+            x.save(update_fields=["position"])
+    return True
+
+
+@transaction.atomic
+def activity_move(*, activity: Activity, actor: Any, direction: str) -> None:
+    siblings = list(
+        Activity.objects.for_workspace(activity.workspace)
+        .filter(function_id=activity.function_id, archived_at__isnull=True)
+        .select_for_update()
+        .order_by("position", "id")
+    )
+    if _swap(siblings, activity, direction):
+        record(
+            workspace=activity.workspace,
+            actor=actor,
+            action="raci.activity_moved",
+            target=activity,
+            after={"direction": direction},
+        )
+
+
+@transaction.atomic
+def function_move(*, function: Function, actor: Any, direction: str) -> None:
+    functions = list(
+        Function.objects.for_workspace(function.workspace)
+        .filter(archived_at__isnull=True)
+        .select_for_update()
+        .order_by("position", "id")
+    )
+    if _swap(functions, function, direction):
+        record(
+            workspace=function.workspace,
+            actor=actor,
+            action="raci.function_moved",
+            target=function,
+            after={"direction": direction},
+        )
+
+
+@transaction.atomic
+def function_rename(*, function: Function, actor: Any, name: str) -> Function:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("A function needs a name."))
+    clash = (
+        Function.objects.for_workspace(function.workspace)
+        .filter(name__iexact=name)
+        .exclude(pk=function.pk)
+    )
+    if clash.exists():
+        raise ValidationError(_("There is already a function called “%(name)s”.") % {"name": name})
+    before = function.name
+    if name != before:
+        function.name = name
+        function.save(update_fields=["name"])
+        record(
+            workspace=function.workspace,
+            actor=actor,
+            action="raci.function_renamed",
+            target=function,
+            before={"name": before},
+            after={"name": name},
+        )
+    return function
+
+
+@transaction.atomic
+def function_archive(*, function: Function, actor: Any) -> None:
+    if (
+        Activity.objects.for_workspace(function.workspace)
+        .filter(function=function, archived_at__isnull=True)
+        .exists()
+    ):
+        raise ValidationError(_("Archive or move the function's activities first."))
+    function.archived_at = timezone.now()
+    function.save(update_fields=["archived_at"])
+    record(
+        workspace=function.workspace, actor=actor, action="raci.function_archived", target=function
+    )

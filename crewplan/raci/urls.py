@@ -13,6 +13,8 @@ urlpatterns = [
         views.activity_archive,
         name="raci_activity_archive",
     ),
+    path("activities/<int:activity_id>/move/", views.activity_move, name="raci_activity_move"),
+    path("functions/<int:function_id>/", views.function_edit, name="raci_function_edit"),
     path("people/", views.person_column, name="raci_person_column"),
     path("draft/", views.draft_start, name="raci_draft_start"),
     path("versions/<int:version_id>/sign/<int:team_id>/", views.sign_off, name="raci_sign_off"),

@@ -5,11 +5,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
@@ -83,10 +84,12 @@ def _grid_context(
             by_activity.setdefault(finding.activity, []).append(finding)
     activity_names = {a.key: a.name for a in grid.matrix.activities}
     party_names = {p.key: p.name for p in grid.matrix.parties}
+    function_ids = {f.name: f.pk for f in functions_of(request.workspace)} if editable else {}
     rows = [
-        (
-            function,
-            [
+        {
+            "name": function,
+            "id": function_ids.get(function),
+            "items": [
                 {
                     "activity": a,
                     "findings": by_activity.get(a.key, []),
@@ -100,7 +103,7 @@ def _grid_context(
                 }
                 for a in activities
             ],
-        )
+        }
         for function, activities in grid.functions
     ]
     required = required_teams(grid.matrix)
@@ -252,8 +255,8 @@ def cells(request: WorkspaceRequest) -> HttpResponse:
         row = next(
             (
                 r
-                for _f, items in context["rows"]
-                for r in items
+                for group in context["rows"]
+                for r in group["items"]
                 if r["activity"].key == activity_key
             ),
             None,
@@ -622,3 +625,51 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
         _("Imported %(count)s activities into the draft.") % {"count": len(plan["activities"])},
     )
     return redirect("raci_matrix", slug=workspace.slug)
+
+
+def _direction(request: WorkspaceRequest) -> str:
+    direction = request.POST.get("direction", "")
+    if direction not in ("up", "down"):
+        raise PermissionDenied
+    return direction
+
+
+@workspace_view
+@require_POST
+def activity_move(request: WorkspaceRequest, activity_id: int) -> HttpResponse:
+    activity = get_owned(request, Activity, activity_id, archived_at__isnull=True)
+    require(request, Action.EDIT_RACI)
+    services.activity_move(activity=activity, actor=request.user, direction=_direction(request))
+    return redirect(
+        f"{reverse('raci_matrix', args=[request.workspace.slug])}#activity-{activity.pk}"
+    )
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def function_edit(request: WorkspaceRequest, function_id: int) -> HttpResponse:
+    function = get_owned(request, Function, function_id, archived_at__isnull=True)
+    require(request, Action.EDIT_RACI)
+    workspace = request.workspace
+    if request.method == "POST":
+        try:
+            if "direction" in request.POST:
+                services.function_move(
+                    function=function, actor=request.user, direction=_direction(request)
+                )
+            elif "archive" in request.POST:
+                services.function_archive(function=function, actor=request.user)
+                messages.success(
+                    request, _("Function %(name)s archived.") % {"name": function.name}
+                )
+            else:
+                services.function_rename(
+                    function=function, actor=request.user, name=request.POST.get("name", "")
+                )
+                messages.success(request, _("Function %(name)s saved.") % {"name": function.name})
+        except ValidationError as error:
+            for m in error.messages:
+                messages.error(request, m)
+            return redirect("raci_function_edit", slug=workspace.slug, function_id=function.pk)
+        return redirect("raci_matrix", slug=workspace.slug)
+    return render(request, "raci/function_edit.html", {"function": function})

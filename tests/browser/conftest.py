@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 # Playwright's sync API runs an event loop in this thread; live_server's Django calls
-# from it are safe here (one test at a time).
+# from it are safe here (one test at a time). Set at import time so a bare `pytest`
+# run works too, not only the documented command line.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+HERE = Path(__file__).resolve().parent
+ARTIFACTS = HERE.parents[1] / "artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -24,12 +26,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+TAIWAN = {"locale": "zh-TW", "timezone_id": "Asia/Taipei"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
+    """Every test in this folder (and only there: this hook sees the whole session)."""
     for item in items:
-        if here in Path(item.fspath).parents:
+        if HERE in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
 
 
@@ -41,16 +44,12 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_context_args,
-        "locale": "zh-TW",
-        "timezone_id": "Asia/Taipei",
-        "viewport": {"width": 1280, "height": 860},
-    }
+    return {**browser_context_args, **TAIWAN, "viewport": {"width": 1280, "height": 860}}
 
 
 @pytest.fixture
 def shot() -> Any:
+    """shot(page, "name") saves artifacts/name.png of the whole page."""
     ARTIFACTS.mkdir(exist_ok=True)
 
     def take(page: Any, name: str) -> Path:

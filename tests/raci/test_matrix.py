@@ -282,3 +282,39 @@ def test_grid_queries_do_not_grow_with_activities(
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = alice.get("/w/alpha/raci/")
     assert page.content.count(b'class="cell-input"') == (18 + 40) * (2 + 1 + 3)
+
+
+def test_reorder_rename_and_archive(world: Any, draft: MatrixVersion) -> None:
+    alice = client_for(world.people["alice"])
+    content = Activity.objects.get(workspace=world.a, name="內容策略").function
+    order = lambda: list(  # noqa: E731
+        Activity.objects.filter(function=content, archived_at__isnull=True)
+        .order_by("position")
+        .values_list("name", flat=True)
+    )
+    first, second = order()[:2]
+    blog = Activity.objects.get(workspace=world.a, name=second)
+    alice.post(f"/w/alpha/raci/activities/{blog.pk}/move/", {"direction": "up"})
+    assert order()[:2] == [second, first]
+    alice.post(
+        f"/w/alpha/raci/activities/{blog.pk}/move/", {"direction": "up"}
+    )  # already first: no change
+    assert order()[:2] == [second, first]
+    assert (
+        alice.post(
+            f"/w/alpha/raci/activities/{blog.pk}/move/", {"direction": "sideways"}
+        ).status_code
+        == 403
+    )
+
+    alice.post(f"/w/alpha/raci/functions/{content.pk}/", {"name": "內容行銷"})
+    content.refresh_from_db()
+    assert content.name == "內容行銷"
+    response = alice.post(f"/w/alpha/raci/functions/{content.pk}/", {"name": "廣告"}, follow=True)
+    assert any("already a function" in str(m) for m in response.context["messages"])
+    response = alice.post(f"/w/alpha/raci/functions/{content.pk}/", {"archive": "1"}, follow=True)
+    assert any("activities first" in str(m) for m in response.context["messages"])
+    content.refresh_from_db()
+    assert content.archived_at is None and content.name == "內容行銷"
+    grid = load_grid(draft, "en")
+    assert grid.functions[0][0] == "內容行銷"
