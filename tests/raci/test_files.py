@@ -3,6 +3,7 @@ their differences, through the pages."""
 
 import io
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -202,3 +203,33 @@ def test_template_download_matches_the_import_layout(world: Any) -> None:
     assert sheet.max_row == 2 + len(template_activities())
     preview = upload(alice, response.content)
     assert preview.status_code == 200 and not preview.context["plan"].problems
+
+
+def _bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (210 * 1024 * 1024))
+    return out.getvalue()
+
+
+def _wrong_sheet() -> bytes:
+    book = Workbook()
+    book.active.append(["月份", "預算"])  # a budget sheet first, not a RACI grid
+    book.active.append(["1月", 12000])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"), [(_bomb, "zip bomb"), (_wrong_sheet, "row 1 must start with")]
+)
+def test_bombs_and_wrong_sheets_change_nothing(
+    world: Any, draft: MatrixVersion, make: Any, message: str
+) -> None:
+    alice = client_for(world.people["alice"])
+    before = grid_cells(draft)
+    response = upload(alice, make())
+    assert response.status_code == 400 and message in response.context["error"]
+    assert grid_cells(draft) == before
