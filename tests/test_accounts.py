@@ -20,7 +20,7 @@ def test_login_with_email_any_case(world: Any, client: Client) -> None:
 def test_wrong_password_says_so(world: Any, client: Client) -> None:
     response = client.post("/accounts/login/", {"username": "alice@a.example", "password": "nope"})
     assert response.status_code == 200
-    assert "Email 地址或密碼不正確" in str(response.context["form"].non_field_errors())
+    assert "電子郵件地址或密碼不正確" in str(response.context["form"].non_field_errors())
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)

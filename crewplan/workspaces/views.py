@@ -99,10 +99,13 @@ def people(request: WorkspaceRequest) -> HttpResponse:
             Prefetch("memberships", queryset=members.order_by("user__full_name", "user__email"))
         )
     )
+    owners = sum(1 for t in teams for m in t.memberships.all() if m.role == Membership.Role.OWNER)
     for team in teams:
         for m in team.memberships.all():
-            m.may_change = can(membership, Action.CHANGE_MEMBER, m)
-            m.may_remove = can(membership, Action.REMOVE_MEMBER, m)
+            # The only owner is offered nothing that the last-owner rule would refuse.
+            m.last_owner = m.role == Membership.Role.OWNER and owners == 1
+            m.may_change = can(membership, Action.CHANGE_MEMBER, m) and not m.last_owner
+            m.may_remove = can(membership, Action.REMOVE_MEMBER, m) and not m.last_owner
     invitations = list(
         Invitation.objects.for_workspace(workspace).pending().select_related("team", "invited_by")
     )
