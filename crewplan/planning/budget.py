@@ -1,0 +1,110 @@
+"""Budget vocabulary shared by the planning cores (no Django): categories, tool
+statuses, and a plan as plain data. Money is Decimal in the workspace currency's
+major unit (TWD: whole dollars); 12 monthly amounts per line, fiscal month 1 first."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+MONTHS = 12
+ZERO = Decimal(0)
+
+
+class Category(StrEnum):
+    TOOL_SUBSCRIPTION = "tool_subscription"
+    INTEGRATION = "integration"
+    TRAINING = "training"
+    DATA_PRIVACY = "data_privacy"
+    EXPERIMENT_RESERVE = "experiment_reserve"
+    CONSULTING = "consulting"
+    AGENCY_FEES = "agency_fees"
+    MEDIA = "media"
+
+
+CATEGORY_NAMES: dict[Category, tuple[str, str]] = {  # (English, 繁體中文)
+    Category.TOOL_SUBSCRIPTION: ("Tool subscriptions", "工具訂閱"),
+    Category.INTEGRATION: ("Integration and customization", "整合客製"),
+    Category.TRAINING: ("Training", "教育訓練"),
+    Category.DATA_PRIVACY: ("Data processing and privacy", "數據處理與隱私"),
+    Category.EXPERIMENT_RESERVE: ("Experiment reserve", "實驗預備金"),
+    Category.CONSULTING: ("Consulting", "顧問諮詢"),
+    Category.AGENCY_FEES: ("Agency fees", "代理商服務費"),
+    Category.MEDIA: ("Media spend", "媒體投放"),
+}
+
+# What counts as spending on AI tools, for the concentration check.
+AI_TOOL_CATEGORIES = frozenset({Category.TOOL_SUBSCRIPTION, Category.INTEGRATION})
+
+
+class ToolStatus(StrEnum):
+    CANDIDATE = "candidate"
+    PILOT = "pilot"
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+TOOL_STATUS_NAMES: dict[ToolStatus, tuple[str, str]] = {
+    ToolStatus.CANDIDATE: ("candidate", "候選"),
+    ToolStatus.PILOT: ("pilot", "試用"),
+    ToolStatus.ACTIVE: ("active", "使用中"),
+    ToolStatus.RETIRED: ("retired", "已停用"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    key: str
+    name: str
+    status: ToolStatus = ToolStatus.CANDIDATE
+    customer_data: bool = False  # processes customers' personal data
+    seats: int = 0
+    able_users: int | None = None  # people skilled enough to use it; None: unknown
+    kpi: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    key: str
+    category: Category
+    item: str
+    amounts: tuple[Decimal, ...]  # MONTHS monthly amounts, fiscal month 1 first
+    tool: str = ""  # tool key
+    kpi: str = ""
+    owner: str = ""  # owner team name
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.amounts, ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    lines: tuple[Line, ...]
+    tools: tuple[Tool, ...] = field(default=())
+
+    def total(self, *categories: Category) -> Decimal:
+        return sum(
+            (line.total for line in self.lines if not categories or line.category in categories),
+            ZERO,
+        )
+
+
+def spread(total: Decimal, weights: tuple[Decimal, ...] | None = None) -> tuple[Decimal, ...]:
+    """A yearly amount over 12 months: evenly, or in proportion to `weights` (e.g. a
+    seasonal profile). Amounts are whole units; the remainder goes to the last months, so
+    the months always add up to `total` exactly."""
+    weights = weights or (Decimal(1),) * MONTHS
+    if len(weights) != MONTHS or any(w < 0 for w in weights) or sum(weights, ZERO) == 0:
+        raise ValueError("a spread needs 12 non-negative weights, not all zero")
+    whole = total.to_integral_value(rounding="ROUND_DOWN")
+    total_weight = sum(weights, ZERO)
+    amounts = [(whole * w / total_weight).to_integral_value(rounding="ROUND_DOWN") for w in weights]
+    rest = whole - sum(amounts, ZERO)
+    index = MONTHS - 1
+    while rest > 0:
+        if weights[index] > 0:
+            amounts[index] += 1
+            rest -= 1
+        index = (index - 1) % MONTHS
+    amounts[-1] += total - whole  # cents, if any
+    return tuple(amounts)
