@@ -26,8 +26,9 @@ INSTALLED_APPS = [
     "crewplan.workspaces",
     "crewplan.audit",
     "crewplan.raci",
-    # Later capabilities land here as apps of their own: planning, work, measure,
-    # optimize, reports, api (see docs/architecture.md).
+    "crewplan.planning",
+    # Later capabilities land here as apps of their own: work, measure, optimize,
+    # reports, api (see docs/architecture.md).
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,0 +1,92 @@
+"""`crewplan budget check PLAN.xlsx [--json] [--language zh-hant]`: the budget health
+check on a plan file, no database. Exit 0: no errors; 1: errors found (row problems
+count); 2: unusable file, with a one-line reason on stderr."""
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.planning.health import Thresholds, health_findings
+from crewplan.planning.xlsx import read_plan
+
+
+class Command(BaseCommand):
+    help = "Budget plan tools that work on files."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        check = sub.add_parser("check", help="run the budget health check on a plan in .xlsx")
+        check.add_argument("file", type=Path)
+        check.add_argument("--json", action="store_true", help="print one JSON document")
+        check.add_argument("--language", default="en", choices=["en", "zh-hant"])
+        check.add_argument("--currency", default="TWD")
+        defaults = Thresholds()
+        check.add_argument("--max-tool-share", type=Decimal, default=defaults.max_tool_share)
+        check.add_argument("--min-reserve-share", type=Decimal, default=defaults.min_reserve_share)
+        check.add_argument("--training-per-seat", type=Decimal, default=defaults.training_per_seat)
+        check.add_argument("--pilot-max-months", type=int, default=defaults.pilot_max_months)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        language: str = options["language"]
+        try:
+            result = read_plan(path.read_bytes())
+        except OSError as error:
+            self._unusable(f"{path}: {error.strerror}")
+        except UnusableFile as error:
+            self._unusable(f"{path}: {error.message(language)}")
+        thresholds = Thresholds(
+            max_tool_share=options["max_tool_share"],
+            min_reserve_share=options["min_reserve_share"],
+            training_per_seat=options["training_per_seat"],
+            pilot_max_months=options["pilot_max_months"],
+        )
+        findings = health_findings(result.plan, thresholds, language, options["currency"])
+        failed = bool(result.problems) or any(f.severity == "error" for f in findings)
+        plan = result.plan
+        if options["json"]:
+            document = {
+                "file": str(path),
+                "lines": len(plan.lines),
+                "tools": [t.name for t in plan.tools],
+                "total": str(plan.total()),
+                "problems": [
+                    {"sheet": p.sheet, "row": p.row, "code": p.code, "message": p.message(language)}
+                    for p in result.problems
+                ],
+                "findings": [
+                    {
+                        "code": f.code,
+                        "severity": f.severity,
+                        "rows": [result.rows.get(s) for s in f.subjects],
+                        "message": f.message,
+                        "fix": f.fix,
+                    }
+                    for f in findings
+                ],
+                "errors": failed,
+            }
+            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
+        else:
+            out = self.stdout
+            total = f"{options['currency']} {plan.total():,}"
+            out.write(f"{len(plan.lines)} lines, {len(plan.tools)} tools, total {total}")
+            for p in result.problems:
+                out.write(f"{p.sheet} row {p.row:>4}  error    {p.code:<26} {p.message(language)}")
+            for f in findings:
+                out.write(f"{'':<14}  {f.severity:<8} {f.code:<26} {f.message}")
+                out.write(f"{'':<14}  {'':<8} {'':<26} → {f.fix}")
+            errors = len(result.problems) + sum(1 for f in findings if f.severity == "error")
+            warnings = sum(1 for f in findings if f.severity == "warning")
+            out.write(f"{errors} error(s), {warnings} warning(s)")
+        sys.exit(1 if failed else 0)
+
+    def _unusable(self, reason: str) -> None:
+        sys.stderr.write(reason.replace("\n", " ") + "\n")
+        sys.exit(2)
