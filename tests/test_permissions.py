@@ -183,6 +183,7 @@ def test_raci_actions(
     # Publishing is the company's act: owners, and in-house managers.
     expected = publish_internal and (role == OWNER or kind == INTERNAL)
     assert is_allowed(me, Action.PUBLISH_RACI) is expected
+    assert is_allowed(me, Action.EDIT_GOALS) is expected
 
 
 def test_unknown_role_gets_nothing() -> None:
@@ -201,5 +202,6 @@ def test_every_action_is_covered() -> None:
         Action.EDIT_RACI,
         Action.SIGN_OFF_RACI,
         Action.PUBLISH_RACI,
+        Action.EDIT_GOALS,
     }
     assert covered == set(Action), "add the new action's role × action cases to this file"

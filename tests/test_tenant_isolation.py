@@ -16,6 +16,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from crewplan.planning.models import Goal, Kpi
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
 from crewplan.workspaces import services
@@ -85,8 +86,14 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
         agency=world.a_agency,
         language="en",
     )
+    kpi = Kpi.objects.create(
+        workspace=world.a, name="A secret KPI", unit="%", metric="c", denominator="s"
+    )
+    goal = Goal.objects.create(workspace=world.a, text="A secret goal 甲目標", kpi=kpi)
     return {
         "slug": slug,
+        "kpi_id": kpi.pk,
+        "goal_id": goal.pk,
         "activity_id": Activity.objects.filter(workspace=world.a).first().pk,
         "function_id": Function.objects.filter(workspace=world.a).first().pk,
         "version_id": draft.pk,
@@ -104,6 +111,7 @@ def secrets_of_a(world: Any) -> list[str]:
     for m in Membership.objects.filter(workspace=world.a).select_related("user"):
         names += [m.user.email, m.user.full_name]
     names += list(Activity.objects.filter(workspace=world.a).values_list("name", flat=True))
+    names += ["A secret KPI", "A secret goal 甲目標"]
     return names
 
 
@@ -182,7 +190,7 @@ def test_the_walk_reaches_real_objects_for_a_member(world: Any) -> None:
 
 def _snapshot() -> dict[str, list[dict[str, Any]]]:
     data = {}
-    for label in ("accounts", "workspaces", "audit", "raci"):
+    for label in ("accounts", "workspaces", "audit", "raci", "planning"):
         for model in apps.get_app_config(label).get_models():
             rows = list(model._default_manager.order_by("pk").values())
             for row in rows:

@@ -28,6 +28,11 @@ ACTION_LABELS = {
     "raci.function_moved": gettext_lazy("moved a RACI function"),
     "raci.function_renamed": gettext_lazy("renamed a RACI function"),
     "raci.function_archived": gettext_lazy("archived a RACI function"),
+    "planning.kpi_added": gettext_lazy("added a KPI from the catalogue"),
+    "planning.kpi_saved": gettext_lazy("saved a KPI"),
+    "planning.kpi_history_changed": gettext_lazy("changed a KPI's history"),
+    "planning.goal_saved": gettext_lazy("saved a goal"),
+    "planning.goal_deleted": gettext_lazy("deleted a goal"),
 }
 
 

@@ -36,6 +36,7 @@ class Action(StrEnum):
     EDIT_RACI = "edit_raci"
     SIGN_OFF_RACI = "sign_off_raci"
     PUBLISH_RACI = "publish_raci"
+    EDIT_GOALS = "edit_goals"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,8 @@ def is_allowed(
                 and isinstance(target, TeamTarget)
                 and target.team_id == actor.team_id
             )
-        case Action.PUBLISH_RACI:
+        case Action.PUBLISH_RACI | Action.EDIT_GOALS:
+            # The company's own decisions: owners, and in-house managers.
             return role == OWNER or (role == MANAGER and actor.team_kind == INTERNAL)
         case Action.VIEW_BUDGET_AMOUNTS:
             if actor.team_kind == INTERNAL:

@@ -19,4 +19,5 @@ urlpatterns = [
     path("settings/", views.workspace_settings, name="workspace_settings"),
     path("audit/", views.audit_log, name="audit_log"),
     path("raci/", include("crewplan.raci.urls")),
+    path("plan/", include("crewplan.planning.urls")),
 ]

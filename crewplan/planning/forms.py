@@ -1,0 +1,75 @@
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crewplan.planning import kpis
+from crewplan.planning.models import Goal, Kpi
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["text", "kpi", "baseline", "target", "deadline", "objective", "owner"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "text": _(
+                "What should change, where, by how much: “官網轉換率 6 月底前從 1.8% 到 2.2%”."
+            ),
+            "objective": _(
+                "The business result it serves, e.g. “online revenue to a third of sales”."
+            ),
+        }
+
+    def __init__(self, *args: Any, kpis: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kpi"].queryset = kpis  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["kpi"].empty_label = _("Choose a KPI")  # type: ignore[attr-defined]
+        self.fields["owner"].empty_label = _("Choose a team")  # type: ignore[attr-defined]
+
+
+class KpiForm(forms.ModelForm):
+    class Meta:
+        model = Kpi
+        fields = ["name", "unit", "direction", "formula", "metric", "denominator", "scale"]
+
+
+class CatalogueForm(forms.Form):
+    keys = forms.MultipleChoiceField(label=_("Built-in KPIs"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        index = 1 if language.startswith("zh") else 0
+        self.fields["keys"].choices = [(k.key, k.names[index]) for k in kpis.CATALOGUE]  # type: ignore[attr-defined]
+
+
+def last_months(today: date, count: int = 12) -> list[date]:
+    """The first days of the `count` months before this one, oldest first."""
+    months = []
+    year, month = today.year, today.month
+    for _step in range(count):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        months.append(date(year, month, 1))
+    return list(reversed(months))
+
+
+class HistoryForm(forms.Form):
+    """One optional value per month for the last 12 months."""
+
+    def __init__(self, *args: Any, months: list[date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.months = months
+        for month in months:
+            self.fields[f"m{month:%Y%m}"] = forms.DecimalField(
+                label=f"{month:%Y-%m}", required=False, max_digits=18, decimal_places=4
+            )
+
+    def values(self) -> dict[date, Any]:
+        return {month: self.cleaned_data.get(f"m{month:%Y%m}") for month in self.months}

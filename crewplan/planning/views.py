@@ -1,0 +1,195 @@
+"""Goals and KPIs: step 1 of the AI marketing budget process."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from crewplan.planning import services
+from crewplan.planning.forms import CatalogueForm, GoalForm, HistoryForm, KpiForm, last_months
+from crewplan.planning.models import Goal, Kpi, KpiValue
+from crewplan.planning.queries import goal_input, histories, smart_for_goals
+from crewplan.planning.smart import is_smart, smart_check
+from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
+from crewplan.workspaces.models import Team
+from crewplan.workspaces.permissions import Action
+
+
+def _language() -> str:
+    return "zh-hant" if (get_language() or "").startswith("zh") else "en"
+
+
+def _today(request: WorkspaceRequest) -> Any:
+    return timezone.localdate()  # the workspace's time zone is active
+
+
+@workspace_view
+@require_GET
+def goals(request: WorkspaceRequest) -> HttpResponse:
+    workspace = request.workspace
+    all_goals = list(Goal.objects.for_workspace(workspace).select_related("kpi", "owner"))
+    smart = smart_for_goals(workspace, all_goals, _today(request), _language())
+    rows = [{"goal": g, "letters": smart[g.pk], "smart": is_smart(smart[g.pk])} for g in all_goals]
+    may_edit = can(request.membership, Action.EDIT_GOALS)
+    context = {
+        "rows": rows,
+        "kpis": Kpi.objects.for_workspace(workspace),
+        "may_edit": may_edit,
+        "catalogue_form": CatalogueForm(language=_language()) if may_edit else None,
+    }
+    return render(request, "planning/goals.html", context)
+
+
+def _goal_form(
+    request: WorkspaceRequest, data: Any = None, instance: Goal | None = None
+) -> GoalForm:
+    workspace = request.workspace
+    return GoalForm(
+        data,
+        instance=instance,
+        kpis=Kpi.objects.for_workspace(workspace),
+        teams=Team.objects.for_workspace(workspace),
+    )
+
+
+def _letters_for(request: WorkspaceRequest, form: GoalForm) -> list[Any]:
+    """The SMART check of what the form holds right now, saved or not."""
+    if form.is_bound:
+        values = form.cleaned_data  # the fields that are valid so far
+    else:
+        instance = form.instance
+        values = {
+            name: getattr(instance, name)
+            for name in ("text", "baseline", "target", "deadline", "objective")
+        }
+        values["kpi"] = instance.kpi if instance.kpi_id else None
+    goal = Goal(
+        workspace=request.workspace,
+        text=values.get("text") or "",
+        kpi=values.get("kpi"),
+        baseline=values.get("baseline"),
+        target=values.get("target"),
+        deadline=values.get("deadline"),
+        objective=values.get("objective") or "",
+    )
+    today = _today(request)
+    history = (
+        histories(request.workspace, {goal.kpi.pk}, today).get(goal.kpi.pk, ()) if goal.kpi else ()
+    )
+    return smart_check(goal_input(goal, today, history), _language())
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: WorkspaceRequest, goal_id: int | None = None) -> HttpResponse:
+    goal = get_owned(request, Goal, goal_id) if goal_id is not None else None
+    if request.method == "POST":
+        require(request, Action.EDIT_GOALS)
+    form = _goal_form(request, request.POST or None, goal)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.GOAL_FIELDS}
+        try:
+            saved = services.goal_save(
+                workspace=request.workspace, actor=request.user, goal=goal, **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            letters = _letters_for(request, form)
+            if is_smart(letters):
+                messages.success(request, _("Goal saved. It passes all five SMART checks."))
+            else:
+                messages.warning(
+                    request, _("Goal saved, but it does not pass every SMART check yet.")
+                )
+            return redirect("planning_goal", slug=request.workspace.slug, goal_id=saved.pk)
+    context = {
+        "form": form,
+        "goal": goal,
+        "letters": _letters_for(request, form),
+        "may_edit": can(request.membership, Action.EDIT_GOALS),
+    }
+    return render(
+        request, "planning/goal.html", context, status=400 if form.is_bound and form.errors else 200
+    )
+
+
+@workspace_view
+@require_POST
+def goal_check(request: WorkspaceRequest) -> HttpResponse:
+    """The SMART panel for the form as typed (htmx, on every change). Saves nothing."""
+    form = _goal_form(request, request.POST)
+    form.is_valid()
+    return render(request, "planning/goal.html#smart", {"letters": _letters_for(request, form)})
+
+
+@workspace_view
+@require_POST
+def goal_delete(request: WorkspaceRequest, goal_id: int) -> HttpResponse:
+    goal = get_owned(request, Goal, goal_id)
+    require(request, Action.EDIT_GOALS)
+    services.goal_delete(goal=goal, actor=request.user)
+    messages.success(request, _("Goal deleted."))
+    return redirect("planning_goals", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_POST
+def kpis_add(request: WorkspaceRequest) -> HttpResponse:
+    require(request, Action.EDIT_GOALS)
+    form = CatalogueForm(request.POST, language=_language())
+    if form.is_valid():
+        added = services.kpis_add_from_catalogue(
+            workspace=request.workspace,
+            actor=request.user,
+            keys=form.cleaned_data["keys"],
+            language=_language(),
+        )
+        messages.success(request, _("%(count)s KPI(s) added.") % {"count": len(added)})
+    else:
+        messages.error(request, _("Choose at least one KPI."))
+    return redirect("planning_goals", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def kpi_edit(request: WorkspaceRequest, kpi_id: int | None = None) -> HttpResponse:
+    kpi = get_owned(request, Kpi, kpi_id) if kpi_id is not None else None
+    if request.method == "POST":
+        require(request, Action.EDIT_GOALS)
+    months = last_months(_today(request))
+    current = {}
+    if kpi is not None:
+        current = {
+            f"m{v.month:%Y%m}": v.value
+            for v in KpiValue.objects.for_workspace(request.workspace).filter(kpi=kpi)
+        }
+    form = KpiForm(request.POST or None, instance=kpi)
+    history = HistoryForm(request.POST or None, initial=current, months=months, prefix="h")
+    if request.method == "POST" and form.is_valid() and history.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.KPI_FIELDS}
+        try:
+            saved = services.kpi_save(
+                workspace=request.workspace, actor=request.user, kpi=kpi, **data
+            )
+            services.kpi_history_set(kpi=saved, actor=request.user, values=history.values())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("KPI %(name)s saved.") % {"name": saved.name})
+            return redirect("planning_goals", slug=request.workspace.slug)
+    context = {
+        "form": form,
+        "history": history,
+        "kpi": kpi,
+        "may_edit": can(request.membership, Action.EDIT_GOALS),
+    }
+    return render(
+        request, "planning/kpi.html", context, status=400 if form.is_bound and form.errors else 200
+    )

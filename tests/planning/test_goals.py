@@ -1,0 +1,177 @@
+"""Goals and KPIs through the pages: catalogue, SMART check live and on save, history."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from crewplan.audit.models import AuditEvent
+from crewplan.planning.kpis import CATALOGUE
+from crewplan.planning.models import Goal, Kpi, KpiValue
+from tests.conftest import client_for
+
+
+def add_catalogue(client: Any, *keys: str) -> None:
+    client.post("/w/alpha/plan/kpis/add/", {"keys": list(keys)})
+
+
+def test_catalogue_has_the_eleven_kpis_in_both_languages(world: Any) -> None:
+    keys = {k.key for k in CATALOGUE}
+    assert keys == {
+        "traffic_growth",
+        "conversion_rate",
+        "clv",
+        "roi",
+        "roas",
+        "cac",
+        "engagement_rate",
+        "email_open_rate",
+        "content_per_week",
+        "chatbot_resolution",
+        "csat",
+    }
+    assert all(k.names[0] and k.names[1] for k in CATALOGUE)
+    alice = client_for(world.people["alice"])
+    add_catalogue(alice, "conversion_rate", "cac")
+    add_catalogue(alice, "cac")  # twice: skipped
+    kpis = {k.catalogue_key: k for k in Kpi.objects.filter(workspace=world.a)}
+    assert set(kpis) == {"conversion_rate", "cac"}
+    assert (kpis["cac"].direction, kpis["cac"].unit, kpis["cac"].denominator) == (
+        "lower",
+        "TWD",
+        "new_customers",
+    )
+    assert kpis["conversion_rate"].name == "Conversion rate"  # workspace A works in English
+
+
+def test_a_vague_goal_fails_then_a_fixed_one_passes(world: Any) -> None:
+    alice = client_for(world.people["alice"])
+    add_catalogue(alice, "conversion_rate")
+    kpi = Kpi.objects.get(workspace=world.a)
+    # The live check (htmx) saves nothing.
+    check = alice.post(
+        "/w/alpha/plan/goals/check/", {"text": "Sell more"}, headers={"HX-Request": "true"}
+    )
+    assert check.status_code == 200 and b'data-code="too_short"' in check.content
+    assert not Goal.objects.exists()
+    response = alice.post("/w/alpha/plan/goals/new/", {"text": "Sell more"}, follow=True)
+    goal = Goal.objects.get(workspace=world.a)
+    letters = {x.letter: x for x in response.context["letters"]}
+    assert (
+        not letters["S"].ok and not letters["M"].ok and not letters["R"].ok and not letters["T"].ok
+    )
+    deadline = timezone.localdate() + timedelta(days=200)
+    fixed = {
+        "text": "Raise the web shop conversion rate from 1.8% to 2.2% by the summer",
+        "kpi": kpi.pk,
+        "baseline": "1.8",
+        "target": "2.2",
+        "deadline": deadline.isoformat(),
+        "objective": "Online revenue to 30% of sales",
+        "owner": world.a_in_house.pk,
+    }
+    response = alice.post(f"/w/alpha/plan/goals/{goal.pk}/", fixed, follow=True)
+    assert all(x.ok for x in response.context["letters"])
+    goal.refresh_from_db()
+    assert goal.target == Decimal("2.2") and goal.kpi == kpi
+    assert AuditEvent.objects.filter(action="planning.goal_saved").count() == 2
+    page = alice.get("/w/alpha/plan/goals/").content.decode()
+    assert page.count('class="letter ok"') == 5
+
+
+def test_history_makes_the_achievability_check_bite(world: Any) -> None:
+    alice = client_for(world.people["alice"])
+    add_catalogue(alice, "conversion_rate")
+    kpi = Kpi.objects.get(workspace=world.a)
+    today = timezone.localdate()
+    months = []
+    year, month = today.year, today.month
+    for _step in range(4):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        months.append(date(year, month, 1))
+    history = {
+        f"h-m{m:%Y%m}": v
+        for m, v in zip(reversed(months), ["1.6", "1.65", "1.7", "1.8"], strict=True)
+    }
+    data = {
+        "name": kpi.name,
+        "unit": "%",
+        "direction": "higher",
+        "formula": "ratio",
+        "metric": "conversions",
+        "denominator": "sessions",
+        "scale": "100",
+        **history,
+    }
+    assert alice.post(f"/w/alpha/plan/kpis/{kpi.pk}/", data).status_code == 302
+    assert KpiValue.objects.filter(kpi=kpi).count() == 4
+    goal = {
+        "text": "Conversion rate from 1.8% to 9% in six months, web shop",
+        "kpi": kpi.pk,
+        "baseline": "1.8",
+        "target": "9",
+        "deadline": (today + timedelta(days=180)).isoformat(),
+        "objective": "Online revenue",
+    }
+    response = alice.post("/w/alpha/plan/goals/check/", goal)
+    assert b'data-code="beyond_history"' in response.content
+
+
+def test_ratio_kpi_needs_a_denominator_and_names_are_unique(world: Any) -> None:
+    alice = client_for(world.people["alice"])
+    data = {
+        "name": "Repeat rate",
+        "unit": "%",
+        "direction": "higher",
+        "formula": "ratio",
+        "metric": "repeat",
+        "denominator": "",
+        "scale": "100",
+    }
+    response = alice.post("/w/alpha/plan/kpis/new/", data)
+    assert response.status_code == 400 and not Kpi.objects.filter(name="Repeat rate").exists()
+    alice.post("/w/alpha/plan/kpis/new/", {**data, "denominator": "customers"})
+    assert alice.post("/w/alpha/plan/kpis/new/", {**data, "denominator": "x"}).status_code == 400
+    assert Kpi.objects.filter(name="Repeat rate").count() == 1
+
+
+def test_only_owners_and_in_house_managers_edit_goals(world: Any) -> None:
+    for name in ("maya", "vera", "adam", "amy"):
+        client = client_for(world.people[name])
+        assert client.post("/w/alpha/plan/goals/new/", {"text": "x"}).status_code == 403
+        assert client.post("/w/alpha/plan/kpis/add/", {"keys": ["roas"]}).status_code == 403
+        assert client.get("/w/alpha/plan/goals/").status_code == 200  # everyone reads the goals
+    assert (
+        client_for(world.people["mike"])
+        .post("/w/alpha/plan/kpis/add/", {"keys": ["roas"]})
+        .status_code
+        == 302
+    )
+    assert not Goal.objects.exists()
+
+
+def test_foreign_kpi_in_the_goal_form_is_refused(world: Any) -> None:
+    foreign = Kpi.objects.create(
+        workspace=world.b, name="B KPI", unit="%", metric="x", denominator="y"
+    )
+    alice = client_for(world.people["alice"])
+    response = alice.post(
+        "/w/alpha/plan/goals/new/", {"text": "A goal with a foreign KPI 10%", "kpi": foreign.pk}
+    )
+    assert response.status_code == 400 and not Goal.objects.exists()
+
+
+def test_goal_list_queries_do_not_grow(world: Any, django_assert_max_num_queries: Any) -> None:
+    kpi = Kpi.objects.create(workspace=world.a, name="CR", unit="%", metric="c", denominator="s")
+    alice = client_for(world.people["alice"])
+    Goal.objects.create(workspace=world.a, text="g0", kpi=kpi)
+    alice.get("/w/alpha/plan/goals/")
+    with django_assert_max_num_queries(20) as few:
+        alice.get("/w/alpha/plan/goals/")
+    for i in range(20):
+        Goal.objects.create(workspace=world.a, text=f"g{i + 1}", kpi=kpi, owner=world.a_in_house)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        alice.get("/w/alpha/plan/goals/")
