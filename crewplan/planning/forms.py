@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -14,7 +15,8 @@ class GoalForm(forms.ModelForm):
         fields = ["text", "kpi", "baseline", "target", "deadline", "objective", "owner"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
-            "deadline": forms.DateInput(attrs={"type": "date"}),
+            # The browser's date picker reads ISO dates only, whatever the language.
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
             "text": _(
@@ -31,6 +33,15 @@ class GoalForm(forms.ModelForm):
         self.fields["owner"].queryset = teams  # type: ignore[attr-defined]
         self.fields["kpi"].empty_label = _("Choose a KPI")  # type: ignore[attr-defined]
         self.fields["owner"].empty_label = _("Choose a team")  # type: ignore[attr-defined]
+        for name in ("baseline", "target"):  # 1.8, not the column's 1.8000
+            value = self.initial.get(name)
+            if value is not None:
+                self.initial[name] = plain_number(value)
+
+
+def plain_number(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class KpiForm(forms.ModelForm):

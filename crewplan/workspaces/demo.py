@@ -88,6 +88,7 @@ def load_demo() -> Workspace:
     )
 
     _demo_raci(bakery, in_house, agency)
+    _demo_goals(bakery, in_house, owner)
 
     # The agency's other client: the same account manager works in both.
     tea_owner = _user(DemoPerson("owner@shanlan.example", "許文華", "老闆", Membership.Role.OWNER))
@@ -129,4 +130,60 @@ def _demo_raci(bakery: Workspace, in_house: Team, agency: Team) -> None:
     )
     raci.cell_set(
         version=v2, activity=pop, party_key=f"team-{agency.pk}", text="R", expected="", actor=zhang
+    )
+
+
+def _demo_goals(bakery: Workspace, in_house: Team, owner) -> None:  # type: ignore[no-untyped-def]
+    """Two catalogue KPIs with a year of history, one SMART goal and one still vague."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from crewplan.planning import services as planning
+    from crewplan.planning.forms import last_months
+
+    conversion, roas = planning.kpis_add_from_catalogue(
+        workspace=bakery, actor=owner, keys=["conversion_rate", "roas"], language="zh-hant"
+    )
+    today = timezone.localdate()
+    months = last_months(today)
+    rates = [
+        "1.52",
+        "1.55",
+        "1.49",
+        "1.58",
+        "1.61",
+        "1.6",
+        "1.66",
+        "1.7",
+        "1.68",
+        "1.74",
+        "1.78",
+        "1.8",
+    ]
+    planning.kpi_history_set(
+        kpi=conversion, actor=owner, values=dict(zip(months, map(Decimal, rates), strict=True))
+    )
+    planning.goal_save(
+        workspace=bakery,
+        actor=owner,
+        text="官網轉換率在 6 個月內從 1.8% 提升到 2.1%，以會員回購為主",
+        kpi=conversion,
+        baseline=Decimal("1.8"),
+        target=Decimal("2.1"),
+        deadline=today + timedelta(days=183),
+        objective="線上營收占比在明年底達到 30%",
+        owner=in_house,
+    )
+    planning.goal_save(
+        workspace=bakery,
+        actor=owner,
+        text="提升 IG 聲量",
+        kpi=roas,
+        baseline=None,
+        target=None,
+        deadline=None,
+        objective="",
+        owner=None,
     )

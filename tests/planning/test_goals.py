@@ -175,3 +175,23 @@ def test_goal_list_queries_do_not_grow(world: Any, django_assert_max_num_queries
         Goal.objects.create(workspace=world.a, text=f"g{i + 1}", kpi=kpi, owner=world.a_in_house)
     with django_assert_max_num_queries(len(few.captured_queries)):
         alice.get("/w/alpha/plan/goals/")
+
+
+def test_saved_values_show_as_typed_in_the_form(world: Any) -> None:
+    goal = Goal.objects.create(
+        workspace=world.a,
+        text="x",
+        baseline=Decimal("1.8"),
+        target=Decimal("100"),
+        deadline=date(2027, 6, 30),
+    )
+    page = client_for(world.people["alice"]).get(f"/w/alpha/plan/goals/{goal.pk}/").content.decode()
+    assert 'value="2027-06-30"' in page  # the date picker reads ISO dates only
+    assert 'value="1.8"' in page and 'value="100"' in page
+    letters = {
+        x.letter: x.ok
+        for x in client_for(world.people["alice"])
+        .get(f"/w/alpha/plan/goals/{goal.pk}/")
+        .context["letters"]
+    }
+    assert letters["T"]
