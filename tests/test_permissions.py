@@ -184,6 +184,7 @@ def test_raci_actions(
     expected = publish_internal and (role == OWNER or kind == INTERNAL)
     assert is_allowed(me, Action.PUBLISH_RACI) is expected
     assert is_allowed(me, Action.EDIT_GOALS) is expected
+    assert is_allowed(me, Action.EDIT_BUDGET) is expected
 
 
 def test_unknown_role_gets_nothing() -> None:
@@ -203,5 +204,6 @@ def test_every_action_is_covered() -> None:
         Action.SIGN_OFF_RACI,
         Action.PUBLISH_RACI,
         Action.EDIT_GOALS,
+        Action.EDIT_BUDGET,
     }
     assert covered == set(Action), "add the new action's role × action cases to this file"

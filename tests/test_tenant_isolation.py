@@ -16,7 +16,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from crewplan.planning.models import Goal, Kpi
+from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
 from crewplan.workspaces import services
@@ -90,8 +90,18 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
         workspace=world.a, name="A secret KPI", unit="%", metric="c", denominator="s"
     )
     goal = Goal.objects.create(workspace=world.a, text="A secret goal 甲目標", kpi=kpi)
+    tool = AiTool.objects.create(workspace=world.a, name="A secret tool")
+    budget = BudgetVersion.objects.create(
+        workspace=world.a, fiscal_year=2026, number=1, name="A plan"
+    )
+    line = BudgetLine.objects.create(
+        workspace=world.a, version=budget, category="media", item="A secret line"
+    )
     return {
         "slug": slug,
+        "tool_id": tool.pk,
+        "budget_version_id": budget.pk,
+        "line_id": line.pk,
         "kpi_id": kpi.pk,
         "goal_id": goal.pk,
         "activity_id": Activity.objects.filter(workspace=world.a).first().pk,
@@ -111,7 +121,7 @@ def secrets_of_a(world: Any) -> list[str]:
     for m in Membership.objects.filter(workspace=world.a).select_related("user"):
         names += [m.user.email, m.user.full_name]
     names += list(Activity.objects.filter(workspace=world.a).values_list("name", flat=True))
-    names += ["A secret KPI", "A secret goal 甲目標"]
+    names += ["A secret KPI", "A secret goal 甲目標", "A secret tool", "A secret line"]
     return names
 
 

@@ -33,6 +33,10 @@ ACTION_LABELS = {
     "planning.kpi_history_changed": gettext_lazy("changed a KPI's history"),
     "planning.goal_saved": gettext_lazy("saved a goal"),
     "planning.goal_deleted": gettext_lazy("deleted a goal"),
+    "planning.tool_saved": gettext_lazy("saved an AI tool"),
+    "planning.budget_version_created": gettext_lazy("started a budget version"),
+    "planning.budget_line_saved": gettext_lazy("saved a budget line"),
+    "planning.budget_line_deleted": gettext_lazy("deleted a budget line"),
 }
 
 

@@ -108,3 +108,30 @@ def spread(total: Decimal, weights: tuple[Decimal, ...] | None = None) -> tuple[
         index = (index - 1) % MONTHS
     amounts[-1] += total - whole  # cents, if any
     return tuple(amounts)
+
+
+# A Taiwanese retail year, by calendar month: Lunar New Year in January–February, the
+# Double 11 and year-end sales in November–December weigh more; a starting point to edit.
+SEASONAL_TW: dict[int, Decimal] = {
+    1: Decimal("1.3"),
+    2: Decimal("1.2"),
+    3: Decimal("0.9"),
+    4: Decimal("0.9"),
+    5: Decimal("1.0"),
+    6: Decimal("0.9"),
+    7: Decimal("0.9"),
+    8: Decimal("1.0"),
+    9: Decimal("1.0"),
+    10: Decimal("1.0"),
+    11: Decimal("1.4"),
+    12: Decimal("1.3"),
+}
+
+
+def calendar_month(fiscal_month: int, start_month: int) -> int:
+    """The calendar month (1–12) of fiscal month `fiscal_month` (1–12)."""
+    return (start_month + fiscal_month - 2) % 12 + 1
+
+
+def seasonal_weights(start_month: int) -> tuple[Decimal, ...]:
+    return tuple(SEASONAL_TW[calendar_month(m, start_month)] for m in range(1, MONTHS + 1))

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -145,3 +147,233 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class AiTool(models.Model):
+    """An AI marketing tool the company uses or considers, with its cost model."""
+
+    class Category(models.TextChoices):
+        CONTENT = "content_generation", _("Content generation")
+        SEO = "seo", _("SEO")
+        SOCIAL = "social_management", _("Social media management")
+        DATA = "data_analysis", _("Data analysis")
+        ADS = "ad_optimization", _("Ad optimization")
+        CHATBOT = "chatbot", _("Chatbot")
+        CRM = "crm", _("CRM")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", _("Candidate")
+        PILOT = "pilot", _("Pilot")
+        ACTIVE = "active", _("Active")
+        RETIRED = "retired", _("Retired")
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("tool"), max_length=80)
+    vendor = models.CharField(_("vendor"), max_length=80, blank=True)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default="content_generation"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default="candidate"
+    )
+    owner = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner team"),
+    )
+    kpi = models.ForeignKey(
+        Kpi,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("KPI"),
+    )
+    customer_data = models.BooleanField(_("processes customer data"), default=False)
+    seats = models.PositiveIntegerField(_("seats"), default=0)
+    price_per_seat = models.DecimalField(
+        _("price per seat and month"), max_digits=12, decimal_places=2, default=0
+    )
+    flat_fee = models.DecimalField(
+        _("flat fee per month"), max_digits=12, decimal_places=2, default=0
+    )
+    integration = models.DecimalField(
+        _("integration (one-off)"), max_digits=12, decimal_places=2, default=0
+    )
+    training_hours = models.DecimalField(
+        _("training hours"), max_digits=8, decimal_places=1, default=0
+    )
+    training_rate = models.DecimalField(
+        _("training cost per hour"), max_digits=10, decimal_places=2, default=0
+    )
+    training_fees = models.DecimalField(
+        _("training fees"), max_digits=12, decimal_places=2, default=0
+    )
+    data_preparation = models.DecimalField(
+        _("data preparation and privacy (one-off)"), max_digits=12, decimal_places=2, default=0
+    )
+    privacy_per_month = models.DecimalField(
+        _("privacy compliance per month"), max_digits=12, decimal_places=2, default=0
+    )
+    renewal_change = models.DecimalField(
+        _("yearly renewal change"),
+        max_digits=5,
+        decimal_places=3,
+        default=0,
+        help_text=_("0.1 means the subscription costs a tenth more each year."),
+    )
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("AI tool")
+        verbose_name_plural = _("AI tools")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint("workspace", "name", name="aitool_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def monthly_cost(self) -> Decimal:
+        return self.seats * self.price_per_seat + self.flat_fee + self.privacy_per_month
+
+    @property
+    def one_off_cost(self) -> Decimal:
+        return (
+            self.integration
+            + self.training_hours * self.training_rate
+            + self.training_fees
+            + self.data_preparation
+        )
+
+
+class BudgetVersion(models.Model):
+    """A version of one fiscal year's plan: the original, then re-forecasts."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(_("version"), max_length=80)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("budget version")
+        verbose_name_plural = _("budget versions")
+        ordering = ["-fiscal_year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                "workspace", "fiscal_year", "number", name="budget_version_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} v{self.number} {self.name}"
+
+
+class BudgetLine(models.Model):
+    class CategoryChoices(models.TextChoices):
+        TOOL_SUBSCRIPTION = "tool_subscription", _("Tool subscriptions")
+        INTEGRATION = "integration", _("Integration and customization")
+        TRAINING = "training", _("Training")
+        DATA_PRIVACY = "data_privacy", _("Data processing and privacy")
+        EXPERIMENT_RESERVE = "experiment_reserve", _("Experiment reserve")
+        CONSULTING = "consulting", _("Consulting")
+        AGENCY_FEES = "agency_fees", _("Agency fees")
+        MEDIA = "media", _("Media spend")
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(BudgetVersion, on_delete=models.CASCADE, related_name="lines")
+    category = models.CharField(_("category"), max_length=20, choices=CategoryChoices.choices)
+    item = models.CharField(_("item"), max_length=120)
+    tool = models.ForeignKey(
+        AiTool,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("tool"),
+    )
+    goal = models.ForeignKey(
+        Goal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("goal"),
+    )
+    kpi = models.ForeignKey(
+        Kpi,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("KPI"),
+    )
+    channel = models.CharField(_("channel"), max_length=60, blank=True)
+    owner = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner team"),
+    )
+    # One amount per fiscal month (m01 is the first month of the workspace's fiscal year).
+    m01 = models.DecimalField("1", max_digits=14, decimal_places=2, default=0)
+    m02 = models.DecimalField("2", max_digits=14, decimal_places=2, default=0)
+    m03 = models.DecimalField("3", max_digits=14, decimal_places=2, default=0)
+    m04 = models.DecimalField("4", max_digits=14, decimal_places=2, default=0)
+    m05 = models.DecimalField("5", max_digits=14, decimal_places=2, default=0)
+    m06 = models.DecimalField("6", max_digits=14, decimal_places=2, default=0)
+    m07 = models.DecimalField("7", max_digits=14, decimal_places=2, default=0)
+    m08 = models.DecimalField("8", max_digits=14, decimal_places=2, default=0)
+    m09 = models.DecimalField("9", max_digits=14, decimal_places=2, default=0)
+    m10 = models.DecimalField("10", max_digits=14, decimal_places=2, default=0)
+    m11 = models.DecimalField("11", max_digits=14, decimal_places=2, default=0)
+    m12 = models.DecimalField("12", max_digits=14, decimal_places=2, default=0)
+    committed = models.DecimalField(
+        _("committed"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        help_text=_("Signed contracts and orders."),
+    )
+    actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, default=0)
+    position = models.PositiveIntegerField(default=0)
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["workspace", "version"], name="budget_line_ws_version")]
+
+    def __str__(self) -> str:
+        return self.item
+
+    @property
+    def amounts(self) -> tuple[Decimal, ...]:
+        return tuple(getattr(self, f"m{m:02d}") for m in range(1, 13))
+
+    @property
+    def planned(self) -> Decimal:
+        return sum(self.amounts, Decimal(0))
+
+    @property
+    def available(self) -> Decimal:
+        """What is left to commit: planned less what is committed or already spent."""
+        return self.planned - max(self.committed, self.actual)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crewplan.planning import views
+from crewplan.planning import budget_views, views
 
 urlpatterns = [
     path("goals/", views.goals, name="planning_goals"),
@@ -11,4 +11,24 @@ urlpatterns = [
     path("kpis/add/", views.kpis_add, name="planning_kpis_add"),
     path("kpis/new/", views.kpi_edit, name="planning_kpi_new"),
     path("kpis/<int:kpi_id>/", views.kpi_edit, name="planning_kpi"),
+    path("tools/", budget_views.tools, name="planning_tools"),
+    path("tools/new/", budget_views.tool_edit, name="planning_tool_new"),
+    path("tools/<int:tool_id>/", budget_views.tool_edit, name="planning_tool"),
+    path("budget/", budget_views.budget, name="planning_budget"),
+    path("budget/versions/", budget_views.version_create, name="planning_version_create"),
+    path(
+        "budget/<int:budget_version_id>/lines/new/",
+        budget_views.line_edit,
+        name="planning_line_new",
+    ),
+    path(
+        "budget/<int:budget_version_id>/lines/<int:line_id>/",
+        budget_views.line_edit,
+        name="planning_line",
+    ),
+    path(
+        "budget/<int:budget_version_id>/lines/<int:line_id>/delete/",
+        budget_views.line_delete,
+        name="planning_line_delete",
+    ),
 ]

@@ -37,6 +37,7 @@ class Action(StrEnum):
     SIGN_OFF_RACI = "sign_off_raci"
     PUBLISH_RACI = "publish_raci"
     EDIT_GOALS = "edit_goals"
+    EDIT_BUDGET = "edit_budget"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +121,7 @@ def is_allowed(
                 and isinstance(target, TeamTarget)
                 and target.team_id == actor.team_id
             )
-        case Action.PUBLISH_RACI | Action.EDIT_GOALS:
+        case Action.PUBLISH_RACI | Action.EDIT_GOALS | Action.EDIT_BUDGET:
             # The company's own decisions: owners, and in-house managers.
             return role == OWNER or (role == MANAGER and actor.team_kind == INTERNAL)
         case Action.VIEW_BUDGET_AMOUNTS:

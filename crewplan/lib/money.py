@@ -1,0 +1,28 @@
+"""Money for people: the currency's usual symbol and decimals, thousands separators."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+SYMBOLS = {
+    "TWD": "NT$",
+    "USD": "US$",
+    "HKD": "HK$",
+    "JPY": "¥",
+    "SGD": "S$",
+    "MYR": "RM",
+    "EUR": "€",
+}
+DECIMALS = {"TWD": 0, "JPY": 0}
+
+
+def decimals(currency: str) -> int:
+    return DECIMALS.get(currency, 2)
+
+
+def format_money(amount: Decimal | int | None, currency: str) -> str:
+    """E.g. NT$12,000 (TWD shows no decimals); "" for None."""
+    if amount is None:
+        return ""
+    places = decimals(currency)
+    rounded = Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    return f"{sign}{SYMBOLS.get(currency, currency + ' ')}{abs(rounded):,.{places}f}"

@@ -1,0 +1,278 @@
+"""AI tools and the budget plan: steps 2–4 of the AI marketing budget process.
+
+Amounts are shown line by line only where `Action.VIEW_BUDGET_AMOUNTS` allows: an
+external member sees their own team's lines unless the owner lets external teams see
+the budget; totals and the health check (which state amounts) only to those who may
+see every line."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from crewplan.lib.money import format_money
+from crewplan.planning import budgets
+from crewplan.planning.budget import (
+    CATEGORY_NAMES,
+    Category,
+    calendar_month,
+    seasonal_weights,
+    spread,
+)
+from crewplan.planning.forms import LineForm, ToolForm
+from crewplan.planning.health import health_findings
+from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Kpi
+from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
+from crewplan.workspaces.models import Team, Workspace
+from crewplan.workspaces.permissions import Action, TeamTarget
+
+
+def _language() -> str:
+    return "zh-hant" if (get_language() or "").startswith("zh") else "en"
+
+
+def fiscal_year_of(workspace: Workspace, day: date) -> int:
+    """Fiscal years are named after the calendar year they start in."""
+    return day.year if day.month >= workspace.fiscal_year_start_month else day.year - 1
+
+
+def month_labels(workspace: Workspace) -> list[str]:
+    return [
+        str(MONTHS_3[calendar_month(m, workspace.fiscal_year_start_month)]).capitalize()
+        for m in range(1, 13)
+    ]
+
+
+@workspace_view
+@require_GET
+def tools(request: WorkspaceRequest) -> HttpResponse:
+    all_tools = AiTool.objects.for_workspace(request.workspace).select_related("owner", "kpi")
+    return render(
+        request,
+        "planning/tools.html",
+        {
+            "tools": all_tools,
+            "may_edit": can(request.membership, Action.EDIT_BUDGET),
+            "may_see_costs": can(request.membership, Action.VIEW_BUDGET_AMOUNTS),
+        },
+    )
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def tool_edit(request: WorkspaceRequest, tool_id: int | None = None) -> HttpResponse:
+    tool = get_owned(request, AiTool, tool_id) if tool_id is not None else None
+    require(request, Action.EDIT_BUDGET)  # the form shows costs: editors only
+    workspace = request.workspace
+    form = ToolForm(
+        request.POST or None,
+        instance=tool,
+        kpis=Kpi.objects.for_workspace(workspace),
+        teams=Team.objects.for_workspace(workspace),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in budgets.TOOL_FIELDS}
+        try:
+            saved = budgets.tool_save(workspace=workspace, actor=request.user, tool=tool, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Tool %(name)s saved.") % {"name": saved.name})
+            return redirect("planning_tools", slug=workspace.slug)
+    return render(
+        request,
+        "planning/tool.html",
+        {"form": form, "tool": tool},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _version(request: WorkspaceRequest, year: int) -> BudgetVersion | None:
+    versions = budgets.versions_of(request.workspace, year)
+    wanted = request.GET.get("v", "")
+    chosen = next((v for v in versions if str(v.pk) == wanted), versions[0] if versions else None)
+    if chosen is not None:
+        chosen.workspace = request.workspace
+    return chosen
+
+
+@workspace_view
+@require_GET
+def budget(request: WorkspaceRequest) -> HttpResponse:
+    workspace, membership = request.workspace, request.membership
+    year_text = request.GET.get("year", "")
+    year = (
+        int(year_text) if year_text.isdigit() else fiscal_year_of(workspace, timezone.localdate())
+    )
+    version = _version(request, year)
+    context: dict[str, Any] = {
+        "year": year,
+        "version": version,
+        "versions": budgets.versions_of(workspace, year),
+        "months": month_labels(workspace),
+        "may_edit": can(membership, Action.EDIT_BUDGET),
+    }
+    if version is not None:
+        loaded = budgets.load_plan(version)
+        currency, language = workspace.currency, _language()
+        rows = []
+        for line in loaded.lines:
+            visible = can(membership, Action.VIEW_BUDGET_AMOUNTS, TeamTarget(line.owner_id))
+            rows.append({"line": line, "visible": visible})
+        see_all = all(r["visible"] for r in rows)
+        context.update(rows=rows, see_all=see_all)
+        if see_all:
+            plan = loaded.plan
+            context["category_totals"] = [
+                (CATEGORY_NAMES[c][1 if language == "zh-hant" else 0], plan.total(c))
+                for c in Category
+                if plan.total(c)
+            ]
+            quarters = [
+                sum((ln.amounts[q * 3 + i] for ln in plan.lines for i in range(3)), Decimal(0))
+                for q in range(4)
+            ]
+            context.update(
+                total=plan.total(),
+                quarters=quarters,
+                month_totals=[
+                    sum((ln.amounts[m] for ln in plan.lines), Decimal(0)) for m in range(12)
+                ],
+                findings=health_findings(
+                    plan,
+                    language=language,
+                    currency=currency,
+                    decimals=0 if currency in ("TWD", "JPY") else 2,
+                ),
+            )
+    return render(request, "planning/budget.html", context)
+
+
+@workspace_view
+@require_POST
+def version_create(request: WorkspaceRequest) -> HttpResponse:
+    require(request, Action.EDIT_BUDGET)
+    workspace = request.workspace
+    year_text = request.POST.get("year", "")
+    if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
+        messages.error(request, _("Choose a fiscal year."))
+        return redirect("planning_budget", slug=workspace.slug)
+    based_on = None
+    if request.POST.get("based_on", "").isdigit():
+        based_on = get_owned(request, BudgetVersion, int(request.POST["based_on"]))
+    try:
+        version = budgets.version_create(
+            workspace=workspace,
+            actor=request.user,
+            fiscal_year=int(year_text),
+            name=request.POST.get("name", ""),
+            based_on=based_on,
+        )
+    except ValidationError as error:
+        for m in error.messages:
+            messages.error(request, m)
+        return redirect("planning_budget", slug=workspace.slug)
+    return redirect(_budget_url(version))
+
+
+def _budget_url(version: BudgetVersion) -> str:
+    url = reverse("planning_budget", args=[version.workspace.slug])
+    return f"{url}?year={version.fiscal_year}&v={version.pk}"
+
+
+def _line_initial(line: BudgetLine) -> dict[str, Any]:
+    initial = {name: getattr(line, name) for name in budgets.LINE_FIELDS}
+    initial["entry"] = "monthly"
+    return initial
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def line_edit(
+    request: WorkspaceRequest, budget_version_id: int, line_id: int | None = None
+) -> HttpResponse:
+    version = get_owned(request, BudgetVersion, budget_version_id)
+    version.workspace = request.workspace
+    line = get_owned(request, BudgetLine, line_id, version=version) if line_id is not None else None
+    require(request, Action.EDIT_BUDGET)
+    workspace = request.workspace
+    form = LineForm(
+        request.POST or None,
+        initial=_line_initial(line) if line else None,
+        workspace=workspace,
+        month_labels=month_labels(workspace),
+    )
+    warning = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["entry"] == "monthly":
+            amounts = tuple(data.get(f"m{m:02d}") or Decimal(0) for m in range(1, 13))
+        else:
+            weights = (
+                seasonal_weights(workspace.fiscal_year_start_month)
+                if data["entry"] == "seasonal"
+                else None
+            )
+            amounts = spread(data["annual"], weights)
+        planned = sum(amounts, Decimal(0))
+        left = budgets.remaining_for(version, line)
+        if left is not None and planned > left and not data["confirm_over"]:
+            warning = _(
+                "This line plans %(planned)s, but the year's original plan leaves %(left)s for it. "
+                "Tick the box to save it anyway."
+            ) % {
+                "planned": format_money(planned, workspace.currency),
+                "left": format_money(left, workspace.currency),
+            }
+        else:
+            fields = {
+                name: data[name]
+                for name in (
+                    "category",
+                    "item",
+                    "tool",
+                    "goal",
+                    "kpi",
+                    "channel",
+                    "owner",
+                    "committed",
+                    "actual",
+                )
+            }
+            fields.update({f"m{m:02d}": amounts[m - 1] for m in range(1, 13)})
+            try:
+                budgets.line_save(version=version, actor=request.user, line=line, **fields)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Line %(item)s saved.") % {"item": data["item"]})
+                return redirect(_budget_url(version))
+    status = 400 if form.is_bound and (form.errors or warning) else 200
+    return render(
+        request,
+        "planning/line.html",
+        {"form": form, "version": version, "line": line, "warning": warning},
+        status=status,
+    )
+
+
+@workspace_view
+@require_POST
+def line_delete(request: WorkspaceRequest, budget_version_id: int, line_id: int) -> HttpResponse:
+    version = get_owned(request, BudgetVersion, budget_version_id)
+    line = get_owned(request, BudgetLine, line_id, version=version)
+    require(request, Action.EDIT_BUDGET)
+    budgets.line_delete(line=line, actor=request.user)
+    messages.success(request, _("Line %(item)s deleted.") % {"item": line.item})
+    version.workspace = request.workspace
+    return redirect(_budget_url(version))

@@ -1,0 +1,194 @@
+"""AI tools and the budget plan through the pages: spreading, versions, the over-budget
+warning, the health check, and who sees which amounts."""
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from crewplan.audit.models import AuditEvent
+from crewplan.planning import budgets
+from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
+from tests.conftest import client_for
+
+D = Decimal
+
+
+@pytest.fixture
+def version(world: Any) -> BudgetVersion:
+    return budgets.version_create(
+        workspace=world.a, actor=world.people["alice"], fiscal_year=2026, name="Original"
+    )
+
+
+def line_data(**overrides: Any) -> dict[str, Any]:
+    data = {
+        "category": "media",
+        "item": "Meta ads",
+        "entry": "even",
+        "annual": "120000",
+        "committed": "0",
+        "actual": "0",
+    }
+    return {**data, **overrides}
+
+
+def test_tool_inventory(world: Any) -> None:
+    alice = client_for(world.people["alice"])
+    data = {
+        "name": "LINE 客服機器人",
+        "vendor": "X",
+        "category": "chatbot",
+        "status": "pilot",
+        "customer_data": "on",
+        "seats": "2",
+        "price_per_seat": "1500",
+        "flat_fee": "0",
+        "integration": "30000",
+        "training_hours": "4",
+        "training_rate": "1200",
+        "training_fees": "0",
+        "data_preparation": "8000",
+        "privacy_per_month": "500",
+        "renewal_change": "0.05",
+    }
+    assert alice.post("/w/alpha/plan/tools/new/", data).status_code == 302
+    tool = AiTool.objects.get(workspace=world.a)
+    assert tool.monthly_cost == D(3500) and tool.one_off_cost == D(42800)
+    assert alice.post("/w/alpha/plan/tools/new/", data).status_code == 400  # same name twice
+    page = alice.get("/w/alpha/plan/tools/").content.decode()
+    assert "NT$3,500" in page and "NT$42,800" in page
+    agency = client_for(world.people["amy"])
+    assert "NT$3,500" not in agency.get("/w/alpha/plan/tools/").content.decode()  # costs hidden
+    assert agency.get(f"/w/alpha/plan/tools/{tool.pk}/").status_code == 403
+
+
+def test_lines_spread_evenly_seasonally_or_by_hand(world: Any, version: BudgetVersion) -> None:
+    alice = client_for(world.people["alice"])
+    url = f"/w/alpha/plan/budget/{version.pk}/lines/new/"
+    alice.post(url, line_data(item="even"))
+    alice.post(url, line_data(item="seasonal", entry="seasonal", annual="130000"))
+    months = {f"m{m:02d}": "0" for m in range(1, 13)} | {"m11": "50000", "m12": "30000"}
+    alice.post(url, line_data(item="by hand", entry="monthly", annual="", **months))
+    lines = {ln.item: ln for ln in BudgetLine.objects.filter(version=version)}
+    assert lines["even"].amounts == (D(10000),) * 12
+    seasonal = lines["seasonal"].amounts  # fiscal year starts in January: month 11 weighs 1.4
+    assert sum(seasonal) == D(130000) and seasonal[10] > seasonal[2]
+    assert lines["by hand"].planned == D(80000) and lines["by hand"].m11 == D(50000)
+    assert AuditEvent.objects.filter(action="planning.budget_line_saved").count() == 3
+
+
+def test_bad_line_input_changes_nothing(world: Any, version: BudgetVersion) -> None:
+    alice = client_for(world.people["alice"])
+    url = f"/w/alpha/plan/budget/{version.pk}/lines/new/"
+    for bad in (
+        {"annual": "-5"},
+        {"annual": ""},
+        {"category": "snacks"},
+        {"item": ""},
+        {"annual": "abc"},
+    ):
+        assert alice.post(url, line_data(**bad)).status_code == 400
+    foreign = AiTool.objects.create(workspace=world.b, name="B tool")
+    assert alice.post(url, line_data(tool=foreign.pk)).status_code == 400
+    assert not BudgetLine.objects.exists()
+
+
+def test_reforecast_copies_and_warns_before_exceeding_the_plan(
+    world: Any, version: BudgetVersion
+) -> None:
+    alice = client_for(world.people["alice"])
+    alice.post(
+        f"/w/alpha/plan/budget/{version.pk}/lines/new/", line_data(item="Meta ads", annual="120000")
+    )
+    alice.post(
+        "/w/alpha/plan/budget/versions/",
+        {"year": "2026", "name": "Q2 re-forecast", "based_on": version.pk},
+    )
+    q2 = BudgetVersion.objects.get(workspace=world.a, number=2)
+    assert q2.based_on == version and BudgetLine.objects.filter(version=q2).count() == 1
+    # The original plan is 120,000 and this version has used all of it.
+    url = f"/w/alpha/plan/budget/{q2.pk}/lines/new/"
+    over = alice.post(url, line_data(item="TikTok test", annual="20000"))
+    assert (
+        over.status_code == 400
+        and "NT$0" in over.context["warning"]
+        and "NT$20,000" in over.context["warning"]
+    )
+    assert BudgetLine.objects.filter(version=q2).count() == 1
+    assert (
+        alice.post(
+            url, line_data(item="TikTok test", annual="20000", confirm_over="on")
+        ).status_code
+        == 302
+    )
+    assert BudgetLine.objects.filter(version=q2).count() == 2
+    assert BudgetLine.objects.filter(version=version).count() == 1  # the original is untouched
+
+
+def test_health_check_on_the_page(world: Any, version: BudgetVersion) -> None:
+    alice = client_for(world.people["alice"])
+    tool = AiTool.objects.create(workspace=world.a, name="Copy AI", status="candidate", seats=3)
+    alice.post(
+        f"/w/alpha/plan/budget/{version.pk}/lines/new/",
+        line_data(category="tool_subscription", item="Copy AI seats", tool=tool.pk, annual="36000"),
+    )
+    page = alice.get("/w/alpha/plan/budget/?year=2026")
+    codes = {f.code for f in page.context["findings"]}
+    assert {"single_tool_concentration", "no_pilot", "no_reserve", "no_kpi", "no_owner"} <= codes
+    assert 'data-code="no_reserve"' in page.content.decode()
+    assert page.context["total"] == D(36000)
+
+
+def test_external_members_see_only_their_own_lines(world: Any, version: BudgetVersion) -> None:
+    alice = client_for(world.people["alice"])
+    url = f"/w/alpha/plan/budget/{version.pk}/lines/new/"
+    alice.post(url, line_data(item="In-house media", annual="480000", owner=world.a_in_house.pk))
+    alice.post(
+        url,
+        line_data(
+            item="Agency retainer", category="agency_fees", annual="360000", owner=world.a_agency.pk
+        ),
+    )
+    amy = client_for(world.people["amy"])
+    page = amy.get("/w/alpha/plan/budget/?year=2026").content.decode()
+    assert "NT$30,000" in page  # their own line: 360,000 / 12
+    assert "NT$40,000" not in page and "NT$480,000" not in page  # the in-house line is hidden
+    assert "NT$840,000" not in page and 'id="plan-total"' not in page  # no totals
+    assert 'data-code="' not in page  # the health check states amounts
+    assert amy.get(f"/w/alpha/plan/budget/{version.pk}/lines/new/").status_code == 403
+    line = BudgetLine.objects.get(item="In-house media")
+    assert amy.get(f"/w/alpha/plan/budget/{version.pk}/lines/{line.pk}/").status_code == 403
+    world.a.external_can_see_budget = True
+    world.a.save()
+    assert "NT$480,000" in amy.get("/w/alpha/plan/budget/?year=2026").content.decode()
+
+
+def test_budget_page_queries_do_not_grow(
+    world: Any, version: BudgetVersion, django_assert_max_num_queries: Any
+) -> None:
+    alice = client_for(world.people["alice"])
+    tool = AiTool.objects.create(workspace=world.a, name="T")
+    BudgetLine.objects.create(
+        workspace=world.a,
+        version=version,
+        category="media",
+        item="x",
+        tool=tool,
+        owner=world.a_in_house,
+    )
+    alice.get("/w/alpha/plan/budget/?year=2026")
+    with django_assert_max_num_queries(25) as few:
+        alice.get("/w/alpha/plan/budget/?year=2026")
+    for i in range(30):
+        BudgetLine.objects.create(
+            workspace=world.a,
+            version=version,
+            category="media",
+            item=f"x{i}",
+            tool=tool,
+            owner=world.a_agency,
+            m01=D(100),
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        alice.get("/w/alpha/plan/budget/?year=2026")
