@@ -5,7 +5,6 @@ external member sees their own team's lines unless the owner lets external teams
 the budget; totals and the health check (which state amounts) only to those who may
 see every line."""
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -29,9 +28,11 @@ from crewplan.planning.budget import (
     seasonal_weights,
     spread,
 )
+from crewplan.planning.budgets import fiscal_year_of
 from crewplan.planning.forms import LineForm, ToolForm
 from crewplan.planning.health import health_findings
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Kpi
+from crewplan.planning.xlsx import write_plan
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Team, Workspace
 from crewplan.workspaces.permissions import Action, TeamTarget
@@ -39,11 +40,6 @@ from crewplan.workspaces.permissions import Action, TeamTarget
 
 def _language() -> str:
     return "zh-hant" if (get_language() or "").startswith("zh") else "en"
-
-
-def fiscal_year_of(workspace: Workspace, day: date) -> int:
-    """Fiscal years are named after the calendar year they start in."""
-    return day.year if day.month >= workspace.fiscal_year_start_month else day.year - 1
 
 
 def month_labels(workspace: Workspace) -> list[str]:
@@ -276,3 +272,27 @@ def line_delete(request: WorkspaceRequest, budget_version_id: int, line_id: int)
     messages.success(request, _("Line %(item)s deleted.") % {"item": line.item})
     version.workspace = request.workspace
     return redirect(_budget_url(version))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@workspace_view
+@require_GET
+def budget_export(request: WorkspaceRequest) -> HttpResponse:
+    """Every version of the year in the plan file layout. It holds every amount, so only
+    people who may see the whole budget get it."""
+    require(request, Action.VIEW_BUDGET_AMOUNTS)
+    workspace = request.workspace
+    year_text = request.GET.get("year", "")
+    year = (
+        int(year_text) if year_text.isdigit() else fiscal_year_of(workspace, timezone.localdate())
+    )
+    sheets, current = budgets.export_sheets(workspace, year)
+    if not sheets:
+        messages.error(request, _("No plan for this year yet."))
+        return redirect("planning_budget", slug=workspace.slug)
+    data = write_plan(sheets, current=current, language=_language())
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="budget-{workspace.slug}-{year}.xlsx"'
+    return response

@@ -2,6 +2,7 @@
 queries, and the writes to it (keyword-only, one transaction each, audited)."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from crewplan.audit.services import changes, record
 from crewplan.planning.budget import Category, Line, Plan, Tool, ToolStatus
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
+from crewplan.planning.xlsx import VersionSheet
 from crewplan.workspaces.models import Workspace
 
 MONTH_FIELDS = tuple(f"m{m:02d}" for m in range(1, 13))
@@ -103,6 +105,11 @@ def load_plan(version: BudgetVersion) -> LoadedPlan:
         ),
     )
     return LoadedPlan(version, lines, tools, plan)
+
+
+def fiscal_year_of(workspace: Workspace, day: date) -> int:
+    """Fiscal years are named after the calendar year they start in."""
+    return day.year if day.month >= workspace.fiscal_year_start_month else day.year - 1
 
 
 def versions_of(workspace: Workspace, fiscal_year: int) -> list[BudgetVersion]:
@@ -264,3 +271,14 @@ def tool_save(
         after=new,
     )
     return tool
+
+
+def export_sheets(workspace: Workspace, fiscal_year: int) -> tuple[list[VersionSheet], int]:
+    """Every version of the year as a `VersionSheet`, newest last, and the index of the
+    newest (the one the `預算` sheet shows)."""
+    versions = sorted(versions_of(workspace, fiscal_year), key=lambda v: v.number)
+    sheets = []
+    for version in versions:
+        version.workspace = workspace
+        sheets.append(VersionSheet(f"v{version.number} {version.name}", load_plan(version).plan))
+    return sheets, len(sheets) - 1

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tools/<int:tool_id>/", budget_views.tool_edit, name="planning_tool"),
     path("budget/", budget_views.budget, name="planning_budget"),
     path("budget/versions/", budget_views.version_create, name="planning_version_create"),
+    path("budget/export.xlsx", budget_views.budget_export, name="planning_budget_export"),
     path(
         "budget/<int:budget_version_id>/lines/new/",
         budget_views.line_edit,

@@ -11,12 +11,17 @@ and `KPI`.
 digits, blanks) and reports problems per sheet row instead of stopping at the first.
 """
 
+import io
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
 from crewplan.planning.budget import (
@@ -196,8 +201,11 @@ def read_plan(data: bytes) -> ReadPlan:
         sheet_name = sheet.title
         for number, values in enumerate(rows, start=2):
             values = tuple(values) + (None,) * max(0, len(header) - len(values))
-            if not any(_text(v) for v in values):
-                continue
+            if (
+                not any(_text(v) for v in values)
+                or _fold(values[columns["category"]]) in TOTAL_WORDS
+            ):
+                continue  # blank rows, and the totals row an export writes
 
             def problem(code: str, row: int = number, **params: str) -> None:
                 problems.append(RowProblem(sheet_name, row, code, params))
@@ -323,3 +331,142 @@ def _read_tools(
             )
             where[key] = number
     return tools, where
+
+
+TOTAL_WORDS = {"合計", "total", "總計"}
+EXPORT_LABELS = {
+    "en": {
+        "category": "Category",
+        "item": "Item",
+        "tool": "Tool",
+        "kpi": "KPI",
+        "owner": "Owner",
+        "total": "Total",
+        "year": "Year total",
+        "status": "Status",
+        "customer_data": "Customer data",
+        "seats": "Seats",
+        "tools": "Tools",
+        "budget": "Budget",
+        "yes": "yes",
+        "no": "no",
+    },
+    "zh-hant": {
+        "category": "類別",
+        "item": "項目",
+        "tool": "工具",
+        "kpi": "KPI",
+        "owner": "負責團隊",
+        "total": "合計",
+        "year": "全年合計",
+        "status": "狀態",
+        "customer_data": "客戶資料",
+        "seats": "席次",
+        "tools": "工具",
+        "budget": "預算",
+        "yes": "是",
+        "no": "否",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class VersionSheet:
+    title: str  # e.g. "v2 Q2 重新預測"
+    plan: Plan
+
+
+def write_plan(
+    sheets: list[VersionSheet],
+    *,
+    current: int = 0,
+    language: str = "zh-hant",
+    currency_format: str = "#,##0",
+) -> bytes:
+    """The plan in the layout `read_plan()` reads: the version `sheets[current]` on the
+    `預算`/`Budget` sheet, then one sheet per version, then the tools. Totals are Excel
+    formulas, so the file keeps adding up when people edit it."""
+    lang = "zh-hant" if language.lower().startswith("zh") else "en"
+    label = EXPORT_LABELS[lang]
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    month_names = (
+        [f"{m}月" for m in range(1, 13)]
+        if lang == "zh-hant"
+        else [m.capitalize() for m in _EN_MONTHS]
+    )
+    tool_names = {t.key: t.name for sheet in sheets for t in sheet.plan.tools}
+    bold = Font(bold=True)
+
+    def fill(ws: Any, plan: Plan) -> None:
+        ws.append(
+            [
+                label["category"],
+                label["item"],
+                label["tool"],
+                label["kpi"],
+                label["owner"],
+                *month_names,
+                label["year"],
+            ]
+        )
+        for line in plan.lines:
+            row = ws.max_row + 1
+            ws.append(
+                [
+                    CATEGORY_NAMES[line.category][1 if lang == "zh-hant" else 0],
+                    line.item,
+                    tool_names.get(line.tool, ""),
+                    line.kpi,
+                    line.owner,
+                    *line.amounts,
+                    f"=SUM(F{row}:Q{row})",
+                ]
+            )
+        last = ws.max_row
+        totals = [label["total"], "", "", "", ""]
+        totals += [
+            f"=SUM({get_column_letter(c)}2:{get_column_letter(c)}{last})" for c in range(6, 19)
+        ]
+        ws.append(totals)
+        for cell in ws[1]:
+            cell.font = bold
+        for cell in ws[ws.max_row]:
+            cell.font = bold
+        for row in ws.iter_rows(min_row=2, min_col=6, max_col=18):
+            for cell in row:
+                cell.number_format = currency_format
+        ws.freeze_panes = "F2"
+        for col, width in zip("ABCDE", (18, 28, 16, 14, 14), strict=True):
+            ws.column_dimensions[col].width = width
+
+    main = book.create_sheet(label["budget"])
+    fill(main, sheets[current].plan)
+    for sheet in sheets:
+        fill(book.create_sheet(sheet.title[:31]), sheet.plan)
+    tools_sheet = book.create_sheet(label["tools"])
+    tools_sheet.append(
+        [label["tool"], label["status"], label["customer_data"], label["seats"], label["kpi"]]
+    )
+    for cell in tools_sheet[1]:
+        cell.font = bold
+    seen: set[str] = set()
+    for sheet in sheets:
+        for tool in sheet.plan.tools:
+            if tool.key in seen:
+                continue
+            seen.add(tool.key)
+            tools_sheet.append(
+                [
+                    tool.name,
+                    tool.status.value,
+                    label["yes"] if tool.customer_data else label["no"],
+                    tool.seats,
+                    tool.kpi,
+                ]
+            )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

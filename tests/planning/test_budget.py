@@ -192,3 +192,41 @@ def test_budget_page_queries_do_not_grow(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         alice.get("/w/alpha/plan/budget/?year=2026")
+
+
+def test_export_download_and_command(world: Any, version: BudgetVersion, tmp_path: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    alice = client_for(world.people["alice"])
+    alice.post(
+        f"/w/alpha/plan/budget/{version.pk}/lines/new/",
+        line_data(item="Meta ads", owner=world.a_in_house.pk),
+    )
+    alice.post(
+        "/w/alpha/plan/budget/versions/", {"year": "2026", "name": "Q2", "based_on": version.pk}
+    )
+    response = alice.get("/w/alpha/plan/budget/export.xlsx?year=2026")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == [
+        "Budget",
+        "v1 Original",
+        "v2 Q2",
+        "Tools",
+    ]  # workspace A works in English
+    assert book["Budget"]["B2"].value == "Meta ads" and book["Budget"]["F2"].value == 10000
+    # An agency member may not take the whole budget home.
+    assert (
+        client_for(world.people["amy"])
+        .get("/w/alpha/plan/budget/export.xlsx?year=2026")
+        .status_code
+        == 403
+    )
+    out = tmp_path / "plan.xlsx"
+    call_command(
+        "budget", "export", "--workspace", "alpha", "--year", "2026", str(out), stdout=io.StringIO()
+    )
+    assert load_workbook(out)["Budget"]["B2"].value == "Meta ads"

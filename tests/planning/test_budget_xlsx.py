@@ -175,3 +175,28 @@ def test_cli_budget_check(tmp_path: Path) -> None:
     junk.write_text("Category,Item\nmedia,ads")
     unusable = run_check(junk)
     assert unusable.returncode == 2 and unusable.stdout == "" and unusable.stderr.count("\n") == 1
+
+
+def test_export_round_trip_with_formulas() -> None:
+    from openpyxl import load_workbook
+
+    from crewplan.planning.xlsx import VersionSheet, write_plan
+
+    original = read_plan(book(GOOD)).plan
+    data = write_plan(
+        [VersionSheet("v1 原始預算", original), VersionSheet("v2 Q2 重新預測", original)], current=1
+    )
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["預算", "v1 原始預算", "v2 Q2 重新預測", "工具"]
+    sheet = wb["預算"]
+    assert sheet["R2"].value == "=SUM(F2:Q2)"  # the year total is a formula
+    last = sheet.max_row
+    assert sheet[f"A{last}"].value == "合計" and sheet[f"F{last}"].value == f"=SUM(F2:F{last - 1})"
+    back = read_plan(data)
+    assert back.problems == ()
+    assert [(ln.category, ln.item, ln.amounts, ln.kpi, ln.owner) for ln in back.plan.lines] == [
+        (ln.category, ln.item, ln.amounts, ln.kpi, ln.owner) for ln in original.lines
+    ]
+    assert {(t.name, t.status, t.customer_data, t.seats) for t in back.plan.tools} == {
+        (t.name, t.status, t.customer_data, t.seats) for t in original.tools
+    }

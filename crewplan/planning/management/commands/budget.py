@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.planning.budgets import export_sheets, fiscal_year_of
 from crewplan.planning.health import Thresholds, health_findings
-from crewplan.planning.xlsx import read_plan
+from crewplan.planning.xlsx import read_plan, write_plan
+from crewplan.workspaces.models import Workspace
 
 
 class Command(BaseCommand):
@@ -31,8 +34,16 @@ class Command(BaseCommand):
         check.add_argument("--min-reserve-share", type=Decimal, default=defaults.min_reserve_share)
         check.add_argument("--training-per-seat", type=Decimal, default=defaults.training_per_seat)
         check.add_argument("--pilot-max-months", type=int, default=defaults.pilot_max_months)
+        export = sub.add_parser("export", help="write a workspace's plan in the plan file layout")
+        export.add_argument("--workspace", required=True, help="the workspace's slug")
+        export.add_argument("--year", type=int, help="fiscal year (default: the current one)")
+        export.add_argument("--language", default=None, choices=["en", "zh-hant"])
+        export.add_argument("out", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "export":
+            self._export(**options)
+            return
         path: Path = options["file"]
         language: str = options["language"]
         try:
@@ -86,6 +97,24 @@ class Command(BaseCommand):
             warnings = sum(1 for f in findings if f.severity == "warning")
             out.write(f"{errors} error(s), {warnings} warning(s)")
         sys.exit(1 if failed else 0)
+
+    def _export(
+        self, *, workspace: str, year: int | None, language: str | None, out: Path, **_: Any
+    ) -> None:
+        """Uses the database; every version of the year, the newest on the 預算/Budget sheet."""
+        found = Workspace.objects.filter(slug=workspace).first()
+        if found is None:
+            self._unusable(f"no workspace {workspace!r}")
+        assert found is not None
+        with timezone.override(found.time_zone):
+            fiscal_year = year or fiscal_year_of(found, timezone.localdate())
+        sheets, current = export_sheets(found, fiscal_year)
+        if not sheets:
+            self._unusable(f"{workspace}: no budget plan for fiscal year {fiscal_year}")
+        out.write_bytes(
+            write_plan(sheets, current=current, language=language or found.default_language)
+        )
+        self.stdout.write(f"{out}: {len(sheets)} version(s) of {fiscal_year}")
 
     def _unusable(self, reason: str) -> None:
         sys.stderr.write(reason.replace("\n", " ") + "\n")
