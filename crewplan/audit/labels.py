@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "planning.budget_version_created": gettext_lazy("started a budget version"),
     "planning.budget_line_saved": gettext_lazy("saved a budget line"),
     "planning.budget_line_deleted": gettext_lazy("deleted a budget line"),
+    "planning.budget_imported": gettext_lazy("imported a budget plan from a file"),
 }
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.lib.money import format_money
-from crewplan.planning import budgets
+from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.planning import budget_imports, budgets
 from crewplan.planning.budget import (
     CATEGORY_NAMES,
     Category,
@@ -32,7 +34,7 @@ from crewplan.planning.budgets import fiscal_year_of
 from crewplan.planning.forms import LineForm, ToolForm
 from crewplan.planning.health import health_findings
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Kpi
-from crewplan.planning.xlsx import write_plan
+from crewplan.planning.xlsx import read_plan, write_plan
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Team, Workspace
 from crewplan.workspaces.permissions import Action, TeamTarget
@@ -296,3 +298,69 @@ def budget_export(request: WorkspaceRequest) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="budget-{workspace.slug}-{year}.xlsx"'
     return response
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def budget_import(request: WorkspaceRequest) -> HttpResponse:
+    """Upload a plan file and see what it holds and every problem; nothing is saved."""
+    require(request, Action.EDIT_BUDGET)
+    workspace = request.workspace
+    year = fiscal_year_of(workspace, timezone.localdate())
+    context: dict[str, Any] = {"year": year, "max_mb": budget_imports.MAX_UPLOAD // (1024 * 1024)}
+    if request.method == "GET":
+        return render(request, "planning/import.html", context)
+    upload = request.FILES.get("file")
+    if upload is None or upload.size > budget_imports.MAX_UPLOAD:
+        context["error"] = _("Choose an .xlsx file of at most %(mb)s MB.") % {
+            "mb": context["max_mb"]
+        }
+        return render(request, "planning/import.html", context, status=400)
+    try:
+        result = read_plan(upload.read())
+    except UnusableFile as error:
+        context["error"] = _("This file cannot be used: %(reason)s") % {
+            "reason": error.message(_language())
+        }
+        return render(request, "planning/import.html", context, status=400)
+    plan = budget_imports.plan_budget_import(workspace, result, _language())
+    context.update(
+        plan=plan,
+        filename=upload.name,
+        token=budget_imports.sign(workspace, plan) if not plan.problems else "",
+    )
+    return render(request, "planning/import.html", context, status=400 if plan.problems else 200)
+
+
+@workspace_view
+@require_POST
+def budget_import_confirm(request: WorkspaceRequest) -> HttpResponse:
+    require(request, Action.EDIT_BUDGET)
+    workspace = request.workspace
+    try:
+        data = budget_imports.unsign(workspace, request.POST.get("plan", ""))
+    except signing.BadSignature:
+        messages.error(
+            request, _("This preview has expired or was changed. Upload the file again.")
+        )
+        return redirect("planning_budget_import", slug=workspace.slug)
+    year_text = request.POST.get("year", "")
+    if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
+        messages.error(request, _("Choose a fiscal year."))
+        return redirect("planning_budget_import", slug=workspace.slug)
+    try:
+        version = budget_imports.import_apply(
+            workspace=workspace,
+            actor=request.user,
+            fiscal_year=int(year_text),
+            name=request.POST.get("name", "") or _("Imported plan"),
+            data=data,
+        )
+    except ValidationError as error:
+        for m in error.messages:
+            messages.error(request, m)
+        return redirect("planning_budget_import", slug=workspace.slug)
+    messages.success(
+        request, _("Imported %(count)s lines as a new version.") % {"count": len(data["lines"])}
+    )
+    return redirect(_budget_url(version))

@@ -17,6 +17,12 @@ urlpatterns = [
     path("budget/", budget_views.budget, name="planning_budget"),
     path("budget/versions/", budget_views.version_create, name="planning_version_create"),
     path("budget/export.xlsx", budget_views.budget_export, name="planning_budget_export"),
+    path("budget/import/", budget_views.budget_import, name="planning_budget_import"),
+    path(
+        "budget/import/confirm/",
+        budget_views.budget_import_confirm,
+        name="planning_budget_import_confirm",
+    ),
     path(
         "budget/<int:budget_version_id>/lines/new/",
         budget_views.line_edit,

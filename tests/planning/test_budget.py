@@ -230,3 +230,78 @@ def test_export_download_and_command(world: Any, version: BudgetVersion, tmp_pat
         "budget", "export", "--workspace", "alpha", "--year", "2026", str(out), stdout=io.StringIO()
     )
     assert load_workbook(out)["Budget"]["B2"].value == "Meta ads"
+
+
+def test_export_then_import_as_a_new_version(world: Any, version: BudgetVersion) -> None:
+    import io
+
+    alice = client_for(world.people["alice"])
+    from crewplan.planning.models import Kpi
+
+    Kpi.objects.create(
+        workspace=world.a, name="ROAS", unit="x", metric="revenue", denominator="spend"
+    )
+    tool = AiTool.objects.create(workspace=world.a, name="Copy AI", status="active", seats=2)
+    alice.post(
+        f"/w/alpha/plan/budget/{version.pk}/lines/new/",
+        line_data(item="Meta ads", owner=world.a_in_house.pk, kpi=Kpi.objects.get().pk),
+    )
+    alice.post(
+        f"/w/alpha/plan/budget/{version.pk}/lines/new/",
+        line_data(item="Copy AI seats", category="tool_subscription", tool=tool.pk, annual="36000"),
+    )
+    exported = alice.get("/w/alpha/plan/budget/export.xlsx?year=2026").content
+    upload = io.BytesIO(exported)
+    upload.name = "plan.xlsx"
+    preview = alice.post("/w/alpha/plan/budget/import/", {"file": upload})
+    assert preview.status_code == 200 and preview.context["plan"].problems == []
+    assert preview.context["plan"].total == D(156000)
+    assert BudgetVersion.objects.filter(workspace=world.a).count() == 1  # the preview saves nothing
+    done = alice.post(
+        "/w/alpha/plan/budget/import/confirm/",
+        {"plan": preview.context["token"], "year": "2026", "name": "From Excel"},
+    )
+    assert done.status_code == 302
+    imported = BudgetVersion.objects.get(workspace=world.a, name="From Excel")
+
+    def summary(v: BudgetVersion) -> list[tuple[Any, ...]]:
+        return sorted(
+            (ln.category, ln.item, ln.amounts, ln.tool_id, ln.kpi_id, ln.owner_id)
+            for ln in BudgetLine.objects.filter(version=v)
+        )
+
+    assert summary(imported) == summary(version)
+
+
+def test_import_problems_change_nothing(world: Any, version: BudgetVersion) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "Budget"
+    ws.append(["Category", "Item", "KPI", "Owner", "Annual"])
+    ws.append(["media", "Meta", "Unknown KPI", "Nobody's team", 1000])
+    ws.append(["snacks", "Cookies", "", "", 10])
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "bad.xlsx"
+    alice = client_for(world.people["alice"])
+    response = alice.post("/w/alpha/plan/budget/import/", {"file": out})
+    assert response.status_code == 400
+    messages = " ".join(m for _s, _r, m in response.context["plan"].problems)
+    assert "Unknown KPI" in messages and "Nobody's team" in messages and "snacks" in messages
+    assert b'id="budget-import-confirm"' not in response.content
+    junk = io.BytesIO(b"not a spreadsheet")
+    junk.name = "x.xlsx"
+    assert alice.post("/w/alpha/plan/budget/import/", {"file": junk}).status_code == 400
+    tampered = alice.post(
+        "/w/alpha/plan/budget/import/confirm/", {"plan": "x" * 40, "year": "2026"}
+    )
+    assert tampered.status_code == 302
+    assert BudgetVersion.objects.filter(workspace=world.a).count() == 1
+    assert (
+        client_for(world.people["amy"]).post("/w/alpha/plan/budget/import/", {}).status_code == 403
+    )

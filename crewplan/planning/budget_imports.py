@@ -1,0 +1,155 @@
+"""Importing a budget plan file: read it (pure core), match its tools, KPIs and owner teams
+to this workspace, preview, then create a new version from a signed plan in one
+transaction. An import never overwrites a version: it adds one."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from crewplan.audit.services import record
+from crewplan.planning import budgets
+from crewplan.planning.models import AiTool, BudgetLine, Kpi
+from crewplan.planning.xlsx import ReadPlan
+from crewplan.workspaces.models import Team, Workspace
+
+MAX_UPLOAD = 5 * 1024 * 1024
+PLAN_MAX_AGE = 60 * 60
+
+
+@dataclass
+class BudgetImport:
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    new_tools: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row, message)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((sum(Decimal(a) for a in line["amounts"]) for line in self.lines), Decimal(0))
+
+
+def plan_budget_import(workspace: Workspace, result: ReadPlan, language: str) -> BudgetImport:
+    teams = {t.name.casefold(): t for t in Team.objects.for_workspace(workspace)}
+    kpis = {k.name.casefold(): k for k in Kpi.objects.for_workspace(workspace)}
+    tools = {t.name.casefold(): t for t in AiTool.objects.for_workspace(workspace)}
+    plan = BudgetImport()
+    for p in result.problems:
+        plan.problems.append((p.sheet, p.row, p.message(language)))
+    file_tools = {t.key: t for t in result.plan.tools}
+    for tool in result.plan.tools:
+        if tool.name.casefold() not in tools:
+            plan.new_tools.append(
+                {
+                    "name": tool.name,
+                    "status": tool.status.value,
+                    "customer_data": tool.customer_data,
+                    "seats": tool.seats,
+                }
+            )
+    for line in result.plan.lines:
+        row = result.rows.get(line.key, 0)
+        if line.owner and line.owner.casefold() not in teams:
+            plan.problems.append(
+                (
+                    "",
+                    row,
+                    _("Owner team “%(name)s” does not exist in this workspace.")
+                    % {"name": line.owner},
+                )
+            )
+        if line.kpi and line.kpi.casefold() not in kpis:
+            plan.problems.append(
+                (
+                    "",
+                    row,
+                    _("KPI “%(name)s” does not exist in this workspace: add it first.")
+                    % {"name": line.kpi},
+                )
+            )
+        tool = file_tools.get(line.tool)
+        plan.lines.append(
+            {
+                "category": line.category.value,
+                "item": line.item,
+                "tool": tool.name if tool else "",
+                "kpi": line.kpi,
+                "owner": line.owner,
+                "amounts": [str(a) for a in line.amounts],
+            }
+        )
+    return plan
+
+
+def _salt(workspace: Workspace) -> str:
+    return f"crewplan.planning.import:{workspace.pk}"
+
+
+def sign(workspace: Workspace, plan: BudgetImport) -> str:
+    return signing.dumps(
+        {"lines": plan.lines, "new_tools": plan.new_tools}, salt=_salt(workspace), compress=True
+    )
+
+
+def unsign(workspace: Workspace, token: str) -> dict[str, Any]:
+    return signing.loads(token, salt=_salt(workspace), max_age=PLAN_MAX_AGE)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def import_apply(
+    *, workspace: Workspace, actor: Any, fiscal_year: int, name: str, data: dict[str, Any]
+) -> Any:
+    """A new version of `fiscal_year` holding exactly the file's lines, adding the tools the
+    workspace did not have. All or nothing."""
+    for tool in data["new_tools"]:
+        if not AiTool.objects.for_workspace(workspace).filter(name__iexact=tool["name"]).exists():
+            budgets.tool_save(
+                workspace=workspace,
+                actor=actor,
+                name=tool["name"],
+                status=tool["status"],
+                customer_data=tool["customer_data"],
+                seats=tool["seats"],
+            )
+    teams = {t.name.casefold(): t for t in Team.objects.for_workspace(workspace)}
+    kpis = {k.name.casefold(): k for k in Kpi.objects.for_workspace(workspace)}
+    tools = {t.name.casefold(): t for t in AiTool.objects.for_workspace(workspace)}
+    version = budgets.version_create(
+        workspace=workspace, actor=actor, fiscal_year=fiscal_year, name=name
+    )
+    rows = []
+    for position, line in enumerate(data["lines"], start=1):
+        amounts = [Decimal(a) for a in line["amounts"]]
+        if len(amounts) != 12 or any(a < 0 for a in amounts):
+            raise ValidationError(_("Amounts cannot be negative."))
+        owner = teams.get(line["owner"].casefold()) if line["owner"] else None
+        kpi = kpis.get(line["kpi"].casefold()) if line["kpi"] else None
+        if (line["owner"] and owner is None) or (line["kpi"] and kpi is None):
+            raise ValidationError(
+                _("The workspace changed since the preview. Upload the file again.")
+            )
+        rows.append(
+            BudgetLine(
+                workspace=workspace,
+                version=version,
+                category=line["category"],
+                item=line["item"],
+                tool=tools.get(line["tool"].casefold()) if line["tool"] else None,
+                kpi=kpi,
+                owner=owner,
+                position=position,
+                **{f"m{m:02d}": amounts[m - 1] for m in range(1, 13)},
+            )
+        )
+    BudgetLine.objects.bulk_create(rows)
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="planning.budget_imported",
+        target=version,
+        after={"lines": len(rows), "new_tools": [t["name"] for t in data["new_tools"]]},
+    )
+    return version
