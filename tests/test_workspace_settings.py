@@ -14,6 +14,10 @@ VALID = {
     "default_language": "en",
     "raci_max_accountable": "8",
     "raci_max_consulted": "3",
+    "budget_max_tool_share": "0.60",
+    "budget_min_reserve_share": "0.05",
+    "budget_training_per_seat": "3000",
+    "budget_pilot_max_months": "3",
 }
 
 

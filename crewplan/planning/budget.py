@@ -135,3 +135,38 @@ def calendar_month(fiscal_month: int, start_month: int) -> int:
 
 def seasonal_weights(start_month: int) -> tuple[Decimal, ...]:
     return tuple(SEASONAL_TW[calendar_month(m, start_month)] for m in range(1, MONTHS + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class LineChange:
+    change: str  # "added", "removed" or "changed"
+    category: Category
+    item: str
+    before: Decimal  # the line's year total in the older version (0 when added)
+    after: Decimal
+    months: tuple[int, ...]  # fiscal months whose amount changed
+
+
+def plan_changes(old: Plan, new: Plan) -> list[LineChange]:
+    """Line by line, what a newer version changes: lines are the same line when their
+    category and item match (a re-forecast copies them). Newer version's order first."""
+
+    def key(line: Line) -> tuple[str, str]:
+        return (line.category.value, line.item.strip().casefold())
+
+    before = {key(line): line for line in old.lines}
+    after = {key(line): line for line in new.lines}
+    changes = []
+    for k, line in after.items():
+        previous = before.get(k)
+        if previous is None:
+            changes.append(LineChange("added", line.category, line.item, ZERO, line.total, ()))
+        elif previous.amounts != line.amounts:
+            months = tuple(m + 1 for m in range(MONTHS) if previous.amounts[m] != line.amounts[m])
+            changes.append(
+                LineChange("changed", line.category, line.item, previous.total, line.total, months)
+            )
+    for k, line in before.items():
+        if k not in after:
+            changes.append(LineChange("removed", line.category, line.item, line.total, ZERO, ()))
+    return changes

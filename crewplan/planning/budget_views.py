@@ -20,17 +20,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crewplan.lib.money import format_money
+from crewplan.lib.money import decimals, format_money
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.planning import budget_imports, budgets
 from crewplan.planning.budget import (
     CATEGORY_NAMES,
     Category,
     calendar_month,
+    plan_changes,
     seasonal_weights,
     spread,
 )
-from crewplan.planning.budgets import fiscal_year_of
+from crewplan.planning.budgets import fiscal_year_of, thresholds_for
 from crewplan.planning.forms import LineForm, ToolForm
 from crewplan.planning.health import health_findings
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Kpi
@@ -148,10 +149,20 @@ def budget(request: WorkspaceRequest) -> HttpResponse:
                 ],
                 findings=health_findings(
                     plan,
+                    thresholds_for(workspace),
                     language=language,
                     currency=currency,
-                    decimals=0 if currency in ("TWD", "JPY") else 2,
+                    decimals=decimals(currency),
                 ),
+            )
+        compare_text = request.GET.get("compare", "")
+        compare = next(
+            (v for v in context["versions"] if str(v.pk) == compare_text and v != version), None
+        )
+        if see_all and compare is not None:
+            compare.workspace = workspace
+            context.update(
+                compare=compare, changes=plan_changes(budgets.load_plan(compare).plan, loaded.plan)
             )
     return render(request, "planning/budget.html", context)
 

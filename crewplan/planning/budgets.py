@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from crewplan.audit.services import changes, record
 from crewplan.planning.budget import Category, Line, Plan, Tool, ToolStatus
+from crewplan.planning.health import Thresholds
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
 from crewplan.planning.xlsx import VersionSheet
 from crewplan.workspaces.models import Workspace
@@ -105,6 +106,15 @@ def load_plan(version: BudgetVersion) -> LoadedPlan:
         ),
     )
     return LoadedPlan(version, lines, tools, plan)
+
+
+def thresholds_for(workspace: Workspace) -> Thresholds:
+    return Thresholds(
+        max_tool_share=workspace.budget_max_tool_share,
+        min_reserve_share=workspace.budget_min_reserve_share,
+        training_per_seat=workspace.budget_training_per_seat,
+        pilot_max_months=workspace.budget_pilot_max_months,
+    )
 
 
 def fiscal_year_of(workspace: Workspace, day: date) -> int:

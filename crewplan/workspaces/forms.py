@@ -16,6 +16,10 @@ class WorkspaceSettingsForm(forms.ModelForm):
             "external_can_see_budget",
             "raci_max_accountable",
             "raci_max_consulted",
+            "budget_max_tool_share",
+            "budget_min_reserve_share",
+            "budget_training_per_seat",
+            "budget_pilot_max_months",
         ]
 
 

@@ -1,5 +1,6 @@
 import hashlib
 import zoneinfo
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -69,6 +70,34 @@ class Workspace(models.Model):
         _("RACI: most parties consulted on one activity"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    budget_max_tool_share = models.DecimalField(
+        _("Budget check: most of the AI tool spend one tool may take"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.60"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1"))],
+        help_text=_("A fraction: 0.60 is 60 percent."),
+    )
+    budget_min_reserve_share = models.DecimalField(
+        _("Budget check: smallest experiment reserve"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.05"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.5"))],
+        help_text=_("A fraction of the whole plan: 0.05 is 5 percent."),
+    )
+    budget_training_per_seat = models.DecimalField(
+        _("Budget check: training needed per seat whose user is not yet able"),
+        max_digits=10,
+        decimal_places=0,
+        default=Decimal(3000),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    budget_pilot_max_months = models.PositiveSmallIntegerField(
+        _("Budget check: longest a candidate tool may be funded without a pilot (months)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

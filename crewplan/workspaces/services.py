@@ -4,6 +4,7 @@ a message meant for the person who asked, and changes nothing."""
 
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -30,11 +31,16 @@ SETTINGS_FIELDS = (
     "external_can_see_budget",
     "raci_max_accountable",
     "raci_max_consulted",
+    "budget_max_tool_share",
+    "budget_min_reserve_share",
+    "budget_training_per_seat",
+    "budget_pilot_max_months",
 )
 
 
 def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {f: getattr(obj, f) for f in fields}
+    """Field values as the audit log's JSON keeps them (Decimals as text)."""
+    return {f: str(v) if isinstance(v := getattr(obj, f), Decimal) else v for f in fields}
 
 
 def _membership_snapshot(m: Membership) -> dict[str, Any]:

@@ -305,3 +305,52 @@ def test_import_problems_change_nothing(world: Any, version: BudgetVersion) -> N
     assert (
         client_for(world.people["amy"]).post("/w/alpha/plan/budget/import/", {}).status_code == 403
     )
+
+
+def test_health_thresholds_are_workspace_settings(world: Any, version: BudgetVersion) -> None:
+    alice = client_for(world.people["alice"])
+    alice.post(
+        f"/w/alpha/plan/budget/{version.pk}/lines/new/",
+        line_data(item="ads", owner=world.a_in_house.pk, annual="95000"),
+    )
+    alice.post(
+        f"/w/alpha/plan/budget/{version.pk}/lines/new/",
+        line_data(
+            item="reserve", category="experiment_reserve", owner=world.a_in_house.pk, annual="5000"
+        ),
+    )
+
+    def codes() -> set[str]:
+        return {f.code for f in alice.get("/w/alpha/plan/budget/?year=2026").context["findings"]}
+
+    assert "no_reserve" not in codes()  # 5% meets the default 5%
+    world.a.budget_min_reserve_share = D("0.10")
+    world.a.save()
+    assert "no_reserve" in codes()
+
+
+def test_versions_differences(world: Any, version: BudgetVersion) -> None:
+    alice = client_for(world.people["alice"])
+    url = f"/w/alpha/plan/budget/{version.pk}/lines/new/"
+    alice.post(url, line_data(item="Meta ads", owner=world.a_in_house.pk))
+    alice.post(url, line_data(item="Print flyers", owner=world.a_in_house.pk, annual="12000"))
+    alice.post(
+        "/w/alpha/plan/budget/versions/", {"year": "2026", "name": "Q2", "based_on": version.pk}
+    )
+    q2 = BudgetVersion.objects.get(workspace=world.a, number=2)
+    meta = BudgetLine.objects.get(version=q2, item="Meta ads")
+    budgets.line_save(version=q2, actor=world.people["alice"], line=meta, m07=D(20000))
+    budgets.line_delete(
+        line=BudgetLine.objects.get(version=q2, item="Print flyers"), actor=world.people["alice"]
+    )
+    budgets.line_save(
+        version=q2, actor=world.people["alice"], category="media", item="TikTok", m08=D(5000)
+    )
+    page = alice.get(f"/w/alpha/plan/budget/?year=2026&v={q2.pk}&compare={version.pk}")
+    changes = {(c.change, c.item, c.before, c.after, c.months) for c in page.context["changes"]}
+    assert changes == {
+        ("changed", "Meta ads", D(120000), D(130000), (7,)),
+        ("added", "TikTok", D(0), D(5000), ()),
+        ("removed", "Print flyers", D(12000), D(0), ()),
+    }
+    assert page.content.decode().count("data-change=") == 3
