@@ -1,13 +1,16 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.planning.kpis import HIGHER, LOWER, Formula
-from crewplan.workspaces.models import Team, Workspace, WorkspaceOwnedQuerySet
+from crewplan.workspaces.models import Membership, Team, Workspace, WorkspaceOwnedQuerySet
+
+SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
 class Kpi(models.Model):
@@ -227,6 +230,27 @@ class AiTool(models.Model):
         help_text=_("0.1 means the subscription costs a tenth more each year."),
     )
 
+    # The evaluation matrix (planning/evaluation.py): 1 (poor) … 5 (excellent), empty until
+    # someone rates the tool on that criterion.
+    score_features = models.PositiveSmallIntegerField(
+        _("features"), null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+    score_cost = models.PositiveSmallIntegerField(
+        _("cost"), null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+    score_ease = models.PositiveSmallIntegerField(
+        _("ease of use"), null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+    score_support = models.PositiveSmallIntegerField(
+        _("support"), null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+    score_integration = models.PositiveSmallIntegerField(
+        _("integration"), null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+    score_value = models.PositiveSmallIntegerField(
+        _("long-term value"), null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+
     objects = WorkspaceOwnedQuerySet.as_manager()
 
     class Meta:
@@ -377,3 +401,207 @@ class BudgetLine(models.Model):
     def available(self) -> Decimal:
         """What is left to commit: planned less what is committed or already spent."""
         return self.planned - max(self.committed, self.actual)
+
+
+class EvaluationWeights(models.Model):
+    """How much each criterion of the evaluation matrix counts in this workspace (relative
+    weights, 0–100; the matrix divides by their sum)."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
+    features = models.PositiveSmallIntegerField(_("features"), default=25)
+    cost = models.PositiveSmallIntegerField(_("cost"), default=20)
+    ease = models.PositiveSmallIntegerField(_("ease of use"), default=15)
+    support = models.PositiveSmallIntegerField(_("support"), default=10)
+    integration = models.PositiveSmallIntegerField(_("integration"), default=15)
+    value = models.PositiveSmallIntegerField(_("long-term value"), default=15)
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evaluation weights")
+        verbose_name_plural = _("evaluation weights")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(features__lte=100)
+                & Q(cost__lte=100)
+                & Q(ease__lte=100)
+                & Q(support__lte=100)
+                & Q(integration__lte=100)
+                & Q(value__lte=100),
+                name="evaluation_weights_at_most_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workspace} evaluation weights"
+
+
+class RoiEstimate(models.Model):
+    """What someone expects a tool to bring (planning/roi.py's Assumptions); the costs come
+    from the tool's own cost model, so they are never typed twice."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    tool = models.OneToOneField(AiTool, on_delete=models.CASCADE, related_name="roi_estimate")
+    horizon_months = models.PositiveSmallIntegerField(
+        _("horizon in months"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    ramp_up_months = models.PositiveSmallIntegerField(
+        _("ramp-up in months"),
+        default=0,
+        validators=[MaxValueValidator(120)],
+        help_text=_("Benefits grow evenly to full strength by this month."),
+    )
+    hours_saved_per_month = models.DecimalField(
+        _("hours saved per month"), max_digits=10, decimal_places=1, default=0
+    )
+    loaded_hourly_rate = models.DecimalField(
+        _("loaded hourly rate"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text=_("Salary plus overheads, per hour."),
+    )
+    sessions_per_month = models.DecimalField(
+        _("sessions per month"), max_digits=14, decimal_places=0, default=0
+    )
+    conversion_rate_lift = models.DecimalField(
+        _("conversion-rate lift (percentage points)"),
+        max_digits=7,
+        decimal_places=4,
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("0.2 means the conversion rate goes from, say, 1.5 to 1.7 percent."),
+    )
+    average_order_value = models.DecimalField(
+        _("average order value"), max_digits=12, decimal_places=2, default=0
+    )
+    gross_margin = models.DecimalField(
+        _("gross margin (percent)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MaxValueValidator(100)],
+    )
+    costs_avoided_per_month = models.DecimalField(
+        _("costs avoided per month"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text=_("Agency hours, freelancers or tools this one replaces."),
+    )
+    spread = models.DecimalField(
+        _("scenario spread (percent)"),
+        max_digits=5,
+        decimal_places=2,
+        default=30,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "The conservative and optimistic scenarios move the benefit drivers down and up "
+            "by this much."
+        ),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ROI estimate")
+        verbose_name_plural = _("ROI estimates")
+
+    def __str__(self) -> str:
+        return f"ROI {self.tool}"
+
+
+class SkillLevel(models.TextChoices):
+    NONE = "none", _("None")
+    BASIC = "basic", _("Basic")
+    PROFICIENT = "proficient", _("Proficient")
+    EXPERT = "expert", _("Expert")
+
+
+class Skill(models.Model):
+    """A person's skill in one category of AI tools (AiTool.Category)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="skills")
+    category = models.CharField(_("category"), max_length=20, choices=AiTool.Category.choices)
+    level = models.CharField(
+        _("skill level"), max_length=10, choices=SkillLevel.choices, default="none"
+    )
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        constraints = [
+            models.UniqueConstraint(
+                "workspace", "membership", "category", name="skill_one_per_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.category}: {self.level}"
+
+
+class StackItem(models.Model):
+    """A piece of the company's existing software stack that AI tools must work with."""
+
+    class Kind(models.TextChoices):
+        ESHOP = "eshop", _("E-shop platform")
+        MESSAGING = "messaging", _("Messaging (LINE Official Account)")
+        ANALYTICS = "analytics", _("Analytics")
+        ADS = "ads", _("Ad account")
+        CRM = "crm", _("CRM")
+        EMAIL = "email", _("E-mail marketing")
+        OTHER = "other", _("Other")
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(
+        _("system"), max_length=80, help_text=_("For example SHOPLINE, CYBERBIZ, 91APP or GA4.")
+    )
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("system in use")
+        verbose_name_plural = _("software stack")
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint("workspace", "name", name="stack_item_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IntegrationFit(models.TextChoices):
+    NATIVE = "native", _("Built-in integration")
+    CONNECTOR = "connector", _("Through a connector (Zapier, Make, API)")
+    MANUAL = "manual", _("Manual export and import")
+    NONE = "none", _("Does not work with it")
+
+
+class ToolFit(models.Model):
+    """How an AI tool fits one system of the stack."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    tool = models.ForeignKey(AiTool, on_delete=models.CASCADE, related_name="fits")
+    system = models.ForeignKey(StackItem, on_delete=models.CASCADE, related_name="fits")
+    fit = models.CharField(_("integration fit"), max_length=10, choices=IntegrationFit.choices)
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("integration fit")
+        verbose_name_plural = _("integration fits")
+        constraints = [
+            models.UniqueConstraint("workspace", "tool", "system", name="tool_fit_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tool_id} × {self.system_id}: {self.fit}"

@@ -181,6 +181,12 @@ class Membership(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     joined_at = models.DateTimeField(default=timezone.now, editable=False)
+    hours_per_month = models.PositiveSmallIntegerField(
+        _("marketing hours per month"),
+        null=True,
+        blank=True,
+        help_text=_("Hours this person can give to marketing in a month."),
+    )
 
     objects = WorkspaceOwnedQuerySet.as_manager()
 
