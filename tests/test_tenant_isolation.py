@@ -16,7 +16,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi
+from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi, StackItem
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
 from crewplan.workspaces import services
@@ -97,8 +97,10 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
     line = BudgetLine.objects.create(
         workspace=world.a, version=budget, category="media", item="A secret line"
     )
+    system = StackItem.objects.create(workspace=world.a, kind="eshop", name="A secret shop")
     return {
         "slug": slug,
+        "system_id": system.pk,
         "tool_id": tool.pk,
         "budget_version_id": budget.pk,
         "line_id": line.pk,

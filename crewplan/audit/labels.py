@@ -38,6 +38,11 @@ ACTION_LABELS = {
     "planning.budget_line_saved": gettext_lazy("saved a budget line"),
     "planning.budget_line_deleted": gettext_lazy("deleted a budget line"),
     "planning.budget_imported": gettext_lazy("imported a budget plan from a file"),
+    "planning.skills_changed": gettext_lazy("changed skills or marketing hours"),
+    "planning.system_added": gettext_lazy("added a system to the software stack"),
+    "planning.system_removed": gettext_lazy("removed a system from the software stack"),
+    "planning.integration_fit_changed": gettext_lazy("changed how tools fit the software stack"),
+    "planning.evaluation_changed": gettext_lazy("changed the tool evaluation"),
 }
 
 

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from crewplan.audit.services import changes, record
+from crewplan.planning import resources
 from crewplan.planning.budget import Category, Line, Plan, Tool, ToolStatus
 from crewplan.planning.health import Thresholds
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
@@ -79,6 +80,7 @@ def load_plan(version: BudgetVersion) -> LoadedPlan:
         .select_related("tool", "kpi", "owner", "goal")
     )
     tools = list(AiTool.objects.for_workspace(workspace).select_related("kpi", "owner"))
+    gaps = resources.gaps_for(workspace, tools)
     plan = Plan(
         lines=tuple(
             Line(
@@ -99,7 +101,7 @@ def load_plan(version: BudgetVersion) -> LoadedPlan:
                 status=ToolStatus(t.status),
                 customer_data=t.customer_data,
                 seats=t.seats,
-                able_users=None,
+                able_users=len(gaps[str(t.pk)].able) if str(t.pk) in gaps else None,
                 kpi=t.kpi.name if t.kpi else "",
             )
             for t in tools

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crewplan.planning import budget_views, views
+from crewplan.planning import budget_views, resource_views, views
 
 urlpatterns = [
     path("goals/", views.goals, name="planning_goals"),
@@ -13,7 +13,17 @@ urlpatterns = [
     path("kpis/<int:kpi_id>/", views.kpi_edit, name="planning_kpi"),
     path("tools/", budget_views.tools, name="planning_tools"),
     path("tools/new/", budget_views.tool_edit, name="planning_tool_new"),
+    path("tools/compare/", resource_views.compare, name="planning_tools_compare"),
     path("tools/<int:tool_id>/", budget_views.tool_edit, name="planning_tool"),
+    path("resources/", resource_views.resources_page, name="planning_resources"),
+    path("resources/people/", resource_views.people_save, name="planning_people_save"),
+    path("resources/fit/", resource_views.fit_save, name="planning_fit_save"),
+    path("resources/systems/", resource_views.system_add, name="planning_system_add"),
+    path(
+        "resources/systems/<int:system_id>/delete/",
+        resource_views.system_delete,
+        name="planning_system_delete",
+    ),
     path("budget/", budget_views.budget, name="planning_budget"),
     path("budget/versions/", budget_views.version_create, name="planning_version_create"),
     path("budget/export.xlsx", budget_views.budget_export, name="planning_budget_export"),

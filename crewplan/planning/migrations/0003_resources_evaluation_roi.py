@@ -8,135 +8,459 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('planning', '0002_tools_and_budget'),
-        ('workspaces', '0004_membership_hours_per_month'),
+        ("planning", "0002_tools_and_budget"),
+        ("workspaces", "0004_membership_hours_per_month"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='aitool',
-            name='score_cost',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='cost'),
+            model_name="aitool",
+            name="score_cost",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(5),
+                ],
+                verbose_name="cost",
+            ),
         ),
         migrations.AddField(
-            model_name='aitool',
-            name='score_ease',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='ease of use'),
+            model_name="aitool",
+            name="score_ease",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(5),
+                ],
+                verbose_name="ease of use",
+            ),
         ),
         migrations.AddField(
-            model_name='aitool',
-            name='score_features',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='features'),
+            model_name="aitool",
+            name="score_features",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(5),
+                ],
+                verbose_name="features",
+            ),
         ),
         migrations.AddField(
-            model_name='aitool',
-            name='score_integration',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='integration'),
+            model_name="aitool",
+            name="score_integration",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(5),
+                ],
+                verbose_name="integration",
+            ),
         ),
         migrations.AddField(
-            model_name='aitool',
-            name='score_support',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='support'),
+            model_name="aitool",
+            name="score_support",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(5),
+                ],
+                verbose_name="support",
+            ),
         ),
         migrations.AddField(
-            model_name='aitool',
-            name='score_value',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='long-term value'),
+            model_name="aitool",
+            name="score_value",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(5),
+                ],
+                verbose_name="long-term value",
+            ),
         ),
         migrations.CreateModel(
-            name='RoiEstimate',
+            name="RoiEstimate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('horizon_months', models.PositiveSmallIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(120)], verbose_name='horizon in months')),
-                ('ramp_up_months', models.PositiveSmallIntegerField(default=0, help_text='Benefits grow evenly to full strength by this month.', validators=[django.core.validators.MaxValueValidator(120)], verbose_name='ramp-up in months')),
-                ('hours_saved_per_month', models.DecimalField(decimal_places=1, default=0, max_digits=10, verbose_name='hours saved per month')),
-                ('loaded_hourly_rate', models.DecimalField(decimal_places=2, default=0, help_text='Salary plus overheads, per hour.', max_digits=12, verbose_name='loaded hourly rate')),
-                ('sessions_per_month', models.DecimalField(decimal_places=0, default=0, max_digits=14, verbose_name='sessions per month')),
-                ('conversion_rate_lift', models.DecimalField(decimal_places=4, default=0, help_text='0.2 means the conversion rate goes from, say, 1.5 to 1.7 percent.', max_digits=7, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='conversion-rate lift (percentage points)')),
-                ('average_order_value', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='average order value')),
-                ('gross_margin', models.DecimalField(decimal_places=2, default=0, max_digits=5, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='gross margin (percent)')),
-                ('costs_avoided_per_month', models.DecimalField(decimal_places=2, default=0, help_text='Agency hours, freelancers or tools this one replaces.', max_digits=12, verbose_name='costs avoided per month')),
-                ('spread', models.DecimalField(decimal_places=2, default=30, help_text='The conservative and optimistic scenarios move the benefit drivers down and up by this much.', max_digits=5, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='scenario spread (percent)')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('tool', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='roi_estimate', to='planning.aitool')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "horizon_months",
+                    models.PositiveSmallIntegerField(
+                        default=12,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(120),
+                        ],
+                        verbose_name="horizon in months",
+                    ),
+                ),
+                (
+                    "ramp_up_months",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Benefits grow evenly to full strength by this month.",
+                        validators=[django.core.validators.MaxValueValidator(120)],
+                        verbose_name="ramp-up in months",
+                    ),
+                ),
+                (
+                    "hours_saved_per_month",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=0,
+                        max_digits=10,
+                        verbose_name="hours saved per month",
+                    ),
+                ),
+                (
+                    "loaded_hourly_rate",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="Salary plus overheads, per hour.",
+                        max_digits=12,
+                        verbose_name="loaded hourly rate",
+                    ),
+                ),
+                (
+                    "sessions_per_month",
+                    models.DecimalField(
+                        decimal_places=0,
+                        default=0,
+                        max_digits=14,
+                        verbose_name="sessions per month",
+                    ),
+                ),
+                (
+                    "conversion_rate_lift",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=0,
+                        help_text="0.2 means the conversion rate goes from, say, 1.5 to 1.7 percent.",
+                        max_digits=7,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="conversion-rate lift (percentage points)",
+                    ),
+                ),
+                (
+                    "average_order_value",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=12,
+                        verbose_name="average order value",
+                    ),
+                ),
+                (
+                    "gross_margin",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=5,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="gross margin (percent)",
+                    ),
+                ),
+                (
+                    "costs_avoided_per_month",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="Agency hours, freelancers or tools this one replaces.",
+                        max_digits=12,
+                        verbose_name="costs avoided per month",
+                    ),
+                ),
+                (
+                    "spread",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=30,
+                        help_text="The conservative and optimistic scenarios move the benefit drivers down and up by this much.",
+                        max_digits=5,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="scenario spread (percent)",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "tool",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roi_estimate",
+                        to="planning.aitool",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ROI estimate',
-                'verbose_name_plural': 'ROI estimates',
+                "verbose_name": "ROI estimate",
+                "verbose_name_plural": "ROI estimates",
             },
         ),
         migrations.CreateModel(
-            name='StackItem',
+            name="StackItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('eshop', 'E-shop platform'), ('messaging', 'Messaging (LINE Official Account)'), ('analytics', 'Analytics'), ('ads', 'Ad account'), ('crm', 'CRM'), ('email', 'E-mail marketing'), ('other', 'Other')], max_length=10, verbose_name='kind')),
-                ('name', models.CharField(help_text='For example SHOPLINE, CYBERBIZ, 91APP or GA4.', max_length=80, verbose_name='system')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("eshop", "E-shop platform"),
+                            ("messaging", "Messaging (LINE Official Account)"),
+                            ("analytics", "Analytics"),
+                            ("ads", "Ad account"),
+                            ("crm", "CRM"),
+                            ("email", "E-mail marketing"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="For example SHOPLINE, CYBERBIZ, 91APP or GA4.",
+                        max_length=80,
+                        verbose_name="system",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'system in use',
-                'verbose_name_plural': 'software stack',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "system in use",
+                "verbose_name_plural": "software stack",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ToolFit',
+            name="ToolFit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fit', models.CharField(choices=[('native', 'Built-in integration'), ('connector', 'Through a connector (Zapier, Make, API)'), ('manual', 'Manual export and import'), ('none', 'Does not work with it')], max_length=10, verbose_name='integration fit')),
-                ('system', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fits', to='planning.stackitem')),
-                ('tool', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fits', to='planning.aitool')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "fit",
+                    models.CharField(
+                        choices=[
+                            ("native", "Built-in integration"),
+                            ("connector", "Through a connector (Zapier, Make, API)"),
+                            ("manual", "Manual export and import"),
+                            ("none", "Does not work with it"),
+                        ],
+                        max_length=10,
+                        verbose_name="integration fit",
+                    ),
+                ),
+                (
+                    "system",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fits",
+                        to="planning.stackitem",
+                    ),
+                ),
+                (
+                    "tool",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fits",
+                        to="planning.aitool",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'integration fit',
-                'verbose_name_plural': 'integration fits',
+                "verbose_name": "integration fit",
+                "verbose_name_plural": "integration fits",
             },
         ),
         migrations.CreateModel(
-            name='EvaluationWeights',
+            name="EvaluationWeights",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('features', models.PositiveSmallIntegerField(default=25, verbose_name='features')),
-                ('cost', models.PositiveSmallIntegerField(default=20, verbose_name='cost')),
-                ('ease', models.PositiveSmallIntegerField(default=15, verbose_name='ease of use')),
-                ('support', models.PositiveSmallIntegerField(default=10, verbose_name='support')),
-                ('integration', models.PositiveSmallIntegerField(default=15, verbose_name='integration')),
-                ('value', models.PositiveSmallIntegerField(default=15, verbose_name='long-term value')),
-                ('workspace', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("features", models.PositiveSmallIntegerField(default=25, verbose_name="features")),
+                ("cost", models.PositiveSmallIntegerField(default=20, verbose_name="cost")),
+                ("ease", models.PositiveSmallIntegerField(default=15, verbose_name="ease of use")),
+                ("support", models.PositiveSmallIntegerField(default=10, verbose_name="support")),
+                (
+                    "integration",
+                    models.PositiveSmallIntegerField(default=15, verbose_name="integration"),
+                ),
+                (
+                    "value",
+                    models.PositiveSmallIntegerField(default=15, verbose_name="long-term value"),
+                ),
+                (
+                    "workspace",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evaluation weights',
-                'verbose_name_plural': 'evaluation weights',
-                'constraints': [models.CheckConstraint(condition=models.Q(('features__lte', 100), ('cost__lte', 100), ('ease__lte', 100), ('support__lte', 100), ('integration__lte', 100), ('value__lte', 100)), name='evaluation_weights_at_most_100')],
+                "verbose_name": "evaluation weights",
+                "verbose_name_plural": "evaluation weights",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("features__lte", 100),
+                            ("cost__lte", 100),
+                            ("ease__lte", 100),
+                            ("support__lte", 100),
+                            ("integration__lte", 100),
+                            ("value__lte", 100),
+                        ),
+                        name="evaluation_weights_at_most_100",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Skill',
+            name="Skill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('content_generation', 'Content generation'), ('seo', 'SEO'), ('social_management', 'Social media management'), ('data_analysis', 'Data analysis'), ('ad_optimization', 'Ad optimization'), ('chatbot', 'Chatbot'), ('crm', 'CRM'), ('other', 'Other')], max_length=20, verbose_name='category')),
-                ('level', models.CharField(choices=[('none', 'None'), ('basic', 'Basic'), ('proficient', 'Proficient'), ('expert', 'Expert')], default='none', max_length=10, verbose_name='skill level')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skills', to='workspaces.membership')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("content_generation", "Content generation"),
+                            ("seo", "SEO"),
+                            ("social_management", "Social media management"),
+                            ("data_analysis", "Data analysis"),
+                            ("ad_optimization", "Ad optimization"),
+                            ("chatbot", "Chatbot"),
+                            ("crm", "CRM"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("none", "None"),
+                            ("basic", "Basic"),
+                            ("proficient", "Proficient"),
+                            ("expert", "Expert"),
+                        ],
+                        default="none",
+                        max_length=10,
+                        verbose_name="skill level",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skills",
+                        to="workspaces.membership",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'skill',
-                'verbose_name_plural': 'skills',
-                'constraints': [models.UniqueConstraint(models.F('workspace'), models.F('membership'), models.F('category'), name='skill_one_per_category')],
+                "verbose_name": "skill",
+                "verbose_name_plural": "skills",
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("workspace"),
+                        models.F("membership"),
+                        models.F("category"),
+                        name="skill_one_per_category",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='stackitem',
-            constraint=models.UniqueConstraint(models.F('workspace'), models.F('name'), name='stack_item_unique'),
+            model_name="stackitem",
+            constraint=models.UniqueConstraint(
+                models.F("workspace"), models.F("name"), name="stack_item_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='toolfit',
-            constraint=models.UniqueConstraint(models.F('workspace'), models.F('tool'), models.F('system'), name='tool_fit_unique'),
+            model_name="toolfit",
+            constraint=models.UniqueConstraint(
+                models.F("workspace"), models.F("tool"), models.F("system"), name="tool_fit_unique"
+            ),
         ),
     ]

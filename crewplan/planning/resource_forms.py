@@ -1,0 +1,182 @@
+"""Grid forms of the resources page and the evaluation matrix: one field per cell, named
+after the row and column ids, so one POST saves the whole grid atomically."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crewplan.planning import evaluation
+from crewplan.planning.models import AiTool, IntegrationFit, SkillLevel, StackItem
+from crewplan.planning.resources import CATEGORIES, PersonRow
+
+HOURS_IN_A_MONTH = 744  # 31 × 24: more is a typo
+NOT_ASSESSED = ""
+SCORE_CHOICES = [("", "—"), *((str(n), str(n)) for n in range(1, 6))]
+
+
+class PeopleForm(forms.Form):
+    """Hours per month and a skill level per AI tool category, for each person."""
+
+    def __init__(self, *args: Any, rows: Sequence[PersonRow], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            pk = row.membership.pk
+            self.fields[f"hours-{pk}"] = forms.IntegerField(
+                label=_("marketing hours per month"),
+                min_value=0,
+                max_value=HOURS_IN_A_MONTH,
+                required=False,
+                initial=row.membership.hours_per_month,
+            )
+            for category in CATEGORIES:
+                self.fields[f"skill-{pk}-{category}"] = forms.ChoiceField(
+                    label=AiTool.Category(category).label,
+                    choices=SkillLevel.choices,
+                    initial=row.levels[category],
+                )
+
+    def grid(self) -> list[tuple[PersonRow, forms.BoundField, list[forms.BoundField]]]:
+        return [
+            (
+                row,
+                self[f"hours-{row.membership.pk}"],
+                [self[f"skill-{row.membership.pk}-{c}"] for c in CATEGORIES],
+            )
+            for row in self.rows
+        ]
+
+    def values(self) -> tuple[dict[int, int | None], dict[int, dict[str, str]]]:
+        data = self.cleaned_data
+        hours = {row.membership.pk: data[f"hours-{row.membership.pk}"] for row in self.rows}
+        levels = {
+            row.membership.pk: {c: data[f"skill-{row.membership.pk}-{c}"] for c in CATEGORIES}
+            for row in self.rows
+        }
+        return hours, levels
+
+
+class SystemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=StackItem.Kind.choices)
+    name = forms.CharField(
+        label=_("system"),
+        max_length=80,
+        help_text=_("For example SHOPLINE, CYBERBIZ, 91APP or GA4."),
+    )
+
+
+class FitForm(forms.Form):
+    """How each tool fits each system of the stack."""
+
+    def __init__(
+        self,
+        *args: Any,
+        tools: Sequence[AiTool],
+        systems: Sequence[StackItem],
+        fits: dict[tuple[int, int], str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.tools, self.systems = tools, systems
+        choices = [(NOT_ASSESSED, _("Not assessed")), *IntegrationFit.choices]
+        for tool in tools:
+            for system in systems:
+                self.fields[f"fit-{tool.pk}-{system.pk}"] = forms.ChoiceField(
+                    label=f"{tool.name} × {system.name}",
+                    choices=choices,
+                    required=False,
+                    initial=fits.get((tool.pk, system.pk), NOT_ASSESSED),
+                )
+
+    def grid(self) -> list[tuple[AiTool, list[forms.BoundField]]]:
+        return [
+            (tool, [self[f"fit-{tool.pk}-{system.pk}"] for system in self.systems])
+            for tool in self.tools
+        ]
+
+    def values(self) -> dict[tuple[int, int], str | None]:
+        return {
+            (tool.pk, system.pk): self.cleaned_data[f"fit-{tool.pk}-{system.pk}"] or None
+            for tool in self.tools
+            for system in self.systems
+        }
+
+
+CRITERION_LABELS = {
+    "features": _("Features"),
+    "cost": _("Cost"),
+    "ease": _("Ease of use"),
+    "support": _("Support"),
+    "integration": _("Integration"),
+    "value": _("Long-term value"),
+}
+CRITERION_HELP = {
+    "features": _("Does it do what we need, in Traditional Chinese?"),
+    "cost": _("5 is cheap for what it does, 1 is expensive."),
+    "ease": _("Can the team use it without the agency?"),
+    "support": _("Local support, response times, documentation."),
+    "integration": _("How well it fits the systems we already use."),
+    "value": _("Will it still be worth it in two years?"),
+}
+
+
+class EvaluationForm(forms.Form):
+    """The workspace's weights and the scores of the tools being compared."""
+
+    def __init__(
+        self,
+        *args: Any,
+        tools: Sequence[AiTool],
+        weights: dict[str, int],
+        scores: dict[int, dict[str, int | None]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.tools = tools
+        for criterion in evaluation.CRITERIA:
+            self.fields[f"weight-{criterion}"] = forms.IntegerField(
+                label=CRITERION_LABELS[criterion],
+                min_value=0,
+                max_value=evaluation.MAX_WEIGHT,
+                initial=weights[criterion],
+            )
+            for tool in tools:
+                score = scores[tool.pk][criterion]
+                self.fields[f"score-{tool.pk}-{criterion}"] = forms.TypedChoiceField(
+                    label=f"{tool.name}: {CRITERION_LABELS[criterion]}",
+                    choices=SCORE_CHOICES,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    initial="" if score is None else str(score),
+                )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        weights = [data.get(f"weight-{c}") for c in evaluation.CRITERIA]
+        if all(w is not None for w in weights) and not any(weights):
+            raise forms.ValidationError(_("Give at least one criterion a weight above 0."))
+        return data
+
+    def grid(self) -> list[tuple[str, Any, Any, forms.BoundField, list[forms.BoundField]]]:
+        return [
+            (
+                criterion,
+                CRITERION_LABELS[criterion],
+                CRITERION_HELP[criterion],
+                self[f"weight-{criterion}"],
+                [self[f"score-{tool.pk}-{criterion}"] for tool in self.tools],
+            )
+            for criterion in evaluation.CRITERIA
+        ]
+
+    def values(self) -> tuple[dict[str, int], dict[int, dict[str, int | None]]]:
+        data = self.cleaned_data
+        weights = {c: data[f"weight-{c}"] for c in evaluation.CRITERIA}
+        scores = {
+            tool.pk: {c: data[f"score-{tool.pk}-{c}"] for c in evaluation.CRITERIA}
+            for tool in self.tools
+        }
+        return weights, scores
