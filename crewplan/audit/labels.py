@@ -3,6 +3,18 @@ from django.utils.translation import gettext_lazy
 
 from crewplan.audit.models import AuditEvent
 
+# Actions whose before/after state budget amounts or tool costs: the log shows their details
+# only to people who may see every amount (Action.VIEW_BUDGET_AMOUNTS, DESIGN.md A).
+AMOUNT_ACTIONS = frozenset(
+    {
+        "planning.tool_saved",
+        "planning.budget_line_saved",
+        "planning.budget_line_deleted",
+        "planning.budget_imported",
+        "planning.roi_estimate_saved",
+    }
+)
+
 ACTION_LABELS = {
     "workspace.created": gettext_lazy("created the workspace"),
     "workspace.settings_changed": gettext_lazy("changed the workspace settings"),
@@ -38,6 +50,7 @@ ACTION_LABELS = {
     "planning.budget_line_saved": gettext_lazy("saved a budget line"),
     "planning.budget_line_deleted": gettext_lazy("deleted a budget line"),
     "planning.budget_imported": gettext_lazy("imported a budget plan from a file"),
+    "planning.roi_estimate_saved": gettext_lazy("saved an ROI estimate"),
     "planning.skills_changed": gettext_lazy("changed skills or marketing hours"),
     "planning.system_added": gettext_lazy("added a system to the software stack"),
     "planning.system_removed": gettext_lazy("removed a system from the software stack"),

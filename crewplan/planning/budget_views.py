@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crewplan.lib.money import decimals, format_money
 from crewplan.lib.xlsxfile import UnusableFile
-from crewplan.planning import budget_imports, budgets
+from crewplan.planning import budget_imports, budgets, charts
 from crewplan.planning.budget import (
     CATEGORY_NAMES,
     Category,
@@ -55,7 +55,9 @@ def month_labels(workspace: Workspace) -> list[str]:
 @workspace_view
 @require_GET
 def tools(request: WorkspaceRequest) -> HttpResponse:
-    all_tools = AiTool.objects.for_workspace(request.workspace).select_related("owner", "kpi")
+    all_tools = AiTool.objects.for_workspace(request.workspace).select_related(
+        "owner", "kpi", "roi_estimate"
+    )
     return render(
         request,
         "planning/tools.html",
@@ -147,6 +149,16 @@ def budget(request: WorkspaceRequest) -> HttpResponse:
                 month_totals=[
                     sum((ln.amounts[m] for ln in plan.lines), Decimal(0)) for m in range(12)
                 ],
+                budget_chart=charts.chart(
+                    kind="bar",
+                    labels=context["months"],
+                    series=charts.budget_by_month(plan, language),
+                    x_title=_("Month"),
+                    y_title=_("Planned"),
+                    currency=currency,
+                    decimals=decimals(currency),
+                    stacked=True,
+                ),
                 findings=health_findings(
                     plan,
                     thresholds_for(workspace),

@@ -158,7 +158,9 @@ def fit_save(request: WorkspaceRequest) -> HttpResponse:
 def _compared_tools(request: WorkspaceRequest, query: QueryDict) -> list[AiTool]:
     """The tools asked for (?tool=1&tool=2), else the candidates and pilots, else every tool
     in use; at most MAX_COMPARED, ids of other workspaces ignored."""
-    tools = AiTool.objects.for_workspace(request.workspace).select_related("owner", "kpi")
+    tools = AiTool.objects.for_workspace(request.workspace).select_related(
+        "owner", "kpi", "roi_estimate"
+    )
     wanted = [int(v) for v in query.getlist("tool") if v.isdigit()]
     if wanted:
         chosen = list(tools.filter(pk__in=wanted))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crewplan.planning import budget_views, resource_views, views
+from crewplan.planning import budget_views, resource_views, roi_views, views
 
 urlpatterns = [
     path("goals/", views.goals, name="planning_goals"),
@@ -15,6 +15,12 @@ urlpatterns = [
     path("tools/new/", budget_views.tool_edit, name="planning_tool_new"),
     path("tools/compare/", resource_views.compare, name="planning_tools_compare"),
     path("tools/<int:tool_id>/", budget_views.tool_edit, name="planning_tool"),
+    path("tools/<int:tool_id>/roi/", roi_views.tool_roi, name="planning_tool_roi"),
+    path(
+        "tools/<int:tool_id>/roi/preview/",
+        roi_views.tool_roi_preview,
+        name="planning_tool_roi_preview",
+    ),
     path("resources/", resource_views.resources_page, name="planning_resources"),
     path("resources/people/", resource_views.people_save, name="planning_people_save"),
     path("resources/fit/", resource_views.fit_save, name="planning_fit_save"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.accounts.models import User
-from crewplan.audit.labels import describe
+from crewplan.audit.labels import AMOUNT_ACTIONS, describe
 from crewplan.audit.models import AuditEvent
 from crewplan.workspaces import services
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
@@ -312,8 +312,12 @@ def audit_log(request: WorkspaceRequest) -> HttpResponse:
     require(request, Action.VIEW_AUDIT)
     events = AuditEvent.objects.for_workspace(request.workspace).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    amounts_visible = can(request.membership, Action.VIEW_BUDGET_AMOUNTS)
     for event in page.object_list:
         event.description = describe(event)
+        if event.action in AMOUNT_ACTIONS and not amounts_visible:
+            event.before = event.after = None
+            event.amounts_hidden = True
     return render(request, "workspaces/audit.html", {"page": page})
 
 

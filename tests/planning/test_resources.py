@@ -13,6 +13,9 @@ from tests.conftest import client_for
 
 URL = "/w/alpha/plan/resources/"
 COMPARE = "/w/alpha/plan/tools/compare/"
+ALL_WEIGHTS = [
+    f"weight-{c}" for c in ("features", "cost", "ease", "support", "integration", "value")
+]
 
 
 @pytest.fixture
@@ -197,11 +200,7 @@ def test_compare_two_candidates(world: Any) -> None:
         {"weight-cost": "-1"},
         {"weight-cost": "abc"},
         {"score-A-cost": "6"},
-        dict.fromkeys(
-            ["weight-features", "weight-cost", "weight-ease"]
-            + ["weight-support", "weight-integration", "weight-value"],
-            "0",
-        ),
+        dict.fromkeys(ALL_WEIGHTS, "0"),
     ],
 )
 def test_bad_evaluation_changes_nothing(world: Any, bad: dict[str, str]) -> None:

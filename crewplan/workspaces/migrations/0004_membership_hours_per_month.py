@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workspaces', '0003_budget_thresholds'),
+        ("workspaces", "0003_budget_thresholds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='hours_per_month',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Hours this person can give to marketing in a month.', null=True, verbose_name='marketing hours per month'),
+            model_name="membership",
+            name="hours_per_month",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Hours this person can give to marketing in a month.",
+                null=True,
+                verbose_name="marketing hours per month",
+            ),
         ),
     ]

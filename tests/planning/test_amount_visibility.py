@@ -1,0 +1,120 @@
+"""DESIGN.md A: external members do not see budget amounts unless the workspace lets
+them. Walks every workspace URL as the agency's manager and member, with distinctive
+amounts on the in-house side, so a page, export, fragment or log added later that shows
+them fails here without anyone remembering to add a test."""
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from crewplan.planning import budgets
+from crewplan.planning.models import AiTool, RoiEstimate
+from crewplan.workspaces import services
+from tests.conftest import client_for
+from tests.test_tenant_isolation import build, tenant_values, walk
+
+# In-house money the agency must not see, as the pages, files and logs would write it.
+HIDDEN = ["987,654", "987654", "43,219", "43219", "7,531", "7531"]
+# Endpoints that answer a POST with a fragment and change nothing: posted with real data.
+FRAGMENTS = {
+    "planning_goal_check": {"text": "Grow", "target": "2"},
+    "planning_tool_roi_preview": {"horizon_months": "12", "loaded_hourly_rate": "7531"},
+}
+
+
+@pytest.fixture
+def money_world(world: Any) -> dict[str, Any]:
+    alice = world.people["alice"]
+    values = tenant_values(world, world.a.slug)
+    tool = AiTool.objects.get(pk=values["tool_id"])
+    tool.seats, tool.price_per_seat, tool.owner = 1, Decimal(43219), world.a_in_house
+    tool.save()
+    RoiEstimate.objects.create(
+        workspace=world.a, tool=tool, loaded_hourly_rate=Decimal(7531), hours_saved_per_month=3
+    )
+    version = budgets.version_create(workspace=world.a, actor=alice, fiscal_year=2026, name="P")
+    amounts = {f"m{m:02d}": Decimal(0) for m in range(1, 13)}
+    common = {"goal": None, "kpi": None, "channel": "", "committed": Decimal(0)}
+    budgets.line_save(
+        actor=alice,
+        version=version,
+        line=None,
+        category="media",
+        item="In-house ads",
+        tool=tool,
+        owner=world.a_in_house,
+        actual=Decimal(0),
+        **common,
+        **(amounts | {"m01": Decimal(987654)}),
+    )
+    budgets.line_save(
+        actor=alice,
+        version=version,
+        line=None,
+        category="agency_fees",
+        item="Agency retainer",
+        tool=None,
+        owner=world.a_agency,
+        actual=Decimal(0),
+        **common,
+        **(amounts | {"m01": Decimal(55555)}),
+    )
+    values["budget_version_id"] = version.pk
+    values["line_id"] = version.lines.get(item="Agency retainer").pk
+    return values
+
+
+def fetch_all(client: Any, values: dict[str, Any]) -> dict[str, str]:
+    bodies = {}
+    for route, name in walk():
+        if "<slug:slug>" not in route:
+            continue
+        url = build(route, values)
+        response = client.get(url)
+        if response.status_code == 405 and name in FRAGMENTS:
+            response = client.post(url, FRAGMENTS[name])
+        content = response.content
+        if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+            content = xlsx_text(content)
+        bodies[url] = content.decode(errors="replace") if isinstance(content, bytes) else content
+    return bodies
+
+
+def xlsx_text(data: bytes) -> str:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    return " ".join(
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    )
+
+
+@pytest.mark.parametrize("name", ["adam", "amy"])
+def test_agency_never_sees_in_house_amounts(world: Any, money_world: Any, name: str) -> None:
+    bodies = fetch_all(client_for(world.people[name]), money_world)
+    for url, body in bodies.items():
+        for amount in HIDDEN:
+            assert not re.search(rf"(?<![\d,]){amount}(?![\d,])", body), (
+                f"{url} shows {amount} to {name} of the agency"
+            )
+    # Their own team's line they do see, so the walk reached the budget page.
+    budget = next(body for url, body in bodies.items() if url.endswith("/plan/budget/"))
+    assert "55,555" in budget and "Agency retainer" in budget
+
+
+def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) -> None:
+    """Control: the same walk shows the amounts once the setting allows it, so the test
+    above is the rule at work, not amounts that never render anywhere."""
+    alice = world.people["alice"]
+    services.workspace_update_settings(workspace=world.a, actor=alice, external_can_see_budget=True)
+    bodies = fetch_all(client_for(world.people["amy"]), money_world)
+    budget = next(body for url, body in bodies.items() if url.endswith("/plan/budget/"))
+    assert "987,654" in budget
