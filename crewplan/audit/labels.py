@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "planning.kpi_added": gettext_lazy("added a KPI from the catalogue"),
     "planning.kpi_saved": gettext_lazy("saved a KPI"),
     "planning.kpi_history_changed": gettext_lazy("changed a KPI's history"),
+    "planning.kpi_targets_changed": gettext_lazy("changed a KPI's targets"),
     "planning.goal_saved": gettext_lazy("saved a goal"),
     "planning.goal_deleted": gettext_lazy("deleted a goal"),
     "planning.tool_saved": gettext_lazy("saved an AI tool"),

@@ -87,6 +87,47 @@ class HistoryForm(forms.Form):
         return {month: self.cleaned_data.get(f"m{month:%Y%m}") for month in self.months}
 
 
+def fiscal_months(year: int, start_month: int) -> list[date]:
+    """The first days of the twelve months of fiscal year `year` (named after the calendar
+    year it starts in)."""
+    return [
+        date(year + (start_month - 1 + i) // 12, (start_month - 1 + i) % 12 + 1, 1)
+        for i in range(12)
+    ]
+
+
+class TargetsForm(forms.Form):
+    """One optional target per month and per quarter of a fiscal year."""
+
+    def __init__(self, *args: Any, months: list[date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.months = months
+        self.quarters = months[::3]
+        for month in months:
+            self.fields[f"m{month:%Y%m}"] = forms.DecimalField(
+                label=f"{month:%Y-%m}", required=False, max_digits=18, decimal_places=4
+            )
+        for number, starts in enumerate(self.quarters, start=1):
+            self.fields[f"q{starts:%Y%m}"] = forms.DecimalField(
+                label=_("Quarter %(n)s") % {"n": number},
+                required=False,
+                max_digits=18,
+                decimal_places=4,
+            )
+
+    def rows(self, actuals: dict[date, Any]) -> list[tuple[forms.BoundField, Any]]:
+        return [(self[f"m{m:%Y%m}"], actuals.get(m)) for m in self.months]
+
+    def quarter_fields(self) -> list[forms.BoundField]:
+        return [self[f"q{q:%Y%m}"] for q in self.quarters]
+
+    def values(self) -> dict[tuple[str, date], Any]:
+        data = self.cleaned_data
+        values = {("month", m): data.get(f"m{m:%Y%m}") for m in self.months}
+        values |= {("quarter", q): data.get(f"q{q:%Y%m}") for q in self.quarters}
+        return values
+
+
 class ToolForm(forms.ModelForm):
     class Meta:
         model = AiTool

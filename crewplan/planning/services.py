@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from crewplan.audit.services import changes, record
 from crewplan.planning import kpis
-from crewplan.planning.models import Goal, Kpi, KpiValue
+from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
 from crewplan.workspaces.models import Workspace
 
 KPI_FIELDS = ("name", "unit", "direction", "formula", "metric", "denominator", "scale")
@@ -118,6 +118,46 @@ def kpi_history_set(*, kpi: Kpi, actor: Any, values: dict[date, Decimal | None])
             workspace=kpi.workspace,
             actor=actor,
             action="planning.kpi_history_changed",
+            target=kpi,
+            before=before or None,
+            after=after or None,
+        )
+
+
+@transaction.atomic
+def kpi_targets_set(
+    *, kpi: Kpi, actor: Any, values: dict[tuple[str, date], Decimal | None]
+) -> None:
+    """Set (or clear, with None) the KPI's target for each (period, first day) given, where
+    period is "month" or "quarter"; all or nothing."""
+    rows = KpiTarget.objects.for_workspace(kpi.workspace).filter(kpi=kpi)
+    current = {(t.period, t.starts): t for t in rows}
+    before, after = {}, {}
+    for (period, starts), value in values.items():
+        if period not in KpiTarget.Period.values:
+            raise ValidationError(_("A target is for a month or a quarter."))
+        if starts.day != 1:
+            raise ValidationError(_("A target starts on the first day of a month."))
+        key = f"{period} {starts.isoformat()}"
+        row = current.get((period, starts))
+        if value is None:
+            if row is not None:
+                before[key] = str(row.value)
+                row.delete()
+        elif row is None:
+            KpiTarget.objects.create(
+                workspace=kpi.workspace, kpi=kpi, period=period, starts=starts, value=value
+            )
+            after[key] = str(value)
+        elif row.value != value:
+            before[key], after[key] = str(row.value), str(value)
+            row.value = value
+            row.save(update_fields=["value"])
+    if before or after:
+        record(
+            workspace=kpi.workspace,
+            actor=actor,
+            action="planning.kpi_targets_changed",
             target=kpi,
             before=before or None,
             after=after or None,

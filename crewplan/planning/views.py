@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,13 +13,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.planning import services
-from crewplan.planning.forms import CatalogueForm, GoalForm, HistoryForm, KpiForm, last_months
-from crewplan.planning.models import Goal, Kpi, KpiValue
+from crewplan.planning.budgets import fiscal_year_of
+from crewplan.planning.forms import (
+    CatalogueForm,
+    GoalForm,
+    HistoryForm,
+    KpiForm,
+    TargetsForm,
+    fiscal_months,
+    last_months,
+)
+from crewplan.planning.models import BudgetLine, BudgetVersion, Goal, Kpi, KpiTarget, KpiValue
 from crewplan.planning.queries import goal_input, histories, smart_for_goals
 from crewplan.planning.smart import is_smart, smart_check
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Team
-from crewplan.workspaces.permissions import Action
+from crewplan.workspaces.permissions import Action, TeamTarget
 
 
 def _language() -> str:
@@ -27,6 +37,14 @@ def _language() -> str:
 
 def _today(request: WorkspaceRequest) -> Any:
     return timezone.localdate()  # the workspace's time zone is active
+
+
+def _fiscal_year(request: WorkspaceRequest) -> int:
+    """?year= when it is a plausible year, else the fiscal year of today."""
+    wanted = request.GET.get("year", "")
+    if wanted.isdigit() and 2000 <= int(wanted) <= 2100:
+        return int(wanted)
+    return fiscal_year_of(request.workspace, _today(request))
 
 
 @workspace_view
@@ -112,12 +130,36 @@ def goal_edit(request: WorkspaceRequest, goal_id: int | None = None) -> HttpResp
     context = {
         "form": form,
         "goal": goal,
+        "budget_lines": _goal_lines(request, goal) if goal is not None else [],
         "letters": _letters_for(request, form),
         "may_edit": can(request.membership, Action.EDIT_GOALS),
     }
     return render(
         request, "planning/goal.html", context, status=400 if form.is_bound and form.errors else 200
     )
+
+
+def _goal_lines(request: WorkspaceRequest, goal: Goal) -> list[dict[str, Any]]:
+    """The budget lines that serve the goal, in the newest version of each fiscal year, with
+    their amounts where the person may see them (2 queries)."""
+    workspace = request.workspace
+    newest = {
+        v.fiscal_year: v.pk
+        for v in BudgetVersion.objects.for_workspace(workspace).order_by("fiscal_year", "number")
+    }
+    lines = BudgetLine.objects.for_workspace(workspace).filter(
+        goal=goal, version_id__in=newest.values()
+    )
+    return [
+        {
+            "line": line,
+            "year": line.version.fiscal_year,
+            "visible": can(
+                request.membership, Action.VIEW_BUDGET_AMOUNTS, TeamTarget(line.owner_id)
+            ),
+        }
+        for line in lines.select_related("version", "owner").order_by("-version__fiscal_year")
+    ]
 
 
 @workspace_view
@@ -170,15 +212,34 @@ def kpi_edit(request: WorkspaceRequest, kpi_id: int | None = None) -> HttpRespon
             f"m{v.month:%Y%m}": v.value
             for v in KpiValue.objects.for_workspace(request.workspace).filter(kpi=kpi)
         }
+    workspace = request.workspace
+    year = _fiscal_year(request)
+    fiscal = fiscal_months(year, workspace.fiscal_year_start_month)
+    targets_now = {}
+    actuals = {}
+    if kpi is not None:
+        for t in KpiTarget.objects.for_workspace(workspace).filter(
+            kpi=kpi, starts__gte=fiscal[0], starts__lte=fiscal[-1]
+        ):
+            targets_now[f"{'m' if t.period == 'month' else 'q'}{t.starts:%Y%m}"] = t.value
+        actuals = {
+            v.month: v.value
+            for v in KpiValue.objects.for_workspace(workspace).filter(
+                kpi=kpi, month__gte=fiscal[0], month__lte=fiscal[-1]
+            )
+        }
     form = KpiForm(request.POST or None, instance=kpi)
     history = HistoryForm(request.POST or None, initial=current, months=months, prefix="h")
-    if request.method == "POST" and form.is_valid() and history.is_valid():
+    targets = TargetsForm(request.POST or None, initial=targets_now, months=fiscal, prefix="t")
+    if request.method == "POST" and form.is_valid() and history.is_valid() and targets.is_valid():
         data = {name: form.cleaned_data[name] for name in services.KPI_FIELDS}
         try:
-            saved = services.kpi_save(
-                workspace=request.workspace, actor=request.user, kpi=kpi, **data
-            )
-            services.kpi_history_set(kpi=saved, actor=request.user, values=history.values())
+            with transaction.atomic():  # the KPI, its history and its targets, or nothing
+                saved = services.kpi_save(
+                    workspace=request.workspace, actor=request.user, kpi=kpi, **data
+                )
+                services.kpi_history_set(kpi=saved, actor=request.user, values=history.values())
+                services.kpi_targets_set(kpi=saved, actor=request.user, values=targets.values())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -187,9 +248,11 @@ def kpi_edit(request: WorkspaceRequest, kpi_id: int | None = None) -> HttpRespon
     context = {
         "form": form,
         "history": history,
+        "targets": targets,
+        "target_rows": targets.rows(actuals),
+        "year": year,
         "kpi": kpi,
         "may_edit": can(request.membership, Action.EDIT_GOALS),
     }
-    return render(
-        request, "planning/kpi.html", context, status=400 if form.is_bound and form.errors else 200
-    )
+    invalid = form.is_bound and (form.errors or history.errors or targets.errors)
+    return render(request, "planning/kpi.html", context, status=400 if invalid else 200)

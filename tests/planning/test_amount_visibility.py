@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from crewplan.planning import budgets
-from crewplan.planning.models import AiTool, RoiEstimate
+from crewplan.planning.models import AiTool, Goal, RoiEstimate
 from crewplan.workspaces import services
 from tests.conftest import client_for
 from tests.test_tenant_isolation import build, tenant_values, walk
@@ -36,7 +36,8 @@ def money_world(world: Any) -> dict[str, Any]:
     )
     version = budgets.version_create(workspace=world.a, actor=alice, fiscal_year=2026, name="P")
     amounts = {f"m{m:02d}": Decimal(0) for m in range(1, 13)}
-    common = {"goal": None, "kpi": None, "channel": "", "committed": Decimal(0)}
+    goal = Goal.objects.get(pk=values["goal_id"])
+    common = {"kpi": None, "channel": "", "committed": Decimal(0)}
     budgets.line_save(
         actor=alice,
         version=version,
@@ -44,6 +45,7 @@ def money_world(world: Any) -> dict[str, Any]:
         category="media",
         item="In-house ads",
         tool=tool,
+        goal=goal,
         owner=world.a_in_house,
         actual=Decimal(0),
         **common,
@@ -56,6 +58,7 @@ def money_world(world: Any) -> dict[str, Any]:
         category="agency_fees",
         item="Agency retainer",
         tool=None,
+        goal=None,
         owner=world.a_agency,
         actual=Decimal(0),
         **common,
@@ -108,6 +111,8 @@ def test_agency_never_sees_in_house_amounts(world: Any, money_world: Any, name: 
     # Their own team's line they do see, so the walk reached the budget page.
     budget = next(body for url, body in bodies.items() if url.endswith("/plan/budget/"))
     assert "55,555" in budget and "Agency retainer" in budget
+    goal_page = bodies[f"/w/alpha/plan/goals/{money_world['goal_id']}/"]
+    assert "In-house ads" in goal_page and "Amounts hidden" in goal_page
 
 
 def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) -> None:
@@ -118,3 +123,5 @@ def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) 
     bodies = fetch_all(client_for(world.people["amy"]), money_world)
     budget = next(body for url, body in bodies.items() if url.endswith("/plan/budget/"))
     assert "987,654" in budget
+    goal_page = bodies[f"/w/alpha/plan/goals/{money_world['goal_id']}/"]
+    assert "In-house ads" in goal_page and "NT$987,654" in goal_page

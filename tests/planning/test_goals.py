@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from crewplan.audit.models import AuditEvent
 from crewplan.planning.kpis import CATALOGUE
-from crewplan.planning.models import Goal, Kpi, KpiValue
+from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
 from tests.conftest import client_for
+
+D = Decimal
 
 
 def add_catalogue(client: Any, *keys: str) -> None:
@@ -195,3 +197,54 @@ def test_saved_values_show_as_typed_in_the_form(world: Any) -> None:
         .context["letters"]
     }
     assert letters["T"]
+
+
+def test_kpi_targets_per_month_and_quarter(world: Any) -> None:
+    alice = client_for(world.people["alice"])
+    world.a.fiscal_year_start_month = 4  # April to March: months span two calendar years
+    world.a.save()
+    kpi = Kpi.objects.create(
+        workspace=world.a, name="Conv", unit="%", metric="c", denominator="s", scale=100
+    )
+    KpiValue.objects.create(workspace=world.a, kpi=kpi, month=date(2026, 5, 1), value=D("1.7"))
+    base = {
+        "name": "Conv",
+        "unit": "%",
+        "direction": "higher",
+        "formula": "ratio",
+        "metric": "c",
+        "denominator": "s",
+        "scale": "100",
+    }
+    page = alice.get(f"/w/alpha/plan/kpis/{kpi.pk}/?year=2026").content.decode()
+    # Fiscal 2026 runs 2026-04 … 2027-03; May's actual shows next to its target field.
+    assert 'name="t-m202604"' in page and 'name="t-m202703"' in page
+    assert 'name="t-q202701"' in page and "1.7" in page
+    data = base | {"t-m202604": "1.8", "t-m202703": "2.1", "t-q202610": "2.0"}
+    url = f"/w/alpha/plan/kpis/{kpi.pk}/?year=2026"
+    assert alice.post(url, data).status_code == 302
+    assert set(KpiTarget.objects.filter(kpi=kpi).values_list("period", "starts", "value")) == {
+        ("month", date(2026, 4, 1), D("1.8")),
+        ("month", date(2027, 3, 1), D("2.1")),
+        ("quarter", date(2026, 10, 1), D("2.0")),
+    }
+    event = AuditEvent.objects.get(action="planning.kpi_targets_changed")
+    assert event.after == {
+        "month 2026-04-01": "1.8",
+        "month 2027-03-01": "2.1",
+        "quarter 2026-10-01": "2.0",
+    }
+
+    # A bad target anywhere: the KPI, its history and its targets stay as they were.
+    bad = data | {"name": "Renamed", "t-m202604": "1.9", "t-q202701": "lots"}
+    assert alice.post(url, bad).status_code == 400
+    kpi.refresh_from_db()
+    assert kpi.name == "Conv"
+    assert KpiTarget.objects.get(kpi=kpi, starts=date(2026, 4, 1)).value == D("1.8")
+    # Emptying a field removes that target.
+    assert alice.post(url, data | {"t-m202703": ""}).status_code == 302
+    assert KpiTarget.objects.filter(kpi=kpi).count() == 2
+    # Only editors: the agency manager may not change targets.
+    adam = client_for(world.people["adam"])
+    assert adam.post(url, data | {"t-m202604": "9"}).status_code == 403
+    assert KpiTarget.objects.get(kpi=kpi, starts=date(2026, 4, 1)).value == D("1.8")
