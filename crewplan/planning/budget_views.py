@@ -313,7 +313,8 @@ def budget_export(request: WorkspaceRequest) -> HttpResponse:
     year = (
         int(year_text) if year_text.isdigit() else fiscal_year_of(workspace, timezone.localdate())
     )
-    sheets, current = budgets.export_sheets(workspace, year)
+    version = _version(request, year)  # ?v=<pk>: the version on the Budget sheet
+    sheets, current = budgets.export_sheets(workspace, year, version.number if version else None)
     if not sheets:
         messages.error(request, _("No plan for this year yet."))
         return redirect("planning_budget", slug=workspace.slug)

@@ -285,12 +285,20 @@ def tool_save(
     return tool
 
 
-def export_sheets(workspace: Workspace, fiscal_year: int) -> tuple[list[VersionSheet], int]:
-    """Every version of the year as a `VersionSheet`, newest last, and the index of the
-    newest (the one the `預算` sheet shows)."""
+def export_sheets(
+    workspace: Workspace, fiscal_year: int, number: int | None = None
+) -> tuple[list[VersionSheet], int]:
+    """Every version of the year as a `VersionSheet`, oldest first, and the index of the one
+    the `預算` sheet shows: version `number`, or the newest. ValueError when the year has
+    no version `number`."""
     versions = sorted(versions_of(workspace, fiscal_year), key=lambda v: v.number)
     sheets = []
     for version in versions:
         version.workspace = workspace
         sheets.append(VersionSheet(f"v{version.number} {version.name}", load_plan(version).plan))
-    return sheets, len(sheets) - 1
+    if number is None:
+        return sheets, len(sheets) - 1
+    numbers = [v.number for v in versions]
+    if number not in numbers:
+        raise ValueError(f"fiscal year {fiscal_year} has no version {number}")
+    return sheets, numbers.index(number)

@@ -230,6 +230,54 @@ def test_export_download_and_command(world: Any, version: BudgetVersion, tmp_pat
         "budget", "export", "--workspace", "alpha", "--year", "2026", str(out), stdout=io.StringIO()
     )
     assert load_workbook(out)["Budget"]["B2"].value == "Meta ads"
+    # --version picks the version the Budget sheet shows: v1 has no Q2 changes here, so
+    # tell them apart by the line added to v2 only.
+    v2 = BudgetVersion.objects.get(workspace=world.a, number=2)
+    added = alice.post(
+        f"/w/alpha/plan/budget/{v2.pk}/lines/new/", line_data(item="Only in v2", confirm_over="on")
+    )
+    assert added.status_code == 302, added.content.decode()[-3000:]
+    call_command(
+        "budget",
+        "export",
+        "--workspace",
+        "alpha",
+        "--year",
+        "2026",
+        "--version",
+        "1",
+        str(out),
+        stdout=io.StringIO(),
+    )
+    assert load_workbook(out)["Budget"]["B3"].value is None
+    call_command(
+        "budget",
+        "export",
+        "--workspace",
+        "alpha",
+        "--year",
+        "2026",
+        str(out),
+        stdout=io.StringIO(),
+    )
+    assert load_workbook(out)["Budget"]["B3"].value == "Only in v2"
+    web = alice.get(f"/w/alpha/plan/budget/export.xlsx?year=2026&v={version.pk}")
+    assert load_workbook(io.BytesIO(web.content))["Budget"]["B3"].value is None
+    with pytest.raises(SystemExit) as exit_info:
+        call_command(
+            "budget",
+            "export",
+            "--workspace",
+            "alpha",
+            "--year",
+            "2026",
+            "--version",
+            "9",
+            str(out),
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert exit_info.value.code == 2
 
 
 def test_export_then_import_as_a_new_version(world: Any, version: BudgetVersion) -> None:

@@ -37,6 +37,12 @@ class Command(BaseCommand):
         export = sub.add_parser("export", help="write a workspace's plan in the plan file layout")
         export.add_argument("--workspace", required=True, help="the workspace's slug")
         export.add_argument("--year", type=int, help="fiscal year (default: the current one)")
+        export.add_argument(
+            "--version",
+            type=int,
+            dest="number",
+            help="the version number the Budget sheet shows (default: the newest)",
+        )
         export.add_argument("--language", default=None, choices=["en", "zh-hant"])
         export.add_argument("out", type=Path)
 
@@ -99,7 +105,14 @@ class Command(BaseCommand):
         sys.exit(1 if failed else 0)
 
     def _export(
-        self, *, workspace: str, year: int | None, language: str | None, out: Path, **_: Any
+        self,
+        *,
+        workspace: str,
+        year: int | None,
+        number: int | None,
+        language: str | None,
+        out: Path,
+        **_: Any,
     ) -> None:
         """Uses the database; every version of the year, the newest on the 預算/Budget sheet."""
         found = Workspace.objects.filter(slug=workspace).first()
@@ -108,7 +121,10 @@ class Command(BaseCommand):
         assert found is not None
         with timezone.override(found.time_zone):
             fiscal_year = year or fiscal_year_of(found, timezone.localdate())
-        sheets, current = export_sheets(found, fiscal_year)
+        try:
+            sheets, current = export_sheets(found, fiscal_year, number)
+        except ValueError as error:
+            self._unusable(f"{workspace}: {error}")
         if not sheets:
             self._unusable(f"{workspace}: no budget plan for fiscal year {fiscal_year}")
         out.write_bytes(
