@@ -82,3 +82,26 @@ def test_demo_prepares_once(db: Any) -> None:
     assert agency.memberships.count() == len(AGENCY) == 4
     # The agency's account manager also works for a second client: the switcher has two.
     assert Membership.objects.filter(user__email=AGENCY[0].email).count() == 2
+
+
+def test_demo_budget_tells_a_story(db: Any) -> None:
+    """The demo walks the five steps: tools in every status, skills with one seat left
+    without a trained user, an ROI estimate, and a plan whose health check leaves the
+    experiment reserve to fix."""
+    from crewplan.planning import budgets, resources
+    from crewplan.planning.health import health_findings
+    from crewplan.planning.models import AiTool, BudgetVersion, RoiEstimate
+
+    call_command("demo", no_serve=True, stdout=io.StringIO())
+    bakery = Workspace.objects.get(slug="maixiang")
+    statuses = set(AiTool.objects.filter(workspace=bakery).values_list("status", flat=True))
+    assert statuses == {"active", "pilot", "candidate"}
+    assert RoiEstimate.objects.filter(workspace=bakery).count() == 1
+    tools = list(AiTool.objects.filter(workspace=bakery))
+    gaps = resources.gaps_for(bakery, tools)
+    assert sum(gap.gap for gap in gaps.values()) == 1
+    version = BudgetVersion.objects.get(workspace=bakery)
+    version.workspace = bakery
+    plan = budgets.load_plan(version).plan
+    codes = {f.code for f in health_findings(plan, budgets.thresholds_for(bakery))}
+    assert "no_reserve" in codes and "training_underfunded" not in codes

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from crewplan.lib.money import format_money
 from crewplan.planning.budget import (
     AI_TOOL_CATEGORIES,
     ZERO,
@@ -172,7 +173,8 @@ class Wording:
         self.decimals = decimals
 
     def money(self, amount: Decimal) -> str:
-        return f"{self.currency} {amount:,.{self.decimals}f}"
+        """As the pages write it: NT$12,000."""
+        return format_money(amount, self.currency)
 
     def share(self, fraction: Decimal) -> str:
         return f"{fraction * 100:.0f}%"

@@ -33,11 +33,12 @@ class PersonRow:
 
 
 def people_of(workspace: Workspace) -> list[PersonRow]:
-    """Every member with their skills, in team then name order (2 queries)."""
+    """Every member with their skills: in-house teams first, then by team and name (2
+    queries)."""
     memberships = list(
         Membership.objects.for_workspace(workspace)
         .select_related("user", "team")
-        .order_by("team__kind", "team__name", "user__full_name", "user__email")
+        .order_by("-team__kind", "team__name", "user__full_name", "user__email")
     )
     levels: dict[int, dict[str, str]] = {m.pk: {} for m in memberships}
     for skill in Skill.objects.for_workspace(workspace):

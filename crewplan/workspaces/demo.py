@@ -89,6 +89,9 @@ def load_demo() -> Workspace:
 
     _demo_raci(bakery, in_house, agency)
     _demo_goals(bakery, in_house, owner)
+    from crewplan.planning import demo as planning_demo  # planning builds on workspaces
+
+    planning_demo.load(bakery, in_house, agency, owner)
 
     # The agency's other client: the same account manager works in both.
     tea_owner = _user(DemoPerson("owner@shanlan.example", "許文華", "老闆", Membership.Role.OWNER))

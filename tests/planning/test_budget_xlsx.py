@@ -157,7 +157,7 @@ def test_cli_budget_check(tmp_path: Path) -> None:
     good.write_bytes(book(GOOD))
     ok = run_check(good)
     assert ok.returncode == 0, ok.stderr
-    assert "TWD 585,000" in ok.stdout
+    assert "NT$585,000" in ok.stdout
 
     risky = dict(GOOD)
     risky["預算"] = [row for row in GOOD["預算"] if row[0] not in ("數據處理與隱私", "實驗預備金")]

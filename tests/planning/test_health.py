@@ -93,8 +93,8 @@ def test_single_tool_concentration() -> None:
     # 300,000 of 378,000 AI tool spend (subscriptions + integration) = 79%
     assert (
         "79%" in found[0].message
-        and "TWD 300,000" in found[0].message
-        and "TWD 378,000" in found[0].message
+        and "NT$300,000" in found[0].message
+        and "NT$378,000" in found[0].message
     )
     assert found[0].subjects == ("copy",)
     assert codes(plan, Thresholds(max_tool_share=D("0.8"))) == []
@@ -113,7 +113,7 @@ def test_no_kpi_for_lines_and_tool_lines() -> None:
     plan = with_line(GOOD, "ads", kpi="")
     found = [f for f in health_findings(plan) if f.code == "no_kpi"]
     assert [f.subjects for f in found] == [("ads",)]
-    assert "TWD 400,000" in found[0].message
+    assert "NT$400,000" in found[0].message
     # A tool's KPI covers its lines; the reserve needs none.
     assert codes(with_line(GOOD, "copy-sub", kpi="")) == []
     assert "no_kpi" in codes(with_tool(with_line(GOOD, "copy-sub", kpi=""), "copy", kpi=""))
@@ -124,9 +124,7 @@ def test_no_reserve() -> None:
     found = [f for f in health_findings(plan) if f.code == "no_reserve"]
     assert len(found) == 1
     # 10,000 of 815,000 = 1.2%, below 5%
-    assert (
-        "TWD 10,000" in found[0].message and "1%" in found[0].message and "5%" in found[0].message
-    )
+    assert "NT$10,000" in found[0].message and "1%" in found[0].message and "5%" in found[0].message
     assert codes(plan, Thresholds(min_reserve_share=D("0.01"))) == []
 
 
@@ -135,7 +133,7 @@ def test_training_underfunded_follows_the_skills_gap() -> None:
         GOOD, "copy", seats=10, able_users=3
     )  # 7 untrained seats × 3,000 = 21,000 > 15,000
     found = [f for f in health_findings(plan) if f.code == "training_underfunded"]
-    assert len(found) == 1 and "7" in found[0].message and "TWD 21,000" in found[0].message
+    assert len(found) == 1 and "7" in found[0].message and "NT$21,000" in found[0].message
     assert "training_underfunded" not in codes(
         with_tool(GOOD, "copy", seats=8, able_users=3)
     )  # 15,000 covers 5
@@ -162,7 +160,7 @@ def test_no_maintenance_after_integration() -> None:
     stopped = with_line(GOOD, "bot-int", amounts=months(0, 0, 0, 0, 30_000))
     stopped = with_line(stopped, "bot-sub", amounts=months(4_000, 4_000, 4_000))
     found = [f for f in health_findings(stopped) if f.code == "no_maintenance"]
-    assert len(found) == 1 and "5" in found[0].message and "TWD 30,000" in found[0].message
+    assert len(found) == 1 and "5" in found[0].message and "NT$30,000" in found[0].message
 
 
 def test_no_owner() -> None:
@@ -175,7 +173,7 @@ def test_no_owner() -> None:
 def test_chinese_wording_and_currency() -> None:
     plan = with_line(GOOD, "reserve", amounts=months())
     found = health_findings(plan, language="zh-hant", currency="TWD")
-    assert "實驗預備金只有 TWD 0" in found[0].message and "至少保留 5%" in found[0].fix
+    assert "實驗預備金只有 NT$0" in found[0].message and "至少保留 5%" in found[0].fix
 
 
 @pytest.mark.parametrize("total", [D(0), D(1), D(11), D(120_000), D("1000.50")])

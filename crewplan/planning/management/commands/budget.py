@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from crewplan.lib.money import format_money
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.planning.budgets import export_sheets, fiscal_year_of
 from crewplan.planning.health import Thresholds, health_findings
@@ -92,7 +93,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
         else:
             out = self.stdout
-            total = f"{options['currency']} {plan.total():,}"
+            total = format_money(plan.total(), options["currency"])
             out.write(f"{len(plan.lines)} lines, {len(plan.tools)} tools, total {total}")
             for p in result.problems:
                 out.write(f"{p.sheet} row {p.row:>4}  error    {p.code:<26} {p.message(language)}")
