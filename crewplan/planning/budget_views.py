@@ -229,7 +229,8 @@ def line_edit(
     workspace = request.workspace
     form = LineForm(
         request.POST or None,
-        initial=_line_initial(line) if line else None,
+        # A new line belongs to the team of whoever adds it until they say otherwise.
+        initial=_line_initial(line) if line else {"owner": request.membership.team_id},
         workspace=workspace,
         month_labels=month_labels(workspace),
     )
