@@ -27,8 +27,9 @@ INSTALLED_APPS = [
     "crewplan.audit",
     "crewplan.raci",
     "crewplan.planning",
-    # Later capabilities land here as apps of their own: work, measure, optimize,
-    # reports, api (see docs/architecture.md).
+    "crewplan.work",
+    # Later capabilities land here as apps of their own: measure, optimize, reports, api
+    # (see docs/architecture.md).
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -40,6 +40,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         help_text=_("Leave empty to follow each workspace's language."),
     )
+    email_notifications = models.CharField(
+        _("e-mail notifications"),
+        max_length=10,
+        choices=[
+            ("immediate", _("Immediately")),
+            ("daily", _("Once a day, as a digest")),
+            ("off", _("Never (in-app only)")),
+        ],
+        default="immediate",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
