@@ -14,6 +14,7 @@ class WorkspaceSettingsForm(forms.ModelForm):
             "fiscal_year_start_month",
             "default_language",
             "external_can_see_budget",
+            "external_can_see_all_work",
             "raci_max_accountable",
             "raci_max_consulted",
             "budget_max_tool_share",

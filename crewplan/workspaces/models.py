@@ -61,6 +61,14 @@ class Workspace(models.Model):
             "amounts of budget lines their own team owns."
         ),
     )
+    external_can_see_all_work = models.BooleanField(
+        _("external teams can see all work items"),
+        default=False,
+        help_text=_(
+            "When off, members of external teams see only the work items of activities "
+            "their team holds a RACI role in, or where they are named on the item."
+        ),
+    )
     raci_max_accountable = models.PositiveSmallIntegerField(
         _("RACI: most activities one person may be Accountable for"),
         default=8,

@@ -29,6 +29,7 @@ SETTINGS_FIELDS = (
     "fiscal_year_start_month",
     "default_language",
     "external_can_see_budget",
+    "external_can_see_all_work",
     "raci_max_accountable",
     "raci_max_consulted",
     "budget_max_tool_share",
