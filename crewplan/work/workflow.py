@@ -1,0 +1,298 @@
+"""The work item state machine and who may move it (pure, no Django; DESIGN.md D).
+
+States: idea → drafting → in_review → approved → scheduled → published, and
+changes_requested (back to drafting, or straight back to review).
+
+| action | from | to | who | notify |
+| --- | --- | --- | --- | --- |
+| start | idea | drafting | R | — |
+| shelve | drafting | idea | R | — |
+| submit | drafting, changes_requested | in_review | R | A, C (review request) |
+| withdraw | in_review | drafting | R | — |
+| approve | in_review | approved | approver | R |
+| request_changes | in_review, approved, scheduled | changes_requested | approver | R |
+| resume | changes_requested | drafting | R | — |
+| schedule | approved | scheduled | R or A | — |
+| unschedule | scheduled | approved | R or A | — |
+| publish | approved, scheduled | published | R or A | R, I |
+
+Who, on this item:
+
+- **R**: a person Responsible for it. A workspace owner stands in only when the item has
+  no R at all, so unassigned work is never stuck.
+- **approver**: an Accountable who is not also R of the item (no self-approval). A
+  workspace owner stands in only when no such A exists (no A, or the only As are also
+  R) — and never for an item the owner is R of. `request_changes` follows the same rule,
+  and also works on approved and scheduled items, so the client can stop a post that is
+  already cleared.
+- **R or A**: a person Responsible or Accountable; the owner only when the item has
+  neither.
+- C, I, other members and outsiders move nothing: they comment and are told.
+
+Notify lists role letters; the caller resolves them to people and leaves out the actor.
+The kinds match `Notification.Kind`: submit → review_request, approve → approved,
+request_changes → changes_requested, publish → published. A copy edit that sends an item
+back to review (`copy_edited`) should be announced like a submit.
+
+Refusals raise `TransitionRefused` with a stable `code`:
+
+| code | meaning |
+| --- | --- |
+| unknown_action | no such action |
+| invalid_transition | the action does not apply to the item's current state |
+| not_responsible | an R-only action by someone who is not R |
+| not_accountable | approve / request_changes by someone who is not an eligible approver |
+| self_approval | approve / request_changes by an approver who is also R of the item |
+| not_responsible_or_accountable | schedule / unschedule / publish by someone neither R nor A |
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+STATES = (
+    "idea",
+    "drafting",
+    "in_review",
+    "changes_requested",
+    "approved",
+    "scheduled",
+    "published",
+)
+ROLE_LETTERS = frozenset({"R", "A", "C", "I"})
+CLEARED_STATES = frozenset({"approved", "scheduled", "published"})  # never overdue
+COPY_LOCKED_STATES = frozenset({"approved", "scheduled"})  # a copy edit re-opens review
+
+Who = Literal["responsible", "approver", "responsible_or_accountable"]
+
+STATE_LABELS: dict[str, tuple[str, str]] = {
+    "idea": ("idea", "點子"),
+    "drafting": ("drafting", "撰寫中"),
+    "in_review": ("in review", "審核中"),
+    "changes_requested": ("changes requested", "需要修改"),
+    "approved": ("approved", "已核准"),
+    "scheduled": ("scheduled", "已排程"),
+    "published": ("published", "已發布"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One row of the transition table. `verb` is (English, Traditional Chinese), lower
+    case, for buttons and messages."""
+
+    name: str
+    sources: frozenset[str]
+    target: str
+    who: Who
+    notify: frozenset[str]
+    verb: tuple[str, str]
+
+    def label(self, language: str = "en") -> str:
+        text = _pick(self.verb, language)
+        return text[:1].upper() + text[1:]
+
+
+def _action(
+    name: str, sources: Iterable[str], target: str, who: Who, notify: str, en: str, zh: str
+) -> Action:
+    return Action(name, frozenset(sources), target, who, frozenset(notify), (en, zh))
+
+
+ACTIONS: tuple[Action, ...] = (
+    _action("start", ["idea"], "drafting", "responsible", "", "start drafting", "開始撰寫"),
+    _action("shelve", ["drafting"], "idea", "responsible", "", "shelve", "擱置為點子"),
+    _action(
+        "submit",
+        ["drafting", "changes_requested"],
+        "in_review",
+        "responsible",
+        "AC",
+        "submit for review",
+        "送審",
+    ),
+    _action("withdraw", ["in_review"], "drafting", "responsible", "", "withdraw", "撤回送審"),
+    _action("approve", ["in_review"], "approved", "approver", "R", "approve", "核准"),
+    _action(
+        "request_changes",
+        ["in_review", "approved", "scheduled"],
+        "changes_requested",
+        "approver",
+        "R",
+        "request changes",
+        "要求修改",
+    ),
+    _action(
+        "resume",
+        ["changes_requested"],
+        "drafting",
+        "responsible",
+        "",
+        "resume drafting",
+        "繼續修改",
+    ),
+    _action(
+        "schedule", ["approved"], "scheduled", "responsible_or_accountable", "", "schedule", "排程"
+    ),
+    _action(
+        "unschedule",
+        ["scheduled"],
+        "approved",
+        "responsible_or_accountable",
+        "",
+        "unschedule",
+        "取消排程",
+    ),
+    _action(
+        "publish",
+        ["approved", "scheduled"],
+        "published",
+        "responsible_or_accountable",
+        "IR",
+        "publish",
+        "發布",
+    ),
+)
+ACTIONS_BY_NAME = {action.name: action for action in ACTIONS}
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """The person acting. `user_id` is any id in the same space as `ItemRoles` (the app
+    uses membership ids); `roles` are this person's letters on THIS item, from the RACI
+    matrix and the item's overrides; `is_owner` is the workspace role."""
+
+    user_id: int
+    is_owner: bool = False
+    roles: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not self.roles <= ROLE_LETTERS:
+            raise ValueError(f"unknown role letters: {sorted(self.roles - ROLE_LETTERS)}")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRoles:
+    """Who is R and who is A on the item, to decide the owner fallbacks."""
+
+    responsible: frozenset[int] = frozenset()
+    accountable: frozenset[int] = frozenset()
+
+    @property
+    def independent_approvers(self) -> frozenset[int]:
+        """The As who are not also R: the people who may approve without the owner."""
+        return self.accountable - self.responsible
+
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "unknown_action": ("There is no action “{action}”.", "沒有「{action}」這個動作。"),
+    "invalid_transition": (
+        "You cannot {action} an item that is {state}.",
+        "工作目前為{state}，不能{action}。",
+    ),
+    "not_responsible": (
+        "Only the person Responsible (R) for this item can {action}.",
+        "只有負責（R）的人可以{action}。",
+    ),
+    "not_accountable": (
+        "Only the Accountable (A) for this item can {action}; a workspace owner can when no"
+        " one else is accountable.",
+        "只有當責（A）的人可以{action}；沒有其他當責者時，工作區擁有者也可以。",
+    ),
+    "self_approval": (
+        "You are Responsible (R) for this item, so you cannot {action}: ask another"
+        " Accountable (A) or an owner.",
+        "不能{action}自己負責的工作：請另一位當責（A）或擁有者{action}。",
+    ),
+    "not_responsible_or_accountable": (
+        "Only the Responsible (R) or Accountable (A) for this item can {action}.",
+        "只有負責（R）或當責（A）的人可以{action}。",
+    ),
+}
+
+
+def _pick(texts: tuple[str, str], language: str) -> str:
+    return texts[1] if language.lower().startswith("zh") else texts[0]
+
+
+class TransitionRefused(Exception):
+    """A refused transition. `code` is stable (see the module docstring);
+    `message(language)` is for people, "en" or "zh-hant"."""
+
+    def __init__(self, code: str, action: str, state: str) -> None:
+        self.code = code
+        self.action = action
+        self.state = state
+        super().__init__(self.message("en"))
+
+    def message(self, language: str = "en") -> str:
+        known = ACTIONS_BY_NAME.get(self.action)
+        action = _pick(known.verb, language) if known else self.action
+        state = _pick(STATE_LABELS.get(self.state, (self.state, self.state)), language)
+        return _pick(MESSAGES[self.code], language).format(action=action, state=state)
+
+
+def _refusal(action: Action, person: Person, item_roles: ItemRoles) -> str | None:
+    """The refusal code for this person, or None when they may act (state aside)."""
+    is_r = "R" in person.roles
+    is_a = "A" in person.roles
+    if action.who == "responsible":
+        if is_r or (person.is_owner and not item_roles.responsible):
+            return None
+        return "not_responsible"
+    if action.who == "approver":
+        owner_stands_in = person.is_owner and not item_roles.independent_approvers
+        if not (is_a or owner_stands_in):
+            return "not_accountable"
+        return "self_approval" if is_r else None
+    if is_r or is_a:
+        return None
+    if person.is_owner and not (item_roles.responsible or item_roles.accountable):
+        return None
+    return "not_responsible_or_accountable"
+
+
+def allowed_actions(state: str, person: Person, item_roles: ItemRoles) -> list[Action]:
+    """The actions this person may take on an item in `state`, in table order."""
+    return [
+        action
+        for action in ACTIONS
+        if state in action.sources and _refusal(action, person, item_roles) is None
+    ]
+
+
+def transition(state: str, action: str, person: Person, item_roles: ItemRoles) -> str:
+    """The state after `action` (an action name), or TransitionRefused."""
+    chosen = ACTIONS_BY_NAME.get(action)
+    if chosen is None:
+        raise TransitionRefused("unknown_action", action, state)
+    if state not in chosen.sources:
+        raise TransitionRefused("invalid_transition", action, state)
+    code = _refusal(chosen, person, item_roles)
+    if code is not None:
+        raise TransitionRefused(code, action, state)
+    return chosen.target
+
+
+def notify_on(action: str) -> frozenset[str]:
+    """The role letters told of a transition (see the table); empty for none."""
+    chosen = ACTIONS_BY_NAME.get(action)
+    return chosen.notify if chosen else frozenset()
+
+
+def copy_edited(state: str) -> str | None:
+    """The new state after someone edits the copy: an approved or scheduled item goes
+    back to review (its approval was for other words). None when the state stays."""
+    return "in_review" if state in COPY_LOCKED_STATES else None
+
+
+def is_overdue(state: str, publish_at: datetime | None, now: datetime) -> bool:
+    """An item not yet approved, scheduled or published whose publish time has come
+    (publish_at <= now: at its publish time it should already be cleared). Both times
+    must be timezone-aware."""
+    if publish_at is None or state in CLEARED_STATES:
+        return False
+    if publish_at.tzinfo is None or now.tzinfo is None:
+        raise ValueError("is_overdue needs timezone-aware datetimes")
+    return publish_at <= now
