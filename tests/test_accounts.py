@@ -125,7 +125,14 @@ def test_workspace_language_is_the_default(world: Any) -> None:
 
 def test_profile_sets_name_and_language(world: Any) -> None:
     maya = client_for(world.people["maya"])
-    response = maya.post("/accounts/profile/", {"full_name": "黃美雅", "language": "en"})
+    data = {"full_name": "黃美雅", "language": "en", "email_notifications": "daily"}
+    response = maya.post("/accounts/profile/", data)
     assert response.status_code == 302
     world.people["maya"].refresh_from_db()
-    assert (world.people["maya"].full_name, world.people["maya"].language) == ("黃美雅", "en")
+    maya_user = world.people["maya"]
+    assert (maya_user.full_name, maya_user.language) == ("黃美雅", "en")
+    assert maya_user.email_notifications == "daily"
+    bad = maya.post("/accounts/profile/", data | {"email_notifications": "hourly"})
+    assert bad.status_code in (200, 400)
+    maya_user.refresh_from_db()
+    assert maya_user.email_notifications == "daily"

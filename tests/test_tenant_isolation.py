@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi, StackItem
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
+from crewplan.work.models import WorkItem
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Invitation, Membership
 from tests.conftest import client_for
@@ -28,6 +29,7 @@ UNSCOPED = {
     "home": "redirects to one of the signed-in person's own workspaces",
     "switch_workspace": "checks membership of the posted slug",
     "invitation_accept": "the secret token is the credential",
+    "work_ical": "the secret, revocable feed token is the credential; one person's items",
     "accounts:login": "no workspace data",
     "accounts:logout": "no workspace data",
     "accounts:password_reset": "no workspace data",
@@ -98,9 +100,11 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
         workspace=world.a, version=budget, category="media", item="A secret line"
     )
     system = StackItem.objects.create(workspace=world.a, kind="eshop", name="A secret shop")
+    item = WorkItem.objects.create(workspace=world.a, title="A secret post")
     return {
         "slug": slug,
         "system_id": system.pk,
+        "item_id": item.pk,
         "tool_id": tool.pk,
         "budget_version_id": budget.pk,
         "line_id": line.pk,
@@ -123,7 +127,13 @@ def secrets_of_a(world: Any) -> list[str]:
     for m in Membership.objects.filter(workspace=world.a).select_related("user"):
         names += [m.user.email, m.user.full_name]
     names += list(Activity.objects.filter(workspace=world.a).values_list("name", flat=True))
-    names += ["A secret KPI", "A secret goal 甲目標", "A secret tool", "A secret line"]
+    names += [
+        "A secret KPI",
+        "A secret goal 甲目標",
+        "A secret tool",
+        "A secret line",
+        "A secret post",
+    ]
     return names
 
 

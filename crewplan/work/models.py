@@ -269,7 +269,8 @@ class CalendarDay(models.Model):
 
     day = models.DateField(unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80)  # as the file writes it (Traditional Chinese)
+    name_en = models.CharField(max_length=120, blank=True)
     imported_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

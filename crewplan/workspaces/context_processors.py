@@ -23,6 +23,7 @@ def workspace_nav(request: HttpRequest) -> dict[str, Any]:
 
     context: dict[str, Any] = {"nav_memberships": switchable}
     if membership is not None:
+        from crewplan.work.feeds import unread_count
         from crewplan.workspaces.access import can
 
         context.update(
@@ -30,5 +31,6 @@ def workspace_nav(request: HttpRequest) -> dict[str, Any]:
             current_membership=membership,
             nav_may_view_audit=can(membership, Action.VIEW_AUDIT),
             nav_may_edit_settings=can(membership, Action.EDIT_SETTINGS),
+            nav_unread=lambda: unread_count(membership),
         )
     return context

@@ -20,4 +20,5 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("raci/", include("crewplan.raci.urls")),
     path("plan/", include("crewplan.planning.urls")),
+    path("work/", include("crewplan.work.urls")),
 ]

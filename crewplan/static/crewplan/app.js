@@ -54,3 +54,42 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// Calendar: drag an item to another day (htmx POST to its reschedule URL; the page
+// reloads on success). Keyboard and no-JS users move items with the date field on the
+// item page.
+document.addEventListener("DOMContentLoaded", () => {
+  const calendar = document.querySelector("table.calendar");
+  if (!calendar) return;
+  const csrf = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/)?.[1] ?? "";
+  let dragged = null;
+  calendar.addEventListener("dragstart", (event) => {
+    dragged = event.target.closest("li.item");
+    if (dragged) event.dataTransfer.setData("text/plain", dragged.dataset.item);
+  });
+  calendar.addEventListener("dragover", (event) => {
+    const cell = event.target.closest("td.day");
+    if (!cell || !dragged) return;
+    event.preventDefault();
+    calendar.querySelectorAll(".drop-target").forEach((c) => c.classList.remove("drop-target"));
+    cell.classList.add("drop-target");
+  });
+  calendar.addEventListener("drop", (event) => {
+    const cell = event.target.closest("td.day");
+    if (!cell || !dragged) return;
+    event.preventDefault();
+    cell.classList.remove("drop-target");
+    const item = dragged;
+    dragged = null;
+    if (item.closest("td.day") === cell) return;
+    cell.querySelector("ul.items").appendChild(item);
+    // Refused (stale revision, no right to move it): show the calendar as it really is.
+    item.addEventListener("htmx:afterRequest", (e) => { if (!e.detail.successful) window.location.reload(); }, { once: true });
+    htmx.ajax("POST", item.dataset.rescheduleUrl, {
+      source: item,
+      swap: "none",
+      values: { day: cell.dataset.day, revision: item.dataset.revision },
+      headers: { "X-CSRFToken": decodeURIComponent(csrf) },
+    });
+  });
+});

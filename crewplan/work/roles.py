@@ -1,0 +1,98 @@
+"""Who is R, A, C and I on a work item: the RACI matrix of its activity, then the item's
+own overrides. Loaded in a fixed number of queries for any number of items.
+
+The matrix is the published version, or the draft while nothing is published. A cell
+held by a person gives that person the letters; a cell held by a team gives them to the
+team's people, except viewers — and for A only to the team's owners and managers when it
+has any (one accountable voice, DESIGN.md B). For each letter an item overrides, the
+people of the override replace those of the matrix."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from crewplan.raci.models import Assignment, MatrixVersion
+from crewplan.raci.queries import draft_of, published_of
+from crewplan.work.models import ROLE_LETTERS, ItemRole, WorkItem
+from crewplan.workspaces.models import Membership, Workspace
+
+Letters = dict[str, frozenset[int]]  # letter → membership ids
+
+
+def effective_version(workspace: Workspace) -> MatrixVersion | None:
+    return published_of(workspace) or draft_of(workspace)
+
+
+@dataclass
+class RoleBook:
+    """Roles per activity from the matrix and per item from the overrides."""
+
+    by_activity: dict[int, Letters] = field(default_factory=dict)
+    overrides: dict[int, Letters] = field(default_factory=dict)
+    members: dict[int, Membership] = field(default_factory=dict)
+
+    def of(self, item: WorkItem) -> Letters:
+        base = self.by_activity.get(item.activity_id or 0, {})
+        own = self.overrides.get(item.pk, {})
+        return {letter: own.get(letter, base.get(letter, frozenset())) for letter in ROLE_LETTERS}
+
+    def letters_of(self, item: WorkItem, membership_id: int) -> frozenset[str]:
+        return frozenset(
+            letter for letter, people in self.of(item).items() if membership_id in people
+        )
+
+
+def _expand(assignments: Iterable[Assignment], members: list[Membership]) -> dict[int, Letters]:
+    by_team: dict[int, list[Membership]] = defaultdict(list)
+    for m in members:
+        if m.role != Membership.Role.VIEWER:
+            by_team[m.team_id].append(m)
+    result: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for a in assignments:
+        for letter in a.roles:
+            if a.membership_id:
+                result[a.activity_id][letter].add(a.membership_id)
+                continue
+            people = by_team.get(a.team_id or 0, [])
+            if letter == "A":
+                leads = [m for m in people if m.role in (Membership.Role.OWNER, "manager")]
+                people = leads or people
+            result[a.activity_id][letter].update(m.pk for m in people)
+    return {
+        activity: {letter: frozenset(ids) for letter, ids in letters.items()}
+        for activity, letters in result.items()
+    }
+
+
+def role_book(workspace: Workspace, items: Iterable[WorkItem] | None = None) -> RoleBook:
+    """Roles for every activity of the effective matrix and the overrides of `items` (all
+    items' overrides when None). 4 queries."""
+    members = list(Membership.objects.for_workspace(workspace).select_related("user", "team"))
+    version = effective_version(workspace)
+    by_activity: dict[int, Letters] = {}
+    if version is not None:
+        assignments = Assignment.objects.for_workspace(workspace).filter(version=version)
+        by_activity = _expand(assignments, members)
+    overrides_qs = ItemRole.objects.for_workspace(workspace)
+    if items is not None:
+        overrides_qs = overrides_qs.filter(item__in=[i.pk for i in items])
+    grouped: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for o in overrides_qs:
+        grouped[o.item_id][o.role].add(o.membership_id)
+    overrides = {
+        item: {letter: frozenset(ids) for letter, ids in letters.items()}
+        for item, letters in grouped.items()
+    }
+    return RoleBook(by_activity, overrides, {m.pk: m for m in members})
+
+
+def activities_with_role(book: RoleBook, membership: Membership) -> set[int]:
+    """Activities on which the person's team (any of its people) or the person holds a
+    letter: what an external member may see when the workspace keeps work private."""
+    team_people = {m.pk for m in book.members.values() if m.team_id == membership.team_id}
+    team_people.add(membership.pk)
+    return {
+        activity
+        for activity, letters in book.by_activity.items()
+        if any(people & team_people for people in letters.values())
+    }

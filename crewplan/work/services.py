@@ -1,0 +1,429 @@
+"""Writes to work items: keyword-only, one transaction each, audited; notifications are
+created in the same transaction and e-mailed after it commits."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+from datetime import date, datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from crewplan.audit.services import record
+from crewplan.planning.models import BudgetLine, Goal
+from crewplan.raci.models import Activity
+from crewplan.work import calendar_tw, checks, workflow
+from crewplan.work.models import Comment, ContentRules, Notification, Transition, WorkItem
+from crewplan.work.roles import Letters, RoleBook, role_book
+from crewplan.workspaces.models import Membership, Workspace
+
+Forbidden = PermissionDenied
+
+NOTIFY_KIND = {
+    "submit": Notification.Kind.REVIEW_REQUEST,
+    "copy_edited": Notification.Kind.REVIEW_REQUEST,
+    "approve": Notification.Kind.APPROVED,
+    "request_changes": Notification.Kind.CHANGES_REQUESTED,
+    "publish": Notification.Kind.PUBLISHED,
+}
+
+
+def person_for(membership: Membership, book: RoleBook, item: WorkItem) -> workflow.Person:
+    return workflow.Person(
+        user_id=membership.pk,
+        is_owner=membership.role == Membership.Role.OWNER,
+        roles=book.letters_of(item, membership.pk),
+    )
+
+
+def item_roles(letters: Letters) -> workflow.ItemRoles:
+    return workflow.ItemRoles(
+        responsible=letters.get("R", frozenset()), accountable=letters.get("A", frozenset())
+    )
+
+
+def may_edit(membership: Membership, person: workflow.Person) -> bool:
+    """The item's R or A, an owner, or an in-house manager may change its fields."""
+    if membership.role == Membership.Role.VIEWER:
+        return False
+    if person.roles & {"R", "A"} or membership.role == Membership.Role.OWNER:
+        return True
+    return membership.role == Membership.Role.MANAGER and not membership.team.is_external
+
+
+def day_name(info: calendar_tw.DayInfo | None, language: str) -> str:
+    if info is None:
+        return ""
+    return info.name_zh if language.startswith("zh") else info.name_en
+
+
+def rules_for(workspace: Workspace) -> checks.Rules:
+    saved = ContentRules.objects.for_workspace(workspace).first()
+    return checks.rules_from_dict(saved.rules) if saved and saved.rules else checks.DEFAULT_RULES
+
+
+def _check_related(workspace: Workspace, fields: Mapping[str, Any]) -> None:
+    for name, model in (("activity", Activity), ("goal", Goal), ("budget_line", BudgetLine)):
+        value = fields.get(name)
+        if value is not None and (
+            not isinstance(value, model) or value.workspace_id != workspace.pk
+        ):
+            raise ValidationError(_("That choice does not belong to this workspace."))
+
+
+def _run_checks(item: WorkItem) -> list[dict[str, Any]]:
+    """The findings as stored with the item: every field of the core's Finding (with its
+    message in both languages)."""
+    channel = item.channel if item.channel != WorkItem.Channel.OTHER else None
+    found = checks.check(item.copy, channel, rules_for(item.workspace), sponsored=item.sponsored)
+    return [asdict(f) for f in found]
+
+
+def findings_for_display(
+    stored: Iterable[Mapping[str, Any]], language: str
+) -> list[dict[str, Any]]:
+    key = "message_zh_hant" if language.startswith("zh") else "message_en"
+    return [{**f, "text": f.get(key) or f.get("message", "")} for f in stored]
+
+
+def highlighted(copy: str, findings: list[dict[str, Any]]) -> list[tuple[str, int | None]]:
+    """The copy cut into (text, number of the finding marking it or None) segments, so the
+    template can mark each offending span; overlapping spans keep the first finding."""
+    marks: list[int | None] = [None] * len(copy)
+    for number, f in enumerate(findings, start=1):
+        start, end = int(f.get("start", 0)), int(f.get("end", 0))
+        for i in range(max(0, start), min(len(copy), end)):
+            if marks[i] is None:
+                marks[i] = number
+    segments: list[tuple[str, int | None]] = []
+    for i, char in enumerate(copy):
+        if segments and segments[-1][1] == marks[i]:
+            segments[-1] = (segments[-1][0] + char, marks[i])
+        else:
+            segments.append((char, marks[i]))
+    return segments
+
+
+def _snapshot(item: WorkItem) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "state": item.state,
+        "channel": item.channel,
+        "publish_at": item.publish_at.isoformat() if item.publish_at else None,
+        "due_on": item.due_on.isoformat() if item.due_on else None,
+    }
+
+
+@transaction.atomic
+def item_create(*, workspace: Workspace, membership: Membership, **fields: Any) -> WorkItem:
+    _check_related(workspace, fields)
+    item = WorkItem(workspace=workspace, created_by=membership.user, **fields)
+    item.full_clean(exclude=["workspace"])
+    item.save()
+    record(
+        workspace=workspace,
+        actor=membership.user,
+        action="work.item_created",
+        target=item,
+        after=_snapshot(item),
+    )
+    return item
+
+
+def _locked(item: WorkItem, revision: int) -> WorkItem:
+    """The item's row, locked, if nobody changed it since `revision` was read."""
+    current = WorkItem.objects.select_for_update().get(pk=item.pk, workspace=item.workspace)
+    if revision and current.revision != revision:
+        raise ValidationError(
+            _("Someone changed this item in the meantime. Reload it and try again.")
+        )
+    current.workspace = item.workspace
+    return current
+
+
+def _transition(item: WorkItem, action: str, before: str, actor: Any, note: str = "") -> Transition:
+    return Transition.objects.create(
+        workspace=item.workspace,
+        item=item,
+        action=action,
+        from_state=before,
+        to_state=item.state,
+        actor=actor,
+        note=note,
+    )
+
+
+@transaction.atomic
+def item_update(
+    *, item: WorkItem, membership: Membership, revision: int, **fields: Any
+) -> WorkItem:
+    """Change the item's fields. Editing the copy of an approved or scheduled item sends
+    it back to review (its approval was for other words) and asks the A and C again."""
+    book = role_book(item.workspace, [item])
+    if not may_edit(membership, person_for(membership, book, item)):
+        raise Forbidden
+    _check_related(item.workspace, fields)
+    current = _locked(item, revision)
+    before = _snapshot(current)
+    copy_changed = "copy" in fields and fields["copy"] != current.copy
+    for name, value in fields.items():
+        setattr(current, name, value)
+    reopened = workflow.copy_edited(current.state) if copy_changed else None
+    old_state = current.state
+    if reopened:
+        current.state = reopened
+    current.revision += 1
+    current.updated_at = timezone.now()
+    current.full_clean(exclude=["workspace"])
+    current.save()
+    if reopened:
+        _transition(current, "copy_edited", old_state, membership.user)
+        current.checks = _run_checks(current)
+        current.checked_at = timezone.now()
+        current.save(update_fields=["checks", "checked_at"])
+        notify(
+            item=current,
+            book=book,
+            letters="AC",
+            kind=NOTIFY_KIND["copy_edited"],
+            actor=membership,
+        )
+    record(
+        workspace=current.workspace,
+        actor=membership.user,
+        action="work.item_saved",
+        target=current,
+        before=before,
+        after=_snapshot(current),
+    )
+    item.__dict__.update(current.__dict__)
+    return current
+
+
+@transaction.atomic
+def item_move(
+    *, item: WorkItem, membership: Membership, action: str, note: str = "", revision: int = 0
+) -> WorkItem:
+    """One step of the workflow, as `work/workflow.py` allows it for this person."""
+    book = role_book(item.workspace, [item])
+    current = _locked(item, revision)
+    letters = book.of(current)
+    new_state = workflow.transition(
+        current.state, action, person_for(membership, book, current), item_roles(letters)
+    )
+    old_state = current.state
+    current.state = new_state
+    current.revision += 1
+    current.updated_at = timezone.now()
+    if action == "submit":  # the checks run on submit, so the reviewer sees them
+        current.checks = _run_checks(current)
+        current.checked_at = timezone.now()
+    current.save()
+    _transition(current, action, old_state, membership.user, note)
+    kind = NOTIFY_KIND.get(action)
+    if kind is not None:
+        notify(
+            item=current,
+            book=book,
+            letters="".join(sorted(workflow.notify_on(action))),
+            kind=kind,
+            actor=membership,
+        )
+    record(
+        workspace=current.workspace,
+        actor=membership.user,
+        action="work.item_moved",
+        target=current,
+        before={"state": old_state},
+        after={"state": new_state, "action": action, "note": note},
+    )
+    item.__dict__.update(current.__dict__)
+    return current
+
+
+@transaction.atomic
+def item_check(*, item: WorkItem, membership: Membership) -> list[dict[str, Any]]:
+    current = WorkItem.objects.select_for_update().get(pk=item.pk, workspace=item.workspace)
+    current.workspace = item.workspace
+    current.checks = _run_checks(current)
+    current.checked_at = timezone.now()
+    current.save(update_fields=["checks", "checked_at"])
+    item.checks, item.checked_at = current.checks, current.checked_at
+    return current.checks
+
+
+@transaction.atomic
+def item_reschedule(
+    *, item: WorkItem, membership: Membership, day: date, revision: int
+) -> list[str]:
+    """Move the item to another day, keeping the time of day of its publish time (or
+    moving its due date when it has none). Returns calendar warnings for the new day
+    (holiday, make-up workday, long weekend)."""
+    book = role_book(item.workspace, [item])
+    if not may_edit(membership, person_for(membership, book, item)):
+        raise Forbidden
+    current = _locked(item, revision)
+    before = _snapshot(current)
+    if current.publish_at is not None:
+        local = timezone.localtime(current.publish_at)
+        current.publish_at = timezone.make_aware(
+            datetime.combine(day, local.time()), timezone.get_current_timezone()
+        )
+    else:
+        current.due_on = day
+    current.revision += 1
+    current.updated_at = timezone.now()
+    current.save()
+    record(
+        workspace=current.workspace,
+        actor=membership.user,
+        action="work.item_rescheduled",
+        target=current,
+        before=before,
+        after=_snapshot(current),
+    )
+    item.__dict__.update(current.__dict__)
+    infos = calendar_tw.days_between(day, day)
+    return calendar_tw.warnings_for(day, infos)
+
+
+@transaction.atomic
+def comment_add(*, item: WorkItem, membership: Membership, body: str) -> Comment:
+    if membership.role == Membership.Role.VIEWER:
+        raise Forbidden
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write a comment first."))
+    comment = Comment.objects.create(
+        workspace=item.workspace, item=item, author=membership.user, body=body
+    )
+    notify(
+        item=item,
+        book=role_book(item.workspace, [item]),
+        letters="RA",
+        kind=Notification.Kind.COMMENT,
+        actor=membership,
+    )
+    return comment
+
+
+def notify(
+    *, item: WorkItem, book: RoleBook, letters: str, kind: str, actor: Membership | None
+) -> list[Notification]:
+    """Tell the people holding `letters` on the item (never the actor); e-mail those who
+    want it immediately once the transaction commits."""
+    roles = book.of(item)
+    recipients: dict[int, Membership] = {}
+    for letter in letters:
+        for membership_id in roles.get(letter, frozenset()):
+            member = book.members.get(membership_id)
+            if member is not None and (actor is None or member.pk != actor.pk):
+                recipients[member.user_id] = member
+    notes = Notification.objects.bulk_create(
+        Notification(
+            workspace=item.workspace,
+            recipient=member.user,
+            item=item,
+            kind=kind,
+            actor_label=actor.user.display_name if actor else "",
+        )
+        for member in recipients.values()
+    )
+    immediate = [n for n in notes if n.recipient.email_notifications == "immediate"]
+    if immediate:
+        ids = [n.pk for n in immediate]
+        transaction.on_commit(lambda: send_immediately(ids))
+    return notes
+
+
+def _item_url(item: WorkItem) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("work_item", args=[item.workspace.slug, item.pk])
+
+
+def send_immediately(notification_ids: list[int]) -> None:
+    """One e-mail per notification, in the recipient's language."""
+    notes = Notification.objects.filter(pk__in=notification_ids, emailed_at=None).select_related(
+        "recipient", "item", "workspace"
+    )
+    for note in notes:
+        language = note.recipient.language or note.workspace.default_language
+        with translation.override(language), timezone.override(note.workspace.time_zone):
+            subject = _("[%(workspace)s] %(kind)s: %(title)s") % {
+                "workspace": note.workspace.name,
+                "kind": note.get_kind_display(),
+                "title": note.item.title if note.item else "",
+            }
+            body = render_to_string(
+                "work/email_notification.txt",
+                {"notes": [note], "url": _item_url(note.item) if note.item else ""},
+            )
+        send_mail(subject, body, None, [note.recipient.email])
+        note.emailed_at = timezone.now()
+        note.save(update_fields=["emailed_at"])
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """One e-mail per person who asked for a daily digest, listing their notifications not
+    yet e-mailed; returns how many e-mails went out. Run daily (`crewplan notify digest`)."""
+    now = now or timezone.now()
+    pending = (
+        Notification.objects.filter(
+            emailed_at=None, recipient__email_notifications="daily", created_at__lte=now
+        )
+        .select_related("recipient", "item", "workspace")
+        .order_by("recipient_id", "created_at")
+    )
+    by_person: dict[int, list[Notification]] = {}
+    for note in pending:
+        by_person.setdefault(note.recipient_id, []).append(note)
+    for notes in by_person.values():
+        person = notes[0].recipient
+        language = person.language or notes[0].workspace.default_language
+        with translation.override(language):
+            subject = _("crewplan: %(n)s notifications") % {"n": len(notes)}
+            body = render_to_string(
+                "work/email_notification.txt",
+                {"notes": notes, "url": settings.SITE_URL},
+            )
+        send_mail(subject, body, None, [person.email])
+        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(emailed_at=now)
+    return len(by_person)
+
+
+def due_reminders(today: date) -> int:
+    """Remind R of items due tomorrow that are not yet approved, once per due date. Run
+    daily (`crewplan notify`)."""
+    created = 0
+    tomorrow = date.fromordinal(today.toordinal() + 1)
+    items = (
+        WorkItem.objects.filter(due_on=tomorrow)
+        .exclude(state__in=sorted(workflow.CLEARED_STATES))
+        .select_related("workspace")
+    )
+    for item in items:
+        # Once per due date: a reschedule (which touches updated_at) earns a new one.
+        already = Notification.objects.filter(
+            item=item, kind=Notification.Kind.DUE_SOON, created_at__gte=item.updated_at
+        ).exists()
+        if not already:
+            with transaction.atomic():
+                created += len(
+                    notify(
+                        item=item,
+                        book=role_book(item.workspace, [item]),
+                        letters="R",
+                        kind=Notification.Kind.DUE_SOON,
+                        actor=None,
+                    )
+                )
+    return created
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())

@@ -1,0 +1,423 @@
+"""The shared calendar and work items (DESIGN.md D).
+
+Everyone sees the calendar; external members see only the items of activities their team
+holds a role in unless the workspace lets them see all work (`queries.visible_items`).
+Who may move an item is decided by `work/workflow.py` from the item's R, A, C and I
+(`work/roles.py`)."""
+
+import calendar as pycalendar
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from crewplan.planning.models import BudgetLine, BudgetVersion, Goal
+from crewplan.raci.models import Activity, Function
+from crewplan.work import feeds, queries, services, workflow
+from crewplan.work.forms import CommentForm, ItemForm, MoveForm, RescheduleForm
+from crewplan.work.models import CalendarFeed, Notification, WorkItem
+from crewplan.work.roles import role_book
+from crewplan.workspaces.access import WorkspaceRequest, get_owned, workspace_view
+from crewplan.workspaces.models import Team
+
+SUNDAY_FIRST = pycalendar.Calendar(firstweekday=6)  # as Taiwanese wall calendars run
+
+
+def _language() -> str:
+    return "zh-hant" if (get_language() or "").startswith("zh") else "en"
+
+
+def _anchor(request: WorkspaceRequest) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("d", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _filters(request: WorkspaceRequest) -> queries.Filters:
+    def number(name: str) -> int | None:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    channel = request.GET.get("channel", "")
+    state = request.GET.get("status", "")
+    return queries.Filters(
+        team=number("team"),
+        channel=channel if channel in WorkItem.Channel.values else "",
+        function=number("function"),
+        state=state if state in WorkItem.State.values else "",
+    )
+
+
+def visible_item(request: WorkspaceRequest, item_id: int) -> WorkItem:
+    """The item if it is in this workspace and this person may see it, else 404."""
+    item = get_owned(request, WorkItem, item_id)
+    book = role_book(request.workspace, [item])
+    if (
+        not queries.visible_items(request.workspace, request.membership, book)
+        .filter(pk=item.pk)
+        .exists()
+    ):
+        raise Http404
+    return item
+
+
+@workspace_view
+@require_GET
+def calendar_view(request: WorkspaceRequest) -> HttpResponse:
+    workspace = request.workspace
+    anchor = _anchor(request)
+    mode = "week" if request.GET.get("view") == "week" else "month"
+    if mode == "month":
+        weeks = SUNDAY_FIRST.monthdatescalendar(anchor.year, anchor.month)
+        previous = (anchor.replace(day=1) - timedelta(days=1)).replace(day=1)
+        following = (anchor.replace(day=28) + timedelta(days=4)).replace(day=1)
+    else:
+        start = anchor - timedelta(days=(anchor.weekday() + 1) % 7)
+        weeks = [[start + timedelta(days=i) for i in range(7)]]
+        previous, following = start - timedelta(days=7), start + timedelta(days=7)
+    first, last = weeks[0][0], weeks[-1][-1]
+    filters = _filters(request)
+    items, _book = queries.calendar_items(workspace, request.membership, first, last, filters)
+    per_day = queries.by_day(items)
+    special = queries.calendar_days(first, last)
+    today = timezone.localdate()
+    now = timezone.now()
+    language = _language()
+    rows = [
+        [
+            {
+                "day": day,
+                "in_month": mode == "week" or day.month == anchor.month,
+                "today": day == today,
+                "special": special.get(day),
+                "special_name": services.day_name(special.get(day), language),
+                "items": [
+                    {"item": item, "overdue": workflow.is_overdue(item.state, item.publish_at, now)}
+                    for item in per_day.get(day, [])
+                ],
+            }
+            for day in week
+        ]
+        for week in weeks
+    ]
+    query = request.GET.copy()
+    query.pop("d", None)
+    return render(
+        request,
+        "work/calendar.html",
+        {
+            "mode": mode,
+            "anchor": anchor,
+            "rows": rows,
+            "weekdays": [WEEKDAYS_ABBR[(i + 6) % 7] for i in range(7)],
+            "previous": previous,
+            "following": following,
+            "query": query.urlencode(),
+            "filters": filters,
+            "teams": Team.objects.for_workspace(workspace),
+            "functions": Function.objects.for_workspace(workspace).filter(archived_at=None),
+            "channels": WorkItem.Channel.choices,
+            "states": WorkItem.State.choices,
+            "may_create": request.membership.role != "viewer",
+        },
+    )
+
+
+def _item_form(
+    request: WorkspaceRequest, data: Any = None, item: WorkItem | None = None
+) -> ItemForm:
+    workspace = request.workspace
+    newest = BudgetVersion.objects.for_workspace(workspace).order_by("-fiscal_year", "-number")
+    latest = newest.first()
+    return ItemForm(
+        data,
+        instance=item,
+        activities=Activity.objects.for_workspace(workspace)
+        .filter(archived_at=None)
+        .select_related("function"),
+        goals=Goal.objects.for_workspace(workspace),
+        budget_lines=BudgetLine.objects.for_workspace(workspace).filter(version=latest)
+        if latest
+        else BudgetLine.objects.none(),
+    )
+
+
+ITEM_FIELDS = (
+    "title",
+    "kind",
+    "activity",
+    "channel",
+    "brief",
+    "copy",
+    "sponsored",
+    "due_on",
+    "publish_at",
+    "goal",
+    "budget_line",
+)
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def item_new(request: WorkspaceRequest) -> HttpResponse:
+    if request.membership.role == "viewer":
+        raise services.Forbidden
+    initial_day = request.GET.get("d", "")
+    form = _item_form(request, request.POST or None)
+    if request.method == "GET" and initial_day:
+        form.initial["due_on"] = initial_day
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ITEM_FIELDS}
+        try:
+            item = services.item_create(
+                workspace=request.workspace, membership=request.membership, **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Work item %(title)s created.") % {"title": item.title})
+            return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
+    return render(
+        request,
+        "work/item_new.html",
+        {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _item_context(request: WorkspaceRequest, item: WorkItem, **extra: Any) -> dict[str, Any]:
+    book = role_book(request.workspace, [item])
+    letters = book.of(item)
+    person = services.person_for(request.membership, book, item)
+    people = {
+        letter: [book.members[m] for m in sorted(ids) if m in book.members]
+        for letter, ids in letters.items()
+    }
+    language = _language()
+    findings = services.findings_for_display(item.checks, language)
+    return {
+        "item": item,
+        "roles": people,
+        "my_letters": "".join(sorted(person.roles, key="RACI".index)),
+        "actions": [
+            {"code": a.name, "label": a.label(language)}
+            for a in workflow.allowed_actions(item.state, person, services.item_roles(letters))
+        ],
+        "may_edit": services.may_edit(request.membership, person),
+        "transitions": item.transitions.select_related("actor"),
+        "comments": item.comments.select_related("author"),
+        "findings": findings,
+        "segments": services.highlighted(item.copy, findings),
+        "overdue": workflow.is_overdue(item.state, item.publish_at, timezone.now()),
+        "comment_form": CommentForm(),
+        "reschedule_form": RescheduleForm(
+            initial={"day": queries.local_day(item), "revision": item.revision}
+        ),
+        **extra,
+    }
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    """The item page; with HX-Request, the same as the calendar's drawer fragment."""
+    item = visible_item(request, item_id)
+    form = _item_form(request, request.POST or None, item)
+    context = _item_context(request, item)
+    if request.method == "POST":
+        if not context["may_edit"]:
+            raise services.Forbidden
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in ITEM_FIELDS}
+            try:
+                services.item_update(
+                    item=item,
+                    membership=request.membership,
+                    revision=int(request.POST.get("revision") or 0),
+                    **data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Work item saved."))
+                return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
+    context["form"] = form
+    template = "work/item.html#drawer" if request.headers.get("HX-Request") else "work/item.html"
+    return render(request, template, context, status=400 if form.is_bound and form.errors else 200)
+
+
+@workspace_view
+@require_POST
+def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    item = visible_item(request, item_id)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That action is not possible."))
+        return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
+    try:
+        services.item_move(
+            item=item,
+            membership=request.membership,
+            action=form.cleaned_data["action"],
+            note=form.cleaned_data["note"],
+            revision=form.cleaned_data["revision"],
+        )
+    except workflow.TransitionRefused as refused:
+        messages.error(request, refused.message(_language()))
+        status = 403 if refused.code != "invalid_transition" else 409
+        context = _item_context(request, item, form=_item_form(request, None, item))
+        return render(request, "work/item.html", context, status=status)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
+    messages.success(request, _("Status: %(state)s.") % {"state": item.get_state_display()})
+    return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
+
+
+@workspace_view
+@require_POST
+def item_comment(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    item = visible_item(request, item_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment_add(
+            item=item, membership=request.membership, body=form.cleaned_data["body"]
+        )
+        messages.success(request, _("Comment added."))
+    else:
+        messages.error(request, _("Write a comment first."))
+    return redirect(reverse("work_item", args=[request.workspace.slug, item.pk]) + "#comments")
+
+
+@workspace_view
+@require_POST
+def item_check(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    """Run the content checks now and store the findings with the item."""
+    item = visible_item(request, item_id)
+    services.item_check(item=item, membership=request.membership)
+    return redirect(reverse("work_item", args=[request.workspace.slug, item.pk]) + "#checks")
+
+
+@workspace_view
+@require_POST
+def item_reschedule(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    """Drag and drop on the calendar (htmx) or the form on the item page."""
+    item = visible_item(request, item_id)
+    form = RescheduleForm(request.POST)
+    htmx = bool(request.headers.get("HX-Request"))
+    if not form.is_valid():
+        if htmx:
+            return HttpResponse(_("Choose a date."), status=400)
+        messages.error(request, _("Choose a date."))
+        return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
+    try:
+        services.item_reschedule(
+            item=item,
+            membership=request.membership,
+            day=form.cleaned_data["day"],
+            revision=form.cleaned_data["revision"],
+        )
+    except ValidationError as error:
+        if htmx:
+            return HttpResponse(" ".join(error.messages), status=409)
+        messages.error(request, " ".join(error.messages))
+        return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
+    if htmx:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    messages.success(request, _("Moved to %(day)s.") % {"day": form.cleaned_data["day"]})
+    return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
+
+
+@workspace_view
+@require_GET
+def inbox(request: WorkspaceRequest) -> HttpResponse:
+    notes = (
+        Notification.objects.for_workspace(request.workspace)
+        .filter(recipient=request.user)
+        .select_related("item")[:200]
+    )
+    return render(request, "work/inbox.html", {"notes": notes})
+
+
+@workspace_view
+@require_POST
+def inbox_read(request: WorkspaceRequest) -> HttpResponse:
+    """Mark the person's notifications read: one (?n=<id>, then open its item) or all."""
+    notes = Notification.objects.for_workspace(request.workspace).filter(
+        recipient=request.user, read_at=None
+    )
+    wanted = request.POST.get("n", "")
+    if wanted.isdigit():
+        note = notes.filter(pk=int(wanted)).select_related("item").first()
+        notes.filter(pk=int(wanted)).update(read_at=timezone.now())
+        if note is not None and note.item_id:
+            return redirect("work_item", slug=request.workspace.slug, item_id=note.item_id)
+    else:
+        notes.update(read_at=timezone.now())
+    return redirect("work_inbox", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_GET
+def feed(request: WorkspaceRequest) -> HttpResponse:
+    current = (
+        CalendarFeed.objects.for_workspace(request.workspace)
+        .filter(membership=request.membership)
+        .first()
+    )
+    url = settings.SITE_URL + reverse("work_ical", args=[current.token]) if current else ""
+    return render(request, "work/feed.html", {"feed": current, "url": url})
+
+
+@workspace_view
+@require_POST
+def feed_renew(request: WorkspaceRequest) -> HttpResponse:
+    feeds.feed_renew(membership=request.membership)
+    messages.success(
+        request, _("Your calendar has a new secret address; the old one no longer works.")
+    )
+    return redirect("work_feed", slug=request.workspace.slug)
+
+
+@workspace_view
+@require_POST
+def feed_revoke(request: WorkspaceRequest) -> HttpResponse:
+    feeds.feed_revoke(membership=request.membership)
+    messages.success(request, _("Calendar address revoked."))
+    return redirect("work_feed", slug=request.workspace.slug)
+
+
+@require_GET
+def ical(request: HttpRequest, token: str) -> HttpResponse:
+    """The feed itself: no login (calendar apps cannot sign in); the secret token is the
+    credential, and a revoked one is a 404."""
+    current = (
+        CalendarFeed.objects.filter(token=token)
+        .select_related("membership__workspace", "membership__user")
+        .first()
+    )
+    if current is None:
+        raise Http404
+    membership = current.membership
+    with (
+        timezone.override(membership.workspace.time_zone),
+        translation.override(membership.user.language or membership.workspace.default_language),
+    ):
+        body = feeds.ical(membership)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="crewplan.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response

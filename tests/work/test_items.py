@@ -1,0 +1,238 @@
+"""Work items through the pages: roles from the RACI matrix, the workflow by role,
+no self-approval, copy edits re-opening review, notifications, visibility for the agency,
+the calendar and rescheduling."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from crewplan.audit.models import AuditEvent
+from crewplan.raci.models import Activity, Function
+from crewplan.work.models import ItemRole, Notification, Transition, WorkItem
+from tests.conftest import client_for
+from tests.work.conftest import create, move
+
+
+def test_agency_drafts_in_house_approves(world: Any, raci: dict[str, Any]) -> None:
+    amy, mike = client_for(world.people["amy"]), client_for(world.people["mike"])
+    item = create(amy, raci["social"])
+    page = amy.get(f"/w/alpha/work/items/{item.pk}/").content.decode()
+    assert "You are R on this item." in page  # R from the agency's cell of Social posts
+
+    assert move(amy, item, "start").status_code == 302
+    assert move(amy, item, "submit").status_code == 302
+    item.refresh_from_db()
+    assert item.state == "in_review" and item.checked_at is not None  # checked on submit
+    review = Notification.objects.filter(item=item, kind="review_request")
+    # A of Social posts is the in-house team: its owner and manager, not maya or vera.
+    assert {n.recipient.email for n in review} == {"alice@a.example", "mike@a.example"}
+
+    # The R cannot approve; a C or I could not either (nobody else on this item).
+    refused = move(amy, item, "approve")
+    assert refused.status_code == 403 and "Only the Accountable" in refused.content.decode()
+    item.refresh_from_db()
+    assert item.state == "in_review"
+
+    assert move(mike, item, "request_changes", note="Add the price").status_code == 302
+    changes = Notification.objects.get(
+        item=item, kind="changes_requested", recipient__email="amy@agency.example"
+    )
+    assert changes.actor_label == world.people["mike"].display_name
+    assert move(amy, item, "submit").status_code == 302
+    assert move(mike, item, "approve").status_code == 302
+    item.refresh_from_db()
+    assert item.state == "approved"
+    assert list(Transition.objects.filter(item=item).values_list("action", flat=True)) == [
+        "start",
+        "submit",
+        "request_changes",
+        "submit",
+        "approve",
+    ]
+    assert Transition.objects.get(item=item, action="request_changes").note == "Add the price"
+    assert AuditEvent.objects.filter(action="work.item_moved", target_id=str(item.pk)).count() == 5
+    # An invalid transition is refused with a clear message, nothing changes.
+    again = move(mike, item, "approve")
+    assert (
+        again.status_code == 409
+        and "You cannot approve an item that is approved" in again.content.decode()
+    )
+
+
+def test_no_self_approval_and_owner_stands_in(world: Any, raci: dict[str, Any]) -> None:
+    mike, alice = client_for(world.people["mike"]), client_for(world.people["alice"])
+    item = create(mike, raci["social"])
+    # Mike is both R and the only A on this item.
+    for role in "RA":
+        ItemRole.objects.create(
+            workspace=world.a, item=item, membership=world.member("mike"), role=role
+        )
+    move(mike, item, "start")
+    move(mike, item, "submit")
+    refused = move(mike, item, "approve")
+    assert refused.status_code == 403 and "cannot approve" in refused.content.decode()
+    assert move(alice, item, "approve").status_code == 302  # the owner stands in
+    item.refresh_from_db()
+    assert item.state == "approved"
+
+
+def test_editing_approved_copy_reopens_review(world: Any, raci: dict[str, Any]) -> None:
+    amy, mike = client_for(world.people["amy"]), client_for(world.people["mike"])
+    item = create(amy, raci["social"])
+    for action, who in (("start", amy), ("submit", amy), ("approve", mike)):
+        assert move(who, item, action).status_code == 302
+    item.refresh_from_db()
+    data = {
+        "title": item.title,
+        "kind": item.kind,
+        "activity": item.activity_id,
+        "channel": item.channel,
+        "brief": "",
+        "copy": "中秋月餅預購開跑！限量 300 盒",
+        "publish_at": "2026-09-20T12:00",
+        "revision": item.revision,
+    }
+    assert amy.post(f"/w/alpha/work/items/{item.pk}/", data).status_code == 302
+    item.refresh_from_db()
+    assert item.state == "in_review"
+    assert Transition.objects.filter(item=item).last().action == "copy_edited"
+    # A stale form (the revision read before that save) is refused, nothing changes.
+    stale = amy.post(f"/w/alpha/work/items/{item.pk}/", data | {"title": "Other"})
+    assert (
+        stale.status_code == 400 and "changed this item in the meantime" in stale.content.decode()
+    )
+    item.refresh_from_db()
+    assert item.title == "Mooncake pre-order post"
+
+
+def test_bad_input_changes_nothing(world: Any, raci: dict[str, Any]) -> None:
+    amy = client_for(world.people["amy"])
+    before = WorkItem.objects.count()
+    for bad in (
+        {"title": ""},
+        {"channel": "fax"},
+        {"publish_at": "someday"},
+        {"due_on": "2026-09-21", "publish_at": "2026-09-20T12:00"},
+    ):
+        data = {
+            "title": "X",
+            "kind": "social_post",
+            "channel": "facebook_post",
+            "copy": "",
+            "brief": "",
+        }
+        response = amy.post("/w/alpha/work/items/new/", data | bad)
+        assert response.status_code == 400
+    other = Activity.objects.create(
+        workspace=world.b, function=Function.objects.create(workspace=world.b, name="F"), name="B's"
+    )
+    data = {"title": "X", "kind": "social_post", "channel": "facebook_post", "activity": other.pk}
+    assert amy.post("/w/alpha/work/items/new/", data).status_code == 400
+    assert WorkItem.objects.count() == before
+    assert (
+        client_for(world.people["vera"]).post("/w/alpha/work/items/new/", data).status_code == 403
+    )
+
+
+def test_agency_sees_only_activities_it_holds_a_role_in(world: Any, raci: dict[str, Any]) -> None:
+    alice, amy = client_for(world.people["alice"]), client_for(world.people["amy"])
+    create(alice, raci["secret"], title="Price rise memo", publish_at="2026-09-10T09:00")
+    create(alice, raci["social"], title="Mooncake post", publish_at="2026-09-10T10:00")
+    secret = WorkItem.objects.get(title="Price rise memo")
+    month = amy.get("/w/alpha/work/?d=2026-09-01").content.decode()
+    assert "Mooncake post" in month and "Price rise memo" not in month
+    assert amy.get(f"/w/alpha/work/items/{secret.pk}/").status_code == 404
+    assert move(amy, secret, "start").status_code == 404
+    assert "Price rise memo" in alice.get("/w/alpha/work/?d=2026-09-01").content.decode()
+    # Named on the item: then they see it.
+    ItemRole.objects.create(
+        workspace=world.a, item=secret, membership=world.member("amy"), role="C"
+    )
+    assert amy.get(f"/w/alpha/work/items/{secret.pk}/").status_code == 200
+    # Or the workspace lets external teams see all work.
+    ItemRole.objects.all().delete()
+    world.a.external_can_see_all_work = True
+    world.a.save()
+    assert "Price rise memo" in amy.get("/w/alpha/work/?d=2026-09-01").content.decode()
+
+
+def test_calendar_marks_holidays_and_reschedules(world: Any, raci: dict[str, Any]) -> None:
+    amy = client_for(world.people["amy"])
+    item = create(amy, raci["social"], publish_at="2026-09-20T12:00")
+    page = amy.get("/w/alpha/work/?d=2026-09-01").content.decode()
+    assert 'data-day="2026-09-25"' in page
+    assert "Mid-Autumn" in page  # 中秋節 2026-09-25, in English for workspace A
+    item.refresh_from_db()
+    response = amy.post(
+        f"/w/alpha/work/items/{item.pk}/reschedule/",
+        {"day": "2026-09-22", "revision": item.revision},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 204 and response["HX-Refresh"] == "true"
+    item.refresh_from_db()
+    # 12:00 in Taipei, kept on the new day.
+    assert item.publish_at == datetime(2026, 9, 22, 4, 0, tzinfo=UTC)
+    stale = amy.post(
+        f"/w/alpha/work/items/{item.pk}/reschedule/",
+        {"day": "2026-09-23", "revision": item.revision - 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert stale.status_code == 409
+    item.refresh_from_db()
+    assert item.publish_at.date() == date(2026, 9, 22)
+    # The week view shows it on its new day.
+    week = amy.get("/w/alpha/work/?view=week&d=2026-09-22").content.decode()
+    assert "Mooncake pre-order post" in week
+
+
+def test_calendar_queries_do_not_grow(
+    world: Any, raci: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    alice = client_for(world.people["alice"])
+
+    def add(n: int) -> None:
+        WorkItem.objects.bulk_create(
+            WorkItem(
+                workspace=world.a,
+                title=f"Post {i}",
+                activity=raci["social"],
+                publish_at=datetime(2026, 9, 1 + i % 28, 3, tzinfo=UTC),
+            )
+            for i in range(n)
+        )
+
+    add(3)
+    alice.get("/w/alpha/work/?d=2026-09-01")
+    add(60)
+    with django_assert_max_num_queries(16):
+        page = alice.get("/w/alpha/work/?d=2026-09-01")
+    assert page.content.decode().count('class="item ') == 63
+
+
+def test_checks_run_on_submit_and_mark_the_copy(world: Any, raci: dict[str, Any]) -> None:
+    amy = client_for(world.people["amy"])
+    item = create(amy, raci["social"], copy="新品視頻上線，下載我們的軟件", channel="x_post")
+    move(amy, item, "start")
+    assert move(amy, item, "submit").status_code == 302
+    item.refresh_from_db()
+    codes = {f["code"] for f in item.checks}
+    assert "vocabulary" in codes
+    flagged = {item.copy[f["start"] : f["end"]] for f in item.checks if f["code"] == "vocabulary"}
+    assert {"視頻", "軟件"} <= flagged
+    page = amy.get(f"/w/alpha/work/items/{item.pk}/").content.decode()
+    assert "<mark" in page and ">視頻</mark>" in page
+    # On demand too, after a fix (the copy is edited while in review: it stays in review).
+    data = {
+        "title": item.title,
+        "kind": item.kind,
+        "activity": item.activity_id,
+        "channel": "x_post",
+        "brief": "",
+        "copy": "新品影片上線，下載我們的軟體",
+        "publish_at": "2026-09-20T12:00",
+        "revision": item.revision,
+    }
+    assert amy.post(f"/w/alpha/work/items/{item.pk}/", data).status_code == 302
+    assert amy.post(f"/w/alpha/work/items/{item.pk}/check/").status_code == 302
+    item.refresh_from_db()
+    assert not [f for f in item.checks if f["code"] == "vocabulary"]
+    assert 'id="checks-ok"' in amy.get(f"/w/alpha/work/items/{item.pk}/").content.decode()
