@@ -40,6 +40,8 @@ class ItemForm(forms.ModelForm):
         self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
         self.fields["budget_line"].queryset = budget_lines  # type: ignore[attr-defined]
         self.fields["activity"].empty_label = _("Choose the RACI activity")  # type: ignore[attr-defined]
+        self.fields["goal"].empty_label = _("No goal")  # type: ignore[attr-defined]
+        self.fields["budget_line"].empty_label = _("No budget line")  # type: ignore[attr-defined]
         self.fields["publish_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
