@@ -289,8 +289,17 @@ def item_reschedule(
         after=_snapshot(current),
     )
     item.__dict__.update(current.__dict__)
-    infos = calendar_tw.days_between(day, day)
-    return calendar_tw.warnings_for(day, infos)
+    return schedule_warnings(day)
+
+
+def schedule_warnings(day: date | None) -> list[str]:
+    """Calendar warning codes for publishing on `day` (holiday, makeup_workday,
+    long_weekend), the imported official calendar included."""
+    if day is None:
+        return []
+    from crewplan.work.queries import calendar_days
+
+    return calendar_tw.warnings_for(day, calendar_days(day, day))
 
 
 @transaction.atomic

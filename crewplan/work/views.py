@@ -60,6 +60,26 @@ def _filters(request: WorkspaceRequest) -> queries.Filters:
     )
 
 
+def warn_about_day(request: WorkspaceRequest, item: WorkItem) -> None:
+    """Tell the person when the item's day is a holiday, a make-up workday or in a long
+    weekend: nobody schedules a launch into one by accident."""
+    day = queries.local_day(item)
+    if day is None:
+        return
+    special = queries.calendar_days(day, day).get(day)
+    name = services.day_name(special, _language())
+    texts = {
+        "holiday": _(
+            "%(day)s is a public holiday (%(name)s): few people will see it, and "
+            "nobody may be there to approve it."
+        ),
+        "makeup_workday": _("%(day)s is a make-up workday (補班)."),
+        "long_weekend": _("%(day)s is in or next to a long weekend."),
+    }
+    for code in services.schedule_warnings(day):
+        messages.warning(request, texts[code] % {"day": day.isoformat(), "name": name})
+
+
 def visible_item(request: WorkspaceRequest, item_id: int) -> WorkItem:
     """The item if it is in this workspace and this person may see it, else 404."""
     item = get_owned(request, WorkItem, item_id)
@@ -190,6 +210,7 @@ def item_new(request: WorkspaceRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("Work item %(title)s created.") % {"title": item.title})
+            warn_about_day(request, item)
             return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
     return render(
         request,
@@ -261,6 +282,7 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Work item saved."))
+                warn_about_day(request, item)
                 return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
     context["form"] = form
     template = "work/item.html#drawer" if request.headers.get("HX-Request") else "work/item.html"
@@ -343,11 +365,12 @@ def item_reschedule(request: WorkspaceRequest, item_id: int) -> HttpResponse:
             return HttpResponse(" ".join(error.messages), status=409)
         messages.error(request, " ".join(error.messages))
         return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
-    if htmx:
+    messages.success(request, _("Moved to %(day)s.") % {"day": form.cleaned_data["day"]})
+    warn_about_day(request, item)
+    if htmx:  # the calendar reloads and shows the messages
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    messages.success(request, _("Moved to %(day)s.") % {"day": form.cleaned_data["day"]})
     return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
 
 

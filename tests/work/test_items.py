@@ -236,3 +236,45 @@ def test_checks_run_on_submit_and_mark_the_copy(world: Any, raci: dict[str, Any]
     item.refresh_from_db()
     assert not [f for f in item.checks if f["code"] == "vocabulary"]
     assert 'id="checks-ok"' in amy.get(f"/w/alpha/work/items/{item.pk}/").content.decode()
+
+
+def test_scheduling_on_a_holiday_warns(world: Any, raci: dict[str, Any]) -> None:
+    amy = client_for(world.people["amy"])
+    item = create(amy, raci["social"], publish_at="2026-09-20T12:00")
+    item.refresh_from_db()
+    response = amy.post(
+        f"/w/alpha/work/items/{item.pk}/reschedule/",
+        {"day": "2026-09-25", "revision": item.revision},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "2026-09-25 is a public holiday (Mid-Autumn" in page
+    item.refresh_from_db()
+    assert item.publish_at == datetime(2026, 9, 25, 4, 0, tzinfo=UTC)
+    # An ordinary Tuesday: no warning.
+    response = amy.post(
+        f"/w/alpha/work/items/{item.pk}/reschedule/",
+        {"day": "2026-09-22", "revision": item.revision},
+        follow=True,
+    )
+    assert "public holiday" not in response.content.decode()
+
+
+def test_a_consulted_person_cannot_approve(world: Any, raci: dict[str, Any]) -> None:
+    amy, maya = client_for(world.people["amy"]), client_for(world.people["maya"])
+    item = create(amy, raci["social"])
+    ItemRole.objects.create(workspace=world.a, item=item, membership=world.member("maya"), role="C")
+    move(amy, item, "start")
+    move(amy, item, "submit")
+    assert Notification.objects.filter(
+        item=item, kind="review_request", recipient=world.people["maya"]
+    ).exists()  # C gets a review request
+    page = maya.get(f"/w/alpha/work/items/{item.pk}/").content.decode()
+    assert 'data-action="approve"' not in page
+    assert move(maya, item, "approve").status_code == 403
+    assert (
+        maya.post(f"/w/alpha/work/items/{item.pk}/comment/", {"body": "價格要含稅嗎？"}).status_code
+        == 302
+    )
+    item.refresh_from_db()
+    assert item.state == "in_review" and item.comments.count() == 1
