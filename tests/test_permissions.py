@@ -185,6 +185,7 @@ def test_raci_actions(
     assert is_allowed(me, Action.PUBLISH_RACI) is expected
     assert is_allowed(me, Action.EDIT_GOALS) is expected
     assert is_allowed(me, Action.EDIT_BUDGET) is expected
+    assert is_allowed(me, Action.EDIT_CONTENT_RULES) is expected  # brand and legal wording
 
 
 def test_unknown_role_gets_nothing() -> None:
@@ -205,5 +206,6 @@ def test_every_action_is_covered() -> None:
         Action.PUBLISH_RACI,
         Action.EDIT_GOALS,
         Action.EDIT_BUDGET,
+        Action.EDIT_CONTENT_RULES,
     }
     assert covered == set(Action), "add the new action's role × action cases to this file"

@@ -69,3 +69,110 @@ class MoveForm(forms.Form):
     action = forms.CharField(max_length=24)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
     revision = forms.IntegerField(min_value=1)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip() for w in text.replace("、", ",").replace("，", ",").split(",") if w.strip()]
+
+
+class RulesForm(forms.Form):
+    """A workspace's content rules, written the way people keep such lists; stored as the
+    keys of work/checks.py's rules that differ from the defaults."""
+
+    checks = forms.MultipleChoiceField(
+        label=_("Checks to run"),
+        choices=[
+            ("glossary", _("Brand glossary")),
+            ("risky_claim", _("Risky claims")),
+            ("length", _("Channel length limits")),
+            ("hashtags", _("Instagram hashtag limit")),
+            ("vocabulary", _("Taiwan vocabulary")),
+            ("disclosure", _("Sponsored-content disclosure")),
+            ("utm", _("UTM parameters on links")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    glossary = forms.CharField(
+        label=_("Brand glossary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One term a line: the preferred term, a colon, then the variants to avoid, "
+            "e.g. LINE 官方帳號: LINE@, Line 官方帳號"
+        ),
+    )
+    extra_claims = forms.CharField(
+        label=_("More risky claims"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One a line: the phrase, then optionally | the allowed wording, e.g. "
+            "一週瘦五公斤 | 幫助維持體態"
+        ),
+    )
+    drop_claims = forms.CharField(
+        label=_("Default claims to ignore"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Phrases of the default list that do not apply to your products, one a line."),
+    )
+    disclosure_words = forms.CharField(
+        label=_("Disclosure words"),
+        required=False,
+        help_text=_("Comma-separated; a sponsored item must contain one of them."),
+    )
+    utm_exempt_domains = forms.CharField(
+        label=_("Your own domains"),
+        required=False,
+        help_text=_("Comma-separated; links to them need no UTM parameters."),
+    )
+    instagram_hashtag_limit = forms.IntegerField(
+        label=_("Most hashtags on Instagram"), min_value=0, max_value=60
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rules as the keys work/checks.py layers over its defaults."""
+        data = self.cleaned_data
+        glossary = []
+        for line in _lines(data["glossary"]):
+            preferred, _sep, variants = line.replace("：", ":").partition(":")
+            glossary.append({"preferred": preferred.strip(), "forbidden": _words(variants)})
+        extra = []
+        for line in _lines(data["extra_claims"]):
+            phrase, _sep, alternative = line.partition("|")
+            extra.append(
+                {"phrase": phrase.strip(), "category": "custom", "alternative": alternative.strip()}
+            )
+        return {
+            "checks": list(data["checks"]),
+            "glossary": glossary,
+            "extra_risky_claims": extra,
+            "drop_risky_claims": _lines(data["drop_claims"]),
+            "disclosure_words": _words(data["disclosure_words"]),
+            "utm_exempt_domains": _words(data["utm_exempt_domains"]),
+            "instagram_hashtag_limit": data["instagram_hashtag_limit"],
+        }
+
+
+def rules_initial(saved: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """The form's fields from a workspace's stored keys (defaults where it has none)."""
+    merged = {**defaults, **saved}
+    return {
+        "checks": merged["checks"],
+        "glossary": "\n".join(
+            f"{g['preferred']}: {', '.join(g['forbidden'])}" for g in merged.get("glossary", [])
+        ),
+        "extra_claims": "\n".join(
+            c["phrase"] + (f" | {c['alternative']}" if c.get("alternative") else "")
+            for c in saved.get("extra_risky_claims", [])
+        ),
+        "drop_claims": "\n".join(saved.get("drop_risky_claims", [])),
+        "disclosure_words": ", ".join(merged["disclosure_words"]),
+        "utm_exempt_domains": ", ".join(merged["utm_exempt_domains"]),
+        "instagram_hashtag_limit": merged["instagram_hashtag_limit"],
+    }

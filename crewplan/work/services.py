@@ -68,6 +68,29 @@ def rules_for(workspace: Workspace) -> checks.Rules:
     return checks.rules_from_dict(saved.rules) if saved and saved.rules else checks.DEFAULT_RULES
 
 
+@transaction.atomic
+def rules_save(*, workspace: Workspace, actor: Any, rules: dict[str, Any]) -> ContentRules:
+    """Store the workspace's own rule keys after checking them with the core."""
+    try:
+        checks.rules_from_dict(rules)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+    saved, _created = ContentRules.objects.get_or_create(workspace=workspace)
+    before = saved.rules
+    saved.rules = rules
+    saved.updated_at = timezone.now()
+    saved.save()
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="work.rules_changed",
+        target=saved,
+        before=before or None,
+        after=rules,
+    )
+    return saved
+
+
 def _check_related(workspace: Workspace, fields: Mapping[str, Any]) -> None:
     for name, model in (("activity", Activity), ("goal", Goal), ("budget_line", BudgetLine)):
         value = fields.get(name)

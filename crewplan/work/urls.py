@@ -10,6 +10,7 @@ urlpatterns = [
     path("items/<int:item_id>/comment/", views.item_comment, name="work_item_comment"),
     path("items/<int:item_id>/check/", views.item_check, name="work_item_check"),
     path("items/<int:item_id>/reschedule/", views.item_reschedule, name="work_item_reschedule"),
+    path("rules/", views.rules, name="work_rules"),
     path("inbox/", views.inbox, name="work_inbox"),
     path("inbox/read/", views.inbox_read, name="work_inbox_read"),
     path("feed/", views.feed, name="work_feed"),

@@ -23,12 +23,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal
 from crewplan.raci.models import Activity, Function
-from crewplan.work import feeds, queries, services, workflow
-from crewplan.work.forms import CommentForm, ItemForm, MoveForm, RescheduleForm
-from crewplan.work.models import CalendarFeed, Notification, WorkItem
+from crewplan.work import checks, feeds, queries, services, workflow
+from crewplan.work.forms import (
+    CommentForm,
+    ItemForm,
+    MoveForm,
+    RescheduleForm,
+    RulesForm,
+    rules_initial,
+)
+from crewplan.work.models import CalendarFeed, ContentRules, Notification, WorkItem
 from crewplan.work.roles import role_book
-from crewplan.workspaces.access import WorkspaceRequest, get_owned, workspace_view
+from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Team
+from crewplan.workspaces.permissions import Action
 
 SUNDAY_FIRST = pycalendar.Calendar(firstweekday=6)  # as Taiwanese wall calendars run
 STATE_LABELS = dict(WorkItem.State.choices)
@@ -454,3 +462,38 @@ def ical(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = 'inline; filename="crewplan.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def rules(request: WorkspaceRequest) -> HttpResponse:
+    """The workspace's content-check rules; everyone may read them, owners and in-house
+    managers change them."""
+    workspace = request.workspace
+    saved = ContentRules.objects.for_workspace(workspace).first()
+    own = saved.rules if saved else {}
+    may_edit = can(request.membership, Action.EDIT_CONTENT_RULES)
+    defaults = checks.rules_to_dict(checks.DEFAULT_RULES)
+    form = RulesForm(request.POST or None, initial=rules_initial(own, defaults))
+    if request.method == "POST":
+        require(request, Action.EDIT_CONTENT_RULES)
+        if form.is_valid():
+            try:
+                services.rules_save(workspace=workspace, actor=request.user, rules=form.to_dict())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Content rules saved."))
+                return redirect("work_rules", slug=workspace.slug)
+    active = services.rules_for(workspace)
+    return render(
+        request,
+        "work/rules.html",
+        {
+            "form": form,
+            "may_edit": may_edit,
+            "claims": active.risky_claims,
+            "disclaimer": checks.CLAIMS_DISCLAIMER[_language()],
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )

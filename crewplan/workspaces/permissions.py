@@ -38,6 +38,7 @@ class Action(StrEnum):
     PUBLISH_RACI = "publish_raci"
     EDIT_GOALS = "edit_goals"
     EDIT_BUDGET = "edit_budget"
+    EDIT_CONTENT_RULES = "edit_content_rules"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,9 @@ def is_allowed(
                 and isinstance(target, TeamTarget)
                 and target.team_id == actor.team_id
             )
-        case Action.PUBLISH_RACI | Action.EDIT_GOALS | Action.EDIT_BUDGET:
+        case (
+            Action.PUBLISH_RACI | Action.EDIT_GOALS | Action.EDIT_BUDGET | Action.EDIT_CONTENT_RULES
+        ):
             # The company's own decisions: owners, and in-house managers.
             return role == OWNER or (role == MANAGER and actor.team_kind == INTERNAL)
         case Action.VIEW_BUDGET_AMOUNTS:

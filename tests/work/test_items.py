@@ -278,3 +278,34 @@ def test_a_consulted_person_cannot_approve(world: Any, raci: dict[str, Any]) -> 
     )
     item.refresh_from_db()
     assert item.state == "in_review" and item.comments.count() == 1
+
+
+def test_workspace_content_rules(world: Any, raci: dict[str, Any]) -> None:
+    alice, amy = client_for(world.people["alice"]), client_for(world.people["amy"])
+    page = alice.get("/w/alpha/work/rules/").content.decode()
+    assert 'data-claim="治失眠"' in page and "not legal advice" in page
+    data = {
+        "checks": ["glossary", "risky_claim", "vocabulary"],
+        "glossary": "LINE 官方帳號: LINE@, Line 官方帳號",
+        "extra_claims": "一週瘦五公斤 | 幫助維持體態",
+        "drop_claims": "美白",
+        "disclosure_words": "廣告, 合作",
+        "utm_exempt_domains": "alpha.example",
+        "instagram_hashtag_limit": "5",
+    }
+    # The agency may read the rules but not change them.
+    assert amy.post("/w/alpha/work/rules/", data).status_code == 403
+    assert alice.post("/w/alpha/work/rules/", data).status_code == 302
+    item = create(amy, raci["social"], copy="加入 LINE@ 領券，一週瘦五公斤還能美白")
+    assert amy.post(f"/w/alpha/work/items/{item.pk}/check/").status_code == 302
+    item.refresh_from_db()
+    found = {(f["code"], item.copy[f["start"] : f["end"]]) for f in item.checks}
+    assert ("glossary", "LINE@") in found
+    assert ("risky_claim", "一週瘦五公斤") in found
+    assert not any(text == "美白" for _code, text in found)  # dropped for this workspace
+    assert AuditEvent.objects.filter(action="work.rules_changed").count() == 1
+    # A bad value: nothing saved.
+    bad = alice.post("/w/alpha/work/rules/", data | {"instagram_hashtag_limit": "-1"})
+    assert bad.status_code == 400
+    page = alice.get("/w/alpha/work/rules/").content.decode()
+    assert "LINE 官方帳號: LINE@, Line 官方帳號" in page
