@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "work.item_saved": gettext_lazy("saved a work item"),
     "work.item_moved": gettext_lazy("moved a work item along the workflow"),
     "work.item_rescheduled": gettext_lazy("rescheduled a work item"),
+    "work.roles_changed": gettext_lazy("changed who does what on a work item"),
     "work.rules_changed": gettext_lazy("changed the content-check rules"),
     "planning.skills_changed": gettext_lazy("changed skills or marketing hours"),
     "planning.system_added": gettext_lazy("added a system to the software stack"),

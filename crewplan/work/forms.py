@@ -176,3 +176,23 @@ def rules_initial(saved: dict[str, Any], defaults: dict[str, Any]) -> dict[str, 
         "utm_exempt_domains": ", ".join(merged["utm_exempt_domains"]),
         "instagram_hashtag_limit": merged["instagram_hashtag_limit"],
     }
+
+
+class RolesForm(forms.Form):
+    """Per-item overrides: for each letter, the people who replace the matrix's; empty
+    keeps the matrix."""
+
+    def __init__(
+        self, *args: Any, members: Any, current: dict[str, list[int]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(m.pk, f"{m.user.display_name} ({m.team.name})") for m in members]
+        for letter in ("R", "A", "C", "I"):
+            self.fields[letter] = forms.TypedMultipleChoiceField(
+                label=letter,
+                choices=choices,
+                coerce=int,
+                required=False,
+                initial=current.get(letter, []),
+                widget=forms.SelectMultiple(attrs={"size": 4}),
+            )

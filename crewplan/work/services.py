@@ -19,7 +19,14 @@ from crewplan.audit.services import record
 from crewplan.planning.models import BudgetLine, Goal
 from crewplan.raci.models import Activity
 from crewplan.work import calendar_tw, checks, workflow
-from crewplan.work.models import Comment, ContentRules, Notification, Transition, WorkItem
+from crewplan.work.models import (
+    Comment,
+    ContentRules,
+    ItemRole,
+    Notification,
+    Transition,
+    WorkItem,
+)
 from crewplan.work.roles import Letters, RoleBook, role_book
 from crewplan.workspaces.models import Membership, Workspace
 
@@ -323,6 +330,43 @@ def schedule_warnings(day: date | None) -> list[str]:
     from crewplan.work.queries import calendar_days
 
     return calendar_tw.warnings_for(day, calendar_days(day, day))
+
+
+def may_set_roles(membership: Membership, person: workflow.Person) -> bool:
+    """Overriding who does what on an item: its A, an owner or an in-house manager."""
+    if membership.role == Membership.Role.OWNER or "A" in person.roles:
+        return True
+    return membership.role == Membership.Role.MANAGER and not membership.team.is_external
+
+
+@transaction.atomic
+def roles_set(
+    *, item: WorkItem, membership: Membership, overrides: Mapping[str, Iterable[int]]
+) -> None:
+    """Replace the item's overrides: for each letter given with people, they replace the
+    matrix's; a letter with none follows the matrix again."""
+    book = role_book(item.workspace, [item])
+    if not may_set_roles(membership, person_for(membership, book, item)):
+        raise Forbidden
+    wanted = {letter: sorted(set(ids)) for letter, ids in overrides.items() if letter in "RACI"}
+    unknown = {i for ids in wanted.values() for i in ids} - set(book.members)
+    if unknown:
+        raise ValidationError(_("That person is not in this workspace."))
+    before = {letter: sorted(ids) for letter, ids in book.overrides.get(item.pk, {}).items()}
+    ItemRole.objects.for_workspace(item.workspace).filter(item=item).delete()
+    ItemRole.objects.bulk_create(
+        ItemRole(workspace=item.workspace, item=item, membership_id=i, role=letter)
+        for letter, ids in wanted.items()
+        for i in ids
+    )
+    record(
+        workspace=item.workspace,
+        actor=membership.user,
+        action="work.roles_changed",
+        target=item,
+        before=before or None,
+        after={letter: ids for letter, ids in wanted.items() if ids} or None,
+    )
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ urlpatterns = [
     path("items/<int:item_id>/", views.item_detail, name="work_item"),
     path("items/<int:item_id>/move/", views.item_move, name="work_item_move"),
     path("items/<int:item_id>/comment/", views.item_comment, name="work_item_comment"),
+    path("items/<int:item_id>/roles/", views.item_roles, name="work_item_roles"),
     path("items/<int:item_id>/check/", views.item_check, name="work_item_check"),
     path("items/<int:item_id>/reschedule/", views.item_reschedule, name="work_item_reschedule"),
     path("rules/", views.rules, name="work_rules"),

@@ -29,6 +29,7 @@ from crewplan.work.forms import (
     ItemForm,
     MoveForm,
     RescheduleForm,
+    RolesForm,
     RulesForm,
     rules_initial,
 )
@@ -247,6 +248,14 @@ def _item_context(request: WorkspaceRequest, item: WorkItem, **extra: Any) -> di
             for a in workflow.allowed_actions(item.state, person, services.item_roles(letters))
         ],
         "may_edit": services.may_edit(request.membership, person),
+        "roles_form": RolesForm(
+            members=sorted(book.members.values(), key=lambda m: (m.team.name, m.user.display_name)),
+            current={
+                letter: sorted(ids) for letter, ids in book.overrides.get(item.pk, {}).items()
+            },
+        )
+        if services.may_set_roles(request.membership, person)
+        else None,
         "transitions": [
             {
                 "t": t,
@@ -497,3 +506,25 @@ def rules(request: WorkspaceRequest) -> HttpResponse:
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@workspace_view
+@require_POST
+def item_roles(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    item = visible_item(request, item_id)
+    book = role_book(request.workspace, [item])
+    form = RolesForm(request.POST, members=list(book.members.values()), current={})
+    if not form.is_valid():
+        messages.error(request, _("Choose people of this workspace."))
+        return redirect(reverse("work_item", args=[request.workspace.slug, item.pk]) + "#roles")
+    try:
+        services.roles_set(
+            item=item,
+            membership=request.membership,
+            overrides={letter: form.cleaned_data[letter] for letter in "RACI"},
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Roles on this item saved."))
+    return redirect(reverse("work_item", args=[request.workspace.slug, item.pk]) + "#roles")

@@ -8,6 +8,7 @@ from typing import Any
 from crewplan.audit.models import AuditEvent
 from crewplan.raci.models import Activity, Function
 from crewplan.work.models import ItemRole, Notification, Transition, WorkItem
+from crewplan.workspaces.models import Membership
 from tests.conftest import client_for
 from tests.work.conftest import create, move
 
@@ -309,3 +310,34 @@ def test_workspace_content_rules(world: Any, raci: dict[str, Any]) -> None:
     assert bad.status_code == 400
     page = alice.get("/w/alpha/work/rules/").content.decode()
     assert "LINE 官方帳號: LINE@, Line 官方帳號" in page
+
+
+def test_roles_overridden_per_item(world: Any, raci: dict[str, Any]) -> None:
+    amy, alice = client_for(world.people["amy"]), client_for(world.people["alice"])
+    item = create(amy, raci["social"])
+    maya, vera = world.member("maya"), world.member("vera")
+    # The R (agency member) may not change who approves.
+    assert amy.post(f"/w/alpha/work/items/{item.pk}/roles/", {"A": [maya.pk]}).status_code == 403
+    assert not ItemRole.objects.exists()
+    response = alice.post(f"/w/alpha/work/items/{item.pk}/roles/", {"A": [maya.pk], "I": [vera.pk]})
+    assert response.status_code == 302
+    page = alice.get(f"/w/alpha/work/items/{item.pk}/").content.decode()
+    assert "<dt>A</dt><dd>Maya 黃</dd>" in page and "<dt>I</dt><dd>Vera 蔡</dd>" in page
+    assert "<dt>R</dt><dd>Adam 張、Amy 李</dd>" in page  # R still from the matrix
+    # Maya now approves; Mike (A by the matrix) no longer can.
+    move(amy, item, "start")
+    move(amy, item, "submit")
+    assert move(client_for(world.people["mike"]), item, "approve").status_code == 403
+    assert move(client_for(world.people["maya"]), item, "approve").status_code == 302
+    # Someone of another workspace cannot be named; nothing changes.
+    charlie = Membership.objects.get(user=world.people["charlie"])
+    bad = alice.post(f"/w/alpha/work/items/{item.pk}/roles/", {"A": [charlie.pk]})
+    assert bad.status_code == 302
+    assert set(ItemRole.objects.values_list("role", "membership_id")) == {
+        ("A", maya.pk),
+        ("I", vera.pk),
+    }
+    # Empty letters: the matrix again.
+    assert alice.post(f"/w/alpha/work/items/{item.pk}/roles/", {}).status_code == 302
+    assert not ItemRole.objects.exists()
+    assert AuditEvent.objects.filter(action="work.roles_changed").count() == 2
