@@ -105,3 +105,14 @@ def test_demo_budget_tells_a_story(db: Any) -> None:
     plan = budgets.load_plan(version).plan
     codes = {f.code for f in health_findings(plan, budgets.thresholds_for(bakery))}
     assert "no_reserve" in codes and "training_underfunded" not in codes
+
+
+def test_demo_calendar_has_work_in_every_state(db: Any) -> None:
+    from crewplan.work.models import WorkItem
+
+    call_command("demo", no_serve=True, stdout=io.StringIO())
+    bakery = Workspace.objects.get(slug="maixiang")
+    states = set(WorkItem.objects.filter(workspace=bakery).values_list("state", flat=True))
+    assert {"idea", "drafting", "in_review", "changes_requested", "scheduled", "published"} <= states
+    ig = WorkItem.objects.get(workspace=bakery, title="跨年蛋糕 IG 貼文")
+    assert any(f["code"] == "vocabulary" for f in ig.checks)  # 視頻 → 影片, to fix

@@ -92,6 +92,9 @@ def load_demo() -> Workspace:
     from crewplan.planning import demo as planning_demo  # planning builds on workspaces
 
     planning_demo.load(bakery, in_house, agency, owner)
+    from crewplan.work import demo as work_demo
+
+    work_demo.load(bakery)
 
     # The agency's other client: the same account manager works in both.
     tea_owner = _user(DemoPerson("owner@shanlan.example", "許文華", "老闆", Membership.Role.OWNER))
