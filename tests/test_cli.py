@@ -113,6 +113,7 @@ def test_demo_calendar_has_work_in_every_state(db: Any) -> None:
     call_command("demo", no_serve=True, stdout=io.StringIO())
     bakery = Workspace.objects.get(slug="maixiang")
     states = set(WorkItem.objects.filter(workspace=bakery).values_list("state", flat=True))
-    assert {"idea", "drafting", "in_review", "changes_requested", "scheduled", "published"} <= states
+    expected = {"idea", "drafting", "in_review", "changes_requested", "scheduled", "published"}
+    assert expected <= states
     ig = WorkItem.objects.get(workspace=bakery, title="跨年蛋糕 IG 貼文")
     assert any(f["code"] == "vocabulary" for f in ig.checks)  # 視頻 → 影片, to fix
