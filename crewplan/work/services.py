@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crewplan.audit.services import record
 from crewplan.planning.models import BudgetLine, Goal
@@ -115,11 +116,29 @@ def _run_checks(item: WorkItem) -> list[dict[str, Any]]:
     return [asdict(f) for f in found]
 
 
+FINDING_LABELS = {
+    "glossary": gettext_lazy("Glossary"),
+    "risky_claim": gettext_lazy("Risky claim"),
+    "length": gettext_lazy("Length"),
+    "hashtags": gettext_lazy("Hashtags"),
+    "vocabulary": gettext_lazy("Vocabulary"),
+    "disclosure": gettext_lazy("Disclosure"),
+    "utm": gettext_lazy("UTM"),
+}
+
+
 def findings_for_display(
     stored: Iterable[Mapping[str, Any]], language: str
 ) -> list[dict[str, Any]]:
     key = "message_zh_hant" if language.startswith("zh") else "message_en"
-    return [{**f, "text": f.get(key) or f.get("message", "")} for f in stored]
+    return [
+        {
+            **f,
+            "text": f.get(key) or f.get("message", ""),
+            "label": FINDING_LABELS.get(f.get("code", ""), f.get("code", "")),
+        }
+        for f in stored
+    ]
 
 
 def highlighted(copy: str, findings: list[dict[str, Any]]) -> list[tuple[str, int | None]]:
