@@ -35,6 +35,7 @@ PLAIN = {
     Action.VIEW_WORKSPACE: {OWNER: True, MANAGER: True, MEMBER: True, VIEWER: True},
     Action.EDIT_SETTINGS: {OWNER: True, MANAGER: False, MEMBER: False, VIEWER: False},
     Action.VIEW_AUDIT: {OWNER: True, MANAGER: True, MEMBER: False, VIEWER: False},
+    Action.CREATE_WORK: {OWNER: True, MANAGER: True, MEMBER: True, VIEWER: False},
 }
 
 

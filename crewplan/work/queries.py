@@ -69,7 +69,7 @@ def calendar_items(
     first: date,
     last: date,
     filters: Filters,
-) -> tuple[list[WorkItem], RoleBook]:
+) -> list[WorkItem]:
     """Visible items whose day falls in first..last, filtered (5 queries)."""
     book = role_book(workspace)
     start, end = day_bounds(first, last)
@@ -91,7 +91,7 @@ def calendar_items(
             for item in loaded
             if any(people & team_people for people in book.of(item).values())
         ]
-    return loaded, book
+    return loaded
 
 
 def calendar_days(first: date, last: date) -> dict[date, calendar_tw.DayInfo]:

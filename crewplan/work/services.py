@@ -3,7 +3,7 @@ created in the same transaction and e-mailed after it commits."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +29,9 @@ from crewplan.work.models import (
     WorkItem,
 )
 from crewplan.work.roles import Letters, RoleBook, role_book
+from crewplan.workspaces.access import can
 from crewplan.workspaces.models import Membership, Workspace
+from crewplan.workspaces.permissions import Action
 
 Forbidden = PermissionDenied
 
@@ -58,7 +60,7 @@ def item_roles(letters: Letters) -> workflow.ItemRoles:
 
 def may_edit(membership: Membership, person: workflow.Person) -> bool:
     """The item's R or A, an owner, or an in-house manager may change its fields."""
-    if membership.role == Membership.Role.VIEWER:
+    if not can(membership, Action.CREATE_WORK):
         return False
     if person.roles & {"R", "A"} or membership.role == Membership.Role.OWNER:
         return True
@@ -310,10 +312,9 @@ def item_check(*, item: WorkItem, membership: Membership) -> list[dict[str, Any]
 @transaction.atomic
 def item_reschedule(
     *, item: WorkItem, membership: Membership, day: date, revision: int
-) -> list[str]:
+) -> WorkItem:
     """Move the item to another day, keeping the time of day of its publish time (or
-    moving its due date when it has none). Returns calendar warnings for the new day
-    (holiday, make-up workday, long weekend)."""
+    moving its due date when it has none)."""
     book = role_book(item.workspace, [item])
     if not may_edit(membership, person_for(membership, book, item)):
         raise Forbidden
@@ -338,17 +339,7 @@ def item_reschedule(
         after=_snapshot(current),
     )
     item.__dict__.update(current.__dict__)
-    return schedule_warnings(day)
-
-
-def schedule_warnings(day: date | None) -> list[str]:
-    """Calendar warning codes for publishing on `day` (holiday, makeup_workday,
-    long_weekend), the imported official calendar included."""
-    if day is None:
-        return []
-    from crewplan.work.queries import calendar_days
-
-    return calendar_tw.warnings_for(day, calendar_days(day, day))
+    return current
 
 
 def may_set_roles(membership: Membership, person: workflow.Person) -> bool:
@@ -390,7 +381,7 @@ def roles_set(
 
 @transaction.atomic
 def comment_add(*, item: WorkItem, membership: Membership, body: str) -> Comment:
-    if membership.role == Membership.Role.VIEWER:
+    if not can(membership, Action.CREATE_WORK):
         raise Forbidden
     body = body.strip()
     if not body:
@@ -493,32 +484,40 @@ def send_digests(now: datetime | None = None) -> int:
 
 def due_reminders(today: date) -> int:
     """Remind R of items due tomorrow that are not yet approved, once per due date. Run
-    daily (`crewplan notify`)."""
-    created = 0
+    daily (`crewplan notify`). Queries: a few per workspace with such items, not per item."""
     tomorrow = date.fromordinal(today.toordinal() + 1)
-    items = (
+    items = list(
         WorkItem.objects.filter(due_on=tomorrow)
         .exclude(state__in=sorted(workflow.CLEARED_STATES))
         .select_related("workspace")
     )
-    for item in items:
-        # Once per due date: a reschedule (which touches updated_at) earns a new one.
-        already = Notification.objects.filter(
-            item=item, kind=Notification.Kind.DUE_SOON, created_at__gte=item.updated_at
-        ).exists()
-        if not already:
+    # Once per due date: a reschedule (which touches updated_at) earns a new one.
+    reminded = {
+        (n.item_id, n.created_at)
+        for n in Notification.objects.filter(item__in=items, kind=Notification.Kind.DUE_SOON).only(
+            "item_id", "created_at"
+        )
+    }
+    due = [
+        item
+        for item in items
+        if not any(i == item.pk and at >= item.updated_at for i, at in reminded)
+    ]
+    by_workspace: dict[int, list[WorkItem]] = {}
+    for item in due:
+        by_workspace.setdefault(item.workspace_id, []).append(item)
+    created = 0
+    for group in by_workspace.values():
+        book = role_book(group[0].workspace, group)
+        for item in group:
             with transaction.atomic():
                 created += len(
                     notify(
                         item=item,
-                        book=role_book(item.workspace, [item]),
+                        book=book,
                         letters="R",
                         kind=Notification.Kind.DUE_SOON,
                         actor=None,
                     )
                 )
     return created
-
-
-def start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())

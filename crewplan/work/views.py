@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal
 from crewplan.raci.models import Activity, Function
-from crewplan.work import checks, feeds, queries, services, workflow
+from crewplan.work import calendar_tw, checks, feeds, queries, services, workflow
 from crewplan.work.forms import (
     CommentForm,
     ItemForm,
@@ -34,7 +34,7 @@ from crewplan.work.forms import (
     rules_initial,
 )
 from crewplan.work.models import CalendarFeed, ContentRules, Notification, WorkItem
-from crewplan.work.roles import role_book
+from crewplan.work.roles import RoleBook, role_book
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Team
 from crewplan.workspaces.permissions import Action
@@ -75,8 +75,8 @@ def warn_about_day(request: WorkspaceRequest, item: WorkItem) -> None:
     day = queries.local_day(item)
     if day is None:
         return
-    special = queries.calendar_days(day, day).get(day)
-    name = services.day_name(special, _language())
+    infos = queries.calendar_days(day, day)  # the imported official calendar included
+    name = services.day_name(infos.get(day), _language())
     texts = {
         "holiday": _(
             "%(day)s is a public holiday (%(name)s): few people will see it, and "
@@ -85,12 +85,13 @@ def warn_about_day(request: WorkspaceRequest, item: WorkItem) -> None:
         "makeup_workday": _("%(day)s is a make-up workday (補班)."),
         "long_weekend": _("%(day)s is in or next to a long weekend."),
     }
-    for code in services.schedule_warnings(day):
+    for code in calendar_tw.warnings_for(day, infos):
         messages.warning(request, texts[code] % {"day": day.isoformat(), "name": name})
 
 
-def visible_item(request: WorkspaceRequest, item_id: int) -> WorkItem:
-    """The item if it is in this workspace and this person may see it, else 404."""
+def visible_item(request: WorkspaceRequest, item_id: int) -> tuple[WorkItem, RoleBook]:
+    """The item if it is in this workspace and this person may see it, else 404, with its
+    roles (loaded once, for the checks here and the page)."""
     item = get_owned(request, WorkItem, item_id)
     book = role_book(request.workspace, [item])
     if (
@@ -99,7 +100,7 @@ def visible_item(request: WorkspaceRequest, item_id: int) -> WorkItem:
         .exists()
     ):
         raise Http404
-    return item
+    return item, book
 
 
 @workspace_view
@@ -118,7 +119,7 @@ def calendar_view(request: WorkspaceRequest) -> HttpResponse:
         previous, following = start - timedelta(days=7), start + timedelta(days=7)
     first, last = weeks[0][0], weeks[-1][-1]
     filters = _filters(request)
-    items, _book = queries.calendar_items(workspace, request.membership, first, last, filters)
+    items = queries.calendar_items(workspace, request.membership, first, last, filters)
     per_day = queries.by_day(items)
     special = queries.calendar_days(first, last)
     today = timezone.localdate()
@@ -159,7 +160,7 @@ def calendar_view(request: WorkspaceRequest) -> HttpResponse:
             "functions": Function.objects.for_workspace(workspace).filter(archived_at=None),
             "channels": WorkItem.Channel.choices,
             "states": WorkItem.State.choices,
-            "may_create": request.membership.role != "viewer",
+            "may_create": can(request.membership, Action.CREATE_WORK),
             # One reverse() instead of three per item: the month view has hundreds.
             "items_url": reverse("work_item_new", args=[workspace.slug]).removesuffix("new/"),
         },
@@ -203,8 +204,7 @@ ITEM_FIELDS = (
 @workspace_view
 @require_http_methods(["GET", "POST"])
 def item_new(request: WorkspaceRequest) -> HttpResponse:
-    if request.membership.role == "viewer":
-        raise services.Forbidden
+    require(request, Action.CREATE_WORK)
     initial_day = request.GET.get("d", "")
     form = _item_form(request, request.POST or None)
     if request.method == "GET" and initial_day:
@@ -229,8 +229,9 @@ def item_new(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-def _item_context(request: WorkspaceRequest, item: WorkItem, **extra: Any) -> dict[str, Any]:
-    book = role_book(request.workspace, [item])
+def _item_context(
+    request: WorkspaceRequest, item: WorkItem, book: RoleBook, **extra: Any
+) -> dict[str, Any]:
     letters = book.of(item)
     person = services.person_for(request.membership, book, item)
     people = {
@@ -248,6 +249,7 @@ def _item_context(request: WorkspaceRequest, item: WorkItem, **extra: Any) -> di
             for a in workflow.allowed_actions(item.state, person, services.item_roles(letters))
         ],
         "may_edit": services.may_edit(request.membership, person),
+        "may_comment": can(request.membership, Action.CREATE_WORK),
         "roles_form": RolesForm(
             members=sorted(book.members.values(), key=lambda m: (m.team.name, m.user.display_name)),
             current={
@@ -280,9 +282,9 @@ def _item_context(request: WorkspaceRequest, item: WorkItem, **extra: Any) -> di
 @require_http_methods(["GET", "POST"])
 def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     """The item page; with HX-Request, the same as the calendar's drawer fragment."""
-    item = visible_item(request, item_id)
+    item, book = visible_item(request, item_id)
     form = _item_form(request, request.POST or None, item)
-    context = _item_context(request, item)
+    context = _item_context(request, item, book)
     if request.method == "POST":
         if not context["may_edit"]:
             raise services.Forbidden
@@ -309,7 +311,7 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
 @workspace_view
 @require_POST
 def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
-    item = visible_item(request, item_id)
+    item, book = visible_item(request, item_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That action is not possible."))
@@ -325,7 +327,8 @@ def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     except workflow.TransitionRefused as refused:
         messages.error(request, refused.message(_language()))
         status = 403 if refused.code != "invalid_transition" else 409
-        context = _item_context(request, item, form=_item_form(request, None, item))
+        # Refused: nothing changed, so the roles read above still hold.
+        context = _item_context(request, item, book, form=_item_form(request, None, item))
         return render(request, "work/item.html", context, status=status)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -337,7 +340,7 @@ def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
 @workspace_view
 @require_POST
 def item_comment(request: WorkspaceRequest, item_id: int) -> HttpResponse:
-    item = visible_item(request, item_id)
+    item, _book = visible_item(request, item_id)
     form = CommentForm(request.POST)
     if form.is_valid():
         services.comment_add(
@@ -353,7 +356,7 @@ def item_comment(request: WorkspaceRequest, item_id: int) -> HttpResponse:
 @require_POST
 def item_check(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     """Run the content checks now and store the findings with the item."""
-    item = visible_item(request, item_id)
+    item, _book = visible_item(request, item_id)
     services.item_check(item=item, membership=request.membership)
     return redirect(reverse("work_item", args=[request.workspace.slug, item.pk]) + "#checks")
 
@@ -362,7 +365,7 @@ def item_check(request: WorkspaceRequest, item_id: int) -> HttpResponse:
 @require_POST
 def item_reschedule(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     """Drag and drop on the calendar (htmx) or the form on the item page."""
-    item = visible_item(request, item_id)
+    item, _book = visible_item(request, item_id)
     form = RescheduleForm(request.POST)
     htmx = bool(request.headers.get("HX-Request"))
     if not form.is_valid():
@@ -511,8 +514,7 @@ def rules(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view
 @require_POST
 def item_roles(request: WorkspaceRequest, item_id: int) -> HttpResponse:
-    item = visible_item(request, item_id)
-    book = role_book(request.workspace, [item])
+    item, book = visible_item(request, item_id)
     form = RolesForm(request.POST, members=list(book.members.values()), current={})
     if not form.is_valid():
         messages.error(request, _("Choose people of this workspace."))

@@ -39,6 +39,7 @@ class Action(StrEnum):
     EDIT_GOALS = "edit_goals"
     EDIT_BUDGET = "edit_budget"
     EDIT_CONTENT_RULES = "edit_content_rules"
+    CREATE_WORK = "create_work"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,9 @@ def is_allowed(
             return role == OWNER or (role == MANAGER and actor.team_kind == INTERNAL)
         case Action.VIEW_AUDIT:
             return role in (OWNER, MANAGER)
+        case Action.CREATE_WORK:
+            # Work items and comments: everyone who works here, not those who only read.
+            return role != VIEWER
         case Action.INVITE | Action.REVOKE_INVITATION:
             return isinstance(target, MemberTarget) and _may_manage_person(actor, target)
         case Action.CHANGE_MEMBER:
