@@ -110,11 +110,17 @@ def test_draft_check_review_approve_publish_drag(
     expect(page.locator('td[data-day="2026-12-10"]').locator(post)).to_be_visible()
     expect(page.locator('td[data-day="2026-12-25"] .day-note')).to_be_visible()  # 行憲紀念日
     shot(page, "work-03-calendar")
-    post.drag_to(page.locator('td[data-day="2026-12-14"]'))
+    reschedule_url = f"/w/bakery/work/items/{item.pk}/reschedule/"
+    # Wait for the server's answer to the drag itself, not for a quiet network: the
+    # htmx POST may not even have started when the page first looks idle.
+    with page.expect_response(
+        lambda r: r.url.endswith(reschedule_url) and r.request.method == "POST"
+    ) as answer:
+        post.drag_to(page.locator('td[data-day="2026-12-14"]'))
+    assert answer.value.ok
     expect(
         page.locator('td[data-day="2026-12-14"]').locator(f'li[data-item="{item.pk}"]')
     ).to_be_visible()
-    page.wait_for_load_state("networkidle")
     item.refresh_from_db()
     assert timezone.localtime(item.publish_at).date() == date(2026, 12, 14)
     assert timezone.localtime(item.publish_at).hour == 12
