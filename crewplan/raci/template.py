@@ -5,7 +5,8 @@ the company keeps strategy, brand voice, budget, KPI targets and customer servic
 the agency executes creation, SEO, ad placement, social content and analysis
 tooling; both meet in a monthly review with a stated split. Every activity has
 exactly one A and at least one R, so applying it can never produce an error-level
-finding, whatever teams the two template roles are mapped to.
+finding as long as its in-house side is an in-house team (an external team there would
+hold A on strategy and budget: `external_accountable_strategy`, an error).
 """
 
 from collections.abc import Mapping

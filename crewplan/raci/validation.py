@@ -14,7 +14,7 @@ Finding codes (stable; documented in docs/raci.md):
 | multiple_accountable | error | an activity has more than one A |
 | no_responsible | error | an activity has no R |
 | overlap_responsible | warning | in-house and external both hold R, no stated split |
-| external_accountable_strategy | warning | external A on a strategy or budget activity |
+| external_accountable_strategy | error | external A on a strategy or budget activity |
 | accountable_overload | warning | a person is A on more than N activities |
 | too_many_consulted | warning | an activity has more than `max_consulted` C |
 | empty_team_role | warning | a team with no members holds a role |
@@ -178,7 +178,7 @@ CATALOGUE: dict[str, tuple[Severity, dict[str, tuple[str, str]]]] = {
         },
     ),
     "external_accountable_strategy": (
-        Severity.WARNING,
+        Severity.ERROR,
         {
             "en": (
                 "“{activity}” is a {kind} decision with an external Accountable ({parties}): "
@@ -332,7 +332,7 @@ def validate(matrix: Matrix, rules: Rules = Rules(), language: str = "en") -> li
             if activity.kind in strategic:
                 outside = [p for p in in_columns(a_keys) if p.kind == EXTERNAL]
                 if outside:
-                    warnings.append(
+                    errors.append(
                         make_finding(
                             "external_accountable_strategy",
                             activity,
@@ -385,6 +385,14 @@ def validate(matrix: Matrix, rules: Rules = Rules(), language: str = "en") -> li
                 )
             )
     return errors + warnings
+
+
+def external_accountable(matrix: Matrix) -> list[str]:
+    """Keys of the activities, in matrix order, on which an external party holds A. While
+    no version is published such an A waits for both sides' sign-off (`work/roles.py`)."""
+    external = {p.key for p in matrix.parties if p.kind == EXTERNAL}
+    held = {a for (a, p), roles in matrix.cells.items() if p in external and Role.A in roles}
+    return [a.key for a in matrix.activities if a.key in held]
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:

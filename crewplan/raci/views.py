@@ -32,7 +32,15 @@ from crewplan.raci.queries import (
     signoffs_of,
 )
 from crewplan.raci.template import AGENCY, IN_HOUSE, apply_template
-from crewplan.raci.validation import EXTERNAL, INTERNAL, Party, Severity, format_cell, parse_cell
+from crewplan.raci.validation import (
+    EXTERNAL,
+    INTERNAL,
+    Party,
+    Severity,
+    external_accountable,
+    format_cell,
+    parse_cell,
+)
 from crewplan.raci.xlsx import SignOffRow, read_matrix, write_matrix
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Membership, Team
@@ -122,7 +130,12 @@ def _grid_context(
         if pk in teams
     ]
     errors = [f for f in grid.findings if f.severity == Severity.ERROR]
+    # Work follows this draft while nothing is published, but not its external As.
+    follows_draft = version.is_draft and published_of(request.workspace) is None
     return {
+        "waiting_accountable": [
+            activity_names[key] for key in external_accountable(grid.matrix) if follows_draft
+        ],
         "version": version,
         "grid": grid,
         "rows": rows,

@@ -5,7 +5,14 @@ The matrix is the published version, or the draft while nothing is published. A 
 held by a person gives that person the letters; a cell held by a team gives them to the
 team's people, except viewers — and for A only to the team's owners and managers when it
 has any (one accountable voice, DESIGN.md B). For each letter an item overrides, the
-people of the override replace those of the matrix."""
+people of the override replace those of the matrix.
+
+The client approves (DESIGN.md B): a published version carries the sign-off of both
+sides, but a draft may have been written by the agency's manager alone. So an A that a
+draft gives to an external party (its team or one of its people) does not count: the
+activity has no A until the version is published, and the workspace owner approves in
+its place (the owner fallback of `work/workflow.py`). Nothing else of a draft is held
+back: the agency's R, C and I still let it draft, submit and follow its work."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,13 +21,19 @@ from dataclasses import dataclass, field
 from crewplan.raci.models import Assignment, MatrixVersion
 from crewplan.raci.queries import draft_of, published_of
 from crewplan.work.models import ROLE_LETTERS, ItemRole, WorkItem
-from crewplan.workspaces.models import Membership, Workspace
+from crewplan.workspaces.models import Membership, Team, Workspace
 
 Letters = dict[str, frozenset[int]]  # letter → membership ids
 
 
 def effective_version(workspace: Workspace) -> MatrixVersion | None:
     return published_of(workspace) or draft_of(workspace)
+
+
+def is_accepted(version: MatrixVersion) -> bool:
+    """Whether both sides accepted the version (it is published, hence signed), so that
+    an external A in it counts."""
+    return not version.is_draft
 
 
 @dataclass
@@ -42,14 +55,23 @@ class RoleBook:
         )
 
 
-def _expand(assignments: Iterable[Assignment], members: list[Membership]) -> dict[int, Letters]:
+def _expand(
+    assignments: Iterable[Assignment], members: list[Membership], *, accepted: bool
+) -> dict[int, Letters]:
+    """Letters per activity and person. Unless `accepted`, no A goes to an external
+    party (see the module docstring)."""
     by_team: dict[int, list[Membership]] = defaultdict(list)
+    external_teams = {m.team_id for m in members if m.team.kind == Team.Kind.EXTERNAL}
+    external_people = {m.pk for m in members if m.team_id in external_teams}
     for m in members:
         if m.role != Membership.Role.VIEWER:
             by_team[m.team_id].append(m)
     result: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for a in assignments:
         for letter in a.roles:
+            if letter == "A" and not accepted:
+                if a.membership_id in external_people or a.team_id in external_teams:
+                    continue
             if a.membership_id:
                 result[a.activity_id][letter].add(a.membership_id)
                 continue
@@ -72,7 +94,7 @@ def role_book(workspace: Workspace, items: Iterable[WorkItem] | None = None) -> 
     by_activity: dict[int, Letters] = {}
     if version is not None:
         assignments = Assignment.objects.for_workspace(workspace).filter(version=version)
-        by_activity = _expand(assignments, members)
+        by_activity = _expand(assignments, members, accepted=is_accepted(version))
     overrides_qs = ItemRole.objects.for_workspace(workspace)
     if items is not None:
         overrides_qs = overrides_qs.filter(item__in=[i.pk for i in items])

@@ -92,6 +92,7 @@ def test_external_accountable_on_strategy_or_budget(kind: Kind) -> None:
     acts = (Activity("plan", "廣告預算分配", "廣告", kind=kind),)
     found = validate(matrix({("plan", "t2"): "A/R"}, acts))
     assert [f.code for f in found] == ["external_accountable_strategy"]
+    assert found[0].severity == Severity.ERROR  # blocks publishing: the client decides
     assert found[0].parties == ("t2",)
     assert codes(matrix({("plan", "t1"): "A", ("plan", "t2"): "R"}, acts)) == []
     # On execution work an agency A is not this finding.
@@ -183,7 +184,6 @@ members = st.one_of(st.none(), st.integers(min_value=0, max_value=9))
 
 
 @given(
-    in_kind=team_kinds,
     agency_kind=team_kinds,
     in_members=members,
     agency_members=members,
@@ -193,7 +193,6 @@ members = st.one_of(st.none(), st.integers(min_value=0, max_value=9))
     max_c=st.integers(min_value=0, max_value=5),
 )
 def test_template_never_produces_errors(
-    in_kind: str,
     agency_kind: str,
     in_members: int | None,
     agency_members: int | None,
@@ -202,13 +201,21 @@ def test_template_never_produces_errors(
     max_a: int,
     max_c: int,
 ) -> None:
-    in_house = Party("t1", "In", in_kind, members=in_members)
+    in_house = Party("t1", "In", INTERNAL, members=in_members)
     agency = in_house if same_team else Party("t2", "Out", agency_kind, members=agency_members)
     m = apply_template({IN_HOUSE: in_house, AGENCY: agency}, language)
     assert len(m.activities) == len(template_activities())
     assert not has_errors(
         validate(m, Rules(max_accountable_per_person=max_a, max_consulted=max_c), language)
     )
+
+
+def test_template_with_an_external_team_in_house_is_an_error() -> None:
+    """Mapping the template's in-house side to an agency hands it strategy and budget."""
+    outsider = Party("t1", "Out", EXTERNAL)
+    m = apply_template({IN_HOUSE: outsider, AGENCY: Party("t2", "Other", EXTERNAL)})
+    found = [f for f in validate(m) if f.code == "external_accountable_strategy"]
+    assert found and all(f.severity == Severity.ERROR for f in found)
 
 
 def test_template_with_a_real_agency_is_clean() -> None:
