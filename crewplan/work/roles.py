@@ -69,9 +69,9 @@ def _expand(
     result: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for a in assignments:
         for letter in a.roles:
-            if letter == "A" and not accepted:
-                if a.membership_id in external_people or a.team_id in external_teams:
-                    continue
+            unaccepted = letter == "A" and not accepted
+            if unaccepted and (a.membership_id in external_people or a.team_id in external_teams):
+                continue
             if a.membership_id:
                 result[a.activity_id][letter].add(a.membership_id)
                 continue
