@@ -73,7 +73,8 @@ of letters, digits and marks that contain Han characters:
 
 1. Simplified characters: a character that `s2t` changes and cp950 cannot encode
    (这个软视频质发络; not 台/于/后/里/面/周/干/只, valid in both scripts). Error,
-   replacement the `s2t` form; neighbouring ones are reported as one span.
+   replacement Taiwan's standard form (`s2tw`: 认为 → 認為, never 認爲); neighbouring
+   ones are reported as one span.
 2. Phrase-level errors (關于 → 關於, 以后 → 以後, 一只 → 一隻): characters that `s2tw`
    changes, when the round trip `s2tw(tw2s(x))` agrees (this keeps 干擾 and 里長, which
    `s2tw` alone gets wrong) and the change is not a pair Taiwan uses both ways
@@ -81,8 +82,15 @@ of letters, digits and marks that contain Han characters:
    Error.
 3. Mainland vocabulary: where `s2twp(tw2s(x))` differs from `s2tw(tw2s(x))` (the Taiwan
    phrase table alone: 軟件 → 軟體, 視頻 → 影片, 信息 → 資訊, 網絡 → 網路). Error, but a
-   suggestion for `debatable_vocabulary`, terms Taiwan uses too (數據, 項目, 程序, 點擊,
-   文件, 用戶, 設置, 支持, 聯繫). OpenCC misses some (質量, 土豆, 充電寶).
+   suggestion for `debatable_vocabulary`, terms Taiwan uses too (點擊, 用戶, 聯繫 …).
+   Words the table rewrites for their computing sense only (`COMPUTING_SENSE_TERMS`:
+   保存, 添加, 登錄, 設備, 支持, 循環, 優化, 消息, 文件, 數據, 項目 …), which Taiwan writes
+   daily in their ordinary sense, are never errors: a suggestion when a computing word
+   (`COMPUTING_CUES`: App, 軟體, 檔案, 帳號, 網站 …) stands within `COMPUTING_WINDOW`
+   characters, else nothing. OpenCC misses some mainland terms: `MAINLAND_TERMS` (質量
+   for quality, 營銷, 渠道, 充電寶, 點贊 …) are errors too.
+4. Never flagged: known names (`PROPER_NOUNS`: 博客來 holds 博客) and the preferred
+   terms of the workspace's glossary.
 Phrase conversions change lengths (U盤 → 隨身碟), so spans are aligned with
 difflib.SequenceMatcher and grown to the smallest window OpenCC converts on its own.
 
@@ -352,6 +360,45 @@ DEFAULT_RISKY_CLAIMS: tuple[RiskyClaim, ...] = (
 DISCLOSURE_WORDS = ("廣告", "合作", "贊助", "業配", "#ad", "sponsored")
 UTM_REQUIRED = ("utm_source", "utm_medium", "utm_campaign")
 DEBATABLE_VOCABULARY = ("數據", "項目", "程序", "點擊", "文件", "用戶", "設置", "支持", "聯繫")
+
+# Words OpenCC's Taiwan phrase table rewrites for their computing sense only, which Taiwan
+# writes every day in their ordinary sense: 保存環境, 添加物, 食品業者登錄字號, 設備齊全,
+# 支持在地小農, 循環經濟, 好消息, 申請文件, 服務項目, 統計數據, 菜單, 對象, 聲明, 類型...
+# Never an error; a suggestion only when computing words stand near them (`COMPUTING_CUES`).
+# fmt: off
+COMPUTING_SENSE_TERMS = frozenset({
+    "保存", "添加", "登錄", "設備", "支持", "循環", "優化", "消息", "文件", "數據", "項目",
+    "程序", "社區", "菜單", "地址", "打開", "通信", "連接", "發佈", "發送", "查看", "查找",
+    "性能", "集成", "實例", "對象", "訪問", "代碼", "信號", "數字", "高級", "高端", "局部",
+    "聲明", "導入", "導出", "運行", "類型", "圖像", "字體", "創建", "擴展", "權限", "參數",
+    "溢出", "屏蔽", "模擬", "映射", "範式", "宏", "進程", "調度", "交互", "實時", "組件",
+    "卸載", "公元", "在線", "智能", "相冊", "圖庫", "批量", "默認", "缺省", "存儲", "截取",
+    "剪切", "粘貼", "觸摸", "兼容", "刷新", "激活", "禁用", "註銷", "設置", "搜索", "插件",
+    "壁紙", "隊列", "句柄", "回調", "綁定", "拷貝",
+})
+# Words around which those terms most likely mean their computing sense (within
+# `COMPUTING_WINDOW` characters either side).
+COMPUTING_CUES = (
+    "電腦", "軟體", "軟件", "程式", "檔案", "網站", "網頁", "網路", "網絡", "系統", "手機",
+    "帳號", "賬號", "帳戶", "按鈕", "點選", "下載", "安裝", "設定", "資料夾", "伺服器",
+    "服務器", "瀏覽器", "密碼", "登入", "介面", "界面", "螢幕", "屏幕", "裝置", "硬碟",
+    "雲端", "資料庫", "數據庫", "使用者", "滑鼠", "鼠標", "鍵盤", "版本", "選單", "後台",
+    "後臺", "頁面", "表單", "欄位", "上傳", "網址", "郵件", "印表機", "藍牙", "視窗",
+    "app", "ios", "android", "usb", "wi-fi", "wifi", "email", "e-mail", "cpu", "seo",
+    "api", "html", "pc", "mac", "windows",
+)
+COMPUTING_WINDOW = 12
+# Mainland terms the OpenCC tables miss, with the Taiwan word (質量 as "quality"; in
+# physics it is mass, which marketing copy does not discuss).
+MAINLAND_TERMS = {
+    "質量": "品質", "營銷": "行銷", "充電寶": "行動電源", "點贊": "按讚", "點讚": "按讚",
+    "靠譜": "可靠", "給力": "很棒", "立馬": "馬上", "外賣": "外送", "公交車": "公車",
+    "渠道": "通路", "短視頻": "短影音",
+}
+# Names Taiwan readers know that contain such a term (博客來 holds 博客): never flagged,
+# like the preferred terms of the workspace's glossary.
+PROPER_NOUNS = ("博客來", "字節跳動", "數字王國")
+# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
@@ -800,7 +847,8 @@ def check(
     if spec is not None and spec.hashtags and "hashtags" in enabled:
         findings += _hashtag_findings(text, spec, rules.instagram_hashtag_limit, language)
     if "vocabulary" in enabled:
-        findings += _vocabulary_findings(text, rules.debatable_vocabulary, language)
+        own_terms = tuple(term.preferred for term in rules.glossary)
+        findings += _vocabulary_findings(text, rules.debatable_vocabulary, own_terms, language)
     if sponsored and "disclosure" in enabled:
         findings += _disclosure_findings(text, rules.disclosure_words, language)
     if "utm" in enabled and rules.utm_required:
@@ -1183,7 +1231,9 @@ def _runs(text: str) -> list[_Run]:
     return runs
 
 
-def _vocabulary_findings(text: str, debatable: Sequence[str], language: str) -> list[Finding]:
+def _vocabulary_findings(
+    text: str, debatable: Sequence[str], own_terms: Sequence[str], language: str
+) -> list[Finding]:
     if not _HAN.search(text):
         return []
     findings: list[Finding] = []
@@ -1192,7 +1242,7 @@ def _vocabulary_findings(text: str, debatable: Sequence[str], language: str) -> 
             continue
         simplified = _simplified_spans(run)
         phrases = _phrase_spans(run)
-        mainland = _mainland_spans(run, debatable)
+        mainland = _mainland_spans(text, run, debatable)
         covered = [(s, e) for s, e, _r, severity in mainland if severity == ERROR]
         for spans, key in ((simplified, "simplified"), (phrases, "phrase")):
             # a mainland term's replacement fixes the characters inside it too
@@ -1202,7 +1252,53 @@ def _vocabulary_findings(text: str, debatable: Sequence[str], language: str) -> 
         for start, end, replacement, severity in mainland:
             key = "mainland" if severity == ERROR else "debatable"
             findings.append(_vocabulary(text, run, start, end, replacement, key, language))
+    taken = [(f.start, f.end) for f in findings]
+    for start, end in _occurrences(text, MAINLAND_TERMS):
+        if not any(s < end and start < e for s, e in taken):
+            found = text[start:end]
+            replacement = MAINLAND_TERMS[found]
+            findings.append(
+                _finding(
+                    "vocabulary",
+                    "mainland",
+                    rule=found,
+                    severity=ERROR,
+                    span=(start, end),
+                    language=language,
+                    replacement=replacement,
+                    values={"found": found, "replacement": replacement},
+                )
+            )
+    protected = _occurrences(text, (*PROPER_NOUNS, *own_terms))
+    if protected:
+        findings = [f for f in findings if not any(s < f.end and f.start < e for s, e in protected)]
     return findings
+
+
+def _occurrences(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    spans = []
+    for term in terms:
+        if not term:
+            continue
+        start = text.find(term)
+        while start != -1:
+            spans.append((start, start + len(term)))
+            start = text.find(term, start + 1)
+    return spans
+
+
+@cache
+def _computing_cues() -> regex.Pattern[str]:
+    return regex.compile("|".join(regex.escape(c) for c in COMPUTING_CUES), regex.IGNORECASE)
+
+
+def _computing_context(text: str, start: int, end: int) -> bool:
+    """Whether a computing word stands within `COMPUTING_WINDOW` characters of
+    text[start:end] (the term itself does not count)."""
+    before = text[max(0, start - COMPUTING_WINDOW) : start]
+    after = text[end : end + COMPUTING_WINDOW]
+    cues = _computing_cues()
+    return bool(cues.search(before) or cues.search(after))
 
 
 def _vocabulary(
@@ -1234,17 +1330,21 @@ def _merged(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]
 
 
 def _simplified_spans(run: _Run) -> list[tuple[int, int, str]]:
-    """Characters s2t changes that cp950 cannot encode."""
+    """Characters s2t changes that cp950 cannot encode, replaced by Taiwan's standard
+    form (s2tw: 认为 → 認為, not s2t's 認爲)."""
     spans: list[tuple[int, int, str]] = []
+    # s2tw only swaps characters for Taiwan's variants: aligned with s2t, unless a
+    # variant table ever changes a length (then keep s2t's form).
+    standard = run.s2tw if len(run.s2tw) == len(run.s2t) else run.s2t
     for i1, i2, j1, j2 in _changed(run.text, run.s2t):
         if i2 - i1 != j2 - j1:
             if not all(_in_cp950(c) for c in run.text[i1:i2]):
-                spans.append((i1, i2, run.s2t[j1:j2]))
+                spans.append((i1, i2, standard[j1:j2]))
             continue
         for k in range(i1, i2):
             if _in_cp950(run.text[k]):
                 continue
-            spans.append((k, k + 1, run.s2t[j1 + k - i1]))
+            spans.append((k, k + 1, standard[j1 + k - i1]))
     return spans
 
 
@@ -1280,15 +1380,26 @@ def _phrase_spans(run: _Run) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _mainland_spans(run: _Run, debatable: Sequence[str]) -> list[tuple[int, int, str, str]]:
+def _mainland_spans(
+    text: str, run: _Run, debatable: Sequence[str]
+) -> list[tuple[int, int, str, str]]:
     """Where the Taiwan phrase table changes the round-tripped text: (start, end,
-    replacement, severity) in the run's own offsets."""
+    replacement, severity) in the run's own offsets. A term of `COMPUTING_SENSE_TERMS`
+    is a suggestion near computing words and nothing elsewhere; a debatable one is a
+    suggestion; the rest are errors."""
     if run.round_trip == run.taiwan:
         return []
     spans = []
     for start, end, piece, replacement in _mainland_pieces(run.text, run.round_trip, run.taiwan):
         written = run.text[start:end]
-        severity = SUGGESTION if piece in debatable or written in debatable else ERROR
+        if piece in COMPUTING_SENSE_TERMS or written in COMPUTING_SENSE_TERMS:
+            if not _computing_context(text, run.start + start, run.start + end):
+                continue
+            severity = SUGGESTION
+        elif piece in debatable or written in debatable:
+            severity = SUGGESTION
+        else:
+            severity = ERROR
         spans.append((start, end, replacement, severity))
     return spans
 

@@ -345,11 +345,67 @@ def test_offsets_after_a_phrase_that_changes_length() -> None:
 def test_debatable_vocabulary_is_a_suggestion_and_configurable() -> None:
     text = "點擊這裡看數據分析與項目進度。"
     findings = only(check(text, None, DEFAULT_RULES), "vocabulary")
-    assert spans(text, findings) == ["點擊", "數據", "項目"]
-    assert [f.replacement for f in findings] == ["點選", "資料", "專案"]
-    assert {f.severity for f in findings} == {"suggestion"}
+    # 數據 (statistics) and 項目 (items) are ordinary Taiwan words away from computing.
+    assert spans(text, findings) == ["點擊"]
+    assert [(f.replacement, f.severity) for f in findings] == [("點選", "suggestion")]
     strict = rules_from_toml("debatable_vocabulary = []")
-    assert {f.severity for f in only(check(text, None, strict), "vocabulary")} == {"error"}
+    assert [f.severity for f in only(check(text, None, strict), "vocabulary")] == ["error"]
+
+
+# Everyday Taiwan copy from product listings and landing pages: the words OpenCC's phrase
+# table rewrites for their computing sense (shared/TAIWAN.md §5) are not errors here.
+TAIWAN_EVERYDAY = [
+    "保存環境：請置於陰涼乾燥處保存，開封後請冷藏。",
+    "本產品不添加防腐劑、人工色素，食品添加物名稱：碳酸氫鈉。",
+    "食品業者登錄字號：A-153000000-00000-0",
+    "店內設備齊全，提供冷藏配送。",
+    "支持在地小農，推動循環經濟與永續包裝。",
+    "好消息！博客來獨家販售限量禮盒。",
+    "申請文件請寄至服務處，服務項目詳見官網。",
+    "根據統計數據，九成顧客回購；菜單每季更新。",
+    "聲明：本活動主辦單位保留修改之權利，適用對象為會員。",
+    "擴展海外通路，高級禮盒類型多元，字體設計由在地設計師操刀。",
+]
+
+
+@pytest.mark.parametrize("text", TAIWAN_EVERYDAY)
+def test_everyday_taiwan_words_are_not_flagged(text: str) -> None:
+    assert only(check(text, None, DEFAULT_RULES), "vocabulary") == []
+
+
+def test_computing_sense_is_at_most_a_suggestion_near_computing_words() -> None:
+    text = "在 App 裡打開設置，保存文件後登錄帳號。"
+    findings = only(check(text, None, DEFAULT_RULES), "vocabulary")
+    assert spans(text, findings) == ["打開", "設置", "保存", "文件", "登錄"]
+    assert [f.replacement for f in findings] == ["開啟", "設定", "儲存", "檔案", "登入"]
+    assert {f.severity for f in findings} == {"suggestion"}
+
+
+def test_simplified_characters_get_taiwan_standard_forms() -> None:
+    text = "我认为这里不错"
+    findings = only(check(text, None, DEFAULT_RULES), "vocabulary")
+    assert "".join(f.replacement for f in findings) == "認為這裡錯"
+    assert all("爲" not in f.replacement and "裏" not in f.replacement for f in findings)
+
+
+def test_mainland_terms_opencc_misses() -> None:
+    text = "質量保證，營銷渠道多元，充電寶點贊"
+    findings = only(check(text, None, DEFAULT_RULES), "vocabulary")
+    assert [(f.rule, f.replacement) for f in findings] == [
+        ("質量", "品質"),
+        ("營銷", "行銷"),
+        ("渠道", "通路"),
+        ("充電寶", "行動電源"),
+        ("點贊", "按讚"),
+    ]
+    assert {f.severity for f in findings} == {"error"}
+
+
+def test_brand_names_and_glossary_terms_are_never_flagged() -> None:
+    rules = rules_from_toml('[[glossary]]\npreferred = "雲端數據中心"\nforbidden = []')
+    text = "博客來書店與雲端數據中心"
+    assert only(check(text, None, rules), "vocabulary") == []
+    assert spans("到博客看看", only(check("到博客看看", None, rules), "vocabulary")) == ["博客"]
 
 
 def test_vocabulary_offsets_in_mixed_text() -> None:
