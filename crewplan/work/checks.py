@@ -137,6 +137,8 @@ from urllib.parse import parse_qsl, urlsplit
 import opencc
 import regex
 
+from crewplan.work import claims
+
 ERROR = "error"
 WARNING = "warning"
 SUGGESTION = "suggestion"
@@ -197,6 +199,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "claim": (
         "Risky claim “{found}” ({category}); remove it or have it reviewed.",
         "有風險的宣稱「{found}」（{category}）；請刪除或送審確認。",
+    ),
+    "claim_rule_alternative": (
+        "Risky claim “{found}”: {kind} ({law}); allowed wording: “{alternative}”.",
+        "有風險的宣稱「{found}」：{kind}（{law}）；可改用「{alternative}」。",
+    ),
+    "claim_rule": (
+        "Risky claim “{found}”: {kind} ({law}); remove it or have it reviewed.",
+        "有風險的宣稱「{found}」：{kind}（{law}）；請刪除或送審確認。",
     ),
     "simplified": (
         "Simplified characters “{found}”; Traditional: “{replacement}”.",
@@ -307,56 +317,6 @@ CLAIM_CATEGORIES: dict[str, tuple[str, str]] = {
 }
 
 
-def _claims(
-    category: str, severity: str, phrases: str, alternatives: Mapping[str, str] | None = None
-) -> tuple[RiskyClaim, ...]:
-    pairs = alternatives or {}
-    return tuple(RiskyClaim(p, category, severity, pairs.get(p, "")) for p in phrases.split("、"))
-
-
-# shared/TAIWAN.md §1; the pairs are the ones it gives (治失眠✗/幫助入睡✓ …).
-DEFAULT_RISKY_CLAIMS: tuple[RiskyClaim, ...] = (
-    *_claims(
-        "food_medical",
-        ERROR,
-        "治療近視、恢復視力、防止便秘、利尿、改善過敏體質、壯陽、強精、減輕過敏性皮膚病、"
-        "治失眠、防止貧血、降血壓、改善血濁、清血、調整內分泌、防止更年期提早、止咳、補腎、明目",
-        {"治失眠": "幫助入睡", "防止便秘": "使排便順暢"},
-    ),
-    *_claims(
-        "food_exaggeration",
-        WARNING,
-        "增強抵抗力、強化細胞功能、增智、補腦、增強記憶力、改善體質、解酒、清除自由基、排毒素、"
-        "分解有害物質、改善更年期障礙、平胃氣、防止口臭、使小便順暢、青春永駐、延年益壽、減少疲勞感",
-        {"改善體質": "調整體質"},
-    ),
-    *_claims(
-        "food_appearance",
-        WARNING,
-        "豐胸、預防乳房下垂、減肥、塑身、增高、使頭髮烏黑、延遲衰老、防止老化、改善皺紋、美白、纖體、瘦身",
-        {"美白": "養顏美容"},
-    ),
-    *_claims(
-        "health_food",
-        WARNING,
-        "健康食品、健食字、小綠人、調節血脂、免疫調節、胃腸功能改善、骨質保健、牙齒保健、調節血糖、"
-        "護肝、抗疲勞、延緩衰老、輔助調節血壓、促進鐵吸收、輔助調整過敏體質、不易形成體脂肪",
-    ),
-    *_claims(
-        "cosmetics_exaggeration",
-        WARNING,
-        "活化毛囊、刺激毛囊細胞、刺激毛囊讓髮絲再次生長不易脫落、堅固毛囊刺激新生秀髮、"
-        "增強自體免疫力、增加自體免疫力、增強淋巴引流、改善微血管循環",
-    ),
-    *_claims("cosmetics_medical", ERROR, "換膚、除疤、消炎、殺菌、生髮、戰痘"),
-    *_claims("medical", ERROR, "治療、治癒、根治、預防失智、改善失眠"),
-    *_claims(
-        "slimming",
-        WARNING,
-        "拔脂、消脂、溶脂、雕脂、燃燒脂肪、震碎脂肪、促進脂肪分解、抑制脂肪吸收、淋巴引流、排毒",
-    ),
-)
-
 DISCLOSURE_WORDS = ("廣告", "合作", "贊助", "業配", "#ad", "sponsored")
 UTM_REQUIRED = ("utm_source", "utm_medium", "utm_campaign")
 DEBATABLE_VOCABULARY = ("數據", "項目", "程序", "點擊", "文件", "用戶", "設置", "支持", "聯繫")
@@ -411,9 +371,13 @@ class Rules:
     debatable_vocabulary: tuple[str, ...] = DEBATABLE_VOCABULARY
     instagram_hashtag_limit: int = 30
     checks: tuple[str, ...] = CHECKS
+    # What the workspace sells (claims.CATEGORIES); "" unknown: built-in claims warn.
+    product_category: str = ""
+    builtin_claims: bool = True  # the rule-based claims of claims.py
+    dropped_claims: tuple[str, ...] = ()  # built-in claims ignored, by their words
 
 
-DEFAULT_RULES = Rules(risky_claims=DEFAULT_RISKY_CLAIMS)
+DEFAULT_RULES = Rules()
 
 
 def rules_to_dict(rules: Rules) -> dict[str, Any]:
@@ -437,6 +401,9 @@ def rules_to_dict(rules: Rules) -> dict[str, Any]:
         "utm_exempt_domains": list(rules.utm_exempt_domains),
         "debatable_vocabulary": list(rules.debatable_vocabulary),
         "instagram_hashtag_limit": rules.instagram_hashtag_limit,
+        "product_category": rules.product_category,
+        "builtin_claims": rules.builtin_claims,
+        "drop_risky_claims": list(rules.dropped_claims),
     }
 
 
@@ -483,20 +450,35 @@ def rules_from_dict(data: Mapping[str, Any], base: Rules = DEFAULT_RULES) -> Rul
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
             raise ValueError("instagram_hashtag_limit must be a whole number of 0 or more")
         changes["instagram_hashtag_limit"] = limit
-    claims = base.risky_claims
+    if "product_category" in data:
+        category = data["product_category"]
+        if category not in ("", *claims.CATEGORIES):
+            known = ", ".join(claims.CATEGORIES)
+            raise ValueError(f"product_category must be one of {known} (or empty)")
+        changes["product_category"] = category
+    if "builtin_claims" in data:
+        if not isinstance(data["builtin_claims"], bool):
+            raise ValueError("builtin_claims must be true or false")
+        changes["builtin_claims"] = data["builtin_claims"]
+    own = base.risky_claims
     if "risky_claims" in data:
-        claims = _claim_list(data, "risky_claims")
+        # A list of one's own replaces the whole list, the built-in rules included.
+        own = _claim_list(data, "risky_claims")
+        changes.setdefault("builtin_claims", False)
     if "extra_risky_claims" in data:
-        claims = claims + _claim_list(data, "extra_risky_claims")
+        own = own + _claim_list(data, "extra_risky_claims")
     if "drop_risky_claims" in data:
-        dropped = set(_strings(data, "drop_risky_claims"))
-        claims = tuple(c for c in claims if c.phrase not in dropped)
-    changes["risky_claims"] = claims
+        dropped = tuple(w for w in _strings(data, "drop_risky_claims") if w)
+        own = tuple(c for c in own if c.phrase not in dropped)
+        changes["dropped_claims"] = dropped
+    changes["risky_claims"] = own
     return _replace(base, changes)
 
 
 _RULE_KEYS = {
     "checks",
+    "product_category",
+    "builtin_claims",
     "glossary",
     "risky_claims",
     "extra_risky_claims",
@@ -841,7 +823,7 @@ def check(
     if "glossary" in enabled:
         findings += _glossary_findings(text, rules.glossary, language)
     if "risky_claim" in enabled:
-        findings += _claim_findings(text, rules.risky_claims, language)
+        findings += _claim_findings(text, rules, language)
     if spec is not None and "length" in enabled:
         findings += _length_findings(text, spec, language)
     if spec is not None and spec.hashtags and "hashtags" in enabled:
@@ -923,30 +905,65 @@ def _glossary_findings(text: str, glossary: Sequence[GlossaryTerm], language: st
     return findings
 
 
-_HEALTH_FOOD_PERMIT = regex.compile(r"健食(?:規)?字第")
+def _claim_findings(text: str, rules: Rules, language: str) -> list[Finding]:
+    """The workspace's own phrases (severity as written), then the built-in rule-based
+    claims (`claims.py`, severity by product category) where no own phrase is."""
+    findings = _own_claim_findings(text, rules.risky_claims, language)
+    if not rules.builtin_claims:
+        return findings
+    taken = [(f.start, f.end) for f in findings]
+    category = rules.product_category
+    permit = claims.has_permit(text)
+    dropped = set(rules.dropped_claims)
+    for claim in claims.find_claims(text):
+        found = text[claim.start : claim.end]
+        if found in dropped or claim.about in dropped:
+            continue
+        if any(s < claim.end and claim.start < e for s, e in taken):
+            continue
+        severity = claims.severity(claim.kind, category)
+        if claim.kind == "health_food" and permit:
+            severity = SUGGESTION  # a permit number is there; check the claim is in its scope
+        kind_en, kind_zh = claims.kind_label(claim.kind)
+        law_en, law_zh = claims.law(claim.kind, category)
+        findings.append(
+            _finding(
+                "risky_claim",
+                "claim_rule_alternative" if claim.alternative else "claim_rule",
+                rule=found,
+                severity=severity,
+                span=(claim.start, claim.end),
+                language=language,
+                replacement=claim.alternative,
+                values={
+                    "found": found,
+                    "kind": kind_en,
+                    "law": law_en,
+                    "alternative": claim.alternative,
+                },
+                zh_values={"kind": kind_zh, "law": law_zh},
+            )
+        )
+    return findings
 
 
-def _claim_findings(text: str, claims: Sequence[RiskyClaim], language: str) -> list[Finding]:
+def _own_claim_findings(text: str, own: Sequence[RiskyClaim], language: str) -> list[Finding]:
     by_phrase: dict[str, RiskyClaim] = {}
-    for claim in claims:
+    for claim in own:
         by_phrase.setdefault(claim.phrase.casefold(), claim)
     if not by_phrase:
         return []
-    phrases = _longest_first(c.phrase for c in claims)
-    has_permit = bool(_HEALTH_FOOD_PERMIT.search(text))
+    phrases = _longest_first(c.phrase for c in own)
     findings = []
     for match in _term_pattern(phrases).finditer(text):
         claim = by_phrase[phrases[(match.lastindex or 1) - 1].casefold()]
-        severity = claim.severity
-        if claim.category == "health_food" and has_permit:
-            severity = SUGGESTION  # a permit number is there; check the claim is in its scope
         en_label, zh_label = CLAIM_CATEGORIES.get(claim.category, (claim.category, claim.category))
         findings.append(
             _finding(
                 "risky_claim",
                 "claim_alternative" if claim.alternative else "claim",
                 rule=claim.phrase,
-                severity=severity,
+                severity=claim.severity,
                 span=match.span(),
                 language=language,
                 replacement=claim.alternative,

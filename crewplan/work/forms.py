@@ -106,6 +106,19 @@ class RulesForm(forms.Form):
             "e.g. LINE 官方帳號: LINE@, Line 官方帳號"
         ),
     )
+    product_category = forms.ChoiceField(
+        label=_("What you sell"),
+        choices=[
+            ("", _("Not set: risky claims are warnings")),
+            ("food", _("Food")),
+            ("health_food", _("Health food (with a permit)")),
+            ("cosmetics", _("Cosmetics")),
+            ("drugs", _("Drugs or medical devices")),
+            ("other", _("Other goods or services")),
+        ],
+        required=False,
+        help_text=_("The rules, and how serious a risky claim is, depend on the product."),
+    )
     extra_claims = forms.CharField(
         label=_("More risky claims"),
         required=False,
@@ -119,7 +132,10 @@ class RulesForm(forms.Form):
         label=_("Default claims to ignore"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Phrases of the default list that do not apply to your products, one a line."),
+        help_text=_(
+            "Words the built-in check flags that do not apply to your products, one a line "
+            "(the words as flagged, or what they are about, e.g. 美白)."
+        ),
     )
     disclosure_words = forms.CharField(
         label=_("Disclosure words"),
@@ -150,6 +166,7 @@ class RulesForm(forms.Form):
             )
         return {
             "checks": list(data["checks"]),
+            "product_category": data["product_category"],
             "glossary": glossary,
             "extra_risky_claims": extra,
             "drop_risky_claims": _lines(data["drop_claims"]),
@@ -164,6 +181,7 @@ def rules_initial(saved: dict[str, Any], defaults: dict[str, Any]) -> dict[str, 
     merged = {**defaults, **saved}
     return {
         "checks": merged["checks"],
+        "product_category": merged.get("product_category", ""),
         "glossary": "\n".join(
             f"{g['preferred']}: {', '.join(g['forbidden'])}" for g in merged.get("glossary", [])
         ),

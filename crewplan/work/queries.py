@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from crewplan.work import calendar_tw
+from crewplan.work import calendar_tw, checks, claims
 from crewplan.work.models import CalendarDay, ItemRole, WorkItem
 from crewplan.work.roles import RoleBook, activities_with_role, role_book
 from crewplan.workspaces.models import Membership, Workspace
@@ -111,3 +111,30 @@ def by_day(items: Iterable[WorkItem]) -> dict[date, list[WorkItem]]:
         if day is not None:
             days.setdefault(day, []).append(item)
     return days
+
+
+@dataclass(frozen=True)
+class ClaimKind:
+    """One kind of built-in risky claim, as the rules page shows it."""
+
+    code: str
+    label: str
+    law: str
+    severity: str
+    examples: list[str]
+
+
+def claim_kinds(rules: checks.Rules, language: str) -> list[ClaimKind]:
+    """The built-in claim kinds with the rule and severity for the workspace's product
+    category, and a few example words of each, in the reader's language."""
+    chinese = language.lower().startswith("zh")
+    separator = "、" if chinese else ", "
+    rows = []
+    for kind in claims.KINDS:
+        label = claims.kind_label(kind)[1 if chinese else 0]
+        law = claims.law(kind, rules.product_category)[1 if chinese else 0]
+        groups = [separator.join(words) + "…" for words in claims.examples(kind)]
+        rows.append(
+            ClaimKind(kind, label, law, claims.severity(kind, rules.product_category), groups)
+        )
+    return rows

@@ -505,6 +505,9 @@ def rules(request: WorkspaceRequest) -> HttpResponse:
             "form": form,
             "may_edit": may_edit,
             "claims": active.risky_claims,
+            "claim_kinds": queries.claim_kinds(active, _language())
+            if active.builtin_claims
+            else [],
             "disclaimer": checks.CLAIMS_DISCLAIMER[_language()],
         },
         status=400 if form.is_bound and form.errors else 200,

@@ -22,6 +22,7 @@ from crewplan.work.checks import (
     utf16_length,
     x_weighted_length,
 )
+from crewplan.work.claims import lexicon_from_toml
 
 FAMILY = "👨\u200d👩\u200d👧"  # five code points, one grapheme cluster
 FLAG = "🇹🇼"
@@ -244,19 +245,99 @@ def test_glossary_chinese_variant() -> None:
 # --- risky claims ---------------------------------------------------------------------
 
 
+FOOD = rules_from_toml('product_category = "food"')
+COSMETICS = rules_from_toml('product_category = "cosmetics"')
+
+
 def test_risky_claims_with_alternatives_and_severity() -> None:
     text = "本產品可治失眠、防止便秘，還能美白與減肥。"
-    findings = only(check(text, None, DEFAULT_RULES), "risky_claim")
+    findings = only(check(text, None, FOOD), "risky_claim")
     assert spans(text, findings) == ["治失眠", "防止便秘", "美白", "減肥"]
     assert [f.replacement for f in findings] == ["幫助入睡", "使排便順暢", "養顏美容", ""]
-    assert [f.severity for f in findings] == ["error", "error", "warning", "warning"]
+    assert [f.severity for f in findings] == ["error"] * 4  # food: all four are illegal
     assert "allowed wording: “幫助入睡”" in findings[0].message
+    assert "art. 28(2)" in findings[0].message  # medical efficacy
+    assert "art. 28(1)" in findings[2].message  # appearance: exaggerated or misleading
     assert "醫療效能" in findings[0].message_zh_hant and "幫助入睡" in findings[0].message_zh_hant
+
+
+def test_severity_follows_the_product_category() -> None:
+    text = "改善細紋，抗癌配方"
+    unknown = only(check(text, None, DEFAULT_RULES), "risky_claim")
+    assert [f.severity for f in unknown] == ["warning", "warning"]  # nobody said what it is
+    assert "say what the product is" in unknown[0].message
+    cosmetic = only(check(text, None, COSMETICS), "risky_claim")
+    assert [f.severity for f in cosmetic] == ["warning", "error"]  # appearance / medical
+    assert "Cosmetic Hygiene and Safety Act art. 10(2)" in cosmetic[1].message
+
+
+# Illegal in food advertising, as published by Taiwan's health authorities (認定基準
+# example lists; city health bureaus' 2025–2026 notices of fined advertisements).
+ILLEGAL = [
+    "本產品可預防感冒",
+    "每天一包增強免疫力",
+    "有助於改善高血壓、高血脂、膽固醇、偏頭痛、胃食道逆流",
+    "預防骨質疏鬆，補鈣首選",
+    "抗癌防老的好幫手",
+    "改善糖尿病、穩定血糖",
+    "預防黃斑部病變",
+    "告別白內障及青光眼",
+    "降低癌症指數",
+    "根治多年的咳嗽問題",
+    "感冒剋星",
+    "提升代謝，燃燒脂肪",
+    "補腎養肝，活血化瘀",
+    "解肝毒、降肝脂",
+    "消腫止痛，祛痰止喘",
+    "增強記憶力，補腦聖品",
+    "清除自由基，排毒素",
+    "豐胸、增高、減肥、塑身",
+    "延緩衰老，使頭髮烏黑",
+    "立即見效，無副作用",
+    "預防心臟血管疾病",
+    "可降低體內膽固醇，防止血管硬化",
+    "抑制脂肪吸收、促進脂肪分解",
+    "预防感冒，增强免疫力",  # simplified: matched through its Taiwan form
+]
+
+# The wording the rules name as usually acceptable, and sentences that deny a claim.
+PERMITTED = [
+    "幫助牙齒骨骼正常發育、幫助消化、幫助維持消化道機能、改變細菌叢生態、使排便順暢",
+    "調整體質、調節生理機能、滋補強身、增強體力、精神旺盛、養顏美容、幫助入睡",
+    "營養補給、健康維持、青春美麗、產前產後或病後之補養、促進新陳代謝、清涼解渴",
+    "生津止渴、促進食慾、開胃、退火、降火氣、使口氣芬芳、促進唾液分泌、潤喉",
+    "保濕、滋潤、防止肌膚粗糙、舒緩肌膚乾燥、清潔毛孔髒汙、使頭髮柔順富彈性",
+    "本產品為一般食品，不具療效，無法治療或預防疾病。",
+    "我們改善了包裝設計，並降低售價回饋顧客。",
+    "中秋禮盒限時預購，每盒 NT$880，冷藏保存七天。",
+]
+
+
+@pytest.mark.parametrize("text", ILLEGAL)
+def test_published_illegal_claims_are_errors_for_food(text: str) -> None:
+    findings = only(check(text, None, FOOD), "risky_claim")
+    assert findings and {f.severity for f in findings} == {"error"}, text
+
+
+@pytest.mark.parametrize("text", PERMITTED)
+def test_permitted_wording_is_clean(text: str) -> None:
+    assert only(check(text, None, FOOD), "risky_claim") == []
+
+
+def test_a_claim_lists_every_condition_it_names() -> None:
+    text = "有助於改善高血壓、高血脂、膽固醇"
+    [finding] = only(check(text, None, FOOD), "risky_claim")
+    assert text[finding.start : finding.end] == "改善高血壓、高血脂、膽固醇"
+
+
+def test_claims_lexicon_rejects_a_broken_file() -> None:
+    with pytest.raises(ValueError, match=r"kinds\.medical is missing"):
+        lexicon_from_toml("[kinds]")
 
 
 def test_allowed_wording_is_not_flagged() -> None:
     text = "幫助入睡、使排便順暢、調整體質、養顏美容、幫助消化、滋補強身。"
-    assert only(check(text, None, DEFAULT_RULES), "risky_claim") == []
+    assert only(check(text, None, FOOD), "risky_claim") == []
 
 
 def test_longest_claim_wins() -> None:
@@ -507,11 +588,14 @@ severity = "error"
     )
     assert rules.instagram_hashtag_limit == 5
     assert rules.glossary == (GlossaryTerm("麥香", ("麦香",)),)
-    phrases = [c.phrase for c in rules.risky_claims]
-    assert "治失眠" in phrases and "殺菌" not in phrases and phrases[-1] == "一週瘦五公斤"
+    assert [c.phrase for c in rules.risky_claims] == ["一週瘦五公斤"]
+    assert rules.dropped_claims == ("殺菌",) and rules.builtin_claims
     assert rules.disclosure_words == DEFAULT_RULES.disclosure_words
     [finding] = only(check("保證一週瘦五公斤", None, rules), "risky_claim")
     assert finding.severity == "error" and "slimming" in finding.message
+    # The built-in claims still run, less the dropped one.
+    found = [f.rule for f in only(check("殺菌配方，可治失眠", None, rules), "risky_claim")]
+    assert found == ["治失眠"]
 
 
 def test_toml_replaces_the_claims_and_turns_checks_off() -> None:

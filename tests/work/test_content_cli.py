@@ -38,14 +38,15 @@ def test_clean_copy_exits_0_with_a_table(tmp_path: Path) -> None:
 def test_findings_exit_1_table_and_json(tmp_path: Path) -> None:
     post = tmp_path / "post.txt"
     post.write_text(RISKY, encoding="utf-8")
-    table = run_check(post, "--channel", "facebook_post")
+    table = run_check(post, "--channel", "facebook_post", "--category", "food")
     assert table.returncode == 1, table.stderr
     assert "     4–7      error      risky_claim" in table.stdout
     assert "→ 幫助入睡" in table.stdout and "→ 軟體" in table.stdout
     assert "2 error(s), 1 warning(s), 0 suggestion(s)" in table.stdout
     assert "not legal advice" in table.stdout
 
-    result = run_check(post, "--channel", "facebook_post", "--json", "--language", "zh-hant")
+    args = ("--channel", "facebook_post", "--json", "--language", "zh-hant", "--category", "food")
+    result = run_check(post, *args)
     assert result.returncode == 1
     document = json.loads(result.stdout)
     assert document["errors"] is True and document["channel"] == "facebook_post"
@@ -62,6 +63,10 @@ def test_findings_exit_1_table_and_json(tmp_path: Path) -> None:
     assert found["utm"]["text"] == "https://shop.example.com/p"
     assert found["utm"]["rule"] == "utm_source,utm_medium,utm_campaign"
     assert document["disclaimer"] == "風險宣稱清單僅供起點參考，不構成法律意見。"
+    # Without a category nobody knows which law applies: the claim is a warning.
+    unknown = run_check(post, "--channel", "facebook_post", "--json")
+    claim = next(f for f in json.loads(unknown.stdout)["findings"] if f["code"] == "risky_claim")
+    assert claim["severity"] == "warning"
 
 
 def test_sponsored_and_rules_file(tmp_path: Path) -> None:

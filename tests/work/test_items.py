@@ -284,9 +284,13 @@ def test_a_consulted_person_cannot_approve(world: Any, raci: dict[str, Any]) -> 
 def test_workspace_content_rules(world: Any, raci: dict[str, Any]) -> None:
     alice, amy = client_for(world.people["alice"]), client_for(world.people["amy"])
     page = alice.get("/w/alpha/work/rules/").content.decode()
-    assert 'data-claim="治失眠"' in page and "not legal advice" in page
+    assert 'data-kind="medical"' in page and "not legal advice" in page
+    # Not set yet: the rule to name is unknown and built-in claims are warnings.
+    medical = page.split('data-kind="medical"')[1].split("</li>")[0]
+    assert "sev-warning" in medical and "say what the product is" in medical
     data = {
         "checks": ["glossary", "risky_claim", "vocabulary"],
+        "product_category": "food",
         "glossary": "LINE 官方帳號: LINE@, Line 官方帳號",
         "extra_claims": "一週瘦五公斤 | 幫助維持體態",
         "drop_claims": "美白",
@@ -304,6 +308,10 @@ def test_workspace_content_rules(world: Any, raci: dict[str, Any]) -> None:
     assert ("glossary", "LINE@") in found
     assert ("risky_claim", "一週瘦五公斤") in found
     assert not any(text == "美白" for _code, text in found)  # dropped for this workspace
+    page = alice.get("/w/alpha/work/rules/").content.decode()
+    medical = page.split('data-kind="medical"')[1].split("</li>")[0]
+    assert "sev-error" in medical and "art. 28(2)" in medical  # food: 食安法 §28(2)
+    assert 'data-claim="一週瘦五公斤"' in page
     assert AuditEvent.objects.filter(action="work.rules_changed").count() == 1
     # A bad value: nothing saved.
     bad = alice.post("/w/alpha/work/rules/", data | {"instagram_hashtag_limit": "-1"})

@@ -1,5 +1,5 @@
-"""`crewplan content check --channel CHANNEL [--rules RULES.toml] [--sponsored]
-[--language zh-hant] [--json] FILE`: the content checks (work/checks.py) on a text
+"""`crewplan content check --channel CHANNEL [--rules RULES.toml] [--category food]
+[--sponsored] [--language zh-hant] [--json] FILE`: the content checks (work/checks.py) on a text
 file, no database. Exit 0: no error-severity finding; 1: at least one; 2: unusable
 input (missing or undecodable file, unknown channel, bad rules), with a one-line
 reason on stderr.
@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from crewplan.work import claims
 from crewplan.work.checks import (
     CHANNELS,
     CLAIMS_DISCLAIMER,
@@ -27,6 +28,7 @@ from crewplan.work.checks import (
     check,
     has_errors,
     measure,
+    rules_from_dict,
     rules_from_toml,
 )
 
@@ -58,6 +60,12 @@ class Command(BaseCommand):
         )
         check_parser.add_argument("--rules", type=Path, help="a TOML rules file")
         check_parser.add_argument(
+            "--category",
+            choices=claims.CATEGORIES,
+            help="what the copy sells; decides how serious a risky claim is (default: the "
+            "rules file's product_category, else unknown: warnings)",
+        )
+        check_parser.add_argument(
             "--sponsored", action="store_true", help="paid or sponsored: needs a disclosure"
         )
         check_parser.add_argument("--json", action="store_true", help="print one JSON document")
@@ -80,6 +88,8 @@ class Command(BaseCommand):
                 self._unusable(f"{rules_path}: a rules file must be UTF-8")
             except ValueError as error:
                 self._unusable(f"{rules_path}: {error}")
+        if options["category"]:
+            rules = rules_from_dict({"product_category": options["category"]}, rules)
         try:
             text = decode_text(path.read_bytes())
         except OSError as error:
