@@ -106,17 +106,25 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Login rate limiting: after this many failures for one e-mail from one address the
-# login is refused for the cool-off period. Stored in the database, so every app
-# process sees the same count.
+# Login rate limiting (crewplan/accounts/lockout.py): after this many failures for one
+# e-mail (any case) from one address the login is refused for the cool-off period; an
+# address with the higher per-address count of failures on any accounts is refused for
+# all of them. Stored in the database, so every app process sees the same count.
 AXES_FAILURE_LIMIT = env_int("CREWPLAN_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("CREWPLAN_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = env_int("CREWPLAN_LOGIN_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "crewplan.accounts.lockout.client_username"
+AXES_HANDLER = "crewplan.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "crewplan.accounts.views.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("CREWPLAN_PROXY_COUNT", 0) or None
+# How many reverse proxies stand in front of the app, each appending to X-Forwarded-For.
+# The client address (for the login limit) is read that many entries from the right;
+# 0 ignores the header. (axes' own AXES_IPWARE_* settings need django-ipware.)
+PROXY_COUNT = env_int("CREWPLAN_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "crewplan.accounts.lockout.client_address"
 
 INVITATION_DAYS = env_int("CREWPLAN_INVITATION_DAYS", 7)
 
