@@ -250,6 +250,7 @@ def _item_context(
         ],
         "may_edit": services.may_edit(request.membership, person),
         "may_comment": can(request.membership, Action.CREATE_WORK),
+        "may_check": can(request.membership, Action.RUN_CHECKS),
         "roles_form": RolesForm(
             members=sorted(book.members.values(), key=lambda m: (m.team.name, m.user.display_name)),
             current={
