@@ -52,3 +52,6 @@ class UsedToken(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "digest"], name="audit_usedtoken_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.digest[:12]}… {self.used_at:%Y-%m-%d %H:%M}"

@@ -6,25 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
-        ('workspaces', '0005_external_can_see_all_work'),
+        ("audit", "0001_initial"),
+        ("workspaces", "0005_external_can_see_all_work"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='UsedToken',
+            name="UsedToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64)),
-                ('used_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("digest", models.CharField(max_length=64)),
+                (
+                    "used_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'used token',
-                'verbose_name_plural': 'used tokens',
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'digest'), name='audit_usedtoken_once')],
+                "verbose_name": "used token",
+                "verbose_name_plural": "used tokens",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workspace", "digest"), name="audit_usedtoken_once"
+                    )
+                ],
             },
         ),
     ]
