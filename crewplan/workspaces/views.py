@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.accounts.models import User
@@ -320,6 +321,7 @@ def audit_log(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "workspaces/audit.html", {"page": page})
 
 
+@never_cache  # the link is a credential: no shared cache keeps what it shows
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Open to anyone holding the link: the token is the credential. GET only shows."""
