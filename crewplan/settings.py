@@ -10,7 +10,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.lib.env import env_bool, env_int, env_list
-from crewplan.lib.paths import data_dir, secret_key
+from crewplan.lib.paths import data_dir, private_file, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -90,6 +90,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        # Created 0600 before SQLite creates it with the umask's mode (its -wal and -shm
+        # files copy the database file's mode); an existing one is tightened.
+        private_file(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
