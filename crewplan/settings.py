@@ -242,12 +242,33 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Secret URL paths (the iCal feed token) are redacted from every log line: the handlers
+# carry the filter, so it covers django.request's "Not Found: /ical/…" and runserver too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "crewplan.lib.redact.RedactSecretsFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CREWPLAN_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own defaults would add an unfiltered console handler (in DEBUG): its
+        # records go to the root's filtered one instead.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
