@@ -85,7 +85,8 @@ def test_django_logs_redact_the_feed_token(world: Any) -> None:
 def test_serve_access_log_redacts_the_feed_token(
     world: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The gunicorn configuration `crewplan serve` starts, fed one feed request."""
+    """The gunicorn configuration `crewplan serve` starts, fed one feed request and one
+    error about it."""
     argv: list[str] = []
     monkeypatch.setattr(os, "execv", lambda _path, args: argv.extend(args))
     monkeypatch.setattr("django.conf.settings.DEBUG", True)  # skip collectstatic here
@@ -97,6 +98,7 @@ def test_serve_access_log_redacts_the_feed_token(
         if value is not None and key != "args":
             cfg.set(key.lower(), value)
     cfg.set("accesslog", str(tmp_path / "access.log"))
+    cfg.set("errorlog", str(tmp_path / "error.log"))
     logger = cfg.logger_class(cfg)
     path = "/ical/leaked-secret-token-value.ics"
     environ = {
@@ -108,9 +110,13 @@ def test_serve_access_log_redacts_the_feed_token(
     }
     response = SimpleNamespace(status="200 OK", headers=[], sent=10)
     logger.access(response, SimpleNamespace(headers=[]), environ, datetime.timedelta(0))
-    for handler in logger.access_log.handlers:
+    logger.error("Error handling request %s", path)  # as gunicorn's workers word it
+    for handler in [*logger.access_log.handlers, *logger.error_log.handlers]:
         handler.flush()
     logged = (tmp_path / "access.log").read_text()
     assert "GET /ical/[redacted].ics HTTP/1.1" in logged
     assert "leaked-secret-token-value" not in logged
+    errors = (tmp_path / "error.log").read_text()
+    assert "Error handling request /ical/[redacted].ics" in errors
+    assert "leaked-secret-token-value" not in errors
     assert sys.executable == argv[0]
