@@ -10,7 +10,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.lib.env import env_bool, env_int, env_list
-from crewplan.lib.paths import data_dir, secret_key
+from crewplan.lib.paths import data_dir, private_file, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "crewplan.accounts.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -47,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "crewplan.accounts.middleware.PrivateResponseMiddleware",
     "crewplan.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -88,6 +90,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        # Created 0600 before SQLite creates it with the umask's mode (its -wal and -shm
+        # files copy the database file's mode); an existing one is tightened.
+        private_file(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -106,17 +112,25 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Login rate limiting: after this many failures for one e-mail from one address the
-# login is refused for the cool-off period. Stored in the database, so every app
-# process sees the same count.
+# Login rate limiting (crewplan/accounts/lockout.py): after this many failures for one
+# e-mail (any case) from one address the login is refused for the cool-off period; an
+# address with the higher per-address count of failures on any accounts is refused for
+# all of them. Stored in the database, so every app process sees the same count.
 AXES_FAILURE_LIMIT = env_int("CREWPLAN_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("CREWPLAN_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = env_int("CREWPLAN_LOGIN_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "crewplan.accounts.lockout.client_username"
+AXES_HANDLER = "crewplan.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "crewplan.accounts.views.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("CREWPLAN_PROXY_COUNT", 0) or None
+# How many reverse proxies stand in front of the app, each appending to X-Forwarded-For.
+# The client address (for the login limit) is read that many entries from the right;
+# 0 ignores the header. (axes' own AXES_IPWARE_* settings need django-ipware.)
+PROXY_COUNT = env_int("CREWPLAN_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "crewplan.accounts.lockout.client_address"
 
 INVITATION_DAYS = env_int("CREWPLAN_INVITATION_DAYS", 7)
 
@@ -190,6 +204,31 @@ if env_bool("CREWPLAN_BEHIND_PROXY", False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features crewplan never uses, denied to every page (Permissions-Policy).
+PERMISSIONS_POLICY = (
+    "accelerometer",
+    "ambient-light-sensor",
+    "autoplay",
+    "bluetooth",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -203,12 +242,33 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Secret URL paths (the iCal feed token) are redacted from every log line: the handlers
+# carry the filter, so it covers django.request's "Not Found: /ical/…" and runserver too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "crewplan.lib.redact.RedactSecretsFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CREWPLAN_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own defaults would add an unfiltered console handler (in DEBUG): its
+        # records go to the root's filtered one instead.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -36,6 +36,7 @@ PLAIN = {
     Action.EDIT_SETTINGS: {OWNER: True, MANAGER: False, MEMBER: False, VIEWER: False},
     Action.VIEW_AUDIT: {OWNER: True, MANAGER: True, MEMBER: False, VIEWER: False},
     Action.CREATE_WORK: {OWNER: True, MANAGER: True, MEMBER: True, VIEWER: False},
+    Action.RUN_CHECKS: {OWNER: True, MANAGER: True, MEMBER: True, VIEWER: False},
 }
 
 

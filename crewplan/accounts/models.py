@@ -7,6 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def login_key(email: str) -> str:
+    """An e-mail address as sign-in compares it: without surrounding spaces or regard to
+    case. The login lookup and the failed-login counter both use it, so `T@EXAMPLE.COM`
+    and `t@example.com` are one account and one count."""
+    return email.strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -25,7 +32,7 @@ class UserManager(BaseUserManager["User"]):
 
     def get_by_natural_key(self, username: str | None) -> "User":
         # E-mail addresses are matched without regard to case: people type them as they like.
-        return self.get(email__iexact=username or "")
+        return self.get(email__iexact=login_key(username or ""))
 
 
 class User(AbstractBaseUser, PermissionsMixin):

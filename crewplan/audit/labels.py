@@ -15,6 +15,30 @@ AMOUNT_ACTIONS = frozenset(
     }
 )
 
+# Money fields inside actions that are otherwise not about money: only these values are
+# hidden from people who may not see every amount, the rest of the change stays readable.
+# (Shares such as budget_max_tool_share are fractions, not amounts.)
+AMOUNT_FIELDS = {
+    "workspace.created": frozenset({"budget_training_per_seat"}),
+    "workspace.settings_changed": frozenset({"budget_training_per_seat"}),
+}
+
+
+def hide_amounts(event: AuditEvent) -> None:
+    """Blank the money in `event` (in memory, for display) for a reader who may not see
+    budget amounts: the whole before/after of AMOUNT_ACTIONS, the AMOUNT_FIELDS of others."""
+    if event.action in AMOUNT_ACTIONS:
+        event.before = event.after = None
+        event.amounts_hidden = True  # type: ignore[attr-defined]
+        return
+    fields = AMOUNT_FIELDS.get(event.action, frozenset())
+    for side in ("before", "after"):
+        values = getattr(event, side)
+        if isinstance(values, dict) and fields & values.keys():
+            hidden = str(_("(amount hidden)"))
+            setattr(event, side, {k: hidden if k in fields else v for k, v in values.items()})
+
+
 ACTION_LABELS = {
     "workspace.created": gettext_lazy("created the workspace"),
     "workspace.settings_changed": gettext_lazy("changed the workspace settings"),

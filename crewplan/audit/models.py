@@ -34,3 +34,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_label}"
+
+
+class UsedToken(models.Model):
+    """A single-use token that has been used, such as the signed preview of an import.
+    Only its SHA-256 digest is kept; the unique constraint makes a second use fail even
+    when two confirms race. Rows older than a day are purged (every preview token
+    expires well before that)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("used token")
+        verbose_name_plural = _("used tokens")
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "digest"], name="audit_usedtoken_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.digest[:12]}… {self.used_at:%Y-%m-%d %H:%M}"

@@ -1,9 +1,14 @@
+import hashlib
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from crewplan.audit.models import AuditEvent
+from crewplan.audit.models import AuditEvent, UsedToken
 from crewplan.workspaces.models import Workspace
 
 
@@ -37,3 +42,21 @@ def changes(
     """The fields that differ between two snapshots, as (before, after)."""
     keys = [k for k in new if old.get(k) != new[k]]
     return {k: old.get(k) for k in keys}, {k: new[k] for k in keys}
+
+
+USED_TOKEN_DAYS = 1
+
+
+def use_once(*, workspace: Workspace, token: str) -> None:
+    """Mark a single-use token (an import preview) used, inside the caller's transaction:
+    if that transaction rolls back the token stays usable. A token used before raises
+    ValidationError, so the caller creates nothing."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    UsedToken.objects.filter(used_at__lt=timezone.now() - timedelta(days=USED_TOKEN_DAYS)).delete()
+    try:
+        with transaction.atomic():
+            UsedToken.objects.create(workspace=workspace, digest=digest)
+    except IntegrityError:
+        raise ValidationError(
+            _("This preview has already been imported. Upload the file again to import it again.")
+        ) from None

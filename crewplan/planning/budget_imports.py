@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from crewplan.audit.services import record
+from crewplan.audit.services import record, use_once
 from crewplan.planning import budgets
 from crewplan.planning.models import AiTool, BudgetLine, Kpi
 from crewplan.planning.xlsx import ReadPlan
@@ -100,10 +100,18 @@ def unsign(workspace: Workspace, token: str) -> dict[str, Any]:
 
 @transaction.atomic
 def import_apply(
-    *, workspace: Workspace, actor: Any, fiscal_year: int, name: str, data: dict[str, Any]
+    *,
+    workspace: Workspace,
+    actor: Any,
+    fiscal_year: int,
+    name: str,
+    data: dict[str, Any],
+    preview: str,
 ) -> Any:
     """A new version of `fiscal_year` holding exactly the file's lines, adding the tools the
-    workspace did not have. All or nothing."""
+    workspace did not have. All or nothing; `preview` (the signed token `data` came from)
+    works once."""
+    use_once(workspace=workspace, token=preview)
     for tool in data["new_tools"]:
         if not AiTool.objects.for_workspace(workspace).filter(name__iexact=tool["name"]).exists():
             budgets.tool_save(

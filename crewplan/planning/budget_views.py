@@ -362,8 +362,9 @@ def budget_import(request: WorkspaceRequest) -> HttpResponse:
 def budget_import_confirm(request: WorkspaceRequest) -> HttpResponse:
     require(request, Action.EDIT_BUDGET)
     workspace = request.workspace
+    preview = request.POST.get("plan", "")
     try:
-        data = budget_imports.unsign(workspace, request.POST.get("plan", ""))
+        data = budget_imports.unsign(workspace, preview)
     except signing.BadSignature:
         messages.error(
             request, _("This preview has expired or was changed. Upload the file again.")
@@ -380,6 +381,7 @@ def budget_import_confirm(request: WorkspaceRequest) -> HttpResponse:
             fiscal_year=int(year_text),
             name=request.POST.get("name", "") or _("Imported plan"),
             data=data,
+            preview=preview,
         )
     except ValidationError as error:
         for m in error.messages:

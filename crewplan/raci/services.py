@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crewplan.audit.services import record
+from crewplan.audit.services import record, use_once
 from crewplan.raci import template
 from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion, SignOff
 from crewplan.raci.queries import (
@@ -448,10 +448,17 @@ def publish(*, version: MatrixVersion, actor: Any) -> MatrixVersion:
 
 @transaction.atomic
 def import_apply(
-    *, workspace: Workspace, actor: Any, activities: list[list[str]], cells: list[list[Any]]
+    *,
+    workspace: Workspace,
+    actor: Any,
+    activities: list[list[str]],
+    cells: list[list[Any]],
+    preview: str,
 ) -> MatrixVersion:
     """Make the draft exactly the imported grid: its activities (created or brought back
-    as needed; others archived) and its cells. All or nothing."""
+    as needed; others archived) and its cells. All or nothing; `preview` (the signed token
+    the grid came from) works once."""
+    use_once(workspace=workspace, token=preview)
     draft = draft_start(workspace=workspace, actor=actor)
     functions = {f.name.casefold(): f for f in Function.objects.for_workspace(workspace)}
     existing = {

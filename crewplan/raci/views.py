@@ -615,8 +615,9 @@ def _preview_rows(plan: imports.ImportPlan) -> list[dict[str, Any]]:
 def import_confirm(request: WorkspaceRequest) -> HttpResponse:
     require(request, Action.EDIT_RACI)
     workspace = request.workspace
+    preview = request.POST.get("plan", "")
     try:
-        plan = imports.unsign_plan(workspace, request.POST.get("plan", ""))
+        plan = imports.unsign_plan(workspace, preview)
     except signing.BadSignature:
         messages.error(
             request, _("This preview has expired or was changed. Upload the file again.")
@@ -628,6 +629,7 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
             actor=request.user,
             activities=plan["activities"],
             cells=plan["cells"],
+            preview=preview,
         )
     except ValidationError as error:
         for m in error.messages:

@@ -11,7 +11,13 @@ from django.db import transaction
 from django.urls import reverse
 from icalendar import Calendar, Event
 
-from crewplan.work.models import CalendarFeed, Notification, WorkItem
+from crewplan.work.models import (
+    CalendarFeed,
+    Notification,
+    WorkItem,
+    feed_token_hash,
+    new_feed_token,
+)
 from crewplan.work.roles import role_book
 from crewplan.workspaces.models import Membership
 
@@ -64,10 +70,27 @@ def ical(membership: Membership) -> bytes:
 
 
 @transaction.atomic
-def feed_renew(*, membership: Membership) -> CalendarFeed:
-    """A new secret URL; the old one stops working at once."""
+def feed_renew(*, membership: Membership) -> str:
+    """A new secret URL; the old one stops working at once. Returns the token, which is
+    not stored (only its hash is): show it now or never."""
     CalendarFeed.objects.filter(membership=membership).delete()
-    return CalendarFeed.objects.create(workspace=membership.workspace, membership=membership)
+    token = new_feed_token()
+    CalendarFeed.objects.create(
+        workspace=membership.workspace, membership=membership, token_hash=feed_token_hash(token)
+    )
+    return token
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    return (
+        CalendarFeed.objects.filter(token_hash=feed_token_hash(token))
+        .select_related("membership__workspace", "membership__user")
+        .first()
+    )
+
+
+def feed_url(token: str) -> str:
+    return settings.SITE_URL + reverse("work_ical", args=[token])
 
 
 @transaction.atomic

@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -228,14 +229,21 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def feed_token_hash(token: str) -> str:
+    """What is stored of a feed token: SHA-256 is enough for a random 256-bit secret (no
+    salt or slow hash needed: there is nothing to guess)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class CalendarFeed(models.Model):
-    """A person's secret iCalendar URL for one workspace; revoking it makes a new one."""
+    """A person's secret iCalendar URL for one workspace; revoking it makes a new one.
+    Only a hash of the token is kept: the URL is shown once, when it is made."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     membership = models.OneToOneField(
         Membership, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = WorkspaceOwnedQuerySet.as_manager()

@@ -300,6 +300,8 @@ def item_move(
 
 @transaction.atomic
 def item_check(*, item: WorkItem, membership: Membership) -> list[dict[str, Any]]:
+    if not can(membership, Action.RUN_CHECKS):
+        raise Forbidden
     current = WorkItem.objects.select_for_update().get(pk=item.pk, workspace=item.workspace)
     current.workspace = item.workspace
     current.checks = _run_checks(current)

@@ -9,7 +9,6 @@ import calendar as pycalendar
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -250,6 +249,7 @@ def _item_context(
         ],
         "may_edit": services.may_edit(request.membership, person),
         "may_comment": can(request.membership, Action.CREATE_WORK),
+        "may_check": can(request.membership, Action.RUN_CHECKS),
         "roles_form": RolesForm(
             members=sorted(book.members.values(), key=lambda m: (m.team.name, m.user.display_name)),
             current={
@@ -423,26 +423,31 @@ def inbox_read(request: WorkspaceRequest) -> HttpResponse:
     return redirect("work_inbox", slug=request.workspace.slug)
 
 
-@workspace_view
-@require_GET
-def feed(request: WorkspaceRequest) -> HttpResponse:
+def _feed_page(request: WorkspaceRequest, url: str = "") -> HttpResponse:
     current = (
         CalendarFeed.objects.for_workspace(request.workspace)
         .filter(membership=request.membership)
         .first()
     )
-    url = settings.SITE_URL + reverse("work_ical", args=[current.token]) if current else ""
     return render(request, "work/feed.html", {"feed": current, "url": url})
+
+
+@workspace_view
+@require_GET
+def feed(request: WorkspaceRequest) -> HttpResponse:
+    return _feed_page(request)
 
 
 @workspace_view
 @require_POST
 def feed_renew(request: WorkspaceRequest) -> HttpResponse:
-    feeds.feed_renew(membership=request.membership)
+    """Answered with the page itself, not a redirect: the address is shown this once and
+    is kept nowhere (not in the session, not in the database: only its hash)."""
+    token = feeds.feed_renew(membership=request.membership)
     messages.success(
         request, _("Your calendar has a new secret address; the old one no longer works.")
     )
-    return redirect("work_feed", slug=request.workspace.slug)
+    return _feed_page(request, url=feeds.feed_url(token))
 
 
 @workspace_view
@@ -457,11 +462,7 @@ def feed_revoke(request: WorkspaceRequest) -> HttpResponse:
 def ical(request: HttpRequest, token: str) -> HttpResponse:
     """The feed itself: no login (calendar apps cannot sign in); the secret token is the
     credential, and a revoked one is a 404."""
-    current = (
-        CalendarFeed.objects.filter(token=token)
-        .select_related("membership__workspace", "membership__user")
-        .first()
-    )
+    current = feeds.feed_by_token(token)
     if current is None:
         raise Http404
     membership = current.membership

@@ -40,6 +40,7 @@ class Action(StrEnum):
     EDIT_BUDGET = "edit_budget"
     EDIT_CONTENT_RULES = "edit_content_rules"
     CREATE_WORK = "create_work"
+    RUN_CHECKS = "run_checks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +99,9 @@ def is_allowed(
             return role == OWNER or (role == MANAGER and actor.team_kind == INTERNAL)
         case Action.VIEW_AUDIT:
             return role in (OWNER, MANAGER)
-        case Action.CREATE_WORK:
-            # Work items and comments: everyone who works here, not those who only read.
+        case Action.CREATE_WORK | Action.RUN_CHECKS:
+            # Work items, comments, and content checks that store their findings with an
+            # item: everyone who works here, not those who only read.
             return role != VIEWER
         case Action.INVITE | Action.REVOKE_INVITATION:
             return isinstance(target, MemberTarget) and _may_manage_person(actor, target)

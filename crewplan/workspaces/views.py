@@ -15,10 +15,11 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.accounts.models import User
-from crewplan.audit.labels import AMOUNT_ACTIONS, describe
+from crewplan.audit.labels import describe, hide_amounts
 from crewplan.audit.models import AuditEvent
 from crewplan.workspaces import services
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
@@ -315,12 +316,12 @@ def audit_log(request: WorkspaceRequest) -> HttpResponse:
     amounts_visible = can(request.membership, Action.VIEW_BUDGET_AMOUNTS)
     for event in page.object_list:
         event.description = describe(event)
-        if event.action in AMOUNT_ACTIONS and not amounts_visible:
-            event.before = event.after = None
-            event.amounts_hidden = True
+        if not amounts_visible:
+            hide_amounts(event)
     return render(request, "workspaces/audit.html", {"page": page})
 
 
+@never_cache  # the link is a credential: no shared cache keeps what it shows
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Open to anyone holding the link: the token is the credential. GET only shows."""

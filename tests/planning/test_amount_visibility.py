@@ -16,7 +16,7 @@ from tests.conftest import client_for
 from tests.test_tenant_isolation import build, tenant_values, walk
 
 # In-house money the agency must not see, as the pages, files and logs would write it.
-HIDDEN = ["987,654", "987654", "43,219", "43219", "7,531", "7531"]
+HIDDEN = ["987,654", "987654", "43,219", "43219", "7,531", "7531", "24,680", "24680"]
 # Endpoints that answer a POST with a fragment and change nothing: posted with real data.
 FRAGMENTS = {
     "planning_goal_check": {"text": "Grow", "target": "2"},
@@ -33,6 +33,10 @@ def money_world(world: Any) -> dict[str, Any]:
     tool.save()
     RoiEstimate.objects.create(
         workspace=world.a, tool=tool, loaded_hourly_rate=Decimal(7531), hours_saved_per_month=3
+    )
+    # A money setting (the health check's training cost per seat) reaches the audit log.
+    services.workspace_update_settings(
+        workspace=world.a, actor=alice, budget_training_per_seat=Decimal(24680)
     )
     version = budgets.version_create(workspace=world.a, actor=alice, fiscal_year=2026, name="P")
     amounts = {f"m{m:02d}": Decimal(0) for m in range(1, 13)}

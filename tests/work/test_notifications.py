@@ -84,8 +84,9 @@ def test_ical_feed_has_exactly_the_persons_items(world: Any, raci: dict[str, Any
     )
     assert amy.get("/w/alpha/work/feed/").status_code == 200
     assert not CalendarFeed.objects.exists()  # GET creates nothing
-    assert amy.post("/w/alpha/work/feed/renew/").status_code == 302
-    token = CalendarFeed.objects.get().token
+    made = amy.post("/w/alpha/work/feed/renew/")
+    assert made.status_code == 200
+    token = made.context["url"].rsplit("/ical/", 1)[1].removesuffix(".ics")
     response = client_for(world.people["charlie"]).get(f"/ical/{token}.ics")  # no session needed
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
@@ -100,7 +101,9 @@ def test_ical_feed_has_exactly_the_persons_items(world: Any, raci: dict[str, Any
     assert due.decoded("DTSTART") == date(2026, 9, 18)
     # Revoked: the old address is gone.
     assert amy.post("/w/alpha/work/feed/revoke/").status_code == 302
+    assert not CalendarFeed.objects.exists()
     assert client_for(world.people["amy"]).get(f"/ical/{token}.ics").status_code == 404
-    assert amy.post("/w/alpha/work/feed/renew/").status_code == 302
-    assert CalendarFeed.objects.get().token != token
+    renewed = amy.post("/w/alpha/work/feed/renew/")
+    assert renewed.status_code == 200 and f"/ical/{token}.ics" not in renewed.context["url"]
+    assert CalendarFeed.objects.count() == 1
     assert alice.get("/ical/not-a-token.ics").status_code == 404

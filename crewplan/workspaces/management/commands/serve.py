@@ -39,6 +39,9 @@ class Command(BaseCommand):
             str(workers),
             "--access-logfile",
             "-",
+            # The iCal feed's token is in its URL path: the access log shows it redacted.
+            "--logger-class",
+            "crewplan.workspaces.gunicorn_logging.RedactingLogger",
             "--forwarded-allow-ips",
             os.environ.get("CREWPLAN_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
