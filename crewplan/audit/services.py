@@ -1,10 +1,20 @@
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crewplan.audit.models import AuditEvent
 from crewplan.workspaces.models import Workspace
+
+
+# A form that comes back without the revision it was read at cannot be checked for a
+# conflict, so it is refused, never saved over whatever is there now.
+STALE_FORM = gettext_lazy(
+    "This form is incomplete or out of date. Reload the page and enter your changes again."
+)
 
 
 def record(
@@ -15,9 +25,11 @@ def record(
     target: models.Model | None = None,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
+    revision: int | None = None,
 ) -> AuditEvent:
     """Write one audit row. Call it inside the service's transaction, so the change and
-    its record land together or not at all. `actor` is a user or None (the system)."""
+    its record land together or not at all. `actor` is a user or None (the system);
+    `revision` is the target's revision after the change, for rows that have one."""
     return AuditEvent.objects.create(
         workspace=workspace,
         actor=actor if actor is not None and actor.pk else None,
@@ -28,6 +40,7 @@ def record(
         target_label=str(target)[:254] if target is not None else "",
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
+        target_revision=revision,
     )
 
 
@@ -37,3 +50,145 @@ def changes(
     """The fields that differ between two snapshots, as (before, after)."""
     keys = [k for k in new if old.get(k) != new[k]]
     return {k: old.get(k) for k in keys}, {k: new[k] for k in keys}
+
+
+def plain(value: Any) -> Any:
+    """A field value as the audit log's JSON keeps it: text for Decimals, dates and
+    related rows (their name), as is for text, numbers, booleans and None."""
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+class Conflict(ValidationError):
+    """Someone else saved the row after the form was read (its revision moved on).
+    `fields` names what they changed, in the active language; nothing was written."""
+
+    def __init__(self, *, thing: str, fields: Iterable[str]) -> None:
+        self.fields = list(fields)
+        if self.fields:
+            message = _(
+                "Someone else saved the %(thing)s since you opened it: %(fields)s changed. "
+                "Your changes were not saved; reload to see theirs."
+            ) % {"thing": thing, "fields": ", ".join(self.fields)}
+        else:
+            message = _(
+                "Someone else saved the %(thing)s since you opened it. "
+                "Your changes were not saved; reload to see theirs."
+            ) % {"thing": thing}
+        super().__init__(message, code="conflict")
+
+
+def _workspace_of(instance: models.Model) -> Workspace:
+    return instance if isinstance(instance, Workspace) else instance.workspace  # type: ignore[attr-defined]
+
+
+def _label(
+    model: type[models.Model], key: str, action: str, labels: Mapping[str, str]
+) -> str:
+    if key in labels:
+        return str(labels[key])
+    try:
+        return str(model._meta.get_field(key).verbose_name)
+    except FieldDoesNotExist:  # a key of another audit row of the target, e.g. a month
+        return str(labels.get(action, key))
+
+
+def changed_since(
+    instance: models.Model, revision: int, labels: Mapping[str, str] | None = None
+) -> list[str]:
+    """What the audited changes of `instance` after `revision` touched: field labels in
+    the order first changed, once each. `labels` names keys better than their fields do
+    (twelve month fields are one "amounts"), and names the keys of the target's other
+    audit rows (a KPI's targets by month) by their action."""
+    events = (
+        AuditEvent.objects.for_workspace(_workspace_of(instance))
+        .filter(
+            target_type=instance._meta.model_name,
+            target_id=str(instance.pk),
+            target_revision__gt=revision,
+        )
+        .order_by("created_at", "id")
+    )
+    names: list[str] = []
+    for event in events:
+        before, after = event.before or {}, event.after or {}
+        for key in [*after, *(k for k in before if k not in after)]:
+            if key in before and key in after and before[key] == after[key]:
+                continue  # a snapshot of the whole row: only what differs changed
+            name = _label(type(instance), key, event.action, labels or {})
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def locked[M: models.Model](
+    instance: M, *, revision: int, labels: Mapping[str, str] | None = None
+) -> M:
+    """`instance`'s row as stored now, locked until the transaction ends, if nobody saved
+    it since `revision` was read; otherwise Conflict, naming what changed since. The row
+    is looked up inside the instance's workspace."""
+    model = type(instance)
+    rows = model._default_manager.select_for_update()
+    if not isinstance(instance, Workspace):
+        rows = rows.filter(workspace=_workspace_of(instance))
+    thing = str(model._meta.verbose_name)
+    if isinstance(revision, bool) or not isinstance(revision, int):
+        raise ValidationError(str(STALE_FORM), code="no_revision")  # never "skip the check"
+    current = rows.filter(pk=instance.pk).first()
+    if current is None:
+        raise ValidationError(
+            _("Someone else deleted the %(thing)s since you opened it.") % {"thing": thing}
+        )
+    if current.revision != revision:  # type: ignore[attr-defined]
+        raise Conflict(thing=thing, fields=changed_since(current, revision, labels))
+    return current
+
+
+def model_update[M: models.Model](
+    *,
+    instance: M,
+    fields: Iterable[str],
+    data: Mapping[str, Any],
+    revision: int,
+    actor: Any,
+    action: str,
+    labels: Mapping[str, str] | None = None,
+    also_changed: Mapping[str, tuple[Any, Any]] | None = None,
+) -> tuple[M, dict[str, Any]]:
+    """Set `fields` of `instance` from `data`, if the row is still at `revision` (else
+    Conflict, see `locked`): lock the row, validate, save only the fields that change,
+    bump the revision and record `action` with before → after of what changed. Call it
+    inside the service's transaction. `also_changed` are (before, after) pairs of things
+    saved with the row elsewhere in the same transaction (a KPI's targets): they count as
+    a change of the row and go into the same audit row. Returns the saved row and the
+    audit's `after` (empty when nothing changed: no write, no audit row)."""
+    current = locked(instance, revision=revision, labels=labels)
+    names = [name for name in fields if name in data]
+    before, after = {}, {}
+    for name in names:
+        old = getattr(current, name)
+        if old != data[name]:
+            before[name], after[name] = plain(old), plain(data[name])
+            setattr(current, name, data[name])
+    for key, (old, new) in (also_changed or {}).items():
+        before[key], after[key] = old, new
+    if not after:
+        return current, {}
+    editable = {f.name for f in current._meta.concrete_fields}
+    current.full_clean(exclude=sorted(editable - set(names)))
+    current.revision += 1  # type: ignore[attr-defined]
+    saved = [name for name in names if name in before]
+    current.save(update_fields=[*saved, "revision"])
+    record(
+        workspace=_workspace_of(current),
+        actor=actor,
+        action=action,
+        target=current,
+        before=before,
+        after=after,
+        revision=current.revision,  # type: ignore[attr-defined]
+    )
+    return current, after
