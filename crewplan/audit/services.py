@@ -1,14 +1,14 @@
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.models import AuditEvent
 from crewplan.workspaces.models import Workspace
-
 
 # A form that comes back without the revision it was read at cannot be checked for a
 # conflict, so it is refused, never saved over whatever is there now.
@@ -53,10 +53,13 @@ def changes(
 
 
 def plain(value: Any) -> Any:
-    """A field value as the audit log's JSON keeps it: text for Decimals, dates and
-    related rows (their name), as is for text, numbers, booleans and None."""
+    """A field value as the audit log's JSON keeps it: text for Decimals (without
+    trailing zeros), dates and related rows (their name); text, numbers, booleans and None
+    as they are."""
     if value is None or isinstance(value, str | int | bool):
         return value
+    if isinstance(value, Decimal):  # typed 20 and stored 20.0 are the same figure
+        return f"{value.normalize():f}"
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
@@ -85,9 +88,7 @@ def _workspace_of(instance: models.Model) -> Workspace:
     return instance if isinstance(instance, Workspace) else instance.workspace  # type: ignore[attr-defined]
 
 
-def _label(
-    model: type[models.Model], key: str, action: str, labels: Mapping[str, str]
-) -> str:
+def _label(model: type[models.Model], key: str, action: str, labels: Mapping[str, str]) -> str:
     if key in labels:
         return str(labels[key])
     try:
@@ -147,6 +148,31 @@ def locked[M: models.Model](
     return current
 
 
+def locked_or_created[M: models.Model](
+    model: type[M],
+    *,
+    workspace: Workspace,
+    revision: int | None,
+    labels: Mapping[str, str] | None = None,
+    **defaults: Any,
+) -> M:
+    """The workspace's one `model` row (settings kept one per workspace), locked, if it is
+    still at `revision`; created from `defaults` when the form was read before there was
+    one (`revision` None). Conflict when someone else saved or created it meanwhile."""
+    thing = str(model._meta.verbose_name)
+    row = model._default_manager.filter(workspace=workspace).first()
+    if row is None and revision is None:
+        try:
+            with transaction.atomic():
+                row = model._default_manager.create(workspace=workspace, **defaults)
+        except IntegrityError:  # someone else saved the first one a moment ago
+            raise Conflict(thing=thing, fields=[]) from None
+        revision = row.revision  # type: ignore[attr-defined]
+    elif row is None or revision is None:
+        raise Conflict(thing=thing, fields=changed_since(row, 0, labels) if row else [])
+    return locked(row, revision=revision, labels=labels)
+
+
 def model_update[M: models.Model](
     *,
     instance: M,
@@ -156,15 +182,15 @@ def model_update[M: models.Model](
     actor: Any,
     action: str,
     labels: Mapping[str, str] | None = None,
-    also_changed: Mapping[str, tuple[Any, Any]] | None = None,
+    touched: bool = False,
 ) -> tuple[M, dict[str, Any]]:
     """Set `fields` of `instance` from `data`, if the row is still at `revision` (else
     Conflict, see `locked`): lock the row, validate, save only the fields that change,
-    bump the revision and record `action` with before → after of what changed. Call it
-    inside the service's transaction. `also_changed` are (before, after) pairs of things
-    saved with the row elsewhere in the same transaction (a KPI's targets): they count as
-    a change of the row and go into the same audit row. Returns the saved row and the
-    audit's `after` (empty when nothing changed: no write, no audit row)."""
+    bump the revision and record `action` with before → after of what changed, all in
+    the caller's transaction. `touched`: something saved with the row in the same
+    transaction changed (a KPI's targets, audited on their own), so the revision moves on
+    even if no field did. Returns the row as saved and the audit's `after` (empty when no
+    field changed: no audit row, and no write unless `touched`)."""
     current = locked(instance, revision=revision, labels=labels)
     names = [name for name in fields if name in data]
     before, after = {}, {}
@@ -173,22 +199,37 @@ def model_update[M: models.Model](
         if old != data[name]:
             before[name], after[name] = plain(old), plain(data[name])
             setattr(current, name, data[name])
-    for key, (old, new) in (also_changed or {}).items():
-        before[key], after[key] = old, new
-    if not after:
+    if not after and not touched:
         return current, {}
     editable = {f.name for f in current._meta.concrete_fields}
     current.full_clean(exclude=sorted(editable - set(names)))
-    current.revision += 1  # type: ignore[attr-defined]
-    saved = [name for name in names if name in before]
-    current.save(update_fields=[*saved, "revision"])
-    record(
-        workspace=_workspace_of(current),
-        actor=actor,
-        action=action,
-        target=current,
-        before=before,
-        after=after,
-        revision=current.revision,  # type: ignore[attr-defined]
+    save_revision(
+        current, fields=list(after), actor=actor, action=action, before=before, after=after
     )
     return current, after
+
+
+def save_revision(
+    current: models.Model,
+    *,
+    fields: Iterable[str],
+    actor: Any,
+    action: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+) -> None:
+    """Save `fields` of a row that `locked` returned, as its next revision, and record
+    `action` (before → after) stamped with that revision; no audit row when `after` is
+    empty (only something saved with the row changed)."""
+    current.revision += 1  # type: ignore[attr-defined]
+    current.save(update_fields=[*fields, "revision"])
+    if after:
+        record(
+            workspace=_workspace_of(current),
+            actor=actor,
+            action=action,
+            target=current,
+            before=before,
+            after=after,
+            revision=current.revision,  # type: ignore[attr-defined]
+        )

@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crewplan.audit.forms import expect_revision
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal
 from crewplan.raci.models import Activity, Function
 from crewplan.work import calendar_tw, checks, feeds, queries, services, workflow
@@ -294,7 +295,7 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
                 services.item_update(
                     item=item,
                     membership=request.membership,
-                    revision=int(request.POST.get("revision") or 0),
+                    revision=form.cleaned_data["revision"],
                     **data,
                 )
             except ValidationError as error:
@@ -487,11 +488,17 @@ def rules(request: WorkspaceRequest) -> HttpResponse:
     may_edit = can(request.membership, Action.EDIT_CONTENT_RULES)
     defaults = checks.rules_to_dict(checks.DEFAULT_RULES)
     form = RulesForm(request.POST or None, initial=rules_initial(own, defaults))
+    expect_revision(form, saved.revision if saved else None)
     if request.method == "POST":
         require(request, Action.EDIT_CONTENT_RULES)
         if form.is_valid():
             try:
-                services.rules_save(workspace=workspace, actor=request.user, rules=form.to_dict())
+                services.rules_save(
+                    workspace=workspace,
+                    actor=request.user,
+                    rules=form.to_dict(),
+                    revision=form.cleaned_data["revision"],
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
+        ("audit", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='target_revision',
+            model_name="auditevent",
+            name="target_revision",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
     ]

@@ -4,40 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('planning', '0003_resources_evaluation_roi'),
+        ("planning", "0003_resources_evaluation_roi"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='aitool',
-            name='revision',
+            model_name="aitool",
+            name="revision",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='budgetline',
-            name='revision',
+            model_name="budgetline",
+            name="revision",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='evaluationweights',
-            name='revision',
+            model_name="evaluationweights",
+            name="revision",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='goal',
-            name='revision',
+            model_name="goal",
+            name="revision",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='kpi',
-            name='revision',
+            model_name="kpi",
+            name="revision",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='roiestimate',
-            name='revision',
+            model_name="roiestimate",
+            name="revision",
             field=models.PositiveIntegerField(default=1),
         ),
     ]

@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('work', '0002_calendar_day_english_name'),
+        ("work", "0002_calendar_day_english_name"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='contentrules',
-            options={'verbose_name': 'content rules', 'verbose_name_plural': 'content rules'},
+            name="contentrules",
+            options={"verbose_name": "content rules", "verbose_name_plural": "content rules"},
         ),
         migrations.AddField(
-            model_name='contentrules',
-            name='revision',
+            model_name="contentrules",
+            name="revision",
             field=models.PositiveIntegerField(default=1),
         ),
     ]

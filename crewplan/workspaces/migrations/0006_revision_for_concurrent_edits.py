@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workspaces', '0005_external_can_see_all_work'),
+        ("workspaces", "0005_external_can_see_all_work"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='team',
-            name='revision',
+            model_name="team",
+            name="revision",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='workspace',
-            name='revision',
+            model_name="workspace",
+            name="revision",
             field=models.PositiveIntegerField(default=1),
         ),
     ]
