@@ -1,4 +1,5 @@
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -60,6 +61,8 @@ def plain(value: Any) -> Any:
         return value
     if isinstance(value, Decimal):  # typed 20 and stored 20.0 are the same figure
         return f"{value.normalize():f}"
+    if isinstance(value, datetime) and value.tzinfo is not None:  # one instant, one text
+        return value.astimezone(UTC).isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

@@ -57,7 +57,7 @@ class RescheduleForm(forms.Form):
     """Drag and drop, or the keyboard fallback: a new day, the time of day kept."""
 
     day = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)  # always required
 
 
 class CommentForm(forms.Form):

@@ -185,8 +185,8 @@ def _snapshot(item: WorkItem) -> dict[str, Any]:
         "title": item.title,
         "state": item.state,
         "channel": item.channel,
-        "publish_at": item.publish_at.isoformat() if item.publish_at else None,
-        "due_on": item.due_on.isoformat() if item.due_on else None,
+        "publish_at": plain(item.publish_at),
+        "due_on": plain(item.due_on),
     }
 
 

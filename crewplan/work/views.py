@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.audit.forms import expect_revision
+from crewplan.audit.services import STALE_FORM
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal
 from crewplan.raci.models import Activity, Function
 from crewplan.work import calendar_tw, checks, feeds, queries, services, workflow
@@ -315,7 +316,8 @@ def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     item, book = visible_item(request, item_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("That action is not possible."))
+        stale = "revision" in form.errors  # missing or not a number: never moved unchecked
+        messages.error(request, str(STALE_FORM) if stale else _("That action is not possible."))
         return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
     try:
         services.item_move(
@@ -370,9 +372,10 @@ def item_reschedule(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     form = RescheduleForm(request.POST)
     htmx = bool(request.headers.get("HX-Request"))
     if not form.is_valid():
+        problem = str(STALE_FORM) if "revision" in form.errors else _("Choose a date.")
         if htmx:
-            return HttpResponse(_("Choose a date."), status=400)
-        messages.error(request, _("Choose a date."))
+            return HttpResponse(problem, status=400)
+        messages.error(request, problem)
         return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
     try:
         services.item_reschedule(
