@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from crewplan.audit.models import AuditEvent
 from crewplan.audit.services import Conflict
@@ -523,3 +524,15 @@ def test_the_services_refuse_a_missing_or_stale_revision(world: Any) -> None:
     with pytest.raises(Conflict):
         estimates.estimate_save(workspace=world.a, actor=alice, tool=tool, horizon_months=24)
     assert RoiEstimate.objects.get(tool=tool).horizon_months == 12
+
+
+def test_the_conflict_reads_in_chinese(world: Any) -> None:
+    tool = make_tool(world)
+    alice = world.people["alice"]
+    budgets.tool_save(workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Y", seats=3)
+    with translation.override("zh-hant"), pytest.raises(Conflict) as refused:
+        budgets.tool_save(workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Z")
+    message = refused.value.messages[0]
+    assert message.startswith("在你開啟之後，其他人已儲存了這個")
+    assert "、".join(refused.value.fields) in message and len(refused.value.fields) == 2
+    assert "你的變更沒有儲存" in message

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from crewplan.audit.models import AuditEvent
 from crewplan.workspaces.models import Workspace
@@ -78,7 +78,7 @@ class Conflict(ValidationError):
             message = _(
                 "Someone else saved the %(thing)s since you opened it: %(fields)s changed. "
                 "Your changes were not saved; reload to see theirs."
-            ) % {"thing": thing, "fields": ", ".join(self.fields)}
+            ) % {"thing": thing, "fields": pgettext("list separator", ", ").join(self.fields)}
         else:
             message = _(
                 "Someone else saved the %(thing)s since you opened it. "
