@@ -10,7 +10,8 @@ def test_owner_creates_renames_and_deletes_a_team(world: Any) -> None:
     alice.post("/w/alpha/teams/new/", {"name": "攝影接案", "kind": "external"})
     team = Team.objects.get(workspace=world.a, name="攝影接案")
     assert team.kind == "external"
-    alice.post(f"/w/alpha/teams/{team.pk}/", {"name": "攝影師", "kind": "external"})
+    data = {"name": "攝影師", "kind": "external", "revision": team.revision}
+    alice.post(f"/w/alpha/teams/{team.pk}/", data)
     team.refresh_from_db()
     assert team.name == "攝影師"
     alice.post(f"/w/alpha/teams/{team.pk}/delete/")

@@ -18,6 +18,7 @@ VALID = {
     "budget_min_reserve_share": "0.05",
     "budget_training_per_seat": "3000",
     "budget_pilot_max_months": "3",
+    "revision": "1",  # a new workspace's; the page's hidden field
 }
 
 

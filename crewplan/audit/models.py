@@ -22,6 +22,9 @@ class AuditEvent(models.Model):
     target_label = models.CharField(max_length=254, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    # The target's revision this change produced (rows with optimistic concurrency only):
+    # a stale form is told which fields the changes after its revision touched.
+    target_revision = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = WorkspaceOwnedQuerySet.as_manager()

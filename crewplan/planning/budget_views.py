@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crewplan.audit.forms import expect_revision
 from crewplan.lib.money import decimals, format_money
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.planning import budget_imports, budgets, charts
@@ -84,7 +85,13 @@ def tool_edit(request: WorkspaceRequest, tool_id: int | None = None) -> HttpResp
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in budgets.TOOL_FIELDS}
         try:
-            saved = budgets.tool_save(workspace=workspace, actor=request.user, tool=tool, **data)
+            saved = budgets.tool_save(
+                workspace=workspace,
+                actor=request.user,
+                tool=tool,
+                revision=form.cleaned_data["revision"],
+                **data,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -234,6 +241,7 @@ def line_edit(
         workspace=workspace,
         month_labels=month_labels(workspace),
     )
+    expect_revision(form, line.revision if line else None)
     warning = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -273,7 +281,13 @@ def line_edit(
             }
             fields.update({f"m{m:02d}": amounts[m - 1] for m in range(1, 13)})
             try:
-                budgets.line_save(version=version, actor=request.user, line=line, **fields)
+                budgets.line_save(
+                    version=version,
+                    actor=request.user,
+                    line=line,
+                    revision=data["revision"],
+                    **fields,
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from crewplan.audit.services import changes, record
+from crewplan.audit.services import model_update, record
 from crewplan.planning import resources
 from crewplan.planning.budget import Category, Line, Plan, Tool, ToolStatus
 from crewplan.planning.health import Thresholds
@@ -32,6 +33,8 @@ LINE_FIELDS = (
     "actual",
     *MONTH_FIELDS,
 )
+# A stale line form names the twelve months as one.
+LINE_LABELS = {name: gettext_lazy("amounts") for name in MONTH_FIELDS}
 TOOL_FIELDS = (
     "name",
     "vendor",
@@ -211,34 +214,48 @@ def remaining_for(version: BudgetVersion, line: BudgetLine | None) -> Decimal | 
 
 @transaction.atomic
 def line_save(
-    *, version: BudgetVersion, actor: Any, line: BudgetLine | None = None, **fields: Any
+    *,
+    version: BudgetVersion,
+    actor: Any,
+    line: BudgetLine | None = None,
+    revision: int | None = None,
+    **fields: Any,
 ) -> BudgetLine:
+    """Add a line to `version`, or change one that is still at `revision` (else
+    audit.Conflict)."""
     workspace = version.workspace
     _check_related(workspace, fields)
-    before = _snapshot(line, LINE_FIELDS) if line else {}
-    if line is None:
-        last = (
-            BudgetLine.objects.for_workspace(workspace)
-            .filter(version=version)
-            .aggregate(p=Max("position"))
-        )
-        line = BudgetLine(workspace=workspace, version=version, position=(last["p"] or 0) + 1)
-    for name, value in fields.items():
-        if name not in LINE_FIELDS:
-            raise TypeError(name)
-        setattr(line, name, value)
-    if any(a < 0 for a in line.amounts) or line.committed < 0 or line.actual < 0:
+    unknown = set(fields) - set(LINE_FIELDS)
+    if unknown:
+        raise TypeError(", ".join(sorted(unknown)))
+    amounts = [fields[n] for n in (*MONTH_FIELDS, "committed", "actual") if n in fields]
+    if any(a is not None and a < 0 for a in amounts):
         raise ValidationError(_("Amounts cannot be negative."))
+    if line is not None:
+        saved, _after = model_update(
+            instance=line,
+            fields=LINE_FIELDS,
+            data=fields,
+            revision=revision,  # type: ignore[arg-type]
+            actor=actor,
+            action="planning.budget_line_saved",
+            labels=LINE_LABELS,
+        )
+        return saved
+    last = (
+        BudgetLine.objects.for_workspace(workspace)
+        .filter(version=version)
+        .aggregate(p=Max("position"))
+    )
+    line = BudgetLine(workspace=workspace, version=version, position=(last["p"] or 0) + 1, **fields)
     line.full_clean(exclude=["workspace", "version"])
     line.save()
-    old, new = changes(before, _snapshot(line, LINE_FIELDS))
     record(
         workspace=workspace,
         actor=actor,
         action="planning.budget_line_saved",
         target=line,
-        before=old or None,
-        after=new,
+        after=_snapshot(line, LINE_FIELDS),
     )
     return line
 
@@ -257,30 +274,43 @@ def line_delete(*, line: BudgetLine, actor: Any) -> None:
 
 @transaction.atomic
 def tool_save(
-    *, workspace: Workspace, actor: Any, tool: AiTool | None = None, **fields: Any
+    *,
+    workspace: Workspace,
+    actor: Any,
+    tool: AiTool | None = None,
+    revision: int | None = None,
+    **fields: Any,
 ) -> AiTool:
+    """Add a tool, or change one that is still at `revision` (else audit.Conflict)."""
     _check_related(workspace, fields)
-    before = _snapshot(tool, TOOL_FIELDS) if tool else {}
-    tool = tool or AiTool(workspace=workspace)
-    for name, value in fields.items():
-        if name not in TOOL_FIELDS:
-            raise TypeError(name)
-        setattr(tool, name, value)
-    clash = (
-        AiTool.objects.for_workspace(workspace).filter(name__iexact=tool.name).exclude(pk=tool.pk)
-    )
+    unknown = set(fields) - set(TOOL_FIELDS)
+    if unknown:
+        raise TypeError(", ".join(sorted(unknown)))
+    name = fields.get("name", tool.name if tool is not None else "")
+    clash = AiTool.objects.for_workspace(workspace).filter(name__iexact=name)
+    if tool is not None:
+        clash = clash.exclude(pk=tool.pk)
     if clash.exists():
-        raise ValidationError(_("There is already a tool called “%(name)s”.") % {"name": tool.name})
+        raise ValidationError(_("There is already a tool called “%(name)s”.") % {"name": name})
+    if tool is not None:
+        saved, _after = model_update(
+            instance=tool,
+            fields=TOOL_FIELDS,
+            data=fields,
+            revision=revision,  # type: ignore[arg-type]
+            actor=actor,
+            action="planning.tool_saved",
+        )
+        return saved
+    tool = AiTool(workspace=workspace, **fields)
     tool.full_clean(exclude=["workspace"])
     tool.save()
-    old, new = changes(before, _snapshot(tool, TOOL_FIELDS))
     record(
         workspace=workspace,
         actor=actor,
         action="planning.tool_saved",
         target=tool,
-        before=old or None,
-        after=new,
+        after=_snapshot(tool, TOOL_FIELDS),
     )
     return tool
 

@@ -12,12 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crewplan.audit.services import changes, record
+from crewplan.audit.services import Conflict, changed_since, locked, model_update, record
 from crewplan.planning import roi
 from crewplan.planning.models import AiTool, RoiEstimate
 from crewplan.workspaces.models import Workspace
@@ -119,38 +119,61 @@ def _snapshot(estimate: RoiEstimate) -> dict[str, Any]:
 
 
 @transaction.atomic
-def estimate_save(*, workspace: Workspace, actor: Any, tool: AiTool, **fields: Any) -> RoiEstimate:
-    """Create or update the tool's one ROI estimate."""
+def estimate_save(
+    *, workspace: Workspace, actor: Any, tool: AiTool, revision: int | None = None, **fields: Any
+) -> RoiEstimate:
+    """Create the tool's one ROI estimate, or change it if it is still at `revision`
+    (else audit.Conflict, also when someone else created it meanwhile)."""
     if tool.workspace_id != workspace.pk:
         raise ValidationError(_("That tool does not belong to this workspace."))
-    estimate = (
-        RoiEstimate.objects.for_workspace(workspace).select_for_update().filter(tool=tool).first()
+    unknown = set(fields) - set(ESTIMATE_FIELDS)
+    if unknown:
+        raise TypeError(", ".join(sorted(unknown)))
+    existing = RoiEstimate.objects.for_workspace(workspace).filter(tool=tool).first()
+    if existing is not None and revision is None:  # both opened the page before it existed
+        raise Conflict(thing=str(RoiEstimate._meta.verbose_name), fields=changed_since(existing, 0))
+    current = locked(existing, revision=revision) if existing else None  # type: ignore[arg-type]
+    merged = RoiEstimate(
+        workspace=workspace,
+        tool=tool,
+        **{name: getattr(current, name) for name in ESTIMATE_FIELDS} if current else {},
     )
-    before = _snapshot(estimate) if estimate else {}
-    estimate = estimate or RoiEstimate(workspace=workspace, tool=tool)
     for name, value in fields.items():
-        if name not in ESTIMATE_FIELDS:
-            raise TypeError(name)
-        setattr(estimate, name, value)
-    estimate.updated_by = actor
-    estimate.updated_at = timezone.now()
-    estimate.full_clean(exclude=["workspace", "tool", "updated_by"])
-    if any(getattr(estimate, name) < 0 for name in ESTIMATE_FIELDS):
+        setattr(merged, name, value)
+    merged.full_clean(exclude=["workspace", "tool", "updated_by"])
+    if any(getattr(merged, name) < 0 for name in ESTIMATE_FIELDS):
         raise ValidationError(_("Figures cannot be negative."))
-    if estimate.ramp_up_months > estimate.horizon_months:
+    if merged.ramp_up_months > merged.horizon_months:
         raise ValidationError(_("The ramp-up cannot be longer than the horizon."))
     try:
-        assumptions_for(tool, estimate)
+        assumptions_for(tool, merged)
     except ValueError:
         raise ValidationError(TOOL_COSTS_INVALID) from None
-    estimate.save()
-    old, new = changes(before, _snapshot(estimate))
+    if current is not None:
+        saved, after = model_update(
+            instance=current,
+            fields=ESTIMATE_FIELDS,
+            data=fields,
+            revision=revision,  # type: ignore[arg-type]
+            actor=actor,
+            action="planning.roi_estimate_saved",
+        )
+        if after:
+            saved.updated_by, saved.updated_at = actor, timezone.now()
+            saved.save(update_fields=["updated_by", "updated_at"])
+        return saved
+    merged.updated_by, merged.updated_at = actor, timezone.now()
+    try:
+        with transaction.atomic():
+            merged.save()
+    except IntegrityError:  # someone else created it a moment ago
+        raise Conflict(thing=str(RoiEstimate._meta.verbose_name), fields=[]) from None
     record(
         workspace=workspace,
         actor=actor,
         action="planning.roi_estimate_saved",
-        target=estimate,
-        before=old if before else None,  # a new estimate had no before
-        after=new,
+        target=merged,
+        after=_snapshot(merged),
+        revision=merged.revision,
     )
-    return estimate
+    return merged

@@ -5,12 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crewplan.audit.forms import RevisionField, RevisionModelForm
 from crewplan.planning import kpis
 from crewplan.planning.models import AiTool, BudgetLine, Goal, Kpi
 from crewplan.workspaces.models import Team
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(RevisionModelForm):
     class Meta:
         model = Goal
         fields = ["text", "kpi", "baseline", "target", "deadline", "objective", "owner"]
@@ -45,7 +46,7 @@ def plain_number(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-class KpiForm(forms.ModelForm):
+class KpiForm(RevisionModelForm):
     class Meta:
         model = Kpi
         fields = ["name", "unit", "direction", "formula", "metric", "denominator", "scale"]
@@ -128,7 +129,7 @@ class TargetsForm(forms.Form):
         return values
 
 
-class ToolForm(forms.ModelForm):
+class ToolForm(RevisionModelForm):
     class Meta:
         model = AiTool
         fields = [
@@ -195,6 +196,7 @@ class LineForm(forms.Form):
     confirm_over = forms.BooleanField(
         label=_("Save even though it exceeds what is left"), required=False
     )
+    revision = RevisionField()  # the line's, when editing one (expect_revision)
 
     def __init__(self, *args: Any, workspace: Any, month_labels: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -41,6 +41,7 @@ class Kpi(models.Model):
     denominator = models.CharField(_("denominator metric"), max_length=40, blank=True)
     scale = models.DecimalField(_("scale"), max_digits=12, decimal_places=4, default=1)
     catalogue_key = models.CharField(max_length=40, blank=True)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
 
     objects = WorkspaceOwnedQuerySet.as_manager()
 
@@ -139,6 +140,7 @@ class Goal(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
 
     objects = WorkspaceOwnedQuerySet.as_manager()
 
@@ -250,6 +252,7 @@ class AiTool(models.Model):
     score_value = models.PositiveSmallIntegerField(
         _("long-term value"), null=True, blank=True, validators=SCORE_VALIDATORS
     )
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
 
     objects = WorkspaceOwnedQuerySet.as_manager()
 
@@ -377,6 +380,7 @@ class BudgetLine(models.Model):
     )
     actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, default=0)
     position = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
 
     objects = WorkspaceOwnedQuerySet.as_manager()
 
@@ -414,6 +418,7 @@ class EvaluationWeights(models.Model):
     support = models.PositiveSmallIntegerField(_("support"), default=10)
     integration = models.PositiveSmallIntegerField(_("integration"), default=15)
     value = models.PositiveSmallIntegerField(_("long-term value"), default=15)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
 
     objects = WorkspaceOwnedQuerySet.as_manager()
 
@@ -506,6 +511,7 @@ class RoiEstimate(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
 
     objects = WorkspaceOwnedQuerySet.as_manager()
 

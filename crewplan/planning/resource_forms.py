@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crewplan.audit.forms import RevisionField
 from crewplan.planning import evaluation
 from crewplan.planning.models import AiTool, IntegrationFit, SkillLevel, StackItem
 from crewplan.planning.resources import CATEGORIES, PersonRow
@@ -124,6 +125,8 @@ CRITERION_HELP = {
 
 class EvaluationForm(forms.Form):
     """The workspace's weights and the scores of the tools being compared."""
+
+    revision = RevisionField()  # the weights row's, once there is one (expect_revision)
 
     def __init__(
         self,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crewplan.audit.forms import expect_revision
 from crewplan.planning import evaluation, resources
 from crewplan.planning.budgets import thresholds_for
 from crewplan.planning.models import AiTool, IntegrationFit, StackItem
@@ -185,13 +186,18 @@ def compare(request: WorkspaceRequest) -> HttpResponse:
         weights=weights,
         scores=scores,
     )
+    expect_revision(form, resources.evaluation_revision(workspace))
     if request.method == "POST":
         require(request, Action.EDIT_BUDGET)
         if form.is_valid():
             new_weights, new_scores = form.values()
             try:
                 resources.evaluation_save(
-                    workspace=workspace, actor=request.user, weights=new_weights, scores=new_scores
+                    workspace=workspace,
+                    actor=request.user,
+                    weights=new_weights,
+                    scores=new_scores,
+                    revision=form.cleaned_data["revision"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)

@@ -9,8 +9,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from crewplan.audit.services import record
+from crewplan.audit.services import locked_or_created, record, save_revision
 from crewplan.planning import evaluation, skills
 from crewplan.planning.models import (
     AiTool,
@@ -24,6 +25,8 @@ from crewplan.workspaces.models import Membership, Workspace
 
 CATEGORIES: tuple[str, ...] = tuple(AiTool.Category.values)
 SCORE_FIELDS: Mapping[str, str] = {c: f"score_{c}" for c in evaluation.CRITERIA}
+# A stale evaluation form names what changed: "weights" and the names of the tools rescored.
+EVALUATION_LABELS = {"weights": gettext_lazy("weights")}
 
 
 @dataclass
@@ -215,6 +218,13 @@ def weights_of(workspace: Workspace) -> dict[str, int]:
     return {c: getattr(saved, c) for c in evaluation.CRITERIA}
 
 
+def evaluation_revision(workspace: Workspace) -> int | None:
+    """The revision of the evaluation (weights and the scores saved with them), None
+    before anyone saved one."""
+    saved = EvaluationWeights.objects.for_workspace(workspace).only("revision").first()
+    return saved.revision if saved else None
+
+
 def scores_of(tool: AiTool) -> dict[str, int | None]:
     return {c: getattr(tool, field) for c, field in SCORE_FIELDS.items()}
 
@@ -226,19 +236,29 @@ def evaluation_save(
     actor: Any,
     weights: Mapping[str, int],
     scores: Mapping[int, Mapping[str, int | None]],
+    revision: int | None = None,
 ) -> None:
-    """Save the workspace's weights and the scores of some tools (by id) together."""
+    """Save the workspace's weights and the scores of some tools (by id) together, if
+    nobody saved the evaluation since `revision` was read (else audit.Conflict)."""
     try:
         evaluation.check_weights(weights)
     except ValueError as error:
         raise ValidationError(_("Each weight is a whole number from 0 to 100.")) from error
-    before_weights = weights_of(workspace)
+    row = locked_or_created(
+        EvaluationWeights,
+        workspace=workspace,
+        revision=revision,
+        labels=EVALUATION_LABELS,
+        **evaluation.DEFAULT_WEIGHTS,
+    )
+    before_weights = {c: getattr(row, c) for c in evaluation.CRITERIA}
     tools = AiTool.objects.for_workspace(workspace).in_bulk(list(scores))
     if len(tools) != len(scores):
         raise ValidationError(_("That choice does not belong to this workspace."))
     changed: dict[str, Any] = {}
     if dict(weights) != before_weights:
-        EvaluationWeights.objects.update_or_create(workspace=workspace, defaults=dict(weights))
+        for criterion, weight in weights.items():
+            setattr(row, criterion, weight)
         changed["weights"] = [before_weights, dict(weights)]
     for tool_id, tool_scores in scores.items():
         tool = tools[tool_id]
@@ -254,10 +274,13 @@ def evaluation_save(
         tool.save(update_fields=list(SCORE_FIELDS.values()))
         changed[tool.name] = [before, after]
     if changed:
-        record(
-            workspace=workspace,
+        # The weights row stands for the whole evaluation: its revision moves with any
+        # score saved through it, so two people scoring at once cannot overwrite each other.
+        save_revision(
+            row,
+            fields=evaluation.CRITERIA,
             actor=actor,
             action="planning.evaluation_changed",
-            target=workspace,
+            before=None,
             after=changed,
         )

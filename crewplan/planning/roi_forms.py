@@ -3,9 +3,9 @@ own cost model, so they are not asked for here."""
 
 from typing import Any
 
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crewplan.audit.forms import RevisionModelForm
 from crewplan.planning import estimates
 from crewplan.planning.models import AiTool, RoiEstimate
 from crewplan.planning.roi import MAX_HORIZON_MONTHS
@@ -30,7 +30,7 @@ def _percent(name: str) -> Any:
     return _field(name, maximum=100, min_value=NEGATIVE, max_value=PERCENT)
 
 
-class RoiEstimateForm(forms.ModelForm):
+class RoiEstimateForm(RevisionModelForm):
     horizon_months = _field(
         "horizon_months",
         minimum=1,

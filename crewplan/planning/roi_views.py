@@ -101,7 +101,13 @@ def tool_roi(request: WorkspaceRequest, tool_id: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = {name: form.cleaned_data[name] for name in estimates.ESTIMATE_FIELDS}
         try:
-            estimates.estimate_save(workspace=workspace, actor=request.user, tool=tool, **data)
+            estimates.estimate_save(
+                workspace=workspace,
+                actor=request.user,
+                tool=tool,
+                revision=form.cleaned_data["revision"],
+                **data,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -7,14 +7,20 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from crewplan.audit.services import changes, record
+from crewplan.audit.services import locked, model_update, record
 from crewplan.planning import kpis
 from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
 from crewplan.workspaces.models import Workspace
 
 KPI_FIELDS = ("name", "unit", "direction", "formula", "metric", "denominator", "scale")
 GOAL_FIELDS = ("text", "kpi", "baseline", "target", "deadline", "objective", "owner")
+# A KPI's history and targets are saved with it: a stale KPI form names them like this.
+KPI_LABELS = {
+    "planning.kpi_history_changed": gettext_lazy("history"),
+    "planning.kpi_targets_changed": gettext_lazy("targets"),
+}
 
 
 def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -66,35 +72,84 @@ def kpis_add_from_catalogue(
 
 
 @transaction.atomic
-def kpi_save(*, workspace: Workspace, actor: Any, kpi: Kpi | None = None, **fields: Any) -> Kpi:
-    before = _snapshot(kpi, KPI_FIELDS) if kpi else {}
-    kpi = kpi or Kpi(workspace=workspace)
+def kpi_save(
+    *,
+    workspace: Workspace,
+    actor: Any,
+    kpi: Kpi | None = None,
+    revision: int | None = None,
+    history: dict[date, Decimal | None] | None = None,
+    targets: dict[tuple[str, date], Decimal | None] | None = None,
+    **fields: Any,
+) -> Kpi:
+    """Add a KPI, or change one that is still at `revision` (else audit.Conflict), with
+    its monthly history and targets when given: all of it or nothing."""
+    unknown = set(fields) - set(KPI_FIELDS)
+    if unknown:
+        raise TypeError(", ".join(sorted(unknown)))
+    current = locked(kpi, revision=revision, labels=KPI_LABELS) if kpi else None  # type: ignore[arg-type]
+    merged = Kpi(workspace=workspace, **(_values(current, KPI_FIELDS) if current else {}))
     for name, value in fields.items():
-        if name not in KPI_FIELDS:
-            raise TypeError(name)
-        setattr(kpi, name, value)
-    clash = Kpi.objects.for_workspace(workspace).filter(name__iexact=kpi.name).exclude(pk=kpi.pk)
+        setattr(merged, name, value)
+    clash = Kpi.objects.for_workspace(workspace).filter(name__iexact=merged.name)
+    if current is not None:
+        clash = clash.exclude(pk=current.pk)
     if clash.exists():
-        raise ValidationError(_("There is already a KPI called “%(name)s”.") % {"name": kpi.name})
-    if kpi.formula == "ratio" and not kpi.denominator.strip():
+        raise ValidationError(
+            _("There is already a KPI called “%(name)s”.") % {"name": merged.name}
+        )
+    if merged.formula == "ratio" and not merged.denominator.strip():
         raise ValidationError(_("A ratio needs a denominator metric."))
-    kpi.full_clean(exclude=["workspace"])
-    kpi.save()
-    old, new = changes(before, _snapshot(kpi, KPI_FIELDS))
-    record(
-        workspace=workspace,
-        actor=actor,
-        action="planning.kpi_saved",
-        target=kpi,
-        before=old or None,
-        after=new,
-    )
-    return kpi
+    if current is None:
+        merged.full_clean(exclude=["workspace"])
+        merged.save()
+        record(
+            workspace=workspace,
+            actor=actor,
+            action="planning.kpi_saved",
+            target=merged,
+            after=_snapshot(merged, KPI_FIELDS),
+        )
+        saved = merged
+    else:
+        assert revision is not None  # locked() refused anything else
+        # The history and targets first, stamped with the revision this save makes, so a
+        # stale form is told they changed.
+        touched = kpi_history_set(
+            kpi=current, actor=actor, values=history or {}, revision=revision + 1
+        )
+        touched |= kpi_targets_set(
+            kpi=current, actor=actor, values=targets or {}, revision=revision + 1
+        )
+        saved, _after = model_update(
+            instance=current,
+            fields=KPI_FIELDS,
+            data=fields,
+            revision=revision,
+            actor=actor,
+            action="planning.kpi_saved",
+            labels=KPI_LABELS,
+            touched=touched,
+        )
+        return saved
+    if history:
+        kpi_history_set(kpi=saved, actor=actor, values=history)
+    if targets:
+        kpi_targets_set(kpi=saved, actor=actor, values=targets)
+    return saved
+
+
+def _values(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
 
 
 @transaction.atomic
-def kpi_history_set(*, kpi: Kpi, actor: Any, values: dict[date, Decimal | None]) -> None:
-    """Set (or clear, with None) the KPI's value for each given month, all or nothing."""
+def kpi_history_set(
+    *, kpi: Kpi, actor: Any, values: dict[date, Decimal | None], revision: int | None = None
+) -> bool:
+    """Set (or clear, with None) the KPI's value for each given month, all or nothing;
+    True when something changed. `revision` is the KPI's revision this belongs to, when it
+    is saved with the KPI (`kpi_save`)."""
     rows = KpiValue.objects.for_workspace(kpi.workspace).filter(kpi=kpi)
     current = {v.month: v for v in rows}
     before, after = {}, {}
@@ -121,15 +176,22 @@ def kpi_history_set(*, kpi: Kpi, actor: Any, values: dict[date, Decimal | None])
             target=kpi,
             before=before or None,
             after=after or None,
+            revision=revision,
         )
+    return bool(before or after)
 
 
 @transaction.atomic
 def kpi_targets_set(
-    *, kpi: Kpi, actor: Any, values: dict[tuple[str, date], Decimal | None]
-) -> None:
+    *,
+    kpi: Kpi,
+    actor: Any,
+    values: dict[tuple[str, date], Decimal | None],
+    revision: int | None = None,
+) -> bool:
     """Set (or clear, with None) the KPI's target for each (period, first day) given, where
-    period is "month" or "quarter"; all or nothing."""
+    period is "month" or "quarter"; all or nothing; True when something changed.
+    `revision` as for `kpi_history_set`."""
     rows = KpiTarget.objects.for_workspace(kpi.workspace).filter(kpi=kpi)
     current = {(t.period, t.starts): t for t in rows}
     before, after = {}, {}
@@ -161,33 +223,50 @@ def kpi_targets_set(
             target=kpi,
             before=before or None,
             after=after or None,
+            revision=revision,
         )
+    return bool(before or after)
 
 
 @transaction.atomic
-def goal_save(*, workspace: Workspace, actor: Any, goal: Goal | None = None, **fields: Any) -> Goal:
+def goal_save(
+    *,
+    workspace: Workspace,
+    actor: Any,
+    goal: Goal | None = None,
+    revision: int | None = None,
+    **fields: Any,
+) -> Goal:
+    """Add a goal, or change one that is still at `revision` (else audit.Conflict)."""
     for name in ("kpi", "owner"):
         related = fields.get(name)
         if related is not None and related.workspace_id != workspace.pk:
             raise ValidationError(_("That choice does not belong to this workspace."))
-    before = _snapshot(goal, GOAL_FIELDS) if goal else {}
-    goal = goal or Goal(workspace=workspace, created_by=actor)
-    for name, value in fields.items():
-        if name not in GOAL_FIELDS:
-            raise TypeError(name)
-        setattr(goal, name, value)
-    if not goal.text.strip():
+    unknown = set(fields) - set(GOAL_FIELDS)
+    if unknown:
+        raise TypeError(", ".join(sorted(unknown)))
+    text = fields.get("text", goal.text if goal is not None else "")
+    if not text.strip():
         raise ValidationError(_("Describe the goal."))
+    if goal is not None:
+        saved, _after = model_update(
+            instance=goal,
+            fields=GOAL_FIELDS,
+            data=fields,
+            revision=revision,  # type: ignore[arg-type]
+            actor=actor,
+            action="planning.goal_saved",
+        )
+        return saved
+    goal = Goal(workspace=workspace, created_by=actor, **fields)
     goal.full_clean(exclude=["workspace", "created_by"])
     goal.save()
-    old, new = changes(before, _snapshot(goal, GOAL_FIELDS))
     record(
         workspace=workspace,
         actor=actor,
         action="planning.goal_saved",
         target=goal,
-        before=old or None,
-        after=new,
+        after=_snapshot(goal, GOAL_FIELDS),
     )
     return goal
 

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -114,7 +113,11 @@ def goal_edit(request: WorkspaceRequest, goal_id: int | None = None) -> HttpResp
         data = {name: form.cleaned_data[name] for name in services.GOAL_FIELDS}
         try:
             saved = services.goal_save(
-                workspace=request.workspace, actor=request.user, goal=goal, **data
+                workspace=request.workspace,
+                actor=request.user,
+                goal=goal,
+                revision=form.cleaned_data["revision"],
+                **data,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -233,13 +236,16 @@ def kpi_edit(request: WorkspaceRequest, kpi_id: int | None = None) -> HttpRespon
     targets = TargetsForm(request.POST or None, initial=targets_now, months=fiscal, prefix="t")
     if request.method == "POST" and form.is_valid() and history.is_valid() and targets.is_valid():
         data = {name: form.cleaned_data[name] for name in services.KPI_FIELDS}
-        try:
-            with transaction.atomic():  # the KPI, its history and its targets, or nothing
-                saved = services.kpi_save(
-                    workspace=request.workspace, actor=request.user, kpi=kpi, **data
-                )
-                services.kpi_history_set(kpi=saved, actor=request.user, values=history.values())
-                services.kpi_targets_set(kpi=saved, actor=request.user, values=targets.values())
+        try:  # the KPI, its history and its targets, or nothing
+            saved = services.kpi_save(
+                workspace=request.workspace,
+                actor=request.user,
+                kpi=kpi,
+                revision=form.cleaned_data["revision"],
+                history=history.values(),
+                targets=targets.values(),
+                **data,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -39,7 +39,13 @@ def load(bakery: Workspace) -> None:
             )
             for actor, action in steps:
                 note = "請把價格與預購截止日寫清楚" if action == "request_changes" else ""
-                services.item_move(item=created, membership=actor, action=action, note=note)
+                services.item_move(
+                    item=created,
+                    membership=actor,
+                    action=action,
+                    note=note,
+                    revision=created.revision,  # item_move keeps `created` current
+                )
             if created.copy:
                 services.item_check(item=created, membership=who)
 

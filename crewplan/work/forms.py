@@ -4,10 +4,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crewplan.audit.forms import RevisionField, RevisionModelForm
 from crewplan.work.models import WorkItem
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(RevisionModelForm):
     class Meta:
         model = WorkItem
         fields = [
@@ -56,7 +57,7 @@ class RescheduleForm(forms.Form):
     """Drag and drop, or the keyboard fallback: a new day, the time of day kept."""
 
     day = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)  # always required
 
 
 class CommentForm(forms.Form):
@@ -150,6 +151,7 @@ class RulesForm(forms.Form):
     instagram_hashtag_limit = forms.IntegerField(
         label=_("Most hashtags on Instagram"), min_value=0, max_value=60
     )
+    revision = RevisionField()  # the stored rules', once there are any (expect_revision)
 
     def to_dict(self) -> dict[str, Any]:
         """The rules as the keys work/checks.py layers over its defaults."""

@@ -259,8 +259,13 @@ class ContentRules(models.Model):
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
     rules = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
 
     objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("content rules")
+        verbose_name_plural = _("content rules")
 
     def __str__(self) -> str:
         return f"content rules of {self.workspace_id}"

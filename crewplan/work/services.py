@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crewplan.audit.services import record
+from crewplan.audit.services import locked, locked_or_created, plain, record, save_revision
 from crewplan.planning.models import BudgetLine, Goal
 from crewplan.raci.models import Activity
 from crewplan.work import calendar_tw, checks, workflow
@@ -78,23 +78,42 @@ def rules_for(workspace: Workspace) -> checks.Rules:
     return checks.rules_from_dict(saved.rules) if saved and saved.rules else checks.DEFAULT_RULES
 
 
+# A stale rules form names what changed by the form's labels for the stored keys.
+RULES_LABELS = {
+    "checks": gettext_lazy("Checks to run"),
+    "glossary": gettext_lazy("Brand glossary"),
+    "extra_risky_claims": gettext_lazy("More risky claims"),
+    "drop_risky_claims": gettext_lazy("Default claims to ignore"),
+    "disclosure_words": gettext_lazy("Disclosure words"),
+    "utm_exempt_domains": gettext_lazy("Your own domains"),
+    "instagram_hashtag_limit": gettext_lazy("Most hashtags on Instagram"),
+}
+
+
 @transaction.atomic
-def rules_save(*, workspace: Workspace, actor: Any, rules: dict[str, Any]) -> ContentRules:
-    """Store the workspace's own rule keys after checking them with the core."""
+def rules_save(
+    *, workspace: Workspace, actor: Any, rules: dict[str, Any], revision: int | None = None
+) -> ContentRules:
+    """Store the workspace's own rule keys after checking them with the core, if nobody
+    saved the rules since `revision` was read (None: there were none yet); else
+    audit.Conflict."""
     try:
         checks.rules_from_dict(rules)
     except ValueError as error:
         raise ValidationError(str(error)) from error
-    saved, _created = ContentRules.objects.get_or_create(workspace=workspace)
+    saved = locked_or_created(
+        ContentRules, workspace=workspace, revision=revision, labels=RULES_LABELS
+    )
     before = saved.rules
+    if before == rules:
+        return saved
     saved.rules = rules
     saved.updated_at = timezone.now()
-    saved.save()
-    record(
-        workspace=workspace,
+    save_revision(
+        saved,
+        fields=["rules", "updated_at"],
         actor=actor,
         action="work.rules_changed",
-        target=saved,
         before=before or None,
         after=rules,
     )
@@ -166,8 +185,8 @@ def _snapshot(item: WorkItem) -> dict[str, Any]:
         "title": item.title,
         "state": item.state,
         "channel": item.channel,
-        "publish_at": item.publish_at.isoformat() if item.publish_at else None,
-        "due_on": item.due_on.isoformat() if item.due_on else None,
+        "publish_at": plain(item.publish_at),
+        "due_on": plain(item.due_on),
     }
 
 
@@ -187,13 +206,14 @@ def item_create(*, workspace: Workspace, membership: Membership, **fields: Any) 
     return item
 
 
+# A stale item form names a workflow step as a change of the status.
+ITEM_LABELS = {"work.item_moved": WorkItem._meta.get_field("state").verbose_name}
+
+
 def _locked(item: WorkItem, revision: int) -> WorkItem:
-    """The item's row, locked, if nobody changed it since `revision` was read."""
-    current = WorkItem.objects.select_for_update().get(pk=item.pk, workspace=item.workspace)
-    if revision and current.revision != revision:
-        raise ValidationError(
-            _("Someone changed this item in the meantime. Reload it and try again.")
-        )
+    """The item's row, locked, if nobody changed it since `revision` was read (else
+    audit.Conflict naming what changed)."""
+    current = locked(item, revision=revision, labels=ITEM_LABELS)
     current.workspace = item.workspace
     return current
 
@@ -223,6 +243,8 @@ def item_update(
     current = _locked(item, revision)
     before = _snapshot(current)
     copy_changed = "copy" in fields and fields["copy"] != current.copy
+    edited = {name: value for name, value in fields.items() if getattr(current, name) != value}
+    before |= {name: plain(getattr(current, name)) for name in edited}
     for name, value in fields.items():
         setattr(current, name, value)
     reopened = workflow.copy_edited(current.state) if copy_changed else None
@@ -251,7 +273,8 @@ def item_update(
         action="work.item_saved",
         target=current,
         before=before,
-        after=_snapshot(current),
+        after=_snapshot(current) | {name: plain(value) for name, value in edited.items()},
+        revision=current.revision,
     )
     item.__dict__.update(current.__dict__)
     return current
@@ -259,7 +282,7 @@ def item_update(
 
 @transaction.atomic
 def item_move(
-    *, item: WorkItem, membership: Membership, action: str, note: str = "", revision: int = 0
+    *, item: WorkItem, membership: Membership, action: str, revision: int, note: str = ""
 ) -> WorkItem:
     """One step of the workflow, as `work/workflow.py` allows it for this person."""
     book = role_book(item.workspace, [item])
@@ -293,6 +316,7 @@ def item_move(
         target=current,
         before={"state": old_state},
         after={"state": new_state, "action": action, "note": note},
+        revision=current.revision,
     )
     item.__dict__.update(current.__dict__)
     return current
@@ -339,6 +363,7 @@ def item_reschedule(
         target=current,
         before=before,
         after=_snapshot(current),
+        revision=current.revision,
     )
     item.__dict__.update(current.__dict__)
     return current

@@ -20,6 +20,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crewplan.audit.forms import expect_revision
+from crewplan.audit.services import STALE_FORM
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal
 from crewplan.raci.models import Activity, Function
 from crewplan.work import calendar_tw, checks, feeds, queries, services, workflow
@@ -294,7 +296,7 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
                 services.item_update(
                     item=item,
                     membership=request.membership,
-                    revision=int(request.POST.get("revision") or 0),
+                    revision=form.cleaned_data["revision"],
                     **data,
                 )
             except ValidationError as error:
@@ -314,7 +316,8 @@ def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     item, book = visible_item(request, item_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("That action is not possible."))
+        stale = "revision" in form.errors  # missing or not a number: never moved unchecked
+        messages.error(request, str(STALE_FORM) if stale else _("That action is not possible."))
         return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
     try:
         services.item_move(
@@ -369,9 +372,10 @@ def item_reschedule(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     form = RescheduleForm(request.POST)
     htmx = bool(request.headers.get("HX-Request"))
     if not form.is_valid():
+        problem = str(STALE_FORM) if "revision" in form.errors else _("Choose a date.")
         if htmx:
-            return HttpResponse(_("Choose a date."), status=400)
-        messages.error(request, _("Choose a date."))
+            return HttpResponse(problem, status=400)
+        messages.error(request, problem)
         return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
     try:
         services.item_reschedule(
@@ -488,11 +492,17 @@ def rules(request: WorkspaceRequest) -> HttpResponse:
     may_edit = can(request.membership, Action.EDIT_CONTENT_RULES)
     defaults = checks.rules_to_dict(checks.DEFAULT_RULES)
     form = RulesForm(request.POST or None, initial=rules_initial(own, defaults))
+    expect_revision(form, saved.revision if saved else None)
     if request.method == "POST":
         require(request, Action.EDIT_CONTENT_RULES)
         if form.is_valid():
             try:
-                services.rules_save(workspace=workspace, actor=request.user, rules=form.to_dict())
+                services.rules_save(
+                    workspace=workspace,
+                    actor=request.user,
+                    rules=form.to_dict(),
+                    revision=form.cleaned_data["revision"],
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:

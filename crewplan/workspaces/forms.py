@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crewplan.audit.forms import RevisionField, RevisionModelForm
 from crewplan.workspaces.models import Membership, Team, Workspace
 
 
-class WorkspaceSettingsForm(forms.ModelForm):
+class WorkspaceSettingsForm(RevisionModelForm):
     class Meta:
         model = Workspace
         fields = [
@@ -27,6 +28,7 @@ class WorkspaceSettingsForm(forms.ModelForm):
 class TeamForm(forms.ModelForm):
     # No blank choice: a team is one kind or the other, and a new one is usually an agency.
     kind = forms.ChoiceField(label=_("Kind"), choices=Team.Kind.choices, initial=Team.Kind.EXTERNAL)
+    revision = RevisionField()  # the team's, when editing one (expect_revision)
 
     class Meta:
         model = Team

@@ -108,6 +108,7 @@ class Workspace(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
 
     class Meta:
         verbose_name = _("workspace")
@@ -142,6 +143,7 @@ class Team(models.Model):
     name = models.CharField(_("team name"), max_length=80)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
 
     objects = WorkspaceOwnedQuerySet.as_manager()
 

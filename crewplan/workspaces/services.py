@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from crewplan.audit.services import changes, record
+from crewplan.audit.services import changes, model_update, record
 from crewplan.workspaces.models import Invitation, Membership, Team, Workspace, hash_token
 
 User = get_user_model()
@@ -79,28 +79,24 @@ def workspace_create(
 
 
 @transaction.atomic
-def workspace_update_settings(*, workspace: Workspace, actor: Any, **fields: Any) -> Workspace:
-    # Compare with the row as stored (locked), not with an instance a ModelForm may
-    # already have changed in memory.
-    workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
-    old = _snapshot(workspace, SETTINGS_FIELDS)
-    for key, value in fields.items():
-        if key not in SETTINGS_FIELDS:
-            raise TypeError(f"{key} is not a workspace setting")
-        setattr(workspace, key, value)
-    workspace.full_clean()
-    before, after = changes(old, _snapshot(workspace, SETTINGS_FIELDS))
-    if after:
-        workspace.save(update_fields=list(after))
-        record(
-            workspace=workspace,
-            actor=actor,
-            action="workspace.settings_changed",
-            target=workspace,
-            before=before,
-            after=after,
-        )
-    return workspace
+def workspace_update_settings(
+    *, workspace: Workspace, actor: Any, revision: int, **fields: Any
+) -> Workspace:
+    """Change the settings if nobody saved them since `revision` was read (else
+    audit.Conflict). Compares with the row as stored (locked), not with an instance a
+    ModelForm may already have changed in memory."""
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"{', '.join(sorted(unknown))} is not a workspace setting")
+    saved, _after = model_update(
+        instance=workspace,
+        fields=SETTINGS_FIELDS,
+        data=fields,
+        revision=revision,
+        actor=actor,
+        action="workspace.settings_changed",
+    )
+    return saved
 
 
 def _check_team_name(workspace: Workspace, name: str, exclude_pk: int | None = None) -> str:
@@ -129,23 +125,17 @@ def team_create(*, workspace: Workspace, actor: Any, name: str, kind: str) -> Te
 
 
 @transaction.atomic
-def team_update(*, team: Team, actor: Any, name: str, kind: str) -> Team:
-    old = {"name": team.name, "kind": team.kind}
-    team.name = _check_team_name(team.workspace, name, exclude_pk=team.pk)
-    team.kind = kind
-    team.full_clean()
-    before, after = changes(old, {"name": team.name, "kind": team.kind})
-    if after:
-        team.save(update_fields=list(after))
-        record(
-            workspace=team.workspace,
-            actor=actor,
-            action="team.changed",
-            target=team,
-            before=before,
-            after=after,
-        )
-    return team
+def team_update(*, team: Team, actor: Any, revision: int, name: str, kind: str) -> Team:
+    """Rename or re-kind a team if nobody saved it since `revision` (else audit.Conflict)."""
+    saved, _after = model_update(
+        instance=team,
+        fields=("name", "kind"),
+        data={"name": _check_team_name(team.workspace, name, exclude_pk=team.pk), "kind": kind},
+        revision=revision,
+        actor=actor,
+        action="team.changed",
+    )
+    return saved
 
 
 @transaction.atomic

@@ -19,8 +19,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.accounts.models import User
+from crewplan.audit.forms import expect_revision
 from crewplan.audit.labels import describe, hide_amounts
 from crewplan.audit.models import AuditEvent
+from crewplan.audit.services import Conflict
 from crewplan.workspaces import services
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.forms import (
@@ -245,7 +247,10 @@ def team_create(request: WorkspaceRequest) -> HttpResponse:
     if form.is_valid():
         try:
             team = services.team_create(
-                workspace=request.workspace, actor=request.user, **form.cleaned_data
+                workspace=request.workspace,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
             )
         except ValidationError as error:
             _fail(request, error)
@@ -262,9 +267,18 @@ def team_edit(request: WorkspaceRequest, team_id: int) -> HttpResponse:
     team = get_owned(request, Team, team_id)
     require(request, Action.MANAGE_TEAMS)
     form = TeamForm(request.POST or None, initial={"name": team.name, "kind": team.kind})
+    expect_revision(form, team.revision)
     if request.method == "POST" and form.is_valid():
         try:
-            services.team_update(team=team, actor=request.user, **form.cleaned_data)
+            services.team_update(
+                team=team,
+                actor=request.user,
+                revision=form.cleaned_data["revision"],
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+            )
+        except Conflict as conflict:
+            form.add_error(None, conflict)
         except ValidationError as error:
             form.add_error("name", error)
         else:
@@ -296,8 +310,10 @@ def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
     form = WorkspaceSettingsForm(request.POST or None, instance=copy.copy(workspace))
     if request.method == "POST" and form.is_valid():
         try:
+            data = dict(form.cleaned_data)
+            revision = data.pop("revision")
             services.workspace_update_settings(
-                workspace=workspace, actor=request.user, **form.cleaned_data
+                workspace=workspace, actor=request.user, revision=revision, **data
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -123,7 +123,9 @@ def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) 
     """Control: the same walk shows the amounts once the setting allows it, so the test
     above is the rule at work, not amounts that never render anywhere."""
     alice = world.people["alice"]
-    services.workspace_update_settings(workspace=world.a, actor=alice, external_can_see_budget=True)
+    services.workspace_update_settings(
+        workspace=world.a, actor=alice, revision=world.a.revision, external_can_see_budget=True
+    )
     bodies = fetch_all(client_for(world.people["amy"]), money_world)
     budget = next(body for url, body in bodies.items() if url.endswith("/plan/budget/"))
     assert "987,654" in budget

@@ -387,7 +387,9 @@ def test_versions_differences(world: Any, version: BudgetVersion) -> None:
     )
     q2 = BudgetVersion.objects.get(workspace=world.a, number=2)
     meta = BudgetLine.objects.get(version=q2, item="Meta ads")
-    budgets.line_save(version=q2, actor=world.people["alice"], line=meta, m07=D(20000))
+    budgets.line_save(
+        version=q2, actor=world.people["alice"], line=meta, revision=meta.revision, m07=D(20000)
+    )
     budgets.line_delete(
         line=BudgetLine.objects.get(version=q2, item="Print flyers"), actor=world.people["alice"]
     )

@@ -72,6 +72,7 @@ def test_a_vague_goal_fails_then_a_fixed_one_passes(world: Any) -> None:
         "deadline": deadline.isoformat(),
         "objective": "Online revenue to 30% of sales",
         "owner": world.a_in_house.pk,
+        "revision": goal.revision,
     }
     response = alice.post(f"/w/alpha/plan/goals/{goal.pk}/", fixed, follow=True)
     assert all(x.ok for x in response.context["letters"])
@@ -106,6 +107,7 @@ def test_history_makes_the_achievability_check_bite(world: Any) -> None:
         "metric": "conversions",
         "denominator": "sessions",
         "scale": "100",
+        "revision": kpi.revision,
         **history,
     }
     assert alice.post(f"/w/alpha/plan/kpis/{kpi.pk}/", data).status_code == 302
@@ -215,6 +217,7 @@ def test_kpi_targets_per_month_and_quarter(world: Any) -> None:
         "metric": "c",
         "denominator": "s",
         "scale": "100",
+        "revision": kpi.revision,
     }
     page = alice.get(f"/w/alpha/plan/kpis/{kpi.pk}/?year=2026").content.decode()
     # Fiscal 2026 runs 2026-04 … 2027-03; May's actual shows next to its target field.
@@ -242,7 +245,7 @@ def test_kpi_targets_per_month_and_quarter(world: Any) -> None:
     assert kpi.name == "Conv"
     assert KpiTarget.objects.get(kpi=kpi, starts=date(2026, 4, 1)).value == D("1.8")
     # Emptying a field removes that target.
-    assert alice.post(url, data | {"t-m202703": ""}).status_code == 302
+    assert alice.post(url, data | {"t-m202703": "", "revision": kpi.revision}).status_code == 302
     assert KpiTarget.objects.filter(kpi=kpi).count() == 2
     # Only editors: the agency manager may not change targets.
     adam = client_for(world.people["adam"])

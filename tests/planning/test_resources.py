@@ -185,6 +185,7 @@ def test_compare_two_candidates(world: Any) -> None:
     # The workspace weights: cost now counts most, and B wins.
     data = evaluation_data(a, b, **{f"score-{a.pk}-features": "5", f"score-{b.pk}-cost": "5"})
     data["weight-cost"] = "100"
+    data["revision"] = EvaluationWeights.objects.get(workspace=world.a).revision
     assert alice.post(COMPARE, data).status_code == 302
     weights = EvaluationWeights.objects.get(workspace=world.a)
     assert weights.cost == 100 and weights.features == 25

@@ -103,7 +103,8 @@ def test_saved_estimate_shows_hand_computed_figures(world: Any, tool: AiTool) ->
 def test_saving_is_audited_with_what_changed(world: Any, tool: AiTool) -> None:
     alice = client_for(world.people["alice"])
     alice.post(url(tool), estimate_data())
-    alice.post(url(tool), estimate_data(hours_saved_per_month="25"))
+    saved = RoiEstimate.objects.get(tool=tool)
+    alice.post(url(tool), estimate_data(hours_saved_per_month="25", revision=saved.revision))
     assert RoiEstimate.objects.filter(workspace=world.a).count() == 1
     saved = RoiEstimate.objects.get(tool=tool)
     assert saved.hours_saved_per_month == D(25) and saved.updated_by == world.people["alice"]
@@ -165,7 +166,9 @@ def test_bad_input_changes_nothing(
 def test_bad_input_keeps_the_saved_estimate(world: Any, tool: AiTool) -> None:
     alice = client_for(world.people["alice"])
     alice.post(url(tool), estimate_data())
-    assert alice.post(url(tool), estimate_data(gross_margin="120")).status_code == 400
+    revision = RoiEstimate.objects.get(tool=tool).revision
+    response = alice.post(url(tool), estimate_data(gross_margin="120", revision=revision))
+    assert response.status_code == 400 and "Enter a percentage from 0 to 100" in response.text
     assert RoiEstimate.objects.get(tool=tool).gross_margin == D(0)
     assert AuditEvent.objects.filter(action="planning.roi_estimate_saved").count() == 1
 
@@ -176,7 +179,8 @@ def test_a_tool_the_core_refuses_gives_a_message_not_an_error(world: Any, tool: 
     AiTool.objects.filter(pk=tool.pk).update(renewal_change=D("-2"))  # below -100 percent
     page = alice.get(url(tool))
     assert page.status_code == 200 and "cost model cannot be used" in page.content.decode()
-    response = alice.post(url(tool), estimate_data(hours_saved_per_month="30"))
+    revision = RoiEstimate.objects.get(tool=tool).revision
+    response = alice.post(url(tool), estimate_data(hours_saved_per_month="30", revision=revision))
     assert response.status_code == 400 and "Correct the tool first" in response.content.decode()
     assert RoiEstimate.objects.get(tool=tool).hours_saved_per_month == D(20)
     assert (

@@ -98,9 +98,9 @@ def test_editing_approved_copy_reopens_review(world: Any, raci: dict[str, Any]) 
     assert Transition.objects.filter(item=item).last().action == "copy_edited"
     # A stale form (the revision read before that save) is refused, nothing changes.
     stale = amy.post(f"/w/alpha/work/items/{item.pk}/", data | {"title": "Other"})
-    assert (
-        stale.status_code == 400 and "changed this item in the meantime" in stale.content.decode()
-    )
+    assert stale.status_code == 400
+    assert "Someone else saved the work item since you opened it" in stale.text
+    assert "copy" in stale.context["form"].non_field_errors()[0]  # what they changed
     item.refresh_from_db()
     assert item.title == "Mooncake pre-order post"
 
