@@ -9,9 +9,11 @@ from tests.conftest import client_for
 
 
 def change_settings(world: Any) -> None:
+    world.a.refresh_from_db()
     services.workspace_update_settings(
         workspace=world.a,
         actor=world.people["alice"],
+        revision=world.a.revision,
         budget_training_per_seat=Decimal(24680),
         raci_max_consulted=4,
     )
@@ -33,8 +35,12 @@ def test_in_house_manager_sees_the_amount(world: Any) -> None:
 
 def test_agency_sees_the_amount_when_the_owner_allows_it(world: Any) -> None:
     change_settings(world)
+    world.a.refresh_from_db()
     services.workspace_update_settings(
-        workspace=world.a, actor=world.people["alice"], external_can_see_budget=True
+        workspace=world.a,
+        actor=world.people["alice"],
+        revision=world.a.revision,
+        external_can_see_budget=True,
     )
     page = client_for(world.people["adam"]).get("/w/alpha/audit/").content.decode()
     assert "24680" in page

@@ -35,8 +35,12 @@ def money_world(world: Any) -> dict[str, Any]:
         workspace=world.a, tool=tool, loaded_hourly_rate=Decimal(7531), hours_saved_per_month=3
     )
     # A money setting (the health check's training cost per seat) reaches the audit log.
+    world.a.refresh_from_db()
     services.workspace_update_settings(
-        workspace=world.a, actor=alice, budget_training_per_seat=Decimal(24680)
+        workspace=world.a,
+        actor=alice,
+        revision=world.a.revision,
+        budget_training_per_seat=Decimal(24680),
     )
     version = budgets.version_create(workspace=world.a, actor=alice, fiscal_year=2026, name="P")
     amounts = {f"m{m:02d}": Decimal(0) for m in range(1, 13)}
@@ -123,6 +127,7 @@ def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) 
     """Control: the same walk shows the amounts once the setting allows it, so the test
     above is the rule at work, not amounts that never render anywhere."""
     alice = world.people["alice"]
+    world.a.refresh_from_db()
     services.workspace_update_settings(
         workspace=world.a, actor=alice, revision=world.a.revision, external_can_see_budget=True
     )
