@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from crewplan.lib.sheets import Formula, append_row, sheet_title
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
 from crewplan.planning.budget import (
     CATEGORY_NAMES,
@@ -401,7 +402,8 @@ def write_plan(
     bold = Font(bold=True)
 
     def fill(ws: Any, plan: Plan) -> None:
-        ws.append(
+        append_row(
+            ws,
             [
                 label["category"],
                 label["item"],
@@ -410,11 +412,12 @@ def write_plan(
                 label["owner"],
                 *month_names,
                 label["year"],
-            ]
+            ],
         )
         for line in plan.lines:
             row = ws.max_row + 1
-            ws.append(
+            append_row(
+                ws,
                 [
                     CATEGORY_NAMES[line.category][1 if lang == "zh-hant" else 0],
                     line.item,
@@ -422,15 +425,16 @@ def write_plan(
                     line.kpi,
                     line.owner,
                     *line.amounts,
-                    f"=SUM(F{row}:Q{row})",
-                ]
+                    Formula(f"=SUM(F{row}:Q{row})"),
+                ],
             )
         last = ws.max_row
         totals = [label["total"], "", "", "", ""]
         totals += [
-            f"=SUM({get_column_letter(c)}2:{get_column_letter(c)}{last})" for c in range(6, 19)
+            Formula(f"=SUM({get_column_letter(c)}2:{get_column_letter(c)}{last})")
+            for c in range(6, 19)
         ]
-        ws.append(totals)
+        append_row(ws, totals)
         for cell in ws[1]:
             cell.font = bold
         for cell in ws[ws.max_row]:
@@ -444,11 +448,16 @@ def write_plan(
 
     main = book.create_sheet(label["budget"])
     fill(main, sheets[current].plan)
-    for sheet in sheets:
-        fill(book.create_sheet(sheet.title[:31]), sheet.plan)
+    # The reader finds the budget and tools sheets by these names: no version takes them.
+    taken = [label["budget"], label["tools"]]
+    for number, sheet in enumerate(sheets, start=1):
+        title = sheet_title(sheet.title, taken, fallback=f"v{number}")
+        taken.append(title)
+        fill(book.create_sheet(title), sheet.plan)
     tools_sheet = book.create_sheet(label["tools"])
-    tools_sheet.append(
-        [label["tool"], label["status"], label["customer_data"], label["seats"], label["kpi"]]
+    append_row(
+        tools_sheet,
+        [label["tool"], label["status"], label["customer_data"], label["seats"], label["kpi"]],
     )
     for cell in tools_sheet[1]:
         cell.font = bold
@@ -458,14 +467,15 @@ def write_plan(
             if tool.key in seen:
                 continue
             seen.add(tool.key)
-            tools_sheet.append(
+            append_row(
+                tools_sheet,
                 [
                     tool.name,
                     tool.status.value,
                     label["yes"] if tool.customer_data else label["no"],
                     tool.seats,
                     tool.kpi,
-                ]
+                ],
             )
     out = io.BytesIO()
     book.save(out)
