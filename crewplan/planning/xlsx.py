@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from crewplan.lib import limits as file_limits
 from crewplan.lib.sheets import Formula, append_row, sheet_title
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
 from crewplan.planning.budget import (
@@ -168,15 +169,19 @@ def _header_map(header: list[str]) -> dict[str, int]:
     return found
 
 
-def read_plan(data: bytes) -> ReadPlan:
+def read_plan(data: bytes, limits: file_limits.FileLimits | None = None) -> ReadPlan:
+    """The plan of the file; `limits` (per sheet) default to `lib/limits.BUDGET_PLAN`."""
+    limits = limits or file_limits.BUDGET_PLAN
+    if len(data) > limits.bytes:
+        raise file_limits.too_large(limits)
     workbook = open_workbook(data)
     try:
         problems: list[RowProblem] = []
-        tools, tool_rows = _read_tools(workbook, problems)
+        tools, tool_rows = _read_tools(workbook, problems, limits)
         sheet = _sheet(workbook, BUDGET_SHEETS)
         if sheet is None:
             raise UnusableFile("no_budget_sheet", texts=SHEET_TEXTS["no_budget_sheet"])
-        rows = sheet.iter_rows(values_only=True)
+        rows = file_limits.limited_rows(sheet, limits)
         header_cells = list(next(rows, ()))
         header = [_fold(v) for v in header_cells]
         columns = _header_map(header)
@@ -263,12 +268,12 @@ def read_plan(data: bytes) -> ReadPlan:
 
 
 def _read_tools(
-    workbook: Any, problems: list[RowProblem]
+    workbook: Any, problems: list[RowProblem], limits: file_limits.FileLimits
 ) -> tuple[dict[str, Tool] | None, dict[str, int]]:
     sheet = _sheet(workbook, TOOL_SHEETS)
     if sheet is None:
         return None, {}
-    rows = sheet.iter_rows(values_only=True)
+    rows = file_limits.limited_rows(sheet, limits)
     header_cells = list(next(rows, ()))
     columns = _header_map([_fold(v) for v in header_cells])
     if "tool" not in columns:

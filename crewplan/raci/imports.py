@@ -8,11 +8,12 @@ from typing import Any
 from django.core import signing
 from django.utils.translation import gettext as _
 
+from crewplan.lib.limits import RACI_MATRIX
 from crewplan.raci.validation import Role, format_cell
 from crewplan.raci.xlsx import ReadResult
 from crewplan.workspaces.models import Membership, Team, Workspace
 
-MAX_UPLOAD = 5 * 1024 * 1024
+MAX_UPLOAD = RACI_MATRIX.bytes
 PLAN_MAX_AGE = 60 * 60  # seconds a preview stays valid
 
 

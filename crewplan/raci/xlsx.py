@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from crewplan.lib import limits as file_limits
 from crewplan.lib.sheets import append_row, as_text, sheet_title
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
 from crewplan.raci.validation import (
@@ -37,7 +38,6 @@ from crewplan.raci.validation import (
     parse_cell,
 )
 
-MAX_ROWS = 20_000
 MAX_PARTIES = 200
 
 HEADERS = {
@@ -70,7 +70,6 @@ HEADER_TEXTS = {
         "row 2 must give internal/external (內部/外部) under every party column",
         "第 2 列每個團隊／人員欄下方都必須填 internal/external（內部／外部）",
     ),
-    "too_many_rows": ("more than 20,000 activity rows", "工作項目超過 20,000 列"),
 }
 
 ROW_TEXTS = {
@@ -136,13 +135,17 @@ def party_header(party: Party, team_names: Mapping[str, str]) -> str:
     )
 
 
-def read_matrix(data: bytes) -> ReadResult:
+def read_matrix(data: bytes, limits: file_limits.FileLimits | None = None) -> ReadResult:
+    """The grid of the file's first sheet; `limits` default to `lib/limits.RACI_MATRIX`."""
+    limits = limits or file_limits.RACI_MATRIX
+    if len(data) > limits.bytes:
+        raise file_limits.too_large(limits)
     workbook = open_workbook(data)
     try:
         if not workbook.sheetnames:
             raise UnusableFile("no_sheet", texts=HEADER_TEXTS["no_sheet"])
         sheet = workbook[workbook.sheetnames[0]]
-        rows = sheet.iter_rows(values_only=True)
+        rows = file_limits.limited_rows(sheet, limits, header_rows=2)
         header = [_clean(v) for v in next(rows, ())]
         kinds = [_folded(_clean(v)) for v in next(rows, ())]
         fixed: dict[str, int] = {}
@@ -191,8 +194,6 @@ def read_matrix(data: bytes) -> ReadResult:
         names_seen: set[tuple[str, str]] = set()
         function = ""
         for number, values in enumerate(rows, start=3):
-            if number - 2 > MAX_ROWS:
-                raise UnusableFile("too_many_rows", texts=HEADER_TEXTS["too_many_rows"])
             values = tuple(values) + (None,) * max(0, len(header) - len(values))
             texts = [_clean(v) for v in values]
             if not any(texts):
