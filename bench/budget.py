@@ -36,7 +36,9 @@ def bench_page(lines: int, repeats: int = 9) -> None:
     ws = services.workspace_create(name="Bench", slug=slug, owner=owner)
     in_house = Team.objects.get(workspace=ws)
     agency = services.team_create(workspace=ws, actor=owner, name="Agency", kind="external")
-    kpi = Kpi.objects.create(workspace=ws, name="ROAS", unit="x", metric="revenue", denominator="spend")
+    kpi = Kpi.objects.create(
+        workspace=ws, name="ROAS", unit="x", metric="revenue", denominator="spend"
+    )
     tools = [AiTool.objects.create(workspace=ws, name=f"Tool {i}", seats=2) for i in range(20)]
     version = budgets.version_create(workspace=ws, actor=owner, fiscal_year=2026, name="Plan")
     categories = [c for c, _ in BudgetLine.CategoryChoices.choices]

@@ -184,3 +184,21 @@ def test_calendar_import_refuses_past_the_limit(
     path.write_bytes(calendar_csv(3))
     call_command("calendar", "import", str(path), stdout=io.StringIO())
     assert CalendarDay.objects.filter(day__gte=date(2027, 1, 1)).count() == 3
+
+
+def test_a_file_with_too_much_text_is_refused_before_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import zipfile
+
+    from crewplan.lib import xlsxfile
+
+    out = io.BytesIO()
+    source_data = io.BytesIO(xlsx({"Budget": plan_rows(1)}))
+    with zipfile.ZipFile(source_data) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        target.writestr("xl/sharedStrings.xml", "<sst>" + "<si><t>x</t></si>" * 20 + "</sst>")
+    monkeypatch.setattr(xlsxfile, "MAX_SHARED_STRINGS", 100)
+    with pytest.raises(UnusableFile, match="more than 32 MB of text"):
+        read_plan(out.getvalue(), SMALL)
