@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crewplan.audit.services import record, use_once
+from crewplan.lib.limits import BUDGET_PLAN
 from crewplan.planning import budgets
 from crewplan.planning.models import AiTool, BudgetLine, Kpi
 from crewplan.planning.xlsx import ReadPlan
 from crewplan.workspaces.models import Team, Workspace
 
-MAX_UPLOAD = 5 * 1024 * 1024
+MAX_UPLOAD = BUDGET_PLAN.bytes
 PLAN_MAX_AGE = 60 * 60
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,9 +42,27 @@ from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require
 from crewplan.workspaces.models import Team, Workspace
 from crewplan.workspaces.permissions import Action, TeamTarget
 
+# Lines shown per page of the plan; the totals, the chart and the health check always
+# cover every line (a 20,000-line plan rendered whole took 11 s and weighed 15 MB).
+LINES_PER_PAGE = 100
+# Findings of one kind shown before "… and N more": a big plan can have thousands of
+# lines without a KPI, and the list of them all weighed 1.4 MB.
+FINDINGS_PER_CODE = 5
+
 
 def _language() -> str:
     return "zh-hant" if (get_language() or "").startswith("zh") else "en"
+
+
+def finding_groups(findings: list[Any]) -> list[dict[str, Any]]:
+    """The findings by code in the order they come, the first few of each shown."""
+    by_code: dict[str, list[Any]] = {}
+    for finding in findings:
+        by_code.setdefault(finding.code, []).append(finding)
+    return [
+        {"code": code, "shown": found[:FINDINGS_PER_CODE], "more": len(found) - FINDINGS_PER_CODE}
+        for code, found in by_code.items()
+    ]
 
 
 def month_labels(workspace: Workspace) -> list[str]:
@@ -133,14 +152,23 @@ def budget(request: WorkspaceRequest) -> HttpResponse:
     if version is not None:
         loaded = budgets.load_plan(version)
         currency, language = workspace.currency, _language()
-        rows = []
-        for line in loaded.lines:
-            visible = can(membership, Action.VIEW_BUDGET_AMOUNTS, TeamTarget(line.owner_id))
-            rows.append({"line": line, "visible": visible})
-        see_all = all(r["visible"] for r in rows)
-        context.update(rows=rows, see_all=see_all)
+        visible_for = {
+            owner_id: can(membership, Action.VIEW_BUDGET_AMOUNTS, TeamTarget(owner_id))
+            for owner_id in loaded.owner_ids
+        }
+        see_all = all(visible_for.values())
+        page = Paginator(loaded.lines(), LINES_PER_PAGE).get_page(request.GET.get("page"))
+        rows = [{"line": ln, "visible": visible_for[ln.owner_id]} for ln in page]
+        context.update(rows=rows, page=page, see_all=see_all)
         if see_all:
             plan = loaded.plan
+            findings = health_findings(
+                plan,
+                thresholds_for(workspace),
+                language=language,
+                currency=currency,
+                decimals=decimals(currency),
+            )
             context["category_totals"] = [
                 (CATEGORY_NAMES[c][1 if language == "zh-hant" else 0], plan.total(c))
                 for c in Category
@@ -166,13 +194,8 @@ def budget(request: WorkspaceRequest) -> HttpResponse:
                     decimals=decimals(currency),
                     stacked=True,
                 ),
-                findings=health_findings(
-                    plan,
-                    thresholds_for(workspace),
-                    language=language,
-                    currency=currency,
-                    decimals=decimals(currency),
-                ),
+                findings=findings,
+                finding_groups=finding_groups(findings),
             )
         compare_text = request.GET.get("compare", "")
         compare = next(

@@ -69,34 +69,48 @@ def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 @dataclass
 class LoadedPlan:
     version: BudgetVersion
-    lines: list[BudgetLine]
+    owner_ids: set[int | None]  # the owner teams of the version's lines
     tools: list[AiTool]
     plan: Plan
 
+    def lines(self) -> Any:
+        """The version's lines as models, in plan order, for showing some of them."""
+        return (
+            BudgetLine.objects.for_workspace(self.version.workspace)
+            .filter(version=self.version)
+            .select_related("tool", "kpi", "owner", "goal")
+        )
+
 
 def load_plan(version: BudgetVersion) -> LoadedPlan:
-    """The version's lines and the workspace's tools, and the same as a pure `Plan`."""
+    """The version's lines as a pure `Plan` (read as plain values: a plan may hold 20,000
+    lines) and the workspace's tools."""
     workspace = version.workspace
-    lines = list(
+    fields = ("pk", "category", "item", "tool_id", "kpi__name", "owner__name", "owner_id")
+    rows = (
         BudgetLine.objects.for_workspace(workspace)
         .filter(version=version)
-        .select_related("tool", "kpi", "owner", "goal")
+        .values_list(*fields, *MONTH_FIELDS)
     )
     tools = list(AiTool.objects.for_workspace(workspace).select_related("kpi", "owner"))
     gaps = resources.gaps_for(workspace, tools)
-    plan = Plan(
-        lines=tuple(
+    lines = []
+    owner_ids: set[int | None] = set()
+    for pk, category, item, tool_id, kpi, owner, owner_id, *amounts in rows:
+        owner_ids.add(owner_id)
+        lines.append(
             Line(
-                key=str(line.pk),
-                category=Category(line.category),
-                item=line.item,
-                amounts=line.amounts,
-                tool=str(line.tool_id or ""),
-                kpi=line.kpi.name if line.kpi else "",
-                owner=line.owner.name if line.owner else "",
+                key=str(pk),
+                category=Category(category),
+                item=item,
+                amounts=tuple(amounts),
+                tool=str(tool_id or ""),
+                kpi=kpi or "",
+                owner=owner or "",
             )
-            for line in lines
-        ),
+        )
+    plan = Plan(
+        lines=tuple(lines),
         tools=tuple(
             Tool(
                 key=str(t.pk),
@@ -110,7 +124,7 @@ def load_plan(version: BudgetVersion) -> LoadedPlan:
             for t in tools
         ),
     )
-    return LoadedPlan(version, lines, tools, plan)
+    return LoadedPlan(version, owner_ids, tools, plan)
 
 
 def thresholds_for(workspace: Workspace) -> Thresholds:

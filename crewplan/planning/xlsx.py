@@ -23,6 +23,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from crewplan.lib import limits as file_limits
+from crewplan.lib.sheets import Formula, append_row, sheet_title
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
 from crewplan.planning.budget import (
     CATEGORY_NAMES,
@@ -167,15 +169,19 @@ def _header_map(header: list[str]) -> dict[str, int]:
     return found
 
 
-def read_plan(data: bytes) -> ReadPlan:
+def read_plan(data: bytes, limits: file_limits.FileLimits | None = None) -> ReadPlan:
+    """The plan of the file; `limits` (per sheet) default to `lib/limits.BUDGET_PLAN`."""
+    limits = limits or file_limits.BUDGET_PLAN
+    if len(data) > limits.bytes:
+        raise file_limits.too_large(limits)
     workbook = open_workbook(data)
     try:
         problems: list[RowProblem] = []
-        tools, tool_rows = _read_tools(workbook, problems)
+        tools, tool_rows = _read_tools(workbook, problems, limits)
         sheet = _sheet(workbook, BUDGET_SHEETS)
         if sheet is None:
             raise UnusableFile("no_budget_sheet", texts=SHEET_TEXTS["no_budget_sheet"])
-        rows = sheet.iter_rows(values_only=True)
+        rows = file_limits.limited_rows(sheet, limits)
         header_cells = list(next(rows, ()))
         header = [_fold(v) for v in header_cells]
         columns = _header_map(header)
@@ -262,12 +268,12 @@ def read_plan(data: bytes) -> ReadPlan:
 
 
 def _read_tools(
-    workbook: Any, problems: list[RowProblem]
+    workbook: Any, problems: list[RowProblem], limits: file_limits.FileLimits
 ) -> tuple[dict[str, Tool] | None, dict[str, int]]:
     sheet = _sheet(workbook, TOOL_SHEETS)
     if sheet is None:
         return None, {}
-    rows = sheet.iter_rows(values_only=True)
+    rows = file_limits.limited_rows(sheet, limits)
     header_cells = list(next(rows, ()))
     columns = _header_map([_fold(v) for v in header_cells])
     if "tool" not in columns:
@@ -401,7 +407,8 @@ def write_plan(
     bold = Font(bold=True)
 
     def fill(ws: Any, plan: Plan) -> None:
-        ws.append(
+        append_row(
+            ws,
             [
                 label["category"],
                 label["item"],
@@ -410,11 +417,12 @@ def write_plan(
                 label["owner"],
                 *month_names,
                 label["year"],
-            ]
+            ],
         )
         for line in plan.lines:
             row = ws.max_row + 1
-            ws.append(
+            append_row(
+                ws,
                 [
                     CATEGORY_NAMES[line.category][1 if lang == "zh-hant" else 0],
                     line.item,
@@ -422,15 +430,16 @@ def write_plan(
                     line.kpi,
                     line.owner,
                     *line.amounts,
-                    f"=SUM(F{row}:Q{row})",
-                ]
+                    Formula(f"=SUM(F{row}:Q{row})"),
+                ],
             )
         last = ws.max_row
         totals = [label["total"], "", "", "", ""]
         totals += [
-            f"=SUM({get_column_letter(c)}2:{get_column_letter(c)}{last})" for c in range(6, 19)
+            Formula(f"=SUM({get_column_letter(c)}2:{get_column_letter(c)}{last})")
+            for c in range(6, 19)
         ]
-        ws.append(totals)
+        append_row(ws, totals)
         for cell in ws[1]:
             cell.font = bold
         for cell in ws[ws.max_row]:
@@ -444,11 +453,16 @@ def write_plan(
 
     main = book.create_sheet(label["budget"])
     fill(main, sheets[current].plan)
-    for sheet in sheets:
-        fill(book.create_sheet(sheet.title[:31]), sheet.plan)
+    # The reader finds the budget and tools sheets by these names: no version takes them.
+    taken = [label["budget"], label["tools"]]
+    for number, sheet in enumerate(sheets, start=1):
+        title = sheet_title(sheet.title, taken, fallback=f"v{number}")
+        taken.append(title)
+        fill(book.create_sheet(title), sheet.plan)
     tools_sheet = book.create_sheet(label["tools"])
-    tools_sheet.append(
-        [label["tool"], label["status"], label["customer_data"], label["seats"], label["kpi"]]
+    append_row(
+        tools_sheet,
+        [label["tool"], label["status"], label["customer_data"], label["seats"], label["kpi"]],
     )
     for cell in tools_sheet[1]:
         cell.font = bold
@@ -458,14 +472,15 @@ def write_plan(
             if tool.key in seen:
                 continue
             seen.add(tool.key)
-            tools_sheet.append(
+            append_row(
+                tools_sheet,
                 [
                     tool.name,
                     tool.status.value,
                     label["yes"] if tool.customer_data else label["no"],
                     tool.seats,
                     tool.kpi,
-                ]
+                ],
             )
     out = io.BytesIO()
     book.save(out)

@@ -8,11 +8,12 @@ from typing import Any
 from django.core import signing
 from django.utils.translation import gettext as _
 
+from crewplan.lib.limits import RACI_MATRIX
 from crewplan.raci.validation import Role, format_cell
 from crewplan.raci.xlsx import ReadResult
 from crewplan.workspaces.models import Membership, Team, Workspace
 
-MAX_UPLOAD = 5 * 1024 * 1024
+MAX_UPLOAD = RACI_MATRIX.bytes
 PLAN_MAX_AGE = 60 * 60  # seconds a preview stays valid
 
 
@@ -30,41 +31,34 @@ def plan_import(workspace: Workspace, result: ReadResult, language: str) -> Impo
     people = list(Membership.objects.for_workspace(workspace).select_related("user", "team"))
     plan = ImportPlan()
     party_keys: dict[str, str] = {}
+    # A column is found by its whole header, so names may hold anything, parentheses too:
+    # a team called "Agency (Taipei)", a person of a team called "Studio (2)".
+    members: dict[str, Membership] = {}
+    for m in people:
+        members.setdefault(_header_key(f"{m.user.display_name} ({m.team.name})"), m)
     for party in result.matrix.parties:
-        if party.is_person:
-            match = [
-                m
-                for m in people
-                if m.user.display_name.casefold() == party.name.casefold()
-                and m.team.name.casefold() == party.team.casefold()
-            ]
-            if not match:
-                plan.problems.append(
-                    (
-                        1,
-                        _("Column “%(name)s”: no person of that name in team %(team)s.")
-                        % {"name": party.key, "team": party.team},
-                    )
-                )
-                continue
-            member = match[0]
+        member = members.get(_header_key(party.key))
+        team = teams.get(party.key.casefold())
+        if member is not None:
             kind, key, label = (
                 member.team.kind,
                 f"person-{member.pk}",
                 f"{member.user.display_name} ({member.team.name})",
             )
-        else:
-            team = teams.get(party.name.casefold())
-            if team is None:
-                plan.problems.append(
-                    (
-                        1,
-                        _("Column “%(name)s”: there is no team of that name in this workspace.")
-                        % {"name": party.name},
-                    )
-                )
-                continue
+        elif team is not None:
             kind, key, label = team.kind, f"team-{team.pk}", team.name
+        else:
+            plan.problems.append(
+                (
+                    1,
+                    _("Column “%(name)s”: no person of that name in team %(team)s.")
+                    % {"name": party.key, "team": party.team}
+                    if party.is_person
+                    else _("Column “%(name)s”: there is no team of that name in this workspace.")
+                    % {"name": party.name},
+                )
+            )
+            continue
         if kind != party.kind:
             plan.problems.append(
                 (
@@ -88,6 +82,13 @@ def plan_import(workspace: Workspace, result: ReadResult, language: str) -> Impo
         if party_key in party_keys and roles:
             plan.cells.append([index[activity_key], party_keys[party_key], _letters(roles)])
     return plan
+
+
+def _header_key(text: str) -> str:
+    """A column header compared the way people type it: full-width or ASCII parentheses,
+    with or without a space before them, any case."""
+    text = " ".join(text.replace("（", "(").replace("）", ")").split())
+    return text.replace(" (", "(").casefold()
 
 
 def _letters(roles: frozenset[Role]) -> str:

@@ -20,6 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from crewplan.lib import limits as file_limits
+from crewplan.lib.sheets import append_row, as_text, sheet_title
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
 from crewplan.raci.validation import (
     EXTERNAL,
@@ -36,7 +38,6 @@ from crewplan.raci.validation import (
     parse_cell,
 )
 
-MAX_ROWS = 20_000
 MAX_PARTIES = 200
 
 HEADERS = {
@@ -69,7 +70,6 @@ HEADER_TEXTS = {
         "row 2 must give internal/external (內部/外部) under every party column",
         "第 2 列每個團隊／人員欄下方都必須填 internal/external（內部／外部）",
     ),
-    "too_many_rows": ("more than 20,000 activity rows", "工作項目超過 20,000 列"),
 }
 
 ROW_TEXTS = {
@@ -135,13 +135,17 @@ def party_header(party: Party, team_names: Mapping[str, str]) -> str:
     )
 
 
-def read_matrix(data: bytes) -> ReadResult:
+def read_matrix(data: bytes, limits: file_limits.FileLimits | None = None) -> ReadResult:
+    """The grid of the file's first sheet; `limits` default to `lib/limits.RACI_MATRIX`."""
+    limits = limits or file_limits.RACI_MATRIX
+    if len(data) > limits.bytes:
+        raise file_limits.too_large(limits)
     workbook = open_workbook(data)
     try:
         if not workbook.sheetnames:
             raise UnusableFile("no_sheet", texts=HEADER_TEXTS["no_sheet"])
         sheet = workbook[workbook.sheetnames[0]]
-        rows = sheet.iter_rows(values_only=True)
+        rows = file_limits.limited_rows(sheet, limits, header_rows=2)
         header = [_clean(v) for v in next(rows, ())]
         kinds = [_folded(_clean(v)) for v in next(rows, ())]
         fixed: dict[str, int] = {}
@@ -190,8 +194,6 @@ def read_matrix(data: bytes) -> ReadResult:
         names_seen: set[tuple[str, str]] = set()
         function = ""
         for number, values in enumerate(rows, start=3):
-            if number - 2 > MAX_ROWS:
-                raise UnusableFile("too_many_rows", texts=HEADER_TEXTS["too_many_rows"])
             values = tuple(values) + (None,) * max(0, len(header) - len(values))
             texts = [_clean(v) for v in values]
             if not any(texts):
@@ -310,12 +312,12 @@ def write_matrix(
     book = Workbook()
     grid = book.active
     assert grid is not None
-    grid.title = SHEET_NAMES[lang][0]
+    grid.title = sheet_title(SHEET_NAMES[lang][0])
     bold = Font(bold=True)
     headers = [label["function"], label["activity"], label["kind"], label["split"]]
     headers += [party_header(p, team_names) for p in matrix.parties]
-    grid.append(headers)
-    grid.append(["", "", "", ""] + [label[p.kind] for p in matrix.parties])
+    append_row(grid, headers)
+    append_row(grid, ["", "", "", ""] + [label[p.kind] for p in matrix.parties])
     for activity in matrix.activities:
         row: list[Any] = [
             activity.function,
@@ -324,7 +326,7 @@ def write_matrix(
             activity.split,
         ]
         row += [format_cell(matrix.cells.get((activity.key, p.key), ())) for p in matrix.parties]
-        grid.append(row)
+        append_row(grid, row)
     for cell in grid[1]:
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -342,8 +344,9 @@ def write_matrix(
 
     names = {a.key: a.name for a in matrix.activities}
     party_names = {p.key: p.name for p in matrix.parties}
-    sheet = book.create_sheet(SHEET_NAMES[lang][1])
-    sheet.append(
+    sheet = book.create_sheet(sheet_title(SHEET_NAMES[lang][1], book.sheetnames))
+    append_row(
+        sheet,
         [
             label["severity"],
             label["code"],
@@ -351,10 +354,11 @@ def write_matrix(
             label["parties"],
             label["message"],
             label["fix"],
-        ]
+        ],
     )
     for f in findings:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 f.severity.value,
                 f.code,
@@ -362,23 +366,23 @@ def write_matrix(
                 ", ".join(party_names.get(p, p) for p in f.parties),
                 f.message,
                 f.fix,
-            ]
+            ],
         )
     for cell in sheet[1]:
         cell.font = bold
     for letter, width in zip("ABCDEF", (10, 28, 24, 24, 60, 50), strict=True):
         sheet.column_dimensions[letter].width = width
 
-    signed = book.create_sheet(SHEET_NAMES[lang][2])
-    signed.append([label["team"], label["signed_by"], label["signed_at"]])
+    signed = book.create_sheet(sheet_title(SHEET_NAMES[lang][2], book.sheetnames))
+    append_row(signed, [label["team"], label["signed_by"], label["signed_at"]])
     for s in signoffs:
-        signed.append([s.team, s.signed_by, s.signed_at])
+        append_row(signed, [s.team, s.signed_by, s.signed_at])
     for cell in signed[1]:
         cell.font = bold
     for letter, width in zip("ABC", (24, 28, 22), strict=True):
         signed.column_dimensions[letter].width = width
     if title:
-        book.properties.title = title
+        book.properties.title = as_text(title)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -29,12 +29,14 @@ away the days before, audiences the days during, and the backlog lands the day a
 import csv
 import functools
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
 from holidays import HolidayBase, country_holidays
+
+from crewplan.lib import limits as file_limits
 
 Kind = Literal["holiday", "makeup_workday"]
 
@@ -189,7 +191,7 @@ def _parse_day(value: str, row: int) -> date:
         raise ValueError(f"row {row}: 西元日期 {value!r} is not a valid date") from None
 
 
-def parse_dgpa_calendar(data: bytes) -> list[DayInfo]:
+def parse_dgpa_calendar(data: bytes, limits: file_limits.FileLimits | None = None) -> list[DayInfo]:
     """The holidays and make-up workdays of a 「中華民國政府行政機關辦公日曆表」 CSV.
 
     Columns 西元日期 (YYYYMMDD), 星期 (一…日), 是否放假 (2 = day off, 0 = workday), 備註.
@@ -197,11 +199,23 @@ def parse_dgpa_calendar(data: bytes) -> list[DayInfo]:
     is returned only when 備註 names it (e.g. 和平紀念日 on a Saturday); a weekend day with
     0 is a make-up workday (備註 「補行上班」). Weekdays with 0 are ordinary workdays even
     when 備註 names a memorial day, as 軍人節 or, in 2025, 勞動節 were for government offices.
-    Raises ValueError naming the row when the file is not such a calendar."""
-    reader = csv.reader(io.StringIO(_decode(data)))
+    Raises ValueError naming the row when the file is not such a calendar, and before
+    reading past `limits` (default `lib/limits.OFFICE_CALENDAR`)."""
+    limits = limits or file_limits.OFFICE_CALENDAR
+    if len(data) > limits.bytes:
+        raise file_limits.too_large(limits)
+    try:
+        return _parse_dgpa_rows(csv.reader(io.StringIO(_decode(data))), limits)
+    except csv.Error as error:  # a NUL byte, a field longer than csv's own limit
+        raise ValueError(f"not a CSV file the calendar import can read ({error})") from None
+
+
+def _parse_dgpa_rows(reader: Iterator[list[str]], limits: file_limits.FileLimits) -> list[DayInfo]:
     header = next(reader, None)
     if header is None:
         raise ValueError("the calendar file is empty")
+    if len(header) > limits.columns:
+        raise file_limits.too_many_columns(limits)
     columns = [name.strip().lstrip("\ufeff") for name in header]
     missing = [name for name in DGPA_COLUMNS if name not in columns]
     if missing:
@@ -212,8 +226,12 @@ def parse_dgpa_calendar(data: bytes) -> list[DayInfo]:
     date_at, weekday_at, off_at, remark_at = (columns.index(name) for name in DGPA_COLUMNS)
     days: list[DayInfo] = []
     for row, cells in enumerate(reader, start=2):
+        if len(cells) > limits.columns and any(cell.strip() for cell in cells[limits.columns :]):
+            raise file_limits.too_many_columns(limits)
         if not any(cell.strip() for cell in cells):
             continue
+        if row - 1 > limits.rows:
+            raise file_limits.too_many_rows(limits)
         if len(cells) <= max(date_at, weekday_at, off_at):
             raise ValueError(f"row {row}: {len(cells)} columns, fewer than the header's")
         day = _parse_day(cells[date_at], row)

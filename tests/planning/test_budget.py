@@ -404,3 +404,44 @@ def test_versions_differences(world: Any, version: BudgetVersion) -> None:
         ("removed", "Print flyers", D(12000), D(0), ()),
     }
     assert page.content.decode().count("data-change=") == 3
+
+
+def test_big_plan_shows_a_page_of_lines_and_totals_of_all(
+    world: Any, version: BudgetVersion, django_assert_max_num_queries: Any
+) -> None:
+    from crewplan.planning.budget_views import FINDINGS_PER_CODE, LINES_PER_PAGE
+
+    alice = client_for(world.people["alice"])
+
+    def add(count: int, start: int) -> None:
+        BudgetLine.objects.bulk_create(
+            BudgetLine(
+                workspace=world.a,
+                version=version,
+                category="media",
+                item=f"line {start + n}",
+                owner=world.a_in_house,
+                position=start + n,
+                m01=D(100),
+            )
+            for n in range(count)
+        )
+
+    add(3, 1)
+    url = "/w/alpha/plan/budget/?year=2026"
+    alice.get(url)
+    with django_assert_max_num_queries(30) as few:
+        alice.get(url)
+    add(LINES_PER_PAGE + 2, 4)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        first = alice.get(url)
+    html = first.content.decode()
+    assert html.count("data-line=") == LINES_PER_PAGE and 'id="line-pages"' in html
+    assert first.context["total"] == D(100) * (LINES_PER_PAGE + 5)  # every line counts
+    no_kpi = [f for f in first.context["findings"] if f.code == "no_kpi"]
+    assert len(no_kpi) == LINES_PER_PAGE + 5  # no line has a KPI, and all are checked
+    assert html.count('data-code="no_kpi"') == FINDINGS_PER_CODE
+    assert 'data-more="no_kpi"' in html and f"{LINES_PER_PAGE + 5 - FINDINGS_PER_CODE} more" in html
+    last = alice.get(f"{url}&page=2").content.decode()
+    assert last.count("data-line=") == 5 and 'data-line="line 105"' in last
+    assert alice.get(f"{url}&page=x").content.decode().count("data-line=") == LINES_PER_PAGE

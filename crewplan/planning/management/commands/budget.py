@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from crewplan.lib import limits
 from crewplan.lib.money import format_money
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.planning.budgets import export_sheets, fiscal_year_of
@@ -54,7 +55,8 @@ class Command(BaseCommand):
         path: Path = options["file"]
         language: str = options["language"]
         try:
-            result = read_plan(path.read_bytes())
+            data = limits.read_limited(path, limits.BUDGET_PLAN)
+            result = read_plan(data, limits.BUDGET_PLAN)
         except OSError as error:
             self._unusable(f"{path}: {error.strerror}")
         except UnusableFile as error:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from crewplan.lib import limits
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.raci.validation import Rules, Severity, has_errors, validate
 from crewplan.raci.xlsx import read_matrix
@@ -33,8 +34,8 @@ class Command(BaseCommand):
         path: Path = options["file"]
         language: str = options["language"]
         try:
-            data = path.read_bytes()
-            result = read_matrix(data)
+            data = limits.read_limited(path, limits.RACI_MATRIX)
+            result = read_matrix(data, limits.RACI_MATRIX)
         except OSError as error:
             self._unusable(f"{path}: {error.strerror}")
         except UnusableFile as error:

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from crewplan.lib import limits
 from crewplan.work.calendar_tw import parse_dgpa_calendar
 from crewplan.work.models import CalendarDay
 
@@ -26,7 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
-            days = parse_dgpa_calendar(path.read_bytes())
+            data = limits.read_limited(path, limits.OFFICE_CALENDAR)
+            days = parse_dgpa_calendar(data, limits.OFFICE_CALENDAR)
         except (OSError, ValueError) as error:
             sys.stderr.write(f"{path}: {str(error).splitlines()[0]}\n")
             sys.exit(2)
