@@ -51,12 +51,13 @@ TOTAL = re.compile(r"=SUM\(([A-R])(\d+):([A-R])(\d+)\)")
 def hostile(world: Any) -> dict[str, Any]:
     alice = world.people["alice"]
     a = world.a
-    workspace_services.team_update(
-        team=world.a_in_house, actor=alice, name=HOSTILE["in_house"], kind="internal"
-    )
-    workspace_services.team_update(
-        team=world.a_agency, actor=alice, name=HOSTILE["agency"], kind="external"
-    )
+    for team, name, kind in (
+        (world.a_in_house, HOSTILE["in_house"], "internal"),
+        (world.a_agency, HOSTILE["agency"], "external"),
+    ):
+        workspace_services.team_update(
+            team=team, actor=alice, revision=team.revision, name=name, kind=kind
+        )
     mallory = join(
         a, alice, world.a_agency, make_user("mallory@agency.example", HOSTILE["person"]), "member"
     )
