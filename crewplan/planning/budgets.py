@@ -149,7 +149,7 @@ def version_create(
         .filter(fiscal_year=fiscal_year)
         .aggregate(n=Max("number"))
     )
-    version = BudgetVersion.objects.create(
+    version = BudgetVersion(
         workspace=workspace,
         fiscal_year=fiscal_year,
         number=(last["n"] or 0) + 1,
@@ -157,6 +157,8 @@ def version_create(
         based_on=based_on,
         created_by=actor,
     )
+    version.full_clean(exclude=["workspace", "based_on", "created_by"])
+    version.save()
     if based_on is not None:
         copies = []
         for line in BudgetLine.objects.for_workspace(workspace).filter(version=based_on):
@@ -266,12 +268,12 @@ def tool_save(
         if name not in TOOL_FIELDS:
             raise TypeError(name)
         setattr(tool, name, value)
+    tool.full_clean(exclude=["workspace"])  # lengths before the clash query
     clash = (
         AiTool.objects.for_workspace(workspace).filter(name__iexact=tool.name).exclude(pk=tool.pk)
     )
     if clash.exists():
         raise ValidationError(_("There is already a tool called “%(name)s”.") % {"name": tool.name})
-    tool.full_clean(exclude=["workspace"])
     tool.save()
     old, new = changes(before, _snapshot(tool, TOOL_FIELDS))
     record(

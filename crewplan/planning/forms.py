@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crewplan.planning import kpis
 from crewplan.planning.models import AiTool, BudgetLine, Goal, Kpi
+from crewplan.workspaces.fields import DateInRangeField
 from crewplan.workspaces.models import Team
 
 
@@ -14,6 +15,7 @@ class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["text", "kpi", "baseline", "target", "deadline", "objective", "owner"]
+        field_classes = {"deadline": DateInRangeField}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
             # The browser's date picker reads ISO dates only, whatever the language.
@@ -155,6 +157,13 @@ class ToolForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kpi"].queryset = kpis  # type: ignore[attr-defined]
         self.fields["owner"].queryset = teams  # type: ignore[attr-defined]
+
+
+class VersionNameForm(forms.Form):
+    """The name of a new budget version (the year and the version it starts from are
+    hidden fields the view reads)."""
+
+    name = forms.CharField(label=_("Version name"), max_length=80, required=False)
 
 
 class LineForm(forms.Form):

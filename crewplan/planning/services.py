@@ -73,12 +73,12 @@ def kpi_save(*, workspace: Workspace, actor: Any, kpi: Kpi | None = None, **fiel
         if name not in KPI_FIELDS:
             raise TypeError(name)
         setattr(kpi, name, value)
+    kpi.full_clean(exclude=["workspace"])  # lengths before the clash query
     clash = Kpi.objects.for_workspace(workspace).filter(name__iexact=kpi.name).exclude(pk=kpi.pk)
     if clash.exists():
         raise ValidationError(_("There is already a KPI called “%(name)s”.") % {"name": kpi.name})
     if kpi.formula == "ratio" and not kpi.denominator.strip():
         raise ValidationError(_("A ratio needs a denominator metric."))
-    kpi.full_clean(exclude=["workspace"])
     kpi.save()
     old, new = changes(before, _snapshot(kpi, KPI_FIELDS))
     record(

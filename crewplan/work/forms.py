@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.work.models import WorkItem
+from crewplan.workspaces.fields import DateInRangeField, DateTimeInRangeField
 
 
 class ItemForm(forms.ModelForm):
@@ -23,6 +24,7 @@ class ItemForm(forms.ModelForm):
             "goal",
             "budget_line",
         ]
+        field_classes = {"due_on": DateInRangeField, "publish_at": DateTimeInRangeField}
         widgets = {
             "brief": forms.Textarea(attrs={"rows": 3}),
             "copy": forms.Textarea(attrs={"rows": 6}),
@@ -55,7 +57,7 @@ class ItemForm(forms.ModelForm):
 class RescheduleForm(forms.Form):
     """Drag and drop, or the keyboard fallback: a new day, the time of day kept."""
 
-    day = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DateInRangeField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -99,6 +101,7 @@ class RulesForm(forms.Form):
     )
     glossary = forms.CharField(
         label=_("Brand glossary"),
+        max_length=20_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
@@ -108,6 +111,7 @@ class RulesForm(forms.Form):
     )
     extra_claims = forms.CharField(
         label=_("More risky claims"),
+        max_length=20_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
@@ -117,17 +121,20 @@ class RulesForm(forms.Form):
     )
     drop_claims = forms.CharField(
         label=_("Default claims to ignore"),
+        max_length=20_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Phrases of the default list that do not apply to your products, one a line."),
     )
     disclosure_words = forms.CharField(
         label=_("Disclosure words"),
+        max_length=2000,
         required=False,
         help_text=_("Comma-separated; a sponsored item must contain one of them."),
     )
     utm_exempt_domains = forms.CharField(
         label=_("Your own domains"),
+        max_length=2000,
         required=False,
         help_text=_("Comma-separated; links to them need no UTM parameters."),
     )
