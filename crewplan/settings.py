@@ -186,6 +186,13 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("CREWPLAN_EMAIL_FROM", "crewplan <noreply@localhost>")
 
+# Side effects that can fail or take time (e-mail now; imports, fits, reports later) are
+# tasks of Django's tasks API, enqueued after the commit of the change that causes them.
+# The immediate backend runs each at once in the same process; a task that raises is
+# marked failed and logged (logger django.tasks), and never fails the request. A
+# database-backed worker that retries failed tasks replaces it in a later issue.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Security: everything that `check --deploy` asks for is on when CREWPLAN_HTTPS is set
@@ -270,6 +277,7 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
+        "django.tasks": {"level": "WARNING"},  # failed tasks (ERROR), not every run
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -1,2 +1,2 @@
-"""Pure helpers with no models and no Django imports: environment parsing, paths,
-later money, dates and encodings. Everything here is typed and checked by mypy."""
+"""Pure helpers with no models and no Django imports: environment parsing, paths, money,
+dates, request parameters, text. Everything here is typed and checked by mypy."""

@@ -153,6 +153,8 @@ def import_apply(
                 **{f"m{m:02d}": amounts[m - 1] for m in range(1, 13)},
             )
         )
+    for row in rows:
+        row.full_clean(exclude=["workspace", "version"], validate_constraints=False)
     BudgetLine.objects.bulk_create(rows)
     record(
         workspace=workspace,

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crewplan.audit.forms import expect_revision
 from crewplan.lib.money import decimals, format_money
+from crewplan.lib.params import int_param, year_param
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.planning import budget_imports, budgets, charts
 from crewplan.planning.budget import (
@@ -34,7 +35,7 @@ from crewplan.planning.budget import (
     spread,
 )
 from crewplan.planning.budgets import fiscal_year_of, thresholds_for
-from crewplan.planning.forms import LineForm, ToolForm
+from crewplan.planning.forms import LineForm, ToolForm, VersionNameForm
 from crewplan.planning.health import health_findings
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Kpi
 from crewplan.planning.xlsx import read_plan, write_plan
@@ -137,10 +138,7 @@ def _version(request: WorkspaceRequest, year: int) -> BudgetVersion | None:
 @require_GET
 def budget(request: WorkspaceRequest) -> HttpResponse:
     workspace, membership = request.workspace, request.membership
-    year_text = request.GET.get("year", "")
-    year = (
-        int(year_text) if year_text.isdigit() else fiscal_year_of(workspace, timezone.localdate())
-    )
+    year = year_param(request.GET.get("year")) or fiscal_year_of(workspace, timezone.localdate())
     version = _version(request, year)
     context: dict[str, Any] = {
         "year": year,
@@ -214,19 +212,22 @@ def budget(request: WorkspaceRequest) -> HttpResponse:
 def version_create(request: WorkspaceRequest) -> HttpResponse:
     require(request, Action.EDIT_BUDGET)
     workspace = request.workspace
-    year_text = request.POST.get("year", "")
-    if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
+    year = year_param(request.POST.get("year"))
+    if year is None:
         messages.error(request, _("Choose a fiscal year."))
         return redirect("planning_budget", slug=workspace.slug)
     based_on = None
-    if request.POST.get("based_on", "").isdigit():
-        based_on = get_owned(request, BudgetVersion, int(request.POST["based_on"]))
+    if (based_on_id := int_param(request.POST.get("based_on"))) is not None:
+        based_on = get_owned(request, BudgetVersion, based_on_id)
+    form = VersionNameForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["name"])
         version = budgets.version_create(
             workspace=workspace,
             actor=request.user,
-            fiscal_year=int(year_text),
-            name=request.POST.get("name", ""),
+            fiscal_year=year,
+            name=form.cleaned_data["name"],
             based_on=based_on,
         )
     except ValidationError as error:
@@ -347,10 +348,7 @@ def budget_export(request: WorkspaceRequest) -> HttpResponse:
     people who may see the whole budget get it."""
     require(request, Action.VIEW_BUDGET_AMOUNTS)
     workspace = request.workspace
-    year_text = request.GET.get("year", "")
-    year = (
-        int(year_text) if year_text.isdigit() else fiscal_year_of(workspace, timezone.localdate())
-    )
+    year = year_param(request.GET.get("year")) or fiscal_year_of(workspace, timezone.localdate())
     version = _version(request, year)  # ?v=<pk>: the version on the Budget sheet
     sheets, current = budgets.export_sheets(workspace, year, version.number if version else None)
     if not sheets:
@@ -407,16 +405,19 @@ def budget_import_confirm(request: WorkspaceRequest) -> HttpResponse:
             request, _("This preview has expired or was changed. Upload the file again.")
         )
         return redirect("planning_budget_import", slug=workspace.slug)
-    year_text = request.POST.get("year", "")
-    if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
+    year = year_param(request.POST.get("year"))
+    if year is None:
         messages.error(request, _("Choose a fiscal year."))
         return redirect("planning_budget_import", slug=workspace.slug)
+    form = VersionNameForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["name"])
         version = budget_imports.import_apply(
             workspace=workspace,
             actor=request.user,
-            fiscal_year=int(year_text),
-            name=request.POST.get("name", "") or _("Imported plan"),
+            fiscal_year=year,
+            name=form.cleaned_data["name"] or _("Imported plan"),
             data=data,
             preview=preview,
         )

@@ -166,7 +166,7 @@ def version_create(
         .filter(fiscal_year=fiscal_year)
         .aggregate(n=Max("number"))
     )
-    version = BudgetVersion.objects.create(
+    version = BudgetVersion(
         workspace=workspace,
         fiscal_year=fiscal_year,
         number=(last["n"] or 0) + 1,
@@ -174,6 +174,8 @@ def version_create(
         based_on=based_on,
         created_by=actor,
     )
+    version.full_clean(exclude=["workspace", "based_on", "created_by"])
+    version.save()
     if based_on is not None:
         copies = []
         for line in BudgetLine.objects.for_workspace(workspace).filter(version=based_on):
@@ -300,7 +302,12 @@ def tool_save(
     unknown = set(fields) - set(TOOL_FIELDS)
     if unknown:
         raise TypeError(", ".join(sorted(unknown)))
-    name = fields.get("name", tool.name if tool is not None else "")
+    current = {n: getattr(tool, n) for n in TOOL_FIELDS} if tool is not None else {}
+    candidate = AiTool(workspace=workspace, **(current | fields))
+    # Lengths and choices before the clash query (a 100,000-character name must not reach
+    # it); uniqueness is the clash query's.
+    candidate.full_clean(exclude=["workspace"], validate_unique=False, validate_constraints=False)
+    name = candidate.name
     clash = AiTool.objects.for_workspace(workspace).filter(name__iexact=name)
     if tool is not None:
         clash = clash.exclude(pk=tool.pk)

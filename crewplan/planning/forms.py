@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from crewplan.audit.forms import RevisionField, RevisionModelForm
 from crewplan.planning import kpis
 from crewplan.planning.models import AiTool, BudgetLine, Goal, Kpi
+from crewplan.workspaces.fields import DateInRangeField
 from crewplan.workspaces.models import Team
 
 
@@ -15,6 +16,7 @@ class GoalForm(RevisionModelForm):
     class Meta:
         model = Goal
         fields = ["text", "kpi", "baseline", "target", "deadline", "objective", "owner"]
+        field_classes = {"deadline": DateInRangeField}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
             # The browser's date picker reads ISO dates only, whatever the language.
@@ -156,6 +158,13 @@ class ToolForm(RevisionModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kpi"].queryset = kpis  # type: ignore[attr-defined]
         self.fields["owner"].queryset = teams  # type: ignore[attr-defined]
+
+
+class VersionNameForm(forms.Form):
+    """The name of a new budget version (the year and the version it starts from are
+    hidden fields the view reads)."""
+
+    name = forms.CharField(label=_("Version name"), max_length=80, required=False)
 
 
 class LineForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.audit.forms import expect_revision
+from crewplan.lib.params import int_param
 from crewplan.planning import evaluation, resources
 from crewplan.planning.budgets import thresholds_for
 from crewplan.planning.models import AiTool, IntegrationFit, StackItem
@@ -162,7 +163,7 @@ def _compared_tools(request: WorkspaceRequest, query: QueryDict) -> list[AiTool]
     tools = AiTool.objects.for_workspace(request.workspace).select_related(
         "owner", "kpi", "roi_estimate"
     )
-    wanted = [int(v) for v in query.getlist("tool") if v.isdigit()]
+    wanted = [pk for pk in map(int_param, query.getlist("tool")) if pk is not None]
     if wanted:
         chosen = list(tools.filter(pk__in=wanted))
     else:

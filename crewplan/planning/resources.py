@@ -135,6 +135,9 @@ def system_add(*, workspace: Workspace, actor: Any, kind: str, name: str) -> Sta
         raise ValidationError(_("Name the system, e.g. SHOPLINE or GA4."))
     if kind not in StackItem.Kind.values:
         raise ValidationError(_("Choose a kind of system from the list."))
+    StackItem(workspace=workspace, kind=kind, name=name).full_clean(
+        exclude=["workspace"], validate_unique=False, validate_constraints=False
+    )
     if StackItem.objects.for_workspace(workspace).filter(name__iexact=name).exists():
         raise ValidationError(_("%(name)s is already in the stack.") % {"name": name})
     try:

@@ -91,6 +91,9 @@ def kpi_save(
     merged = Kpi(workspace=workspace, **(_values(current, KPI_FIELDS) if current else {}))
     for name, value in fields.items():
         setattr(merged, name, value)
+    # Lengths and choices before the clash query (a 100,000-character name must not reach
+    # it); uniqueness is the clash query's.
+    merged.full_clean(exclude=["workspace"], validate_unique=False, validate_constraints=False)
     clash = Kpi.objects.for_workspace(workspace).filter(name__iexact=merged.name)
     if current is not None:
         clash = clash.exclude(pk=current.pk)

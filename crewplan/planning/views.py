@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crewplan.lib.params import year_param
 from crewplan.planning import services
 from crewplan.planning.budgets import fiscal_year_of
 from crewplan.planning.forms import (
@@ -40,10 +41,7 @@ def _today(request: WorkspaceRequest) -> Any:
 
 def _fiscal_year(request: WorkspaceRequest) -> int:
     """?year= when it is a plausible year, else the fiscal year of today."""
-    wanted = request.GET.get("year", "")
-    if wanted.isdigit() and 2000 <= int(wanted) <= 2100:
-        return int(wanted)
-    return fiscal_year_of(request.workspace, _today(request))
+    return year_param(request.GET.get("year")) or fiscal_year_of(request.workspace, _today(request))
 
 
 @workspace_view

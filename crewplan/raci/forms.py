@@ -16,6 +16,7 @@ class ActivityForm(forms.Form):
     )
     split = forms.CharField(
         label=_("Split"),
+        max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("When in-house and agency share R: who does which part."),
@@ -30,6 +31,10 @@ class ActivityForm(forms.Form):
         if not data.get("function") and not (data.get("new_function") or "").strip():
             raise forms.ValidationError(_("Choose a function or name a new one."))
         return data
+
+
+class FunctionForm(forms.Form):
+    name = forms.CharField(label=_("Function"), max_length=80)
 
 
 class TemplateForm(forms.Form):

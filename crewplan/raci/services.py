@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewplan.audit.services import record, use_once
+from crewplan.lib.params import int_param
 from crewplan.raci import template
 from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion, SignOff
 from crewplan.raci.queries import (
@@ -101,18 +102,16 @@ def draft_start(*, workspace: Workspace, actor: Any) -> MatrixVersion:
 
 def _party(workspace: Workspace, key: str) -> tuple[Team | None, Membership | None]:
     kind, _sep, raw = key.partition("-")
-    if not raw.isdigit():
+    pk = int_param(raw)
+    if pk is None:
         raise ValidationError(_("Unknown column."))
     if kind == "team":
-        team = Team.objects.for_workspace(workspace).filter(pk=int(raw)).first()
+        team = Team.objects.for_workspace(workspace).filter(pk=pk).first()
         if team:
             return team, None
     elif kind == "person":
         member = (
-            Membership.objects.for_workspace(workspace)
-            .filter(pk=int(raw))
-            .select_related("user")
-            .first()
+            Membership.objects.for_workspace(workspace).filter(pk=pk).select_related("user").first()
         )
         if member:
             return None, member
@@ -208,12 +207,13 @@ def function_create(*, workspace: Workspace, actor: Any, name: str) -> Function:
     name = name.strip()
     if not name:
         raise ValidationError(_("A function needs a name."))
+    function = Function(workspace=workspace, name=name)
+    function.full_clean(exclude=["workspace", "position"])  # the name's length before the query
     functions = Function.objects.for_workspace(workspace)
     if functions.filter(name__iexact=name).exists():
         raise ValidationError(_("There is already a function called “%(name)s”.") % {"name": name})
-    function = Function.objects.create(
-        workspace=workspace, name=name, position=_next_position(functions)
-    )
+    function.position = _next_position(functions)
+    function.save()
     record(
         workspace=workspace,
         actor=actor,
@@ -241,6 +241,10 @@ def activity_save(
         raise ValidationError(_("Unknown function."))
     if not name:
         raise ValidationError(_("An activity needs a name."))
+    # Lengths first: the clash query below cannot take a name of any length.
+    Activity(workspace=workspace, function=function, name=name, kind=kind, split=split).full_clean(
+        exclude=["workspace", "function"], validate_unique=False, validate_constraints=False
+    )
     clash = Activity.objects.for_workspace(workspace).filter(function=function, name__iexact=name)
     if activity is not None:
         clash = clash.exclude(pk=activity.pk)
@@ -468,9 +472,11 @@ def import_apply(
     for position, (function_name, name, kind, split) in enumerate(activities, start=1):
         function = functions.get(function_name.casefold())
         if function is None:
-            function = Function.objects.create(
+            function = Function(
                 workspace=workspace, name=function_name, position=len(functions) + 1
             )
+            function.full_clean(exclude=["workspace"])
+            function.save()
             functions[function_name.casefold()] = function
         activity = existing.get((function.pk, name.casefold()))
         if activity is None:
@@ -589,6 +595,9 @@ def function_rename(*, function: Function, actor: Any, name: str) -> Function:
     name = name.strip()
     if not name:
         raise ValidationError(_("A function needs a name."))
+    Function(workspace=function.workspace, name=name).full_clean(
+        exclude=["workspace"], validate_unique=False, validate_constraints=False
+    )
     clash = (
         Function.objects.for_workspace(function.workspace)
         .filter(name__iexact=name)

@@ -18,10 +18,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crewplan.lib.params import int_param
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.raci import imports, services
 from crewplan.raci.diff import diff_matrices
-from crewplan.raci.forms import ActivityForm, PersonColumnForm, TemplateForm
+from crewplan.raci.forms import ActivityForm, FunctionForm, PersonColumnForm, TemplateForm
 from crewplan.raci.models import Activity, Function, MatrixVersion
 from crewplan.raci.queries import (
     draft_of,
@@ -224,10 +225,11 @@ def cells(request: WorkspaceRequest) -> HttpResponse:
     try:
         with transaction.atomic():
             for activity_key, party_key, value, expected in changes:
-                if not activity_key.isdigit():
+                activity_id = int_param(activity_key)
+                if activity_id is None:
                     problems.append(_("Unknown activity."))
                     continue
-                activity = get_owned(request, Activity, int(activity_key))
+                activity = get_owned(request, Activity, activity_id)
                 try:
                     saved[(activity_key, party_key)] = services.cell_set(
                         version=version,
@@ -475,10 +477,10 @@ def versions(request: WorkspaceRequest) -> HttpResponse:
         MatrixVersion.objects.for_workspace(workspace).select_related("created_by", "published_by")
     )
     context: dict[str, Any] = {"versions": all_versions}
-    a, b = request.GET.get("a", ""), request.GET.get("b", "")
-    if a.isdigit() and b.isdigit():
-        old, old_grid = _version_grid(request, int(a))
-        new, new_grid = _version_grid(request, int(b))
+    a, b = int_param(request.GET.get("a")), int_param(request.GET.get("b"))
+    if a is not None and b is not None:
+        old, old_grid = _version_grid(request, a)
+        new, new_grid = _version_grid(request, b)
         context.update(old=old, new=new, changes=diff_matrices(old_grid.matrix, new_grid.matrix))
     return render(request, "raci/versions.html", context)
 
@@ -678,8 +680,11 @@ def function_edit(request: WorkspaceRequest, function_id: int) -> HttpResponse:
                     request, _("Function %(name)s archived.") % {"name": function.name}
                 )
             else:
+                form = FunctionForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError([e for errors in form.errors.values() for e in errors])
                 services.function_rename(
-                    function=function, actor=request.user, name=request.POST.get("name", "")
+                    function=function, actor=request.user, name=form.cleaned_data["name"]
                 )
                 messages.success(request, _("Function %(name)s saved.") % {"name": function.name})
         except ValidationError as error:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from icalendar import Calendar, Event
 
+from crewplan.lib import dates
 from crewplan.work.models import (
     CalendarFeed,
     Notification,
@@ -49,7 +50,9 @@ def ical(membership: Membership) -> bytes:
             "dtstamp": item.updated_at,
             "last-modified": item.updated_at,
         }
-        if item.due_on is not None:
+        # A date out of the accepted range (stored before the forms refused them) would
+        # overflow the event's end and break the whole feed: such an event is left out.
+        if item.due_on is not None and dates.in_range(item.due_on):
             due = Event()
             due.add("uid", f"crewplan-item-{item.pk}-due@{host}")
             due.add("dtstart", item.due_on)
@@ -58,7 +61,7 @@ def ical(membership: Membership) -> bytes:
                 due.add(key, value)
             due["summary"] = f"⏰ {item.title}"
             cal.add_component(due)
-        if item.publish_at is not None:
+        if item.publish_at is not None and dates.in_range(item.publish_at):
             publish = Event()
             publish.add("uid", f"crewplan-item-{item.pk}-publish@{host}")
             publish.add("dtstart", item.publish_at)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crewplan.audit.forms import RevisionField, RevisionModelForm
 from crewplan.work.models import WorkItem
+from crewplan.workspaces.fields import DateInRangeField, DateTimeInRangeField
 
 
 class ItemForm(RevisionModelForm):
@@ -24,6 +25,7 @@ class ItemForm(RevisionModelForm):
             "goal",
             "budget_line",
         ]
+        field_classes = {"due_on": DateInRangeField, "publish_at": DateTimeInRangeField}
         widgets = {
             "brief": forms.Textarea(attrs={"rows": 3}),
             "copy": forms.Textarea(attrs={"rows": 6}),
@@ -56,7 +58,7 @@ class ItemForm(RevisionModelForm):
 class RescheduleForm(forms.Form):
     """Drag and drop, or the keyboard fallback: a new day, the time of day kept."""
 
-    day = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DateInRangeField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)  # always required
 
 
@@ -100,6 +102,7 @@ class RulesForm(forms.Form):
     )
     glossary = forms.CharField(
         label=_("Brand glossary"),
+        max_length=20_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
@@ -122,6 +125,7 @@ class RulesForm(forms.Form):
     )
     extra_claims = forms.CharField(
         label=_("More risky claims"),
+        max_length=20_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
@@ -131,6 +135,7 @@ class RulesForm(forms.Form):
     )
     drop_claims = forms.CharField(
         label=_("Default claims to ignore"),
+        max_length=20_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
@@ -140,11 +145,13 @@ class RulesForm(forms.Form):
     )
     disclosure_words = forms.CharField(
         label=_("Disclosure words"),
+        max_length=2000,
         required=False,
         help_text=_("Comma-separated; a sponsored item must contain one of them."),
     )
     utm_exempt_domains = forms.CharField(
         label=_("Your own domains"),
+        max_length=2000,
         required=False,
         help_text=_("Comma-separated; links to them need no UTM parameters."),
     )

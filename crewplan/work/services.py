@@ -1,5 +1,6 @@
 """Writes to work items: keyword-only, one transaction each, audited; notifications are
-created in the same transaction and e-mailed after it commits."""
+created in the same transaction and e-mailed by a task enqueued after it commits, so a
+mail server that fails never fails the request (the task is marked failed and logged)."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.services import locked, locked_or_created, plain, record, save_revision
+from crewplan.lib.text import single_line
 from crewplan.planning.models import BudgetLine, Goal
 from crewplan.raci.models import Activity
 from crewplan.work import calendar_tw, checks, workflow
@@ -451,12 +454,20 @@ def notify(
     immediate = [n for n in notes if n.recipient.email_notifications == "immediate"]
     if immediate:
         ids = [n.pk for n in immediate]
-        transaction.on_commit(lambda: send_immediately(ids))
+        # robust: even a backend that cannot enqueue only logs, the change is committed.
+        transaction.on_commit(lambda: email_notifications.enqueue(ids), robust=True)
     return notes
 
 
 def _item_url(item: WorkItem) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("work_item", args=[item.workspace.slug, item.pk])
+
+
+@task
+def email_notifications(notification_ids: list[int]) -> None:
+    """The task that e-mails notifications; those it could not send stay unsent
+    (`emailed_at` empty) for a retry."""
+    send_immediately(notification_ids)
 
 
 def send_immediately(notification_ids: list[int]) -> None:
@@ -467,11 +478,14 @@ def send_immediately(notification_ids: list[int]) -> None:
     for note in notes:
         language = note.recipient.language or note.workspace.default_language
         with translation.override(language), timezone.override(note.workspace.time_zone):
-            subject = _("[%(workspace)s] %(kind)s: %(title)s") % {
-                "workspace": note.workspace.name,
-                "kind": note.get_kind_display(),
-                "title": note.item.title if note.item else "",
-            }
+            subject = single_line(
+                _("[%(workspace)s] %(kind)s: %(title)s")
+                % {
+                    "workspace": note.workspace.name,
+                    "kind": note.get_kind_display(),
+                    "title": note.item.title if note.item else "",
+                }
+            )
             body = render_to_string(
                 "work/email_notification.txt",
                 {"notes": [note], "url": _item_url(note.item) if note.item else ""},

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crewplan.audit.forms import expect_revision
 from crewplan.audit.services import STALE_FORM
+from crewplan.lib import dates
+from crewplan.lib.params import int_param
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal
 from crewplan.raci.models import Activity, Function
 from crewplan.work import calendar_tw, checks, feeds, queries, services, workflow
@@ -49,23 +51,21 @@ def _language() -> str:
 
 
 def _anchor(request: WorkspaceRequest) -> date:
+    """The day the calendar shows (?d=), moved into the accepted range: at the ends of
+    Python's dates the month and week arithmetic would overflow."""
     try:
-        return date.fromisoformat(request.GET.get("d", ""))
+        return dates.clamp(date.fromisoformat(request.GET.get("d", "")))
     except ValueError:
         return timezone.localdate()
 
 
 def _filters(request: WorkspaceRequest) -> queries.Filters:
-    def number(name: str) -> int | None:
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
-
     channel = request.GET.get("channel", "")
     state = request.GET.get("status", "")
     return queries.Filters(
-        team=number("team"),
+        team=int_param(request.GET.get("team")),
         channel=channel if channel in WorkItem.Channel.values else "",
-        function=number("function"),
+        function=int_param(request.GET.get("function")),
         state=state if state in WorkItem.State.values else "",
     )
 
@@ -416,10 +416,10 @@ def inbox_read(request: WorkspaceRequest) -> HttpResponse:
     notes = Notification.objects.for_workspace(request.workspace).filter(
         recipient=request.user, read_at=None
     )
-    wanted = request.POST.get("n", "")
-    if wanted.isdigit():
-        note = notes.filter(pk=int(wanted)).select_related("item").first()
-        notes.filter(pk=int(wanted)).update(read_at=timezone.now())
+    wanted = int_param(request.POST.get("n"))
+    if wanted is not None:
+        note = notes.filter(pk=wanted).select_related("item").first()
+        notes.filter(pk=wanted).update(read_at=timezone.now())
         if note is not None and note.item_id:
             return redirect("work_item", slug=request.workspace.slug, item_id=note.item_id)
     else:

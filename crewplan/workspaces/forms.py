@@ -36,7 +36,7 @@ class TeamForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.none(), empty_label=_("Choose a team")
     )

@@ -13,12 +13,14 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from crewplan.audit.services import changes, model_update, record
+from crewplan.lib.text import single_line
 from crewplan.workspaces.models import Invitation, Membership, Team, Workspace, hash_token
 
 User = get_user_model()
@@ -103,6 +105,9 @@ def _check_team_name(workspace: Workspace, name: str, exclude_pk: int | None = N
     name = name.strip()
     if not name:
         raise ValidationError(_("A team needs a name."))
+    Team(workspace=workspace, name=name, kind=Team.Kind.INTERNAL).full_clean(
+        exclude=["workspace"], validate_unique=False, validate_constraints=False
+    )  # lengths first: the clash query below cannot take a name of any length
     clash = Team.objects.for_workspace(workspace).filter(name__iexact=name).exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError(_("There is already a team called “%(name)s”.") % {"name": name})
@@ -191,7 +196,7 @@ def invitation_create(
         old.revoked_at = timezone.now()  # an expired link is replaced, not left to block
         old.save(update_fields=["revoked_at"])
     token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
+    invitation = Invitation(
         workspace=workspace,
         team=team,
         email=email,
@@ -200,6 +205,8 @@ def invitation_create(
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
     )
+    invitation.full_clean(exclude=["workspace", "team", "invited_by"])
+    invitation.save()
     record(
         workspace=workspace,
         actor=actor,
@@ -209,7 +216,9 @@ def invitation_create(
     )
     if send:
         link = invitation_link(token)
-        transaction.on_commit(lambda: _send_invitation(invitation, link))
+        # A task after commit: a failing mail server is logged, never a failed request
+        # (the invitation stands, and the page shows the link to share by hand).
+        transaction.on_commit(lambda: email_invitation.enqueue(invitation.pk, link), robust=True)
     return invitation, token
 
 
@@ -217,7 +226,12 @@ def invitation_link(token: str) -> str:
     return settings.SITE_URL + reverse("invitation_accept", args=[token])
 
 
-def _send_invitation(invitation: Invitation, link: str) -> None:
+@task
+def email_invitation(invitation_id: int, link: str) -> None:
+    """E-mail the invitation link (a task: see invitation_create)."""
+    invitation = Invitation.objects.select_related("workspace", "team", "invited_by").get(
+        pk=invitation_id
+    )
     workspace = invitation.workspace
     with translation.override(workspace.default_language):
         context = {
@@ -227,7 +241,9 @@ def _send_invitation(invitation: Invitation, link: str) -> None:
             "inviter": invitation.invited_by,
             "days": settings.INVITATION_DAYS,
         }
-        subject = _("You are invited to %(workspace)s on crewplan") % {"workspace": workspace.name}
+        subject = single_line(
+            _("You are invited to %(workspace)s on crewplan") % {"workspace": workspace.name}
+        )
         body = render_to_string("workspaces/invitation_email.txt", context)
     send_mail(subject, body, None, [invitation.email])
 
@@ -319,6 +335,9 @@ def account_create_from_invitation(*, token: str, full_name: str, password: str)
             _("An account for %(email)s exists already: sign in to accept.")
             % {"email": invitation.email}
         )
+    User(email=invitation.email, full_name=full_name.strip()).full_clean(
+        exclude=["password"], validate_unique=False, validate_constraints=False
+    )
     try:
         with transaction.atomic():
             user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())

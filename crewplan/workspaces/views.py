@@ -5,6 +5,7 @@ applies the workspace's time zone and language only while the view runs."""
 import copy
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, password_validation
@@ -36,6 +37,8 @@ from crewplan.workspaces.models import Invitation, Membership, Team
 from crewplan.workspaces.permissions import Action, MemberTarget
 
 SESSION_WORKSPACE = "crewplan_workspace"
+
+NAME_FIELD = forms.CharField(max_length=150, required=False)
 
 
 def _fail(request: HttpRequest, error: ValidationError) -> None:
@@ -371,6 +374,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         password = request.POST.get("password", "")
         if not full_name:
             errors.append(_("Please enter your name."))
+        try:  # a NUL or a novel for a name is refused here, as a form field would
+            full_name = NAME_FIELD.clean(full_name)
+        except ValidationError as error:
+            errors.extend(error.messages)
         if password != request.POST.get("password_again", ""):
             errors.append(_("The two passwords do not match."))
         try:

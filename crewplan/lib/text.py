@@ -1,0 +1,17 @@
+"""Text that people typed, made safe for places with stricter rules than a web page."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def single_line(text: str) -> str:
+    """`text` on one line, as e-mail subjects must be: CR, LF, tabs, NUL and every other
+    control character (Unicode categories Cc, Zl, Zp) become a space, runs of spaces
+    collapse to one. A title with a line break in it would otherwise make the mail
+    library refuse the header (header injection)."""
+    cleaned = "".join(
+        " " if unicodedata.category(char) in {"Cc", "Zl", "Zp"} else char for char in text
+    )
+    return _SPACES.sub(" ", cleaned).strip()
