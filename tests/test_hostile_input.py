@@ -724,8 +724,8 @@ def test_feed_survives_an_item_stored_at_the_end_of_time(world: Any, draft: Any)
         work_services.item_create(
             workspace=world.a, membership=maya, title=title, activity=social, **fields
         )
-    feed = feeds.feed_renew(membership=world.member("alice"))
-    response = client_for(world.people["alice"]).get(f"/ical/{feed.token}.ics")
+    token = feeds.feed_renew(membership=world.member("alice"))
+    response = client_for(world.people["alice"]).get(f"/ical/{token}.ics")
     assert response.status_code == 200
     body = response.content.decode()
     assert "Launch" in body and "End of time" not in body
