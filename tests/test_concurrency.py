@@ -31,6 +31,8 @@ from crewplan.planning.models import (
     KpiTarget,
     RoiEstimate,
 )
+from crewplan.raci import services as raci_services
+from crewplan.raci.models import Activity, Function
 from crewplan.work.models import ContentRules
 from crewplan.workspaces import services as workspaces
 from crewplan.workspaces.models import Team, Workspace
@@ -536,3 +538,61 @@ def test_the_conflict_reads_in_chinese(world: Any) -> None:
     assert message.startswith("在你開啟之後，其他人已儲存了這個")
     assert "、".join(refused.value.fields) in message and len(refused.value.fields) == 2
     assert "你的變更沒有儲存" in message
+
+
+def test_raci_activity(world: Any, alice: Client, mike: Client) -> None:
+    draft = raci_services.template_apply(
+        workspace=world.a,
+        actor=world.people["alice"],
+        in_house=world.a_in_house,
+        agency=world.a_agency,
+        language="en",
+    )
+    assert draft.is_draft
+    blog = Activity.objects.get(workspace=world.a, name="Blog writing")
+
+    def get() -> Activity:
+        return Activity.objects.get(pk=blog.pk)
+
+    run(
+        Scenario(
+            url=f"/w/alpha/raci/activities/{blog.pk}/",
+            form={"function": blog.function_id, "name": blog.name, "kind": "execution"},
+            first={"name": "Blog posts"},
+            second={"split": "Agency drafts, we edit"},
+            changed=["activity"],
+            action="raci.activity_saved",
+            first_saved=lambda: get().name == "Blog posts" and get().split == "",
+            second_saved=lambda: get().split == "Agency drafts, we edit",
+            typed="Agency drafts, we edit",
+            refused_status=200,  # the page answers its form errors with 200
+        ),
+        alice,
+        mike,
+    )
+
+
+def test_raci_function_rename(world: Any, alice: Client, mike: Client) -> None:
+    raci_services.template_apply(
+        workspace=world.a,
+        actor=world.people["alice"],
+        in_house=world.a_in_house,
+        agency=world.a_agency,
+        language="en",
+    )
+    content = Function.objects.get(workspace=world.a, name="Content")
+    url = f"/w/alpha/raci/functions/{content.pk}/"
+    seen = revision_in(alice.get(url).content.decode())
+    assert seen == revision_in(mike.get(url).content.decode())
+    assert alice.post(url, {"name": "Content marketing", "revision": seen}).status_code == 302
+    stale = mike.post(url, {"name": "Copy", "revision": seen}, follow=True)
+    message = " ".join(str(m) for m in stale.context["messages"])
+    assert CONFLICT in message and "function changed" in message
+    assert Function.objects.get(pk=content.pk).name == "Content marketing"
+    assert AuditEvent.objects.filter(action="raci.function_renamed").count() == 1
+    current = revision_in(mike.get(url).content.decode())
+    assert mike.post(url, {"name": "Copy", "revision": current}).status_code == 302
+    assert Function.objects.get(pk=content.pk).name == "Copy"
+    # No revision at all is refused, never a save without the check.
+    assert mike.post(url, {"name": "Other"}, follow=True).status_code == 200
+    assert Function.objects.get(pk=content.pk).name == "Copy"

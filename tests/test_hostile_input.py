@@ -608,7 +608,9 @@ def test_hostile_function_names_are_refused(world: Any, draft: MatrixVersion, va
     alice = client_for(world.people["alice"])
     function = Function.objects.filter(workspace=world.a).first()
     name = function.name
-    response = alice.post(f"/w/alpha/raci/functions/{function.pk}/", {"name": value})
+    response = alice.post(
+        f"/w/alpha/raci/functions/{function.pk}/", {"name": value, "revision": function.revision}
+    )
     assert response.status_code == 302
     activity = Activity.objects.filter(workspace=world.a).first()
     response = alice.post(
@@ -629,7 +631,9 @@ def test_services_refuse_names_past_their_column(world: Any, draft: MatrixVersio
     function = Function.objects.filter(workspace=world.a).first()
     calls = [
         lambda: raci_services.function_create(workspace=world.a, actor=alice, name=long),
-        lambda: raci_services.function_rename(function=function, actor=alice, name=long),
+        lambda: raci_services.function_rename(
+            function=function, actor=alice, name=long, revision=function.revision
+        ),
         lambda: raci_services.activity_save(
             workspace=world.a,
             actor=alice,

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crewplan.audit.forms import RevisionField
 from crewplan.raci.models import Activity
 from crewplan.workspaces.models import Membership, Team
 
@@ -21,6 +22,7 @@ class ActivityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("When in-house and agency share R: who does which part."),
     )
+    revision = RevisionField()  # required when editing (expect_revision)
 
     def __init__(self, *args: Any, functions: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -35,6 +37,7 @@ class ActivityForm(forms.Form):
 
 class FunctionForm(forms.Form):
     name = forms.CharField(label=_("Function"), max_length=80)
+    revision = RevisionField()
 
 
 class TemplateForm(forms.Form):

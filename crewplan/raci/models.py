@@ -15,6 +15,7 @@ class Function(models.Model):
     name = models.CharField(_("function"), max_length=80)
     position = models.PositiveIntegerField(default=0)
     archived_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
 
     objects = WorkspaceOwnedQuerySet.as_manager()
 
@@ -49,6 +50,7 @@ class Activity(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     archived_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
 
     objects = WorkspaceOwnedQuerySet.as_manager()
 

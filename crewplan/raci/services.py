@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crewplan.audit.services import record, use_once
+from crewplan.audit.services import locked, record, use_once
 from crewplan.lib.params import int_param
 from crewplan.raci import template
 from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion, SignOff
@@ -234,8 +234,12 @@ def activity_save(
     kind: str,
     split: str,
     activity: Activity | None = None,
+    revision: int | None = None,
 ) -> Activity:
-    """Create an activity, or change one (`activity`)."""
+    """Create an activity, or change one (`activity`) that is still at `revision` (else
+    audit.Conflict naming what someone else changed)."""
+    if activity is not None:
+        activity = locked(activity, revision=revision)  # type: ignore[arg-type]
     name = name.strip()
     if function.workspace_id != workspace.pk:
         raise ValidationError(_("Unknown function."))
@@ -274,6 +278,8 @@ def activity_save(
         split.strip(),
     )
     activity.full_clean(exclude=["workspace", "function"])
+    if before is not None:
+        activity.revision += 1
     activity.save()
     draft = draft_of(workspace)
     if draft is not None:
@@ -285,6 +291,7 @@ def activity_save(
         target=activity,
         before=before,
         after=fields,
+        revision=activity.revision,
     )
     return activity
 
@@ -591,7 +598,9 @@ def function_move(*, function: Function, actor: Any, direction: str) -> None:
 
 
 @transaction.atomic
-def function_rename(*, function: Function, actor: Any, name: str) -> Function:
+def function_rename(*, function: Function, actor: Any, name: str, revision: int) -> Function:
+    """Rename a function that is still at `revision` (else audit.Conflict)."""
+    function = locked(function, revision=revision)
     name = name.strip()
     if not name:
         raise ValidationError(_("A function needs a name."))
@@ -608,7 +617,8 @@ def function_rename(*, function: Function, actor: Any, name: str) -> Function:
     before = function.name
     if name != before:
         function.name = name
-        function.save(update_fields=["name"])
+        function.revision += 1
+        function.save(update_fields=["name", "revision"])
         record(
             workspace=function.workspace,
             actor=actor,
@@ -616,6 +626,7 @@ def function_rename(*, function: Function, actor: Any, name: str) -> Function:
             target=function,
             before={"name": before},
             after={"name": name},
+            revision=function.revision,
         )
     return function
 

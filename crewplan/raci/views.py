@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crewplan.audit.forms import expect_revision
 from crewplan.lib.params import int_param
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.raci import imports, services
@@ -369,6 +370,7 @@ def activity_edit(request: WorkspaceRequest, activity_id: int) -> HttpResponse:
         "split": activity.split,
     }
     form = ActivityForm(request.POST or None, initial=initial, functions=functions_of(workspace))
+    expect_revision(form, activity.revision)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -387,6 +389,7 @@ def activity_edit(request: WorkspaceRequest, activity_id: int) -> HttpResponse:
                     kind=data["kind"],
                     split=data["split"],
                     activity=activity,
+                    revision=data["revision"],
                 )
         except ValidationError as error:
             form.add_error(None, error)
@@ -681,10 +684,14 @@ def function_edit(request: WorkspaceRequest, function_id: int) -> HttpResponse:
                 )
             else:
                 form = FunctionForm(request.POST)
+                expect_revision(form, function.revision)
                 if not form.is_valid():
                     raise ValidationError([e for errors in form.errors.values() for e in errors])
                 services.function_rename(
-                    function=function, actor=request.user, name=form.cleaned_data["name"]
+                    function=function,
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    revision=form.cleaned_data["revision"],
                 )
                 messages.success(request, _("Function %(name)s saved.") % {"name": function.name})
         except ValidationError as error:

@@ -204,6 +204,7 @@ def test_sign_off_and_publish(world: Any, draft: MatrixVersion) -> None:
         kind="execution",
         split="",
         activity=blog,
+        revision=blog.revision,
     )
     assert "部落格文章撰寫" in [a.name for a in load_grid(draft, "en").matrix.activities]
 
@@ -307,10 +308,12 @@ def test_reorder_rename_and_archive(world: Any, draft: MatrixVersion) -> None:
         == 403
     )
 
-    alice.post(f"/w/alpha/raci/functions/{content.pk}/", {"name": "內容行銷"})
+    alice.post(f"/w/alpha/raci/functions/{content.pk}/", {"name": "內容行銷", "revision": 1})
     content.refresh_from_db()
     assert content.name == "內容行銷"
-    response = alice.post(f"/w/alpha/raci/functions/{content.pk}/", {"name": "廣告"}, follow=True)
+    response = alice.post(
+        f"/w/alpha/raci/functions/{content.pk}/", {"name": "廣告", "revision": 2}, follow=True
+    )
     assert any("already a function" in str(m) for m in response.context["messages"])
     response = alice.post(f"/w/alpha/raci/functions/{content.pk}/", {"archive": "1"}, follow=True)
     assert any("activities first" in str(m) for m in response.context["messages"])
