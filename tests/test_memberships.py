@@ -16,7 +16,11 @@ def test_owner_changes_role_and_team_with_audit(world: Any) -> None:
     maya = world.member("maya")
     response = alice.post(
         f"/w/alpha/people/{maya.pk}/update/",
-        {f"m{maya.pk}-team": world.a_agency.pk, f"m{maya.pk}-role": "viewer"},
+        {
+            f"m{maya.pk}-team": world.a_agency.pk,
+            f"m{maya.pk}-role": "viewer",
+            f"m{maya.pk}-revision": 1,
+        },
     )
     assert response.status_code == 302
     maya.refresh_from_db()
@@ -25,6 +29,28 @@ def test_owner_changes_role_and_team_with_audit(world: Any) -> None:
     assert event.before == {"team": world.a_in_house.name, "role": "member"}
     assert event.after == {"team": world.a_agency.name, "role": "viewer"}
     assert event.actor == world.people["alice"]
+
+
+def test_a_stale_change_is_refused_and_names_what_changed(world: Any) -> None:
+    """Two people open the people page; the second's stale form must not undo the
+    first's change of Maya's role."""
+    alice, mike = client_for(world.people["alice"]), client_for(world.people["mike"])
+    maya = world.member("maya")
+    url = f"/w/alpha/people/{maya.pk}/update/"
+    seen = {f"m{maya.pk}-revision": maya.revision}
+    first = {f"m{maya.pk}-team": world.a_in_house.pk, f"m{maya.pk}-role": "viewer"}
+    assert alice.post(url, first | seen).status_code == 302
+    stale = {f"m{maya.pk}-team": world.a_in_house.pk, f"m{maya.pk}-role": "manager"}
+    response = mike.post(url, stale | seen, follow=True)
+    message = " ".join(str(m) for m in response.context["messages"])
+    assert "since you opened it" in message and "role changed" in message
+    maya.refresh_from_db()
+    assert maya.role == "viewer"
+    assert AuditEvent.objects.filter(action="membership.changed").count() == 1
+    # Without a revision nothing is saved either.
+    assert mike.post(url, stale).status_code == 302
+    maya.refresh_from_db()
+    assert maya.role == "viewer"
 
 
 def test_removing_the_last_owner_is_refused(world: Any) -> None:
@@ -72,7 +98,11 @@ def test_manager_cannot_promote_to_owner(world: Any) -> None:
     maya = world.member("maya")
     response = mike.post(
         f"/w/alpha/people/{maya.pk}/update/",
-        {f"m{maya.pk}-team": world.a_in_house.pk, f"m{maya.pk}-role": "owner"},
+        {
+            f"m{maya.pk}-team": world.a_in_house.pk,
+            f"m{maya.pk}-role": "owner",
+            f"m{maya.pk}-revision": 1,
+        },
     )
     assert response.status_code == 403
     assert Membership.objects.get(pk=maya.pk).role == "member"
@@ -83,7 +113,11 @@ def test_viewer_cannot_change_anyone(world: Any) -> None:
     maya = world.member("maya")
     response = vera.post(
         f"/w/alpha/people/{maya.pk}/update/",
-        {f"m{maya.pk}-team": world.a_in_house.pk, f"m{maya.pk}-role": "viewer"},
+        {
+            f"m{maya.pk}-team": world.a_in_house.pk,
+            f"m{maya.pk}-role": "viewer",
+            f"m{maya.pk}-revision": 1,
+        },
     )
     assert response.status_code == 403
 

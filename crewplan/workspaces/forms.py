@@ -53,10 +53,12 @@ class InvitationForm(forms.Form):
 class MemberForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    revision = RevisionField()
 
     def __init__(self, *args: object, teams: object, **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["revision"].required = True  # a membership always exists
 
 
 class SwitchWorkspaceForm(forms.Form):

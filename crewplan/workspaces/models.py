@@ -190,6 +190,7 @@ class Membership(models.Model):
     )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
     joined_at = models.DateTimeField(default=timezone.now, editable=False)
     hours_per_month = models.PositiveSmallIntegerField(
         _("marketing hours per month"),

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from crewplan.audit.services import changes, model_update, record
+from crewplan.audit.services import changes, locked, model_update, record
 from crewplan.lib.text import single_line
 from crewplan.workspaces.models import Invitation, Membership, Team, Workspace, hash_token
 
@@ -358,9 +358,19 @@ def _lock_owners(workspace: Workspace) -> int:
 
 @transaction.atomic
 def membership_change(
-    *, membership: Membership, actor: Any, role: str | None = None, team: Team | None = None
+    *,
+    membership: Membership,
+    actor: Any,
+    role: str | None = None,
+    team: Team | None = None,
+    revision: int | None = None,
 ) -> Membership:
+    """Change a person's role or team. With `revision` (a form's), refused with
+    audit.Conflict when someone changed the membership since it was read."""
     workspace = membership.workspace
+    if revision is not None:
+        membership = locked(membership, revision=revision)
+        membership.workspace = workspace
     old = _membership_snapshot(membership)
     if role is not None:
         if role not in Membership.Role.values:
@@ -380,7 +390,8 @@ def membership_change(
         membership.team = team
     before, after = changes(old, _membership_snapshot(membership))
     if after:
-        membership.save(update_fields=["role", "team"])
+        membership.revision += 1
+        membership.save(update_fields=["role", "team", "revision"])
         record(
             workspace=workspace,
             actor=actor,
@@ -388,6 +399,7 @@ def membership_change(
             target=membership,
             before=before,
             after=after,
+            revision=membership.revision,
         )
     return membership
 

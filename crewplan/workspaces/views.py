@@ -214,7 +214,13 @@ def member_update(request: WorkspaceRequest, membership_id: int) -> HttpResponse
     )
     require(request, Action.CHANGE_MEMBER, target)
     try:
-        services.membership_change(membership=member, actor=request.user, role=role, team=team)
+        services.membership_change(
+            membership=member,
+            actor=request.user,
+            role=role,
+            team=team,
+            revision=form.cleaned_data["revision"],
+        )
     except ValidationError as error:
         _fail(request, error)
     else:
