@@ -117,3 +117,7 @@ def test_demo_calendar_has_work_in_every_state(db: Any) -> None:
     assert expected <= states
     ig = WorkItem.objects.get(workspace=bakery, title="跨年蛋糕 IG 貼文")
     assert any(f["code"] == "vocabulary" for f in ig.checks)  # 視頻 → 影片, to fix
+    ginger = WorkItem.objects.get(workspace=bakery, title="冬至薑汁桂圓麵包")
+    claims = [f for f in ginger.checks if f["code"] == "risky_claim"]
+    assert [ginger.copy[f["start"] : f["end"]] for f in claims] == ["增強免疫力", "預防感冒"]
+    assert {f["severity"] for f in claims} == {"error"}  # the bakery sells food

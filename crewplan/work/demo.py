@@ -21,7 +21,17 @@ def load(bakery: Workspace) -> None:
     writer = members["content@sparkdigital.example"]  # 李雅婷, agency: R of the posts
     ads = members["ads@sparkdigital.example"]  # 吳宗翰, agency
     manager = members["marketing@maixiang.example"]  # 林佳蓉, in-house: A
+    owner = members["owner@maixiang.example"]
     activities = {a.name: a for a in Activity.objects.for_workspace(bakery)}
+    # A bakery sells food: risky claims are judged by 食安法 §28, as errors.
+    services.rules_save(
+        workspace=bakery,
+        actor=owner.user,
+        rules={
+            "product_category": "food",
+            "glossary": [{"preferred": "麥香烘焙坊", "forbidden": ["麦香烘焙坊", "麥香麵包店"]}],
+        },
+    )
     with timezone.override(bakery.time_zone):
         today = timezone.localdate()
 
@@ -89,6 +99,16 @@ def load(bakery: Workspace) -> None:
             channel="line_message",
             copy="會員日限定！全品項第二件半價。",
             publish_at=at(6, 11),
+        )
+        item(
+            writer,
+            "社群貼文製作",
+            [(writer, "start")],
+            title="冬至薑汁桂圓麵包",
+            kind="social_post",
+            channel="facebook_post",
+            copy="冬至限定薑汁桂圓麵包，暖身又能增強免疫力、預防感冒！",  # two food claims
+            publish_at=at(12, 12),
         )
         item(
             writer,

@@ -84,6 +84,7 @@ def rules_for(workspace: Workspace) -> checks.Rules:
 # A stale rules form names what changed by the form's labels for the stored keys.
 RULES_LABELS = {
     "checks": gettext_lazy("Checks to run"),
+    "product_category": gettext_lazy("What you sell"),
     "glossary": gettext_lazy("Brand glossary"),
     "extra_risky_claims": gettext_lazy("More risky claims"),
     "drop_risky_claims": gettext_lazy("Default claims to ignore"),
