@@ -620,7 +620,9 @@ def test_hostile_function_names_are_refused(world: Any, draft: MatrixVersion, va
     assert response.status_code == 302
     function.refresh_from_db()
     assert function.name == name
-    assert not Function.objects.filter(workspace=world.a, name__startswith=value[:10]).exists()
+    # (PostgreSQL refuses NUL even in a query: look for what is around it.)
+    start = value[:10].replace("\x00", "")
+    assert not Function.objects.filter(workspace=world.a, name__startswith=start).exists()
     assert activity is not None
 
 

@@ -137,9 +137,12 @@ def changed_since(
         .order_by("created_at", "id")
     )
     names: list[str] = []
+    # The model's field order, not the JSON's: PostgreSQL's jsonb does not keep key order.
+    order = {f.name: i for i, f in enumerate(instance._meta.concrete_fields)}
     for event in events:
         before, after = event.before or {}, event.after or {}
-        for key in [*after, *(k for k in before if k not in after)]:
+        keys = sorted({*after, *before}, key=lambda k: (order.get(k, len(order)), k))
+        for key in keys:
             if key in before and key in after and before[key] == after[key]:
                 continue  # a snapshot of the whole row: only what differs changed
             name = _label(type(instance), key, event.action, labels or {})
