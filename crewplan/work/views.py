@@ -244,7 +244,7 @@ def _item_context(
     return {
         "item": item,
         "roles": people,
-        "my_letters": "".join(sorted(person.roles, key="RACI".index)),
+        "my_letters": "/".join(sorted(person.roles, key="RACI".index)),  # A/I, as in the matrix
         "actions": [
             {"code": a.name, "label": a.label(language)}
             for a in workflow.allowed_actions(item.state, person, services.item_roles(letters))

@@ -349,3 +349,13 @@ def test_roles_overridden_per_item(world: Any, raci: dict[str, Any]) -> None:
     assert alice.post(f"/w/alpha/work/items/{item.pk}/roles/", {}).status_code == 302
     assert not ItemRole.objects.exists()
     assert AuditEvent.objects.filter(action="work.roles_changed").count() == 2
+
+
+def test_the_item_page_writes_several_letters_as_the_matrix_does(
+    world: Any, raci: dict[str, Any]
+) -> None:
+    mike = client_for(world.people["mike"])
+    item = create(client_for(world.people["amy"]), raci["social"])
+    ItemRole.objects.create(workspace=world.a, item=item, membership=world.member("mike"), role="I")
+    page = mike.get(f"/w/alpha/work/items/{item.pk}/").content.decode()
+    assert "You are A/I on this item." in page  # not "AI"
