@@ -121,3 +121,22 @@ def test_demo_calendar_has_work_in_every_state(db: Any) -> None:
     claims = [f for f in ginger.checks if f["code"] == "risky_claim"]
     assert [ginger.copy[f["start"] : f["end"]] for f in claims] == ["增強免疫力", "預防感冒"]
     assert {f["severity"] for f in claims} == {"error"}  # the bakery sells food
+
+
+def test_demo_prints_its_logins_not_its_e_mails(tmp_path: Any) -> None:
+    """Run as people run it (committed transactions, the console mail backend): the
+    notices the demo's people send each other must not bury the logins."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "crewplan", "demo", "--no-serve", "--port", "8123"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "CREWPLAN_DATA_DIR": str(tmp_path)},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Subject:" not in result.stdout
+    assert len(result.stdout.splitlines()) < 20
+    assert result.stdout.rstrip().endswith("viewer")  # the last login line
