@@ -11,8 +11,29 @@ import sys
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crewplan.settings")
     from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
+    from django.db.migrations.executor import MigrationExecutor
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except DatabaseError as error:
+        # A command run on a database nobody migrated (or migrated to an older crewplan)
+        # says what to do, not a traceback.
+        from django.db import connection
+
+        try:
+            pending = MigrationExecutor(connection).migration_plan(
+                MigrationExecutor(connection).loader.graph.leaf_nodes()
+            )
+        except DatabaseError:
+            pending = [None]
+        if not pending:
+            raise
+        sys.stderr.write(
+            f"crewplan: the database is not up to date ({str(error).splitlines()[0]}); "
+            "run `crewplan migrate` first.\n"
+        )
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -140,3 +140,20 @@ def test_demo_prints_its_logins_not_its_e_mails(tmp_path: Any) -> None:
     assert "Subject:" not in result.stdout
     assert len(result.stdout.splitlines()) < 20
     assert result.stdout.rstrip().endswith("viewer")  # the last login line
+
+
+def test_a_command_on_a_database_never_migrated_says_what_to_do(tmp_path: Any) -> None:
+    import subprocess
+    import sys
+
+    command = ["createworkspace", "--name", "X", "--slug", "x", "--owner", "a@b.example"]
+    result = subprocess.run(
+        [sys.executable, "-m", "crewplan", *command],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "CREWPLAN_DATA_DIR": str(tmp_path)},
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "run `crewplan migrate` first" in result.stderr
+    assert "Traceback" not in result.stderr
