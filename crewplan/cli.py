@@ -22,9 +22,8 @@ def main() -> None:
         from django.db import connection
 
         try:
-            pending = MigrationExecutor(connection).migration_plan(
-                MigrationExecutor(connection).loader.graph.leaf_nodes()
-            )
+            executor = MigrationExecutor(connection)
+            pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         except DatabaseError:
             pending = [None]
         if not pending:
