@@ -9,18 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from crewplan.planning.models import BudgetLine, Goal
 from crewplan.raci.models import Activity
+from crewplan.work.workflow import STATES
 from crewplan.workspaces.models import Membership, Workspace, WorkspaceOwnedQuerySet
 
 ROLE_LETTERS = ("R", "A", "C", "I")
-STATES = (
-    "idea",
-    "drafting",
-    "in_review",
-    "changes_requested",
-    "approved",
-    "scheduled",
-    "published",
-)
 
 
 class WorkItem(models.Model):

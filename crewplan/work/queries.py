@@ -7,8 +7,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import pgettext
 
-from crewplan.work import calendar_tw, checks, claims
+from crewplan.work import calendar_tw, checks, messages
+from crewplan.work.checks import claims
 from crewplan.work.models import CalendarDay, ItemRole, WorkItem
 from crewplan.work.roles import RoleBook, activities_with_role, role_book
 from crewplan.workspaces.models import Membership, Workspace
@@ -124,15 +126,14 @@ class ClaimKind:
     examples: list[str]
 
 
-def claim_kinds(rules: checks.Rules, language: str) -> list[ClaimKind]:
+def claim_kinds(rules: checks.Rules) -> list[ClaimKind]:
     """The built-in claim kinds with the rule and severity for the workspace's product
-    category, and a few example words of each, in the reader's language."""
-    chinese = language.lower().startswith("zh")
-    separator = "、" if chinese else ", "
+    category, and a few example words of each, in the active language."""
+    separator = pgettext("list separator", ", ")
     rows = []
     for kind in claims.KINDS:
-        label = claims.kind_label(kind)[1 if chinese else 0]
-        law = claims.law(kind, rules.product_category)[1 if chinese else 0]
+        label = messages.claim_kind_label(kind)
+        law = messages.law_label(claims.law(kind, rules.product_category))
         groups = [separator.join(words) + "…" for words in claims.examples(kind)]
         rows.append(
             ClaimKind(kind, label, law, claims.severity(kind, rules.product_category), groups)

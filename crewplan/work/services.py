@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.services import locked, locked_or_created, plain, record, save_revision
+from crewplan.lib import language as languages
 from crewplan.lib.text import single_line
 from crewplan.planning.models import BudgetLine, Goal
 from crewplan.raci.models import Activity
@@ -73,7 +74,7 @@ def may_edit(membership: Membership, person: workflow.Person) -> bool:
 def day_name(info: calendar_tw.DayInfo | None, language: str) -> str:
     if info is None:
         return ""
-    return info.name_zh if language.startswith("zh") else info.name_en
+    return languages.pick((info.name_en, info.name_zh), language)
 
 
 def rules_for(workspace: Workspace) -> checks.Rules:
@@ -134,36 +135,12 @@ def _check_related(workspace: Workspace, fields: Mapping[str, Any]) -> None:
 
 
 def _run_checks(item: WorkItem) -> list[dict[str, Any]]:
-    """The findings as stored with the item: every field of the core's Finding (with its
-    message in both languages)."""
+    """The findings as stored with the item: every field of the core's Finding, its
+    sentence's key and parameters included, so work/messages.py writes it in the reader's
+    language when it is shown."""
     channel = item.channel if item.channel != WorkItem.Channel.OTHER else None
     found = checks.check(item.copy, channel, rules_for(item.workspace), sponsored=item.sponsored)
     return [asdict(f) for f in found]
-
-
-FINDING_LABELS = {
-    "glossary": gettext_lazy("Glossary"),
-    "risky_claim": gettext_lazy("Risky claim"),
-    "length": gettext_lazy("Length"),
-    "hashtags": gettext_lazy("Hashtags"),
-    "vocabulary": gettext_lazy("Vocabulary"),
-    "disclosure": gettext_lazy("Disclosure"),
-    "utm": gettext_lazy("UTM"),
-}
-
-
-def findings_for_display(
-    stored: Iterable[Mapping[str, Any]], language: str
-) -> list[dict[str, Any]]:
-    key = "message_zh_hant" if language.startswith("zh") else "message_en"
-    return [
-        {
-            **f,
-            "text": f.get(key) or f.get("message", ""),
-            "label": FINDING_LABELS.get(f.get("code", ""), f.get("code", "")),
-        }
-        for f in stored
-    ]
 
 
 def highlighted(copy: str, findings: list[dict[str, Any]]) -> list[tuple[str, int | None]]:

@@ -16,17 +16,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS_ABBR
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.audit.forms import expect_revision
 from crewplan.audit.services import STALE_FORM
 from crewplan.lib import dates
+from crewplan.lib import language as languages
 from crewplan.lib.params import int_param
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal
 from crewplan.raci.models import Activity, Function
 from crewplan.work import calendar_tw, checks, feeds, queries, services, workflow
+from crewplan.work import messages as work_messages
 from crewplan.work.forms import (
     CommentForm,
     ItemForm,
@@ -44,10 +45,6 @@ from crewplan.workspaces.permissions import Action
 
 SUNDAY_FIRST = pycalendar.Calendar(firstweekday=6)  # as Taiwanese wall calendars run
 STATE_LABELS = dict(WorkItem.State.choices)
-
-
-def _language() -> str:
-    return "zh-hant" if (get_language() or "").startswith("zh") else "en"
 
 
 def _anchor(request: WorkspaceRequest) -> date:
@@ -77,7 +74,7 @@ def warn_about_day(request: WorkspaceRequest, item: WorkItem) -> None:
     if day is None:
         return
     infos = queries.calendar_days(day, day)  # the imported official calendar included
-    name = services.day_name(infos.get(day), _language())
+    name = services.day_name(infos.get(day), languages.active())
     texts = {
         "holiday": _(
             "%(day)s is a public holiday (%(name)s): few people will see it, and "
@@ -125,7 +122,7 @@ def calendar_view(request: WorkspaceRequest) -> HttpResponse:
     special = queries.calendar_days(first, last)
     today = timezone.localdate()
     now = timezone.now()
-    language = _language()
+    language = languages.active()
     rows = [
         [
             {
@@ -239,14 +236,13 @@ def _item_context(
         letter: [book.members[m] for m in sorted(ids) if m in book.members]
         for letter, ids in letters.items()
     }
-    language = _language()
-    findings = services.findings_for_display(item.checks, language)
+    findings = work_messages.findings_for_display(item.checks)
     return {
         "item": item,
         "roles": people,
         "my_letters": "/".join(sorted(person.roles, key="RACI".index)),  # A/I, as in the matrix
         "actions": [
-            {"code": a.name, "label": a.label(language)}
+            {"code": a.name, "label": work_messages.action_label(a.name)}
             for a in workflow.allowed_actions(item.state, person, services.item_roles(letters))
         ],
         "may_edit": services.may_edit(request.membership, person),
@@ -328,7 +324,7 @@ def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
             revision=form.cleaned_data["revision"],
         )
     except workflow.TransitionRefused as refused:
-        messages.error(request, refused.message(_language()))
+        messages.error(request, work_messages.refusal_message(refused))
         status = 403 if refused.code != "invalid_transition" else 409
         # Refused: nothing changed, so the roles read above still hold.
         context = _item_context(request, item, book, form=_item_form(request, None, item))
@@ -516,10 +512,8 @@ def rules(request: WorkspaceRequest) -> HttpResponse:
             "form": form,
             "may_edit": may_edit,
             "claims": active.risky_claims,
-            "claim_kinds": queries.claim_kinds(active, _language())
-            if active.builtin_claims
-            else [],
-            "disclaimer": checks.CLAIMS_DISCLAIMER[_language()],
+            "claim_kinds": queries.claim_kinds(active) if active.builtin_claims else [],
+            "disclaimer": work_messages.CLAIMS_DISCLAIMER,
         },
         status=400 if form.is_bound and form.errors else 200,
     )

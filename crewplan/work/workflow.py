@@ -66,62 +66,40 @@ COPY_LOCKED_STATES = frozenset({"approved", "scheduled"})  # a copy edit re-open
 
 Who = Literal["responsible", "approver", "responsible_or_accountable"]
 
-STATE_LABELS: dict[str, tuple[str, str]] = {
-    "idea": ("idea", "點子"),
-    "drafting": ("drafting", "撰寫中"),
-    "in_review": ("in review", "審核中"),
-    "changes_requested": ("changes requested", "需要修改"),
-    "approved": ("approved", "已核准"),
-    "scheduled": ("scheduled", "已排程"),
-    "published": ("published", "已發布"),
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """One row of the transition table. `verb` is (English, Traditional Chinese), lower
-    case, for buttons and messages."""
+    """One row of the transition table; its verb and button are in work/messages.py."""
 
     name: str
     sources: frozenset[str]
     target: str
     who: Who
     notify: frozenset[str]
-    verb: tuple[str, str]
-
-    def label(self, language: str = "en") -> str:
-        text = _pick(self.verb, language)
-        return text[:1].upper() + text[1:]
 
 
-def _action(
-    name: str, sources: Iterable[str], target: str, who: Who, notify: str, en: str, zh: str
-) -> Action:
-    return Action(name, frozenset(sources), target, who, frozenset(notify), (en, zh))
+def _action(name: str, sources: Iterable[str], target: str, who: Who, notify: str) -> Action:
+    return Action(name, frozenset(sources), target, who, frozenset(notify))
 
 
 ACTIONS: tuple[Action, ...] = (
-    _action("start", ["idea"], "drafting", "responsible", "", "start drafting", "開始撰寫"),
-    _action("shelve", ["drafting"], "idea", "responsible", "", "shelve", "擱置為點子"),
+    _action("start", ["idea"], "drafting", "responsible", ""),
+    _action("shelve", ["drafting"], "idea", "responsible", ""),
     _action(
         "submit",
         ["drafting", "changes_requested"],
         "in_review",
         "responsible",
         "AC",
-        "submit for review",
-        "送審",
     ),
-    _action("withdraw", ["in_review"], "drafting", "responsible", "", "withdraw", "撤回送審"),
-    _action("approve", ["in_review"], "approved", "approver", "R", "approve", "核准"),
+    _action("withdraw", ["in_review"], "drafting", "responsible", ""),
+    _action("approve", ["in_review"], "approved", "approver", "R"),
     _action(
         "request_changes",
         ["in_review", "approved", "scheduled"],
         "changes_requested",
         "approver",
         "R",
-        "request changes",
-        "要求修改",
     ),
     _action(
         "resume",
@@ -129,20 +107,14 @@ ACTIONS: tuple[Action, ...] = (
         "drafting",
         "responsible",
         "",
-        "resume drafting",
-        "繼續修改",
     ),
-    _action(
-        "schedule", ["approved"], "scheduled", "responsible_or_accountable", "", "schedule", "排程"
-    ),
+    _action("schedule", ["approved"], "scheduled", "responsible_or_accountable", ""),
     _action(
         "unschedule",
         ["scheduled"],
         "approved",
         "responsible_or_accountable",
         "",
-        "unschedule",
-        "取消排程",
     ),
     _action(
         "publish",
@@ -150,8 +122,6 @@ ACTIONS: tuple[Action, ...] = (
         "published",
         "responsible_or_accountable",
         "IR",
-        "publish",
-        "發布",
     ),
 )
 ACTIONS_BY_NAME = {action.name: action for action in ACTIONS}
@@ -185,52 +155,15 @@ class ItemRoles:
         return self.accountable - self.responsible
 
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "unknown_action": ("There is no action “{action}”.", "沒有「{action}」這個動作。"),
-    "invalid_transition": (
-        "You cannot {action} an item that is {state}.",
-        "工作目前為{state}，不能{action}。",
-    ),
-    "not_responsible": (
-        "Only the person Responsible (R) for this item can {action}.",
-        "只有負責（R）的人可以{action}。",
-    ),
-    "not_accountable": (
-        "Only the Accountable (A) for this item can {action}; a workspace owner can when no"
-        " one else is accountable.",
-        "只有當責（A）的人可以{action}；沒有其他當責者時，工作區擁有者也可以。",
-    ),
-    "self_approval": (
-        "You are Responsible (R) for this item, so you cannot {action}: ask another"
-        " Accountable (A) or an owner.",
-        "不能{action}自己負責的工作：請另一位當責（A）或擁有者{action}。",
-    ),
-    "not_responsible_or_accountable": (
-        "Only the Responsible (R) or Accountable (A) for this item can {action}.",
-        "只有負責（R）或當責（A）的人可以{action}。",
-    ),
-}
-
-
-def _pick(texts: tuple[str, str], language: str) -> str:
-    return texts[1] if language.lower().startswith("zh") else texts[0]
-
-
 class TransitionRefused(Exception):
-    """A refused transition. `code` is stable (see the module docstring);
-    `message(language)` is for people, "en" or "zh-hant"."""
+    """A refused transition. `code` is stable (see the module docstring); the sentence
+    people read is `work/messages.refusal_message(refused)`."""
 
     def __init__(self, code: str, action: str, state: str) -> None:
         self.code = code
         self.action = action
         self.state = state
-        super().__init__(self.message("en"))
-
-    def message(self, language: str = "en") -> str:
-        known = ACTIONS_BY_NAME.get(self.action)
-        action = _pick(known.verb, language) if known else self.action
-        state = _pick(STATE_LABELS.get(self.state, (self.state, self.state)), language)
-        return _pick(MESSAGES[self.code], language).format(action=action, state=state)
+        super().__init__(f"{code}: {action} in state {state}")
 
 
 def _refusal(action: Action, person: Person, item_roles: ItemRoles) -> str | None:

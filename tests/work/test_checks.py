@@ -1,13 +1,13 @@
 """The content checks' pure core: rules, channel counting, vocabulary, offsets."""
 
 import json
+from dataclasses import asdict
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crewplan.work.checks import (
-    CLAIMS_DISCLAIMER,
     DEFAULT_RULES,
     Finding,
     GlossaryTerm,
@@ -22,13 +22,18 @@ from crewplan.work.checks import (
     utf16_length,
     x_weighted_length,
 )
-from crewplan.work.claims import lexicon_from_toml
+from crewplan.work.checks.claims import lexicon_from_toml
+from crewplan.work.messages import disclaimer, finding_message
 
 FAMILY = "👨\u200d👩\u200d👧"  # five code points, one grapheme cluster
 FLAG = "🇹🇼"
 THUMB = "👍🏽"
 KEYCAP = "1\ufe0f\u20e3"
 LONG_URL = "https://shop.example.com.tw/products/spring-sale/beef-noodles?variant=large&ref=home"
+
+
+def message(finding: Finding, language: str = "en") -> str:
+    return finding_message(finding, language)
 
 
 def only(findings: list[Finding], code: str) -> list[Finding]:
@@ -74,14 +79,14 @@ def test_x_limit_140_cjk_valid_141_not() -> None:
     [finding] = only(check(text, "x_post", DEFAULT_RULES), "length")
     assert (finding.start, finding.end) == (140, 141)
     assert finding.severity == "error" and finding.rule == "x_post"
-    assert "282 of 280" in finding.message
+    assert "282 of 280" in message(finding)
 
 
 def test_x_link_past_the_limit_is_the_span() -> None:
     text = "中" * 135 + " " + LONG_URL  # 270 + 1 + 23 = 294
     [finding] = only(check(text, "x_post", DEFAULT_RULES), "length")
     assert text[finding.start : finding.end] == LONG_URL
-    assert "294 of 280" in finding.message
+    assert "294 of 280" in message(finding)
 
 
 @pytest.mark.parametrize(
@@ -111,7 +116,7 @@ def test_google_headline_limit_and_span() -> None:
     assert (finding.start, finding.end) == (16, 17)
     assert text[finding.start :] == "天"
     assert (
-        finding.message
+        message(finding)
         == "Too long for Google Ads headline: 31 of 30 (full-width characters and emoji count 2)."
     )
 
@@ -121,7 +126,7 @@ def test_google_counts_each_line_as_one_asset() -> None:
     findings = only(check(text, "google_ads_headline", DEFAULT_RULES), "length")
     [finding] = findings
     assert text[finding.start : finding.end] == "惠"  # 16th character of line 2 → 32
-    assert "line 2" in finding.message and "32 of 30" in finding.message
+    assert "line 2" in message(finding) and "32 of 30" in message(finding)
     assert measure(text, "google_ads_headline") == 32
     description = "好" * 46  # 92 of 90
     [long] = only(check(description, "google_ads_description", DEFAULT_RULES), "length")
@@ -148,7 +153,7 @@ def test_facebook_hard_limit_in_utf16_and_see_more_warning() -> None:
     ]
     [finding] = hard
     assert text[finding.start : finding.end] == "🍎"
-    assert "63,207 of 63,206" in finding.message
+    assert "63,207 of 63,206" in message(finding)
 
 
 def test_facebook_see_more_counts_grapheme_clusters() -> None:
@@ -157,7 +162,7 @@ def test_facebook_see_more_counts_grapheme_clusters() -> None:
     [preview] = check(text, "facebook_post", DEFAULT_RULES)
     assert preview.severity == "warning" and preview.rule == "facebook_post:see_more"
     assert preview.start == 125 * len(FAMILY) and text[preview.start : preview.end] == FAMILY
-    assert "126" in preview.message and "125" in preview.message
+    assert "126" in message(preview) and "125" in message(preview)
 
 
 def test_instagram_caption_and_hashtags() -> None:
@@ -169,7 +174,7 @@ def test_instagram_caption_and_hashtags() -> None:
     tags = " ".join(f"#美食{i}" for i in range(31))
     [too_many] = only(check(tags, "instagram_caption", DEFAULT_RULES), "hashtags")
     assert tags[too_many.start : too_many.end] == "#美食30"
-    assert "31 hashtags, at most 30" in too_many.message
+    assert "31 hashtags, at most 30" in message(too_many)
     thirty = " ".join(f"#美食{i}" for i in range(30))
     assert only(check(thirty, "instagram_caption", DEFAULT_RULES), "hashtags") == []
 
@@ -185,7 +190,7 @@ def test_line_message_counts_utf16() -> None:
     text = "🍎" * 2500 + "a"
     [finding] = check(text, "line_message", DEFAULT_RULES)
     assert (finding.start, finding.end) == (2500, 2501)
-    assert "5,001 of 5,000" in finding.message
+    assert "5,001 of 5,000" in message(finding)
 
 
 def test_blog_none_and_unknown_channel() -> None:
@@ -227,7 +232,7 @@ def test_glossary_forbidden_variant_any_case() -> None:
     assert spans(text, findings) == ["line@", "IPHONE", "i PHONE"]
     assert [f.replacement for f in findings] == ["LINE 官方帳號", "iPhone", "iPhone"]
     assert findings[0].rule == "LINE@" and findings[0].severity == "error"
-    assert findings[0].message == "Brand glossary: write “LINE 官方帳號”, not “line@”."
+    assert message(findings[0]) == "Brand glossary: write “LINE 官方帳號”, not “line@”."
 
 
 def test_glossary_negative() -> None:
@@ -239,7 +244,7 @@ def test_glossary_chinese_variant() -> None:
     text = "歡迎光臨麥香麵包店！"
     [finding] = only(check(text, None, BRAND), "glossary")
     assert text[finding.start : finding.end] == "麥香麵包店"
-    assert "請寫「麥香烘焙坊」" in check(text, None, BRAND, language="zh-hant")[0].message
+    assert "請寫「麥香烘焙坊」" in message(check(text, None, BRAND)[0], "zh-hant")
 
 
 # --- risky claims ---------------------------------------------------------------------
@@ -255,20 +260,21 @@ def test_risky_claims_with_alternatives_and_severity() -> None:
     assert spans(text, findings) == ["治失眠", "防止便秘", "美白", "減肥"]
     assert [f.replacement for f in findings] == ["幫助入睡", "使排便順暢", "養顏美容", ""]
     assert [f.severity for f in findings] == ["error"] * 4  # food: all four are illegal
-    assert "allowed wording: “幫助入睡”" in findings[0].message
-    assert "art. 28(2)" in findings[0].message  # medical efficacy
-    assert "art. 28(1)" in findings[2].message  # appearance: exaggerated or misleading
-    assert "醫療效能" in findings[0].message_zh_hant and "幫助入睡" in findings[0].message_zh_hant
+    assert "allowed wording: “幫助入睡”" in message(findings[0])
+    assert "art. 28(2)" in message(findings[0])  # medical efficacy
+    assert "art. 28(1)" in message(findings[2])  # appearance: exaggerated or misleading
+    zh = message(findings[0], "zh-hant")
+    assert "醫療效能" in zh and "幫助入睡" in zh
 
 
 def test_severity_follows_the_product_category() -> None:
     text = "改善細紋，抗癌配方"
     unknown = only(check(text, None, DEFAULT_RULES), "risky_claim")
     assert [f.severity for f in unknown] == ["warning", "warning"]  # nobody said what it is
-    assert "say what the product is" in unknown[0].message
+    assert "say what the product is" in message(unknown[0])
     cosmetic = only(check(text, None, COSMETICS), "risky_claim")
     assert [f.severity for f in cosmetic] == ["warning", "error"]  # appearance / medical
-    assert "Cosmetic Hygiene and Safety Act art. 10(2)" in cosmetic[1].message
+    assert "Cosmetic Hygiene and Safety Act art. 10(2)" in message(cosmetic[1])
 
 
 # Illegal in food advertising, as published by Taiwan's health authorities (認定基準
@@ -357,8 +363,8 @@ def test_health_food_claim_is_a_suggestion_with_a_permit_number() -> None:
 
 
 def test_disclaimer_is_there() -> None:
-    assert "not legal advice" in CLAIMS_DISCLAIMER["en"]
-    assert "不構成法律意見" in CLAIMS_DISCLAIMER["zh-hant"]
+    assert "not legal advice" in disclaimer("en")
+    assert "不構成法律意見" in disclaimer("zh-hant")
 
 
 # --- vocabulary -----------------------------------------------------------------------
@@ -382,7 +388,7 @@ def test_simplified_characters() -> None:
     assert by_span["质"].replacement == "質"
     assert by_span["软件"].replacement == "軟體"  # the mainland term covers 软 too
     assert "软" not in by_span
-    assert by_span["个"].message == "Simplified characters “个”; Traditional: “個”."
+    assert message(by_span["个"]) == "Simplified characters “个”; Traditional: “個”."
 
 
 def test_neighbouring_simplified_characters_are_one_span() -> None:
@@ -406,8 +412,8 @@ def test_mainland_vocabulary_errors() -> None:
     assert spans(text, findings) == ["軟件", "視頻", "信息", "網絡", "打印機"]
     assert [f.replacement for f in findings] == ["軟體", "影片", "資訊", "網路", "印表機"]
     assert all(f.severity == "error" for f in findings)
-    zh = check("軟件", None, DEFAULT_RULES, language="zh-hant")[0]
-    assert zh.message == "「軟件」是中國大陸用語，臺灣說「軟體」。"
+    zh = check("軟件", None, DEFAULT_RULES)[0]
+    assert message(zh, "zh-hant") == "「軟件」是中國大陸用語，臺灣說「軟體」。"
 
 
 def test_adjacent_mainland_terms_are_separate() -> None:
@@ -592,7 +598,7 @@ severity = "error"
     assert rules.dropped_claims == ("殺菌",) and rules.builtin_claims
     assert rules.disclosure_words == DEFAULT_RULES.disclosure_words
     [finding] = only(check("保證一週瘦五公斤", None, rules), "risky_claim")
-    assert finding.severity == "error" and "slimming" in finding.message
+    assert finding.severity == "error" and "slimming" in message(finding)
     # The built-in claims still run, less the dropped one.
     found = [f.rule for f in only(check("殺菌配方，可治失眠", None, rules), "risky_claim")]
     assert found == ["治失眠"]
@@ -638,12 +644,16 @@ def test_findings_are_frozen_bilingual_and_in_text_order() -> None:
     findings = check(text, "x_post", DEFAULT_RULES, sponsored=True)
     assert [f.code for f in findings] == ["disclosure", "vocabulary", "utm", "risky_claim"]
     first = findings[1]
-    assert first.message == first.message_in("en") == first.message_en
-    assert first.message_in("zh-hant") == first.message_zh_hant != first.message_en
+    assert message(first, "en") == "Mainland term “软件”; Taiwan says “軟體”."
+    assert message(first, "zh-hant") == "「软件」是中國大陸用語，臺灣說「軟體」。"
     with pytest.raises(AttributeError):
         first.start = 3  # type: ignore[misc]
-    zh = check(text, "x_post", DEFAULT_RULES, sponsored=True, language="zh-hant")
-    assert [f.message for f in zh] == [f.message_zh_hant for f in findings]
+    # As stored with an item (JSON), a finding reads the same in either language.
+    stored = json.loads(json.dumps([asdict(f) for f in findings]))
+    for language in ("en", "zh-hant"):
+        assert [message(f, language) for f in findings] == [
+            finding_message(f, language) for f in stored
+        ]
 
 
 @settings(max_examples=150, deadline=None)

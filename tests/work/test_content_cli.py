@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 
-def run_check(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_check(
+    path: Path, *args: str, locale: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "crewplan", "content", "check", *args, str(path)],
         capture_output=True,
@@ -17,6 +19,7 @@ def run_check(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
             "PATH": "/usr/bin:/bin",
             "CREWPLAN_DATA_DIR": str(path.parent / "data"),
             "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+            **(locale or {}),
         },
     )
 
@@ -67,6 +70,29 @@ def test_findings_exit_1_table_and_json(tmp_path: Path) -> None:
     unknown = run_check(post, "--channel", "facebook_post", "--json")
     claim = next(f for f in json.loads(unknown.stdout)["findings"] if f["code"] == "risky_claim")
     assert claim["severity"] == "warning"
+
+
+def test_messages_follow_the_language_option_else_the_locale(tmp_path: Path) -> None:
+    post = tmp_path / "post.txt"
+    post.write_text("下載軟件", encoding="utf-8")
+
+    def message(*args: str, locale: dict[str, str] | None = None) -> str:
+        result = run_check(post, "--json", *args, locale=locale)
+        assert result.returncode == 1, result.stderr
+        [finding] = json.loads(result.stdout)["findings"]
+        assert finding["code"] == "vocabulary" and finding["replacement"] == "軟體"
+        return str(finding["message"])
+
+    chinese = "「軟件」是中國大陸用語，臺灣說「軟體」。"
+    english = "Mainland term “軟件”; Taiwan says “軟體”."
+    assert message() == english  # no locale at all
+    assert message(locale={"LANG": "zh_TW.UTF-8"}) == chinese
+    assert message(locale={"LC_ALL": "zh_TW.UTF-8", "LANG": "C"}) == chinese
+    assert message(locale={"LC_ALL": "C.UTF-8", "LANG": "zh_TW.UTF-8"}) == english
+    assert message("--language", "en", locale={"LANG": "zh_TW.UTF-8"}) == english
+    assert message("--language", "zh-hant") == chinese
+    table = run_check(post, "--channel", "x_post", locale={"LANG": "zh_TW.UTF-8"})
+    assert "依 X 的算法" in table.stdout and chinese in table.stdout
 
 
 def test_sponsored_and_rules_file(tmp_path: Path) -> None:

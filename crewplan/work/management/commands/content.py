@@ -1,28 +1,31 @@
 """`crewplan content check --channel CHANNEL [--rules RULES.toml] [--category food]
-[--sponsored] [--language zh-hant] [--json] FILE`: the content checks (work/checks.py) on a text
-file, no database. Exit 0: no error-severity finding; 1: at least one; 2: unusable
+[--sponsored] [--language zh-hant] [--json] FILE`: the content checks (work/checks/) on a
+text file, no database. Exit 0: no error-severity finding; 1: at least one; 2: unusable
 input (missing or undecodable file, unknown channel, bad rules), with a one-line
-reason on stderr.
+reason on stderr. Messages follow `--language`, else the locale (LC_ALL, LC_MESSAGES,
+LANG: zh_TW.UTF-8 → Traditional Chinese), else English.
 
 The file is read as UTF-8 (with or without a BOM) or UTF-16 with a BOM, then as cp950
 and Big5-HKSCS, the order shared/TAIWAN.md §4 suggests; one trailing line break is not
 part of the copy. Offsets count characters (code points) of the decoded text."""
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
 
-from crewplan.work import claims
+from crewplan.lib.language import for_command_line
+from crewplan.work import messages
 from crewplan.work.checks import (
+    CATEGORIES,
     CHANNELS,
-    CLAIMS_DISCLAIMER,
     DEFAULT_RULES,
     ERROR,
     SUGGESTION,
-    UNIT_TEXTS,
     WARNING,
     Finding,
     check,
@@ -61,7 +64,7 @@ class Command(BaseCommand):
         check_parser.add_argument("--rules", type=Path, help="a TOML rules file")
         check_parser.add_argument(
             "--category",
-            choices=claims.CATEGORIES,
+            choices=CATEGORIES,
             help="what the copy sells; decides how serious a risky claim is (default: the "
             "rules file's product_category, else unknown: warnings)",
         )
@@ -69,11 +72,15 @@ class Command(BaseCommand):
             "--sponsored", action="store_true", help="paid or sponsored: needs a disclosure"
         )
         check_parser.add_argument("--json", action="store_true", help="print one JSON document")
-        check_parser.add_argument("--language", default="en", choices=["en", "zh-hant"])
+        check_parser.add_argument(
+            "--language",
+            choices=["en", "zh-hant"],
+            help="of the messages (default: the locale's, LANG=zh_TW.UTF-8 → zh-hant; else en)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        language: str = options["language"]
+        language = for_command_line(options["language"], os.environ)
         channel: str | None = options["channel"]
         if channel is not None and channel not in CHANNELS:
             self._unusable(f"unknown channel {channel!r}; known: {', '.join(CHANNELS)}")
@@ -97,7 +104,7 @@ class Command(BaseCommand):
         except ValueError as error:
             self._unusable(f"{path}: {error}")
         text = text.removesuffix("\n").removesuffix("\r")
-        findings = check(text, channel, rules, sponsored=options["sponsored"], language=language)
+        findings = check(text, channel, rules, sponsored=options["sponsored"])
         failed = has_errors(findings)
         length = None
         if channel is not None and CHANNELS[channel].limit is not None:
@@ -108,34 +115,46 @@ class Command(BaseCommand):
                 "unit": spec.unit,
                 "per_line": spec.per_line,
             }
-        if options["json"]:
-            document = {
-                "file": str(path),
-                "channel": channel,
-                "sponsored": options["sponsored"],
-                "characters": len(text),
-                "length": length,
-                "findings": [
-                    {
-                        "code": f.code,
-                        "rule": f.rule,
-                        "severity": f.severity,
-                        "start": f.start,
-                        "end": f.end,
-                        "text": text[f.start : f.end],
-                        "message": f.message,
-                        "replacement": f.replacement,
-                    }
-                    for f in findings
-                ],
-                "errors": failed,
-            }
-            if any(f.code == "risky_claim" for f in findings):
-                document["disclaimer"] = CLAIMS_DISCLAIMER[language]
-            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
-        else:
-            self._table(path, channel, length, findings, language)
+        with translation.override(language):
+            if options["json"]:
+                self._json(path, channel, options["sponsored"], text, length, findings)
+            else:
+                self._table(path, channel, length, findings)
         sys.exit(1 if failed else 0)
+
+    def _json(
+        self,
+        path: Path,
+        channel: str | None,
+        sponsored: bool,
+        text: str,
+        length: dict[str, Any] | None,
+        findings: list[Finding],
+    ) -> None:
+        document: dict[str, Any] = {
+            "file": str(path),
+            "channel": channel,
+            "sponsored": sponsored,
+            "characters": len(text),
+            "length": length,
+            "findings": [
+                {
+                    "code": f.code,
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "start": f.start,
+                    "end": f.end,
+                    "text": text[f.start : f.end],
+                    "message": messages.finding_message(f),
+                    "replacement": f.replacement,
+                }
+                for f in findings
+            ],
+            "errors": has_errors(findings),
+        }
+        if any(f.code == "risky_claim" for f in findings):
+            document["disclaimer"] = messages.disclaimer()
+        self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
 
     def _table(
         self,
@@ -143,26 +162,25 @@ class Command(BaseCommand):
         channel: str | None,
         length: dict[str, Any] | None,
         findings: list[Finding],
-        language: str,
     ) -> None:
         out = self.stdout
         head = f"{path}: {channel or 'no channel'}"
         if length is not None:
-            unit = UNIT_TEXTS[length["unit"]][1 if language == "zh-hant" else 0]
+            unit = messages.unit_label(length["unit"])
             longest = "longest line " if length["per_line"] else ""
             head += f", {longest}{length['count']:,} of {length['limit']:,} ({unit})"
         out.write(head)
         for f in findings:
             where = f"{f.start:>6}–{f.end:<6}"
             fix = f"  → {f.replacement}" if f.replacement else ""
-            out.write(f"{where} {f.severity:<10} {f.code:<12} {f.message}{fix}")
+            out.write(f"{where} {f.severity:<10} {f.code:<12} {messages.finding_message(f)}{fix}")
         counts = {s: sum(1 for f in findings if f.severity == s) for s in (ERROR, WARNING)}
         suggestions = sum(1 for f in findings if f.severity == SUGGESTION)
         out.write(
             f"{counts[ERROR]} error(s), {counts[WARNING]} warning(s), {suggestions} suggestion(s)"
         )
         if any(f.code == "risky_claim" for f in findings):
-            out.write(CLAIMS_DISCLAIMER[language])
+            out.write(messages.disclaimer())
 
     def _unusable(self, reason: str) -> NoReturn:
         sys.stderr.write(reason.replace("\n", " ") + "\n")

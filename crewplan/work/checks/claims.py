@@ -2,10 +2,11 @@
 (pure, no Django). Not legal advice: a reviewer's first pass.
 
 The rules (食品安全衛生管理法 §28 and its 認定準則, 健康食品管理法, 化粧品衛生安全管理法 §10,
-藥事法 §69; sources in `data/claims_tw.toml`) do not list sentences, they describe them:
-a claim to prevent, improve, relieve or treat a disease or symptom; to strengthen a
-physiological function; to change the body's structure or appearance; the efficacy of a
-Chinese medicinal herb; exaggerations; health-food functions. So a claim here is
+藥事法 §69; sources in `data/claims_tw.toml`, the reviewed lexicon) do not list
+sentences, they describe them: a claim to prevent, improve, relieve or treat a disease
+or symptom; to strengthen a physiological function; to change the body's structure or
+appearance; the efficacy of a Chinese medicinal herb; exaggerations; health-food
+functions. So a claim here is
 
 - an **action** (預防, 改善, 降低 …) before a **condition** (感冒, 高血壓, 膽固醇 …) in the
   same clause, with at most `GAP` other characters between; the conditions listed after
@@ -23,21 +24,34 @@ keeps offsets: it maps character to character).
 
 `find_claims(text)` returns `Claim`s (span, kind, the condition or term it is about, and
 the allowed alternative where the rules name one); `severity(kind, category)` and
-`law(kind, category)` say how serious it is and under which rule, per product category
-(food, health_food, cosmetics, drugs, other; "" or anything else: unknown, a warning).
+`law(kind, category)` say how serious it is and under which rule (a law's code, named in
+`crewplan/work/messages.py`), per product category (food, health_food, cosmetics, drugs,
+other; "" or anything else: unknown, a warning). `claim_findings(text, rules)` turns the
+workspace's own phrases and these claims into findings.
 Cost: one regex scan per word class over the text, O(length).
 """
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import opencc
 import regex
 
-CATEGORIES = ("food", "health_food", "cosmetics", "drugs", "other")
+from crewplan.work.checks.rules import (
+    CATEGORIES,
+    SUGGESTION,
+    Finding,
+    RiskyClaim,
+    Rules,
+    data_text,
+    finding,
+    longest_first,
+    term_pattern,
+)
+
 UNKNOWN = "unknown"
 KINDS = (
     "medical",
@@ -82,8 +96,8 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    kinds: dict[str, tuple[str, str, dict[str, str]]]  # kind -> (en, zh, severities)
-    laws: dict[str, dict[str, tuple[str, str]]]  # category -> kind or "*" -> (en, zh)
+    kinds: dict[str, dict[str, str]]  # kind -> category or "unknown" -> severity
+    laws: dict[str, dict[str, str]]  # category -> kind or "*" -> the law's code
     words: dict[str, tuple[str, ...]]
     alternatives: dict[str, str]
     permit: regex.Pattern[str]
@@ -108,9 +122,9 @@ def lexicon_from_toml(text: str) -> Lexicon:
         missing = {*CATEGORIES, UNKNOWN} - severities.keys()
         if missing:
             raise ValueError(f"kinds.{kind}.severity lacks {sorted(missing)}")
-        kinds[kind] = (str(entry["en"]), str(entry["zh"]), severities)
+        kinds[kind] = {str(k): str(v) for k, v in severities.items()}
     laws = {
-        category: {k: (str(v[0]), str(v[1])) for k, v in table.items()}
+        category: {str(k): str(v) for k, v in table.items()}
         for category, table in data.get("laws", {}).items()
     }
     lexicon = data.get("lexicon", {})
@@ -125,8 +139,7 @@ def lexicon_from_toml(text: str) -> Lexicon:
 
 @cache
 def default_lexicon() -> Lexicon:
-    source = resources.files("crewplan.work").joinpath("data/claims_tw.toml")
-    return lexicon_from_toml(source.read_text(encoding="utf-8"))
+    return lexicon_from_toml(data_text("claims_tw.toml"))
 
 
 def _category(category: str) -> str:
@@ -134,18 +147,13 @@ def _category(category: str) -> str:
 
 
 def severity(kind: str, category: str, lexicon: Lexicon | None = None) -> str:
-    return (lexicon or default_lexicon()).kinds[kind][2][_category(category)]
+    return (lexicon or default_lexicon()).kinds[kind][_category(category)]
 
 
-def kind_label(kind: str, lexicon: Lexicon | None = None) -> tuple[str, str]:
-    en, zh, _severities = (lexicon or default_lexicon()).kinds[kind]
-    return en, zh
-
-
-def law(kind: str, category: str, lexicon: Lexicon | None = None) -> tuple[str, str]:
-    """(English, Chinese) name of the rule a claim of `kind` breaks for `category`."""
+def law(kind: str, category: str, lexicon: Lexicon | None = None) -> str:
+    """The code of the rule a claim of `kind` breaks for `category` ("" if none)."""
     table = (lexicon or default_lexicon()).laws.get(_category(category), {})
-    return table.get(kind) or table.get("*") or ("", "")
+    return table.get(kind) or table.get("*") or ""
 
 
 _EXAMPLES = {
@@ -316,3 +324,68 @@ def _taiwan_form(text: str) -> str:
 @cache
 def _s2tw() -> opencc.OpenCC:
     return opencc.OpenCC("s2tw.json")
+
+
+# --- findings -------------------------------------------------------------------------
+
+
+def claim_findings(text: str, rules: Rules) -> list[Finding]:
+    """The workspace's own phrases (severity as written), then the built-in rule-based
+    claims (severity by product category) where no own phrase is."""
+    findings = own_claim_findings(text, rules.risky_claims)
+    if not rules.builtin_claims:
+        return findings
+    taken = [(f.start, f.end) for f in findings]
+    category = rules.product_category
+    permit = has_permit(text)
+    dropped = set(rules.dropped_claims)
+    for claim in find_claims(text):
+        found = text[claim.start : claim.end]
+        if found in dropped or claim.about in dropped:
+            continue
+        if any(s < claim.end and claim.start < e for s, e in taken):
+            continue
+        rank = severity(claim.kind, category)
+        if claim.kind == "health_food" and permit:
+            rank = SUGGESTION  # a permit number is there; check the claim is in its scope
+        findings.append(
+            finding(
+                "risky_claim",
+                "claim_rule_alternative" if claim.alternative else "claim_rule",
+                rule=found,
+                severity=rank,
+                span=(claim.start, claim.end),
+                replacement=claim.alternative,
+                found=found,
+                kind=claim.kind,
+                law=law(claim.kind, category),
+                alternative=claim.alternative,
+            )
+        )
+    return findings
+
+
+def own_claim_findings(text: str, own: Sequence[RiskyClaim]) -> list[Finding]:
+    by_phrase: dict[str, RiskyClaim] = {}
+    for claim in own:
+        by_phrase.setdefault(claim.phrase.casefold(), claim)
+    if not by_phrase:
+        return []
+    phrases = longest_first(c.phrase for c in own)
+    findings = []
+    for match in term_pattern(phrases).finditer(text):
+        claim = by_phrase[phrases[(match.lastindex or 1) - 1].casefold()]
+        findings.append(
+            finding(
+                "risky_claim",
+                "claim_alternative" if claim.alternative else "claim",
+                rule=claim.phrase,
+                severity=claim.severity,
+                span=match.span(),
+                replacement=claim.alternative,
+                found=match.group(),
+                category=claim.category,
+                alternative=claim.alternative,
+            )
+        )
+    return findings
