@@ -65,9 +65,8 @@ def test_serve_answers_with_assets_and_headers(served: str) -> None:
     assert headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert headers["X-Frame-Options"] == "DENY"
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', body)
-    assert len(assets) == 4 and all(re.search(r"\.[0-9a-f]{12}\.(css|js)$", a) for a in assets), (
-        assets
-    )
+    hashed = r"\.[0-9a-f]{12}\.(css|js|svg)$"  # the icon, two style sheets, two scripts
+    assert len(assets) == 5 and all(re.search(hashed, a) for a in assets), assets
     for asset in assets:
         status, headers, _ = fetch(served + asset)
         assert status == 200 and "immutable" in headers.get("Cache-Control", "")
