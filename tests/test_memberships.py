@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from crewplan.audit.models import AuditEvent
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Membership
-from tests.conftest import client_for
+from tests.factories import client_for
 
 
 def test_owner_changes_role_and_team_with_audit(world: Any) -> None:
@@ -130,7 +130,7 @@ def test_people_page_queries_do_not_grow_with_people(
     with django_assert_max_num_queries(12) as small:
         alice.get("/w/alpha/people/")
     for i in range(15):
-        from tests.conftest import join, make_user
+        from tests.factories import join, make_user
 
         join(
             world.a,

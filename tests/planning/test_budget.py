@@ -9,7 +9,7 @@ import pytest
 from crewplan.audit.models import AuditEvent
 from crewplan.planning import budgets
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
-from tests.conftest import client_for
+from tests.factories import client_for
 
 D = Decimal
 

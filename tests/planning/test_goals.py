@@ -9,7 +9,7 @@ from django.utils import timezone
 from crewplan.audit.models import AuditEvent
 from crewplan.planning.kpis import CATALOGUE
 from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
-from tests.conftest import client_for
+from tests.factories import client_for
 
 D = Decimal
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from crewplan.audit.models import AuditEvent
 from crewplan.planning import budgets, estimates, roi, roi_views
 from crewplan.planning.models import AiTool, BudgetLine, RoiEstimate
-from tests.conftest import client_for
+from tests.factories import client_for
 
 D = Decimal
 

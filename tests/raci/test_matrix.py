@@ -12,7 +12,7 @@ from crewplan.raci import services
 from crewplan.raci.models import Activity, Assignment, MatrixVersion, SignOff
 from crewplan.raci.queries import draft_of, load_grid, required_teams
 from crewplan.raci.template import template_activities
-from tests.conftest import client_for, join, make_user
+from tests.factories import client_for, join, make_user
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from crewplan.audit.models import AuditEvent
 from crewplan.raci.models import Activity, Function
 from crewplan.work.models import ItemRole, Notification, Transition, WorkItem
 from crewplan.workspaces.models import Membership
-from tests.conftest import client_for
-from tests.work.conftest import create, move
+from tests.factories import client_for, create, move
 
 
 def test_agency_drafts_in_house_approves(world: Any, raci: dict[str, Any]) -> None:
