@@ -9,44 +9,17 @@
 - charlie: owner of workspace B, the outsider who must never see A
 """
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import translation
 
 from crewplan.workspaces import services
-from crewplan.workspaces.models import Membership, Team, Workspace
-
-PASSWORD = "a-long-test-password-42"
-
-
-@dataclass
-class World:
-    a: Workspace
-    b: Workspace
-    a_in_house: Team
-    a_agency: Team
-    b_team: Team
-    people: dict[str, Any]
-
-    def member(self, name: str) -> Membership:
-        return Membership.objects.get(user=self.people[name])
-
-
-def make_user(email: str, name: str) -> Any:
-    return get_user_model().objects.create_user(email, PASSWORD, full_name=name)
-
-
-def join(workspace: Workspace, actor: Any, team: Team, user: Any, role: str) -> Membership:
-    _, token = services.invitation_create(
-        workspace=workspace, actor=actor, email=user.email, team=team, role=role, send=False
-    )
-    return services.invitation_accept(token=token, user=user)
+from crewplan.workspaces.models import Team
+from tests.factories import World, client_for, join, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -119,12 +92,6 @@ def world(db: Any) -> World:
         b_team=Team.objects.get(workspace=b),
         people=people,
     )
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture

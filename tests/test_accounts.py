@@ -6,7 +6,7 @@ from typing import Any
 from django.core import mail
 from django.test import Client, override_settings
 
-from tests.conftest import PASSWORD, client_for
+from tests.factories import PASSWORD, client_for
 
 
 def test_login_with_email_any_case(world: Any, client: Client) -> None:

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from crewplan.workspaces import services
-from tests.conftest import client_for
+from tests.factories import client_for
 
 
 def change_settings(world: Any) -> None:

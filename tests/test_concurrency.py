@@ -36,7 +36,7 @@ from crewplan.raci.models import Activity, Function
 from crewplan.work.models import ContentRules
 from crewplan.workspaces import services as workspaces
 from crewplan.workspaces.models import Team, Workspace
-from tests.conftest import client_for
+from tests.factories import client_for
 
 CONFLICT = "since you opened it"
 OUT_OF_DATE = "This form is incomplete or out of date. Reload the page"

@@ -22,7 +22,7 @@ from crewplan.raci.models import Assignment
 from crewplan.raci.xlsx import read_matrix
 from crewplan.work.calendar_tw import parse_dgpa_calendar
 from crewplan.work.models import CalendarDay
-from tests.conftest import client_for
+from tests.factories import client_for
 
 SMALL = FileLimits(bytes=1024 * 1024, rows=3, columns=20)
 

@@ -43,8 +43,7 @@ from crewplan.work import feeds
 from crewplan.work import services as work_services
 from crewplan.work.models import WorkItem
 from crewplan.workspaces import services
-from tests.conftest import client_for
-from tests.test_tenant_isolation import build, walk
+from tests.factories import build, client_for, walk
 
 HOSTILE = {
     "negative": "-1",

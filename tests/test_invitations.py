@@ -12,7 +12,7 @@ from django.utils import timezone
 from crewplan.audit.models import AuditEvent
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Invitation, Membership
-from tests.conftest import client_for, make_user
+from tests.factories import client_for, make_user
 
 
 def invite(world: Any, email: str = "new@agency.example", **kw: Any) -> tuple[Invitation, str]:

@@ -7,7 +7,7 @@ from typing import Any
 from axes.models import AccessAttempt
 from django.test import Client, override_settings
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 PROXY = "10.0.0.2"  # the reverse proxy every request arrives from
 ATTACKER = "198.51.100.7"

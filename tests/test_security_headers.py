@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 
 from crewplan.accounts.middleware import PrivateResponseMiddleware
 from crewplan.workspaces import services
-from tests.conftest import client_for
+from tests.factories import client_for
 
 NO_STORE = "private, no-store"
 

@@ -8,7 +8,7 @@ from crewplan.audit.models import AuditEvent
 from crewplan.planning import budgets
 from crewplan.planning.models import BudgetLine, BudgetVersion
 from crewplan.raci import services as raci_services
-from tests.conftest import client_for
+from tests.factories import client_for
 
 
 def as_upload(data: bytes, name: str) -> io.BytesIO:

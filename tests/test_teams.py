@@ -2,7 +2,7 @@ from typing import Any
 
 from crewplan.audit.models import AuditEvent
 from crewplan.workspaces.models import Team
-from tests.conftest import client_for
+from tests.factories import client_for
 
 
 def test_owner_creates_renames_and_deletes_a_team(world: Any) -> None:

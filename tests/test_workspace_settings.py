@@ -4,7 +4,7 @@ from typing import Any
 
 from crewplan.audit.models import AuditEvent
 from crewplan.workspaces.models import Workspace
-from tests.conftest import client_for
+from tests.factories import client_for
 
 VALID = {
     "name": "Alpha Bakery 甲烘焙",
@@ -82,7 +82,7 @@ def test_pages_show_times_in_the_workspace_time_zone(world: Any) -> None:
 
 
 def test_switcher_remembers_the_workspace(world: Any) -> None:
-    from tests.conftest import join
+    from tests.factories import join
 
     join(world.b, world.people["charlie"], world.b_team, world.people["adam"], "member")
     adam = client_for(world.people["adam"])

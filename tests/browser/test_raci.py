@@ -4,6 +4,7 @@ The PDF's first page is rendered to artifacts/raci-pdf-page1.png."""
 
 import io
 import subprocess
+from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
@@ -12,22 +13,19 @@ from playwright.sync_api import Browser, Page, expect
 from crewplan.raci.models import Activity
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Team
-from tests.browser.conftest import ARTIFACTS
-from tests.conftest import PASSWORD, join, make_user
+from tests.factories import join, make_user
 
 NEW_ACTIVITY = "門市活動海報"
 
 
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("h1")).to_be_visible()
-
-
 def test_template_findings_signoffs_publish_export(
-    live_server: Any, page: Page, browser: Browser, browser_context_args: dict[str, Any], shot: Any
+    live_server: Any,
+    page: Page,
+    browser: Browser,
+    browser_context_args: dict[str, Any],
+    shot: Any,
+    sign_in: Any,
+    artifacts: Path,
 ) -> None:
     owner = make_user("boss@bakery.example", "陳志明")
     workspace = services.workspace_create(
@@ -114,7 +112,7 @@ def test_template_findings_signoffs_publish_export(
 
     with page.expect_download() as pdf_download:
         page.locator("#export-pdf").click()
-    pdf = ARTIFACTS / "raci-v1.pdf"
+    pdf = artifacts / "raci-v1.pdf"
     pdf_download.value.save_as(pdf)
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
@@ -132,8 +130,8 @@ def test_template_findings_signoffs_publish_export(
             "1",
             "-singlefile",
             str(pdf),
-            str(ARTIFACTS / "raci-pdf-page1"),
+            str(artifacts / "raci-pdf-page1"),
         ],
         check=True,
     )
-    assert (ARTIFACTS / "raci-pdf-page1.png").stat().st_size > 10_000
+    assert (artifacts / "raci-pdf-page1.png").stat().st_size > 10_000

@@ -15,15 +15,19 @@ from crewplan.raci.queries import person_key
 from crewplan.work.models import WorkItem
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Team
-from tests.browser.test_raci import sign_in
-from tests.conftest import join, make_user
+from tests.factories import join, make_user
 
 TOO_LONG = "新品視頻上線！" + "好吃" * 70  # mainland 視頻, and 294 of X's 280
 FIXED = "新品影片上線！中秋禮盒限時預購"
 
 
 def test_draft_check_review_approve_publish_drag(
-    live_server: Any, page: Page, browser: Browser, browser_context_args: dict[str, Any], shot: Any
+    live_server: Any,
+    page: Page,
+    browser: Browser,
+    browser_context_args: dict[str, Any],
+    shot: Any,
+    sign_in: Any,
 ) -> None:
     boss = make_user("boss@bakery.example", "陳志明")
     workspace = services.workspace_create(

@@ -12,8 +12,7 @@ import pytest
 from crewplan.planning import budgets
 from crewplan.planning.models import AiTool, Goal, RoiEstimate
 from crewplan.workspaces import services
-from tests.conftest import client_for
-from tests.test_tenant_isolation import build, tenant_values, walk
+from tests.factories import build, client_for, tenant_values, walk
 
 # In-house money the agency must not see, as the pages, files and logs would write it.
 HIDDEN = ["987,654", "987654", "43,219", "43219", "7,531", "7531", "24,680", "24680"]

@@ -9,7 +9,7 @@ import pytest
 from crewplan.audit.models import AuditEvent
 from crewplan.planning import budgets
 from crewplan.planning.models import AiTool, EvaluationWeights, Skill, StackItem, ToolFit
-from tests.conftest import client_for
+from tests.factories import client_for, join, make_user
 
 URL = "/w/alpha/plan/resources/"
 COMPARE = "/w/alpha/plan/tools/compare/"
@@ -230,17 +230,56 @@ def test_agency_compares_without_money(world: Any) -> None:
 
 
 def test_compare_and_resources_queries_do_not_grow(
-    world: Any, django_assert_max_num_queries: Any
+    world: Any, django_assert_max_num_queries: Any, django_assert_num_queries: Any
 ) -> None:
+    """The same number of queries for 2 tools, 1 system and 6 people as for 8 tools (more
+    than the comparison shows), 4 systems with fits, 9 people with skills."""
     alice = client_for(world.people["alice"])
-    for n in range(2):
-        AiTool.objects.create(workspace=world.a, name=f"T{n}", seats=1)
+
+    def add_tools(numbers: range) -> None:
+        for n in numbers:
+            AiTool.objects.create(
+                workspace=world.a,
+                name=f"T{n}",
+                seats=1,
+                price_per_seat=Decimal(n),
+                owner=world.a_in_house,
+            )
+
+    def pages() -> tuple[str, str]:
+        compare, resources = alice.get(COMPARE), alice.get(URL)
+        assert compare.status_code == 200 and resources.status_code == 200
+        return compare.content.decode(), resources.content.decode()
+
+    add_tools(range(2))
     StackItem.objects.create(workspace=world.a, kind="eshop", name="SHOPLINE")
-    alice.get(COMPARE)
-    alice.get(URL)
-    for n in range(2, 6):
-        AiTool.objects.create(workspace=world.a, name=f"T{n}", seats=1, price_per_seat=Decimal(1))
-    with django_assert_max_num_queries(18):
-        assert alice.get(COMPARE).status_code == 200
-    with django_assert_max_num_queries(18):
-        assert alice.get(URL).status_code == 200
+    pages()  # warm the session
+    with django_assert_max_num_queries(36) as small:
+        compare, resources = pages()
+    assert compare.count("<th data-tool=") == 2
+    assert resources.count("data-gap=") == 2 and resources.count("data-system=") == 1
+    assert resources.count("data-person=") == 6
+
+    add_tools(range(2, 8))
+    for n in range(3):
+        join(
+            world.a,
+            world.people["alice"],
+            world.a_agency,
+            make_user(f"r{n}@agency.example", f"R{n}"),
+            "member",
+        )
+        StackItem.objects.create(workspace=world.a, kind="crm", name=f"CRM {n}")
+    systems = list(StackItem.objects.filter(workspace=world.a))
+    for tool in AiTool.objects.filter(workspace=world.a):
+        for system in systems:
+            ToolFit.objects.create(workspace=world.a, tool=tool, system=system, fit="native")
+    for membership in world.a.memberships.all():
+        Skill.objects.create(
+            workspace=world.a, membership=membership, category="content_generation", level="basic"
+        )
+    with django_assert_num_queries(len(small.captured_queries)):
+        compare, resources = pages()
+    assert compare.count("<th data-tool=") == 6  # MAX_COMPARED
+    assert resources.count("data-gap=") == 8 and resources.count("data-system=") == 4
+    assert resources.count("data-person=") == 9

@@ -14,7 +14,7 @@ from crewplan.raci import services
 from crewplan.raci.models import Activity, Assignment, MatrixVersion
 from crewplan.raci.queries import load_grid
 from crewplan.raci.template import template_activities
-from tests.conftest import client_for
+from tests.factories import client_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 

@@ -8,7 +8,6 @@ import pytest
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
 from crewplan.raci.queries import team_key
-from crewplan.work.models import WorkItem
 
 
 @pytest.fixture
@@ -45,27 +44,3 @@ def raci(world: Any) -> dict[str, Any]:
         "social": Activity.objects.get(workspace=world.a, name="Social posts"),
         "secret": secret,
     }
-
-
-def create(client: Any, activity: Activity, **fields: str) -> WorkItem:
-    data = {
-        "title": "Mooncake pre-order post",
-        "kind": "social_post",
-        "activity": activity.pk,
-        "channel": "facebook_post",
-        "brief": "",
-        "copy": "中秋月餅預購開跑！",
-        "publish_at": "2026-09-20T12:00",
-        **fields,
-    }
-    response = client.post("/w/alpha/work/items/new/", data)
-    assert response.status_code == 302, response.content.decode()[-2000:]
-    return WorkItem.objects.latest("pk")
-
-
-def move(client: Any, item: WorkItem, action: str, **extra: str) -> Any:
-    item.refresh_from_db()
-    return client.post(
-        f"/w/alpha/work/items/{item.pk}/move/",
-        {"action": action, "revision": item.revision, **extra},
-    )

@@ -3,8 +3,7 @@
 from typing import Any
 
 from crewplan.work.models import WorkItem
-from tests.conftest import client_for
-from tests.work.conftest import create
+from tests.factories import client_for, create
 
 
 def test_viewer_cannot_rerun_checks(world: Any, raci: dict[str, Any]) -> None:

@@ -7,8 +7,7 @@ from typing import Any
 from crewplan.raci.models import Activity, Function
 from crewplan.raci.queries import person_key, team_key
 from crewplan.work.models import WorkItem
-from tests.conftest import client_for
-from tests.work.conftest import create, move
+from tests.factories import client_for, create, move
 
 OWN_WORK = "Agency own campaign"
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from crewplan.work.models import CalendarDay
-from tests.conftest import client_for
+from tests.factories import client_for
 
 CSV = (
     "西元日期,星期,是否放假,備註\n"

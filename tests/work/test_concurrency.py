@@ -10,8 +10,7 @@ from crewplan.audit.models import AuditEvent
 from crewplan.audit.services import Conflict
 from crewplan.work import services
 from crewplan.work.models import WorkItem
-from tests.conftest import client_for
-from tests.work.conftest import create
+from tests.factories import client_for, create
 
 OUT_OF_DATE = "This form is incomplete or out of date. Reload the page"
 

@@ -16,8 +16,7 @@ from django.test import override_settings
 from crewplan.work.models import Notification
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Invitation
-from tests.conftest import client_for
-from tests.work.conftest import create, move
+from tests.factories import client_for, create, move
 
 
 def closed_port() -> int:

@@ -20,7 +20,7 @@ from gunicorn.config import Config
 
 from crewplan.lib.redact import RedactSecretsFilter
 from crewplan.work.models import CalendarFeed
-from tests.conftest import client_for
+from tests.factories import client_for
 
 
 def token_of(response: Any) -> str:

@@ -9,8 +9,7 @@ from icalendar import Calendar
 
 from crewplan.work import services
 from crewplan.work.models import CalendarFeed, ItemRole, Notification, WorkItem
-from tests.conftest import client_for
-from tests.work.conftest import create, move
+from tests.factories import client_for, create, move
 
 
 def test_inbox_and_immediate_email(

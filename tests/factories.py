@@ -1,0 +1,164 @@
+"""Helpers shared by the test modules: named people built through the services, signed-in
+clients, work items made through the pages, and the walk over every URL pattern. Test
+modules import from here (the fixtures that use these live in tests/conftest.py), never
+from another test module or a conftest."""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi, StackItem
+from crewplan.raci import services as raci_services
+from crewplan.raci.models import Activity, Function
+from crewplan.work.models import WorkItem
+from crewplan.workspaces import services
+from crewplan.workspaces.models import Membership, Team, Workspace
+
+PASSWORD = "a-long-test-password-42"
+
+
+@dataclass
+class World:
+    a: Workspace
+    b: Workspace
+    a_in_house: Team
+    a_agency: Team
+    b_team: Team
+    people: dict[str, Any]
+
+    def member(self, name: str) -> Membership:
+        return Membership.objects.get(user=self.people[name])
+
+
+def make_user(email: str, name: str) -> Any:
+    return get_user_model().objects.create_user(email, PASSWORD, full_name=name)
+
+
+def join(workspace: Workspace, actor: Any, team: Team, user: Any, role: str) -> Membership:
+    _, token = services.invitation_create(
+        workspace=workspace, actor=actor, email=user.email, team=team, role=role, send=False
+    )
+    return services.invitation_accept(token=token, user=user)
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+# Work items, through the pages (the `raci` fixture of tests/work/conftest.py gives the
+# activities).
+
+
+def create(client: Any, activity: Activity, **fields: str) -> WorkItem:
+    data = {
+        "title": "Mooncake pre-order post",
+        "kind": "social_post",
+        "activity": activity.pk,
+        "channel": "facebook_post",
+        "brief": "",
+        "copy": "中秋月餅預購開跑！",
+        "publish_at": "2026-09-20T12:00",
+        **fields,
+    }
+    response = client.post("/w/alpha/work/items/new/", data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    return WorkItem.objects.latest("pk")
+
+
+def move(client: Any, item: WorkItem, action: str, **extra: str) -> Any:
+    item.refresh_from_db()
+    return client.post(
+        f"/w/alpha/work/items/{item.pk}/move/",
+        {"action": action, "revision": item.revision, **extra},
+    )
+
+
+# The walk over every URL pattern of the project (tests/test_tenant_isolation.py, the
+# amount-visibility and hostile-input walks).
+
+PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def walk(
+    resolver: URLResolver | None = None, prefix: str = "", ns: str = ""
+) -> list[tuple[str, str]]:
+    """(route, name) for every pattern, routes joined from the resolver tree."""
+    resolver = resolver or get_resolver()
+    found = []
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{ns}{entry.namespace}:" if entry.namespace else ns
+            found += walk(entry, route, inner)
+        elif isinstance(entry, URLPattern):
+            found.append((route, f"{ns}{entry.name}"))
+    return found
+
+
+def build(route: str, values: dict[str, Any]) -> str:
+    def fill(match: re.Match[str]) -> str:
+        name = match["name"]
+        assert name in values, (
+            f"URL parameter <{name}> in {route!r} has no test value: add one to "
+            "tenant_values() so the isolation walk covers the new view"
+        )
+        return str(values[name])
+
+    return "/" + PARAM.sub(fill, route)
+
+
+def tenant_values(world: Any, slug: str) -> dict[str, Any]:
+    """An object of workspace A for every URL parameter name the project uses."""
+    invitation, _token = services.invitation_create(
+        workspace=world.a,
+        actor=world.people["alice"],
+        email="pending@a.example",
+        team=world.a_agency,
+        role="member",
+        send=False,
+    )
+    draft = raci_services.template_apply(
+        workspace=world.a,
+        actor=world.people["alice"],
+        in_house=world.a_in_house,
+        agency=world.a_agency,
+        language="en",
+    )
+    kpi = Kpi.objects.create(
+        workspace=world.a, name="A secret KPI", unit="%", metric="c", denominator="s"
+    )
+    goal = Goal.objects.create(workspace=world.a, text="A secret goal 甲目標", kpi=kpi)
+    tool = AiTool.objects.create(workspace=world.a, name="A secret tool")
+    budget = BudgetVersion.objects.create(
+        workspace=world.a, fiscal_year=2026, number=1, name="A plan"
+    )
+    line = BudgetLine.objects.create(
+        workspace=world.a, version=budget, category="media", item="A secret line"
+    )
+    system = StackItem.objects.create(workspace=world.a, kind="eshop", name="A secret shop")
+    item = WorkItem.objects.create(workspace=world.a, title="A secret post")
+    return {
+        "slug": slug,
+        "system_id": system.pk,
+        "item_id": item.pk,
+        "tool_id": tool.pk,
+        "budget_version_id": budget.pk,
+        "line_id": line.pk,
+        "kpi_id": kpi.pk,
+        "goal_id": goal.pk,
+        "activity_id": Activity.objects.filter(workspace=world.a).first().pk,
+        "function_id": Function.objects.filter(workspace=world.a).first().pk,
+        "version_id": draft.pk,
+        "membership_id": world.member("amy").pk,
+        "team_id": world.a_agency.pk,
+        "invitation_id": invitation.pk,
+        "token": "not-a-real-token",
+        "uidb64": "MQ",
+        "token_reset": "x",
+    }
