@@ -23,8 +23,7 @@ from crewplan.work.checks import (
     rules_from_dict,
 )
 from crewplan.work.models import WorkItem
-from tests.conftest import client_for
-from tests.work.conftest import create, move
+from tests.factories import client_for, create, move
 
 ROOT = Path(__file__).resolve().parents[2]
 
