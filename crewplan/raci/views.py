@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -209,91 +209,51 @@ def cells(request: WorkspaceRequest) -> HttpResponse:
     # whole-grid form.
     single = request.POST.get("cell", "")
     is_htmx = request.headers.get("HX-Request") == "true" and single.startswith("c:")
-    changes = []
-    for name, value in request.POST.items():
-        if not name.startswith("c:") or (is_htmx and name != single):
-            continue
-        _c, activity_key, party_key = [*name.split(":", 2), "", ""][:3]
-        expected = request.POST.get(f"e:{activity_key}:{party_key}", "")
-        if is_htmx or value.strip() != expected.strip():
-            changes.append((activity_key, party_key, value, expected))
+    changes = services.cell_changes(request.POST, only=single if is_htmx else None)
     if version is None:
         messages.error(request, _("There is no draft to edit. Start a new draft first."))
         return redirect("raci_matrix", slug=workspace.slug)
-    problems: list[str] = []
-    conflicts: dict[tuple[str, str], str] = {}
-    saved: dict[tuple[str, str], str] = {}
     try:
-        with transaction.atomic():
-            for activity_key, party_key, value, expected in changes:
-                activity_id = int_param(activity_key)
-                if activity_id is None:
-                    problems.append(_("Unknown activity."))
-                    continue
-                activity = get_owned(request, Activity, activity_id)
-                try:
-                    saved[(activity_key, party_key)] = services.cell_set(
-                        version=version,
-                        activity=activity,
-                        party_key=party_key,
-                        text=value,
-                        expected=expected,
-                        actor=request.user,
-                    )
-                except services.CellConflict as conflict:
-                    conflicts[(activity_key, party_key)] = conflict.current
-                    problems.append(
-                        _(
-                            "%(activity)s: someone changed this cell to “%(current)s” while you "
-                            "were editing. Your change was not saved; check the current value "
-                            "and try again."
-                        )
-                        % {"activity": activity.name, "current": conflict.current or "—"}
-                    )
-                except ValidationError as error:
-                    problems.extend(error.messages)
-            if problems:
-                raise _Rollback
-    except _Rollback:
-        saved = {}
+        result = services.cells_set(version=version, changes=changes, actor=request.user)
+    except Activity.DoesNotExist:
+        raise Http404 from None
     if is_htmx and len(changes) == 1:
-        activity_key, party_key, value, expected = changes[0]
-        key = (activity_key, party_key)
-        if key in saved:  # saved: the new value is what everyone now sees
-            shown, expected = saved[key], saved[key]
-        elif key in conflicts:  # someone else's value stands; start again from it
-            shown, expected = conflicts[key], conflicts[key]
-        else:  # refused input: keep what was typed so it can be corrected
-            shown = value
-        context = _grid_context(request, version)
-        html = cell_html(activity_key, party_key, shown, expected, problems)
-        html += render_to_string("raci/matrix.html#side", {**context, "oob": True}, request)
-        row = next(
-            (
-                r
-                for group in context["rows"]
-                for r in group["items"]
-                if r["activity"].key == activity_key
-            ),
-            None,
-        )
-        if row is not None:  # the row's inline findings markers follow the change
-            rowhead = render_to_string(
-                "raci/matrix.html#rowhead", {**context, "row": row, "oob": True}, request
-            )
-            # A <th> cannot stand outside a table in HTML: htmx takes it out of a <template>.
-            html += f"<template>{rowhead}</template>"
-        status = 409 if conflicts else 422 if problems else 200
-        return HttpResponse(html, status=status)
-    for problem in problems:
+        return _cell_response(request, version, changes[0], result)
+    for problem in result.problems:
         messages.error(request, problem)
-    if saved and not problems:
-        messages.success(request, _("%(count)s cell(s) saved.") % {"count": len(saved)})
+    if result.saved and not result.problems:
+        messages.success(request, _("%(count)s cell(s) saved.") % {"count": len(result.saved)})
     return redirect("raci_matrix", slug=workspace.slug)
 
 
-class _Rollback(Exception):
-    pass
+def _cell_response(
+    request: WorkspaceRequest,
+    version: MatrixVersion,
+    change: services.CellChange,
+    result: services.CellsResult,
+) -> HttpResponse:
+    """The grid's answer to one cell: the cell, the side panel and the row's findings
+    markers, out of band."""
+    key, expected = change.key, change.expected
+    if key in result.saved:  # saved: the new value is what everyone now sees
+        shown = expected = result.saved[key]
+    elif key in result.conflicts:  # someone else's value stands; start again from it
+        shown = expected = result.conflicts[key]
+    else:  # refused input: keep what was typed so it can be corrected
+        shown = change.value
+    context = _grid_context(request, version)
+    html = cell_html(change.activity_key, change.party_key, shown, expected, result.problems)
+    html += render_to_string("raci/matrix.html#side", {**context, "oob": True}, request)
+    rows = (r for group in context["rows"] for r in group["items"])
+    row = next((r for r in rows if r["activity"].key == change.activity_key), None)
+    if row is not None:  # the row's inline findings markers follow the change
+        rowhead = render_to_string(
+            "raci/matrix.html#rowhead", {**context, "row": row, "oob": True}, request
+        )
+        # A <th> cannot stand outside a table in HTML: htmx takes it out of a <template>.
+        html += f"<template>{rowhead}</template>"
+    status = 409 if result.conflicts else 422 if result.problems else 200
+    return HttpResponse(html, status=status)
 
 
 @workspace_view
