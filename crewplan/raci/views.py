@@ -14,14 +14,15 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.audit.forms import expect_revision
+from crewplan.lib import language
 from crewplan.lib.params import int_param
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.raci import imports, services
+from crewplan.raci import messages as raci_messages
 from crewplan.raci.diff import diff_matrices
 from crewplan.raci.forms import ActivityForm, FunctionForm, PersonColumnForm, TemplateForm
 from crewplan.raci.models import Activity, Function, MatrixVersion
@@ -49,10 +50,6 @@ from crewplan.workspaces.models import Membership, Team
 from crewplan.workspaces.permissions import Action, TeamTarget
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _language() -> str:
-    return "zh-hant" if (get_language() or "").startswith("zh") else "en"
 
 
 def cell_html(
@@ -85,7 +82,7 @@ def _row_cells(activity: str, values: list[str], parties: list[str], editable: b
 def _grid_context(
     request: WorkspaceRequest, version: MatrixVersion, printable: bool = False
 ) -> dict[str, Any]:
-    grid = load_grid(version, _language())
+    grid = load_grid(version, language.active())
     membership = request.membership
     editable = not printable and version.is_draft and can(membership, Action.EDIT_RACI)
     by_activity: dict[str, list[Any]] = {}
@@ -268,7 +265,7 @@ def template_apply(request: WorkspaceRequest) -> HttpResponse:
                 actor=request.user,
                 in_house=form.cleaned_data["in_house"],
                 agency=form.cleaned_data["agency"],
-                language=_language(),
+                language=language.active(),
             )
         except ValidationError as error:
             for m in error.messages:
@@ -428,7 +425,7 @@ def publish(request: WorkspaceRequest, version_id: int) -> HttpResponse:
 def _version_grid(request: WorkspaceRequest, version_id: int) -> tuple[MatrixVersion, Any]:
     version = get_owned(request, MatrixVersion, version_id)
     version.workspace = request.workspace
-    return version, load_grid(version, _language())
+    return version, load_grid(version, language.active())
 
 
 @workspace_view
@@ -468,7 +465,7 @@ def export_xlsx(request: WorkspaceRequest, version_id: int) -> HttpResponse:
         team_names=grid.team_names,
         findings=grid.findings,
         signoffs=_signoff_rows(version),
-        language=_language(),
+        language=language.active(),
         title=f"{request.workspace.name} RACI v{version.number}",
     )
     response = HttpResponse(data, content_type=XLSX)
@@ -512,7 +509,9 @@ def template_xlsx(request: WorkspaceRequest) -> HttpResponse:
             (AGENCY, external, _("Agency"), EXTERNAL),
         )
     }
-    data = write_matrix(apply_template(parties, _language()), team_names={}, language=_language())
+    data = write_matrix(
+        apply_template(parties, language.active()), team_names={}, language=language.active()
+    )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="crewplan-raci-template.xlsx"'
     return response
@@ -538,10 +537,10 @@ def import_upload(request: WorkspaceRequest) -> HttpResponse:
         result = read_matrix(upload.read())
     except UnusableFile as error:
         context["error"] = _("This file cannot be used: %(reason)s") % {
-            "reason": error.message(_language())
+            "reason": raci_messages.unusable(error)
         }
         return render(request, "raci/import.html", context, status=400)
-    plan = imports.plan_import(workspace, result, _language())
+    plan = imports.plan_import(workspace, result, language.active())
     active = Activity.objects.for_workspace(workspace).filter(archived_at__isnull=True)
     in_file = {(f.casefold(), n.casefold()) for f, n, _k, _s in plan.activities}
     context.update(
