@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewplan.audit.services import locked, record, use_once
+from crewplan.lib.language import normalize
 from crewplan.lib.params import int_param
 from crewplan.raci import template
 from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion, SignOff
@@ -408,7 +409,7 @@ def template_apply(
     for team in (in_house, agency):
         if team.workspace_id != workspace.pk:
             raise ValidationError(_("That team does not belong to this workspace."))
-    lang = "zh-hant" if language.startswith("zh") else "en"
+    lang = normalize(language)
     draft = draft_start(workspace=workspace, actor=actor)
     functions = {f.name: f for f in Function.objects.for_workspace(workspace)}
     activities = {(a.function_id, a.name): a for a in Activity.objects.for_workspace(workspace)}
