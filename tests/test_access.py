@@ -23,8 +23,19 @@ def test_can_reads_memberships_and_workspace_policy(world) -> None:
     assert can(adam, Action.VIEW_BUDGET_AMOUNTS, TeamTarget(world.a_in_house.pk))
 
 
-def test_role_properties() -> None:
-    assert Membership.Role.MANAGER.can_manage_people
-    assert not Membership.Role.MEMBER.can_manage_people
-    assert Membership.Role.MEMBER.can_edit
-    assert not Membership.Role.VIEWER.can_edit
+def test_roles_powers_come_from_the_table(world) -> None:
+    # Formerly Membership.Role properties (can_manage_people, can_edit), now the table's.
+    adam = world.member("adam")  # agency manager
+    peer = permissions.MemberTarget(role=Membership.Role.MEMBER, team_id=adam.team_id)
+    assert can(adam, Action.INVITE, peer)
+    assert not can(world.member("amy"), Action.INVITE, peer)
+    assert can(world.member("amy"), Action.CREATE_WORK)
+    assert not can(world.member("vera"), Action.CREATE_WORK)
+
+
+def test_can_reads_the_work_visibility_policy(world) -> None:
+    assert not can(world.member("adam"), Action.VIEW_ALL_WORK)
+    assert can(world.member("alice"), Action.VIEW_ALL_WORK)
+    world.a.external_can_see_all_work = True
+    world.a.save()
+    assert can(world.member("adam"), Action.VIEW_ALL_WORK)

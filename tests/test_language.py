@@ -33,6 +33,13 @@ def test_command_line_option_then_locale_then_english() -> None:
     assert language.for_command_line(None, {}) == "en"
 
 
+def test_locale_language_is_none_when_no_locale_is_set() -> None:
+    assert language.of_locale({}) is None
+    assert language.of_locale({"LANG": ""}) is None
+    assert language.of_locale({"LANG": "C"}) == "en"
+    assert language.of_locale({"LC_ALL": "zh_TW.UTF-8", "LANG": "C"}) == "zh-hant"
+
+
 def test_active_follows_django() -> None:
     with translation.override("zh-hant"):
         assert language.active() == "zh-hant"

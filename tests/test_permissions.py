@@ -12,6 +12,7 @@ from crewplan.workspaces.permissions import (
     VIEWER,
     Action,
     Actor,
+    ItemTarget,
     MemberTarget,
     Policy,
     TeamTarget,
@@ -190,6 +191,74 @@ def test_raci_actions(
     assert is_allowed(me, Action.EDIT_CONTENT_RULES) is expected  # brand and legal wording
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_view_all_work(role: str) -> None:
+    assert is_allowed(actor(role, INTERNAL), Action.VIEW_ALL_WORK)
+    assert not is_allowed(actor(role, EXTERNAL), Action.VIEW_ALL_WORK)
+    opened = Policy(external_can_see_all_work=True)
+    assert is_allowed(actor(role, EXTERNAL), Action.VIEW_ALL_WORK, None, opened)
+    # The budget switch does not open the work, nor the work switch the budget.
+    assert not is_allowed(
+        actor(role, EXTERNAL), Action.VIEW_ALL_WORK, None, Policy(external_can_see_budget=True)
+    )
+    assert not is_allowed(actor(role, EXTERNAL), Action.VIEW_BUDGET_AMOUNTS, None, opened)
+
+
+ITEM_CASES = [
+    # role, team kind, letters held on the item, may edit it, may set its roles
+    (OWNER, INTERNAL, "", True, True),
+    (OWNER, EXTERNAL, "", True, True),
+    (MANAGER, INTERNAL, "", True, True),
+    (MANAGER, EXTERNAL, "", False, False),
+    (MANAGER, EXTERNAL, "R", True, False),
+    (MANAGER, EXTERNAL, "A", True, True),
+    (MEMBER, INTERNAL, "", False, False),
+    (MEMBER, EXTERNAL, "R", True, False),
+    (MEMBER, INTERNAL, "A", True, True),
+    (MEMBER, INTERNAL, "CI", False, False),
+    (VIEWER, INTERNAL, "RA", False, True),  # a viewer changes no fields, even named
+    (VIEWER, INTERNAL, "", False, False),
+]
+
+
+@pytest.mark.parametrize(("role", "kind", "letters", "edit", "set_roles"), ITEM_CASES)
+def test_work_item_actions(role: str, kind: str, letters: str, edit: bool, set_roles: bool) -> None:
+    me, item = actor(role, kind), ItemTarget(frozenset(letters))
+    assert is_allowed(me, Action.EDIT_WORK_ITEM, item) is edit
+    assert is_allowed(me, Action.SET_ITEM_ROLES, item) is set_roles
+    assert not is_allowed(me, Action.EDIT_WORK_ITEM)  # an item is needed
+    assert not is_allowed(me, Action.SET_ITEM_ROLES)
+
+
+@pytest.mark.parametrize("kind", [INTERNAL, EXTERNAL])
+@pytest.mark.parametrize(
+    ("role", "speaks"), [(OWNER, True), (MANAGER, True), (MEMBER, False), (VIEWER, False)]
+)
+def test_speak_for_team(role: str, kind: str, speaks: bool) -> None:
+    me = actor(role, kind)
+    assert is_allowed(me, Action.SPEAK_FOR_TEAM, TeamTarget(HOME)) is speaks
+    assert not is_allowed(me, Action.SPEAK_FOR_TEAM, TeamTarget(OTHER))
+    assert not is_allowed(me, Action.SPEAK_FOR_TEAM)
+
+
+def test_last_owner_is_offered_no_demotion_or_removal() -> None:
+    me = actor(OWNER)
+    last = MemberTarget(role=OWNER, team_id=HOME, user_id=ME, last_owner=True)
+    assert not is_allowed(me, Action.REMOVE_MEMBER, last)  # not even leaving
+    assert not is_allowed(me, Action.CHANGE_MEMBER, last)  # any change: not offered
+    demote = MemberTarget(
+        role=OWNER, team_id=HOME, user_id=ME, new_role=MEMBER, new_team_id=HOME, last_owner=True
+    )
+    assert not is_allowed(me, Action.CHANGE_MEMBER, demote)
+    move = MemberTarget(
+        role=OWNER, team_id=HOME, user_id=ME, new_role=OWNER, new_team_id=OTHER, last_owner=True
+    )
+    assert is_allowed(me, Action.CHANGE_MEMBER, move)  # staying owner in another team
+    one_of_two = MemberTarget(role=OWNER, team_id=HOME, user_id=ME)
+    assert is_allowed(me, Action.REMOVE_MEMBER, one_of_two)
+    assert is_allowed(me, Action.CHANGE_MEMBER, one_of_two)
+
+
 def test_unknown_role_gets_nothing() -> None:
     for action in Action:
         assert not is_allowed(actor("admin"), action, peer(MEMBER))
@@ -209,5 +278,9 @@ def test_every_action_is_covered() -> None:
         Action.EDIT_GOALS,
         Action.EDIT_BUDGET,
         Action.EDIT_CONTENT_RULES,
+        Action.VIEW_ALL_WORK,
+        Action.EDIT_WORK_ITEM,
+        Action.SET_ITEM_ROLES,
+        Action.SPEAK_FOR_TEAM,
     }
     assert covered == set(Action), "add the new action's role × action cases to this file"

@@ -39,11 +39,17 @@ def for_command_line(option: str | None, environ: Mapping[str, str]) -> str:
     English."""
     if option:
         return normalize(option)
+    return of_locale(environ) or ENGLISH
+
+
+def of_locale(environ: Mapping[str, str]) -> str | None:
+    """The language the locale asks for (the first set of LC_ALL, LC_MESSAGES, LANG),
+    None when none is set."""
     for name in _LOCALE_VARIABLES:
         value = environ.get(name, "")
         if value:
             return normalize(value)
-    return ENGLISH
+    return None
 
 
 def active() -> str:

@@ -16,6 +16,8 @@ import openpyxl
 import openpyxl.reader.excel
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from crewplan.lib.language import pick as language_pick
+
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all members together
 MAX_RATIO = 200  # uncompressed / compressed, for any member over 1 MiB
 MAX_MEMBERS = 10_000
@@ -56,16 +58,18 @@ setattr(openpyxl.reader.excel, "ReadOnlyWorksheet", _SheetOfUnknownSize)  # noqa
 
 
 class UnusableFile(ValueError):
-    """The file cannot be read at all. `code` is stable; `message(language)` is for people."""
+    """The file cannot be read at all. `code` is stable; `message(language)` is for people.
+    A reader whose codes are worded in a gettext catalogue (`raci/messages.py`) gives no
+    `texts`: its code then stands for the message here."""
 
     def __init__(self, code: str, detail: str = "", texts: tuple[str, str] | None = None) -> None:
         self.code = code
         self.detail = detail
-        self.texts = texts or MESSAGES[code]
+        self.texts = texts or MESSAGES.get(code, (code, code))
         super().__init__(self.message("en"))
 
     def message(self, language: str = "en") -> str:
-        text = self.texts[1] if language.lower().startswith("zh") else self.texts[0]
+        text = language_pick(self.texts, language)
         return f"{text}: {self.detail}" if self.detail else text
 
 

@@ -9,6 +9,7 @@ from django.core import signing
 from django.utils.translation import gettext as _
 
 from crewplan.lib.limits import RACI_MATRIX
+from crewplan.raci import messages
 from crewplan.raci.validation import Role, format_cell
 from crewplan.raci.xlsx import ReadResult
 from crewplan.workspaces.models import Membership, Team, Workspace
@@ -71,7 +72,7 @@ def plan_import(workspace: Workspace, result: ReadResult, language: str) -> Impo
         plan.columns.append((party.key, label))
         plan.keys.append(key)
     for problem in result.problems:
-        plan.problems.append((problem.row, problem.message(language)))
+        plan.problems.append((problem.row, messages.row_problem(problem, language)))
     index = {}
     for position, activity in enumerate(result.matrix.activities):
         index[activity.key] = position

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db.models import Count
 
+from crewplan.raci.messages import Worded, worded
 from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion, SignOff
 from crewplan.raci.validation import Activity as CoreActivity
-from crewplan.raci.validation import Finding, Kind, Matrix, Party, Role, Rules, parse_cell, validate
+from crewplan.raci.validation import Kind, Matrix, Party, Role, Rules, parse_cell, validate
 from crewplan.raci.validation import format_cell as format_roles
 from crewplan.workspaces.models import Membership, Team, Workspace
 
@@ -28,7 +29,7 @@ class Grid:
     matrix: Matrix
     functions: list[tuple[str, list[CoreActivity]]]  # function name, its activities in order
     team_names: dict[str, str]  # party team key -> team name
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Worded] = field(default_factory=list)
     revisions: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def cell(self, activity_key: str, party_key: str) -> str:
@@ -170,7 +171,7 @@ def load_grid(version: MatrixVersion, language: str) -> Grid:
         revisions: dict[tuple[str, str], int] = {}
     else:
         matrix, functions, team_names, revisions = live_matrix(version)
-    findings = validate(matrix, rules_for(version.workspace), language)
+    findings = worded(validate(matrix, rules_for(version.workspace)), language)
     return Grid(version, matrix, functions, team_names, findings, revisions)
 
 

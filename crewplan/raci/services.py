@@ -1,6 +1,8 @@
 """Every write to the RACI matrix: keyword-only, one transaction, audited. A refused
 change raises ValidationError (a message for people) and changes nothing."""
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crewplan.audit.services import locked, record, use_once
+from crewplan.lib.language import normalize
 from crewplan.lib.params import int_param
 from crewplan.raci import template
 from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion, SignOff
@@ -188,6 +191,94 @@ def cell_set(
     return format_cell(roles)
 
 
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """One cell a person changed: the grid's `c:<activity>:<party>` field (`value`) and
+    its `e:<activity>:<party>` twin (`expected`, what the person saw)."""
+
+    activity_key: str
+    party_key: str
+    value: str
+    expected: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.activity_key, self.party_key)
+
+
+@dataclass
+class CellsResult:
+    """What became of the cells: saved (cell → new value; empty when anything was
+    refused, since nothing is then saved), conflicts (cell → someone else's current
+    value) and the problems to show, in the order met."""
+
+    saved: dict[tuple[str, str], str] = field(default_factory=dict)
+    conflicts: dict[tuple[str, str], str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def cell_changes(posted: Mapping[str, str], *, only: str | None = None) -> list[CellChange]:
+    """The changed cells of a grid form: every `c:` field whose value differs from what
+    the person saw, or, with `only` (the one cell the grid's script posts), that cell
+    whatever its value."""
+    changes = []
+    for name, value in posted.items():
+        if not name.startswith("c:") or (only is not None and name != only):
+            continue
+        _c, activity_key, party_key = [*name.split(":", 2), "", ""][:3]
+        expected = posted.get(f"e:{activity_key}:{party_key}", "")
+        if only is not None or value.strip() != expected.strip():
+            changes.append(CellChange(activity_key, party_key, value, expected))
+    return changes
+
+
+class _Rollback(Exception):
+    pass
+
+
+def cells_set(*, version: MatrixVersion, changes: Iterable[CellChange], actor: Any) -> CellsResult:
+    """Set every changed cell in one transaction, all or nothing: a cell refused (bad
+    letters, unknown activity or column) or in conflict (changed by someone else since
+    it was read) rolls back the others, and every problem is reported at once. An
+    activity id of another workspace raises Activity.DoesNotExist (the page answers 404)."""
+    result = CellsResult()
+    activities = Activity.objects.for_workspace(version.workspace)
+    try:
+        with transaction.atomic():
+            for change in changes:
+                activity_id = int_param(change.activity_key)
+                if activity_id is None:
+                    result.problems.append(_("Unknown activity."))
+                    continue
+                activity = activities.get(pk=activity_id)
+                try:
+                    result.saved[change.key] = cell_set(
+                        version=version,
+                        activity=activity,
+                        party_key=change.party_key,
+                        text=change.value,
+                        expected=change.expected,
+                        actor=actor,
+                    )
+                except CellConflict as conflict:
+                    result.conflicts[change.key] = conflict.current
+                    result.problems.append(
+                        _(
+                            "%(activity)s: someone changed this cell to “%(current)s” while you "
+                            "were editing. Your change was not saved; check the current value "
+                            "and try again."
+                        )
+                        % {"activity": activity.name, "current": conflict.current or "—"}
+                    )
+                except ValidationError as error:
+                    result.problems.extend(error.messages)
+            if result.problems:
+                raise _Rollback
+    except _Rollback:
+        result.saved = {}
+    return result
+
+
 @transaction.atomic
 def person_column_add(*, version: MatrixVersion, membership: Membership, actor: Any) -> None:
     _require_draft(version)
@@ -318,7 +409,7 @@ def template_apply(
     for team in (in_house, agency):
         if team.workspace_id != workspace.pk:
             raise ValidationError(_("That team does not belong to this workspace."))
-    lang = "zh-hant" if language.startswith("zh") else "en"
+    lang = normalize(language)
     draft = draft_start(workspace=workspace, actor=actor)
     functions = {f.name: f for f in Function.objects.for_workspace(workspace)}
     activities = {(a.function_id, a.name): a for a in Activity.objects.for_workspace(workspace)}

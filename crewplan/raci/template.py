@@ -12,15 +12,12 @@ hold A on strategy and budget: `external_accountable_strategy`, an error).
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from crewplan.lib.language import normalize
 from crewplan.raci.validation import Activity, Kind, Matrix, Party, Role, parse_cell
 
 IN_HOUSE = "in_house"
 AGENCY = "agency"
 TEMPLATE_ROLES = (IN_HOUSE, AGENCY)
-TEMPLATE_ROLE_NAMES = {
-    "en": {IN_HOUSE: "In-house team", AGENCY: "Agency"},
-    "zh-hant": {IN_HOUSE: "公司內部團隊", AGENCY: "代理商"},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +137,7 @@ def template_activities() -> list[tuple[TemplateFunction, TemplateActivity]]:
 def apply_template(mapping: Mapping[str, Party], language: str = "zh-hant") -> Matrix:
     """The template as a matrix, with each template role (`IN_HOUSE`, `AGENCY`) played by
     the given party. Both roles may map to the same party: its cells are merged."""
-    lang = "zh-hant" if language.lower().startswith("zh") else "en"
+    lang = normalize(language)
     parties: dict[str, Party] = {}
     for role in TEMPLATE_ROLES:
         parties.setdefault(mapping[role].key, mapping[role])

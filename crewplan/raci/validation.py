@@ -3,8 +3,8 @@
 A matrix is parties (teams and people) × activities, each cell a set of roles
 R (Responsible: does the work), A (Accountable: approves, exactly one),
 C (Consulted before), I (Informed after). `validate()` returns findings with a
-stable `code`, a `severity`, the activity and parties concerned, and a message and a
-suggested fix in the requested language ("en" or "zh-hant").
+stable `code`, a `severity`, the activity and parties concerned, and the parameters of
+its message and suggested fix; the sentences are gettext messages in `raci/messages.py`.
 
 Finding codes (stable; documented in docs/raci.md):
 
@@ -101,170 +101,39 @@ class Rules:
 
 
 class Finding(NamedTuple):
-    """One finding. `message` and `fix` are worded on first use, in `language`: a large
-    matrix with many findings pays for the wording only of those someone reads. (A
-    NamedTuple: immutable, and three times quicker to make than a frozen dataclass.)"""
+    """One finding: a stable `code`, its severity, the activity and parties concerned, and
+    the parameters its sentences are made from (`raci/messages.py` words them, in the
+    active language). A NamedTuple: immutable, and three times quicker to make than a
+    frozen dataclass, which matters over a large matrix."""
 
     code: str
     severity: Severity
     activity: str | None  # activity key
     parties: tuple[str, ...]  # party keys
     params: Mapping[str, object]
-    language: str = "en"
-
-    @property
-    def message(self) -> str:
-        return _wording(self)[0]
-
-    @property
-    def fix(self) -> str:
-        return _wording(self)[1]
 
 
-# code -> (severity, {language: (message, fix)}); {placeholders} filled from params.
-CATALOGUE: dict[str, tuple[Severity, dict[str, tuple[str, str]]]] = {
-    "no_accountable": (
-        Severity.ERROR,
-        {
-            "en": (
-                "“{activity}” has no Accountable (A): nobody approves the work.",
-                "Give exactly one party the A, usually the in-house owner of the result.",
-            ),
-            "zh-hant": (
-                "「{activity}」沒有當責者（A）：沒有人核准這項工作。",
-                "請指定一位當責者（A），通常是對成果負責的公司內部人員或團隊。",
-            ),
-        },
-    ),
-    "multiple_accountable": (
-        Severity.ERROR,
-        {
-            "en": (
-                "“{activity}” has {count} Accountables ({parties}): approvals will conflict.",
-                "Keep one A; make the others C (consulted) or R (doing the work).",
-            ),
-            "zh-hant": (
-                "「{activity}」有 {count} 位當責者（{parties}）：核准權會互相衝突。",
-                "只保留一位當責者（A），其他人改為諮詢（C）或負責執行（R）。",
-            ),
-        },
-    ),
-    "no_responsible": (
-        Severity.ERROR,
-        {
-            "en": (
-                "“{activity}” has no Responsible (R): nobody does the work.",
-                "Give R to the team or person who will do it.",
-            ),
-            "zh-hant": (
-                "「{activity}」沒有負責者（R）：沒有人執行這項工作。",
-                "請把 R 指派給實際執行的團隊或人員。",
-            ),
-        },
-    ),
-    "overlap_responsible": (
-        Severity.WARNING,
-        {
-            "en": (
-                "“{activity}” is Responsible (R) for both in-house ({internal}) and external "
-                "({external}) with no stated split: work gets done twice or not at all.",
-                "Write down who does which part (the split), or keep R on one side.",
-            ),
-            "zh-hant": (
-                "「{activity}」同時由公司內部（{internal}）與外部（{external}）負責執行（R），"
-                "卻沒有說明分工：工作可能重複或漏做。",
-                "請寫下雙方各自負責的部分（分工說明），或只讓一方負責執行。",
-            ),
-        },
-    ),
-    "external_accountable_strategy": (
-        Severity.ERROR,
-        {
-            "en": (
-                "“{activity}” is a {kind} decision with an external Accountable ({parties}): "
-                "the agency would approve its own direction and spend.",
-                "Make an in-house party A and the agency R or C.",
-            ),
-            "zh-hant": (
-                "「{activity}」屬於{kind}決策，當責者卻是外部（{parties}）："
-                "等於代理商自己核准方向與花費。",
-                "請由公司內部擔任當責者（A），代理商改為負責執行（R）或諮詢（C）。",
-            ),
-        },
-    ),
-    "accountable_overload": (
-        Severity.WARNING,
-        {
-            "en": (
-                "{party} is Accountable for {count} activities (more than {limit}): "
-                "approvals will queue behind one person.",
-                "Hand some A to another manager or to a team.",
-            ),
-            "zh-hant": (
-                "{party} 擔任 {count} 項工作的當責者（超過 {limit} 項）：核准都卡在同一個人身上。",
-                "請把部分當責分給其他主管或團隊。",
-            ),
-        },
-    ),
-    "too_many_consulted": (
-        Severity.WARNING,
-        {
-            "en": (
-                "“{activity}” consults {count} parties (more than {limit}): decisions slow down.",
-                "Keep C for those whose input changes the result; make the rest I (informed).",
-            ),
-            "zh-hant": (
-                "「{activity}」需要諮詢 {count} 方（超過 {limit} 方）：決策會變慢。",
-                "只保留意見會影響結果的諮詢對象（C），其他改為告知（I）。",
-            ),
-        },
-    ),
-    "empty_team_role": (
-        Severity.WARNING,
-        {
-            "en": (
-                "{party} holds {roles} on “{activity}” but has no members.",
-                "Invite people into the team, or give the role to a team with people.",
-            ),
-            "zh-hant": (
-                "{party} 在「{activity}」擔任 {roles}，但團隊裡沒有成員。",
-                "請邀請成員加入這個團隊，或把角色改給有成員的團隊。",
-            ),
-        },
-    ),
+# code -> severity. The parameters of each code: `activity` (its name), `parties` (names,
+# in column order) and `party` (the first), plus those `validate()` adds below.
+SEVERITIES: dict[str, Severity] = {
+    "no_accountable": Severity.ERROR,
+    "multiple_accountable": Severity.ERROR,  # count
+    "no_responsible": Severity.ERROR,
+    "overlap_responsible": Severity.WARNING,  # internal, external: lists of names
+    "external_accountable_strategy": Severity.ERROR,  # kind: a Kind
+    "accountable_overload": Severity.WARNING,  # count, limit
+    "too_many_consulted": Severity.WARNING,  # count, limit
+    "empty_team_role": Severity.WARNING,  # roles: "R/C"
 }
-
-KIND_NAMES = {
-    "en": {Kind.STRATEGY: "strategy", Kind.BUDGET: "budget", Kind.EXECUTION: "execution"},
-    "zh-hant": {Kind.STRATEGY: "策略", Kind.BUDGET: "預算", Kind.EXECUTION: "執行"},
-}
-LANGUAGES = ("en", "zh-hant")
-_LIST_SEPARATOR = {"en": ", ", "zh-hant": "、"}
-
-
-def _language(language: str) -> str:
-    return "zh-hant" if language.lower().startswith("zh") else "en"
-
-
-def _wording(finding: Finding) -> tuple[str, str]:
-    lang = finding.language
-    values = dict(finding.params)
-    for key in ("parties", "internal", "external"):
-        if isinstance(values.get(key), list | tuple):
-            values[key] = _LIST_SEPARATOR[lang].join(values[key])  # type: ignore[arg-type]
-    if isinstance(values.get("kind"), Kind):
-        values["kind"] = KIND_NAMES[lang][values["kind"]]  # type: ignore[index]
-    message, fix = CATALOGUE[finding.code][1][lang]
-    return message.format(**values), fix.format(**values)
 
 
 def make_finding(
-    code: str, activity: Activity | None, parties: Iterable[Party], language: str, **params: object
+    code: str, activity: Activity | None, parties: Iterable[Party], **params: object
 ) -> Finding:
     party_list = tuple(parties)
     return Finding(
         code=code,
-        severity=CATALOGUE[code][0],
+        severity=SEVERITIES[code],
         activity=activity.key if activity else None,
         parties=tuple(p.key for p in party_list),
         params={
@@ -273,11 +142,10 @@ def make_finding(
             "party": party_list[0].name if party_list else "",
             **params,
         },
-        language=_language(language),
     )
 
 
-def validate(matrix: Matrix, rules: Rules = Rules(), language: str = "en") -> list[Finding]:
+def validate(matrix: Matrix, rules: Rules = Rules()) -> list[Finding]:
     """All findings for `matrix`, errors first, then in activity order."""
     parties = {p.key: p for p in matrix.parties}
     column = {p.key: i for i, p in enumerate(matrix.parties)}
@@ -319,16 +187,14 @@ def validate(matrix: Matrix, rules: Rules = Rules(), language: str = "en") -> li
         a_keys = accountable.get(key)
         r_keys = responsible.get(key)
         if not a_keys:
-            errors.append(make_finding("no_accountable", activity, (), language))
+            errors.append(make_finding("no_accountable", activity, ()))
         else:
             for party_key in a_keys:
                 if parties[party_key].is_person:
                     per_person[party_key] = per_person.get(party_key, 0) + 1
             if len(a_keys) > 1:
                 a = in_columns(a_keys)
-                errors.append(
-                    make_finding("multiple_accountable", activity, a, language, count=len(a))
-                )
+                errors.append(make_finding("multiple_accountable", activity, a, count=len(a)))
             if activity.kind in strategic:
                 outside = [p for p in in_columns(a_keys) if p.kind == EXTERNAL]
                 if outside:
@@ -337,12 +203,11 @@ def validate(matrix: Matrix, rules: Rules = Rules(), language: str = "en") -> li
                             "external_accountable_strategy",
                             activity,
                             outside,
-                            language,
                             kind=activity.kind,
                         )
                     )
         if not r_keys:
-            errors.append(make_finding("no_responsible", activity, (), language))
+            errors.append(make_finding("no_responsible", activity, ()))
         elif len(r_keys) > 1 and not activity.split.strip():
             r = in_columns(r_keys)
             internal = [p for p in r if p.kind == INTERNAL]
@@ -353,7 +218,6 @@ def validate(matrix: Matrix, rules: Rules = Rules(), language: str = "en") -> li
                         "overlap_responsible",
                         activity,
                         internal + external,
-                        language,
                         internal=[p.name for p in internal],
                         external=[p.name for p in external],
                     )
@@ -362,14 +226,12 @@ def validate(matrix: Matrix, rules: Rules = Rules(), language: str = "en") -> li
         if c_keys and len(c_keys) > max_c:
             c = in_columns(c_keys)
             warnings.append(
-                make_finding("too_many_consulted", activity, c, language, count=len(c), limit=max_c)
+                make_finding("too_many_consulted", activity, c, count=len(c), limit=max_c)
             )
         for party_key, mask in sorted(in_empty_team.get(key, ()), key=lambda pm: column[pm[0]]):
             letters = "/".join(role.value for role in ROLE_ORDER if mask & _BIT[role])
             warnings.append(
-                make_finding(
-                    "empty_team_role", activity, (parties[party_key],), language, roles=letters
-                )
+                make_finding("empty_team_role", activity, (parties[party_key],), roles=letters)
             )
 
     for party_key, count in per_person.items():
@@ -379,7 +241,6 @@ def validate(matrix: Matrix, rules: Rules = Rules(), language: str = "en") -> li
                     "accountable_overload",
                     None,
                     (parties[party_key],),
-                    language,
                     count=count,
                     limit=rules.max_accountable_per_person,
                 )

@@ -7,21 +7,22 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.audit.forms import expect_revision
+from crewplan.lib import language
 from crewplan.lib.params import int_param
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.raci import imports, services
+from crewplan.raci import messages as raci_messages
 from crewplan.raci.diff import diff_matrices
 from crewplan.raci.forms import ActivityForm, FunctionForm, PersonColumnForm, TemplateForm
 from crewplan.raci.models import Activity, Function, MatrixVersion
@@ -49,10 +50,6 @@ from crewplan.workspaces.models import Membership, Team
 from crewplan.workspaces.permissions import Action, TeamTarget
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _language() -> str:
-    return "zh-hant" if (get_language() or "").startswith("zh") else "en"
 
 
 def cell_html(
@@ -85,7 +82,7 @@ def _row_cells(activity: str, values: list[str], parties: list[str], editable: b
 def _grid_context(
     request: WorkspaceRequest, version: MatrixVersion, printable: bool = False
 ) -> dict[str, Any]:
-    grid = load_grid(version, _language())
+    grid = load_grid(version, language.active())
     membership = request.membership
     editable = not printable and version.is_draft and can(membership, Action.EDIT_RACI)
     by_activity: dict[str, list[Any]] = {}
@@ -209,91 +206,51 @@ def cells(request: WorkspaceRequest) -> HttpResponse:
     # whole-grid form.
     single = request.POST.get("cell", "")
     is_htmx = request.headers.get("HX-Request") == "true" and single.startswith("c:")
-    changes = []
-    for name, value in request.POST.items():
-        if not name.startswith("c:") or (is_htmx and name != single):
-            continue
-        _c, activity_key, party_key = [*name.split(":", 2), "", ""][:3]
-        expected = request.POST.get(f"e:{activity_key}:{party_key}", "")
-        if is_htmx or value.strip() != expected.strip():
-            changes.append((activity_key, party_key, value, expected))
+    changes = services.cell_changes(request.POST, only=single if is_htmx else None)
     if version is None:
         messages.error(request, _("There is no draft to edit. Start a new draft first."))
         return redirect("raci_matrix", slug=workspace.slug)
-    problems: list[str] = []
-    conflicts: dict[tuple[str, str], str] = {}
-    saved: dict[tuple[str, str], str] = {}
     try:
-        with transaction.atomic():
-            for activity_key, party_key, value, expected in changes:
-                activity_id = int_param(activity_key)
-                if activity_id is None:
-                    problems.append(_("Unknown activity."))
-                    continue
-                activity = get_owned(request, Activity, activity_id)
-                try:
-                    saved[(activity_key, party_key)] = services.cell_set(
-                        version=version,
-                        activity=activity,
-                        party_key=party_key,
-                        text=value,
-                        expected=expected,
-                        actor=request.user,
-                    )
-                except services.CellConflict as conflict:
-                    conflicts[(activity_key, party_key)] = conflict.current
-                    problems.append(
-                        _(
-                            "%(activity)s: someone changed this cell to “%(current)s” while you "
-                            "were editing. Your change was not saved; check the current value "
-                            "and try again."
-                        )
-                        % {"activity": activity.name, "current": conflict.current or "—"}
-                    )
-                except ValidationError as error:
-                    problems.extend(error.messages)
-            if problems:
-                raise _Rollback
-    except _Rollback:
-        saved = {}
+        result = services.cells_set(version=version, changes=changes, actor=request.user)
+    except Activity.DoesNotExist:
+        raise Http404 from None
     if is_htmx and len(changes) == 1:
-        activity_key, party_key, value, expected = changes[0]
-        key = (activity_key, party_key)
-        if key in saved:  # saved: the new value is what everyone now sees
-            shown, expected = saved[key], saved[key]
-        elif key in conflicts:  # someone else's value stands; start again from it
-            shown, expected = conflicts[key], conflicts[key]
-        else:  # refused input: keep what was typed so it can be corrected
-            shown = value
-        context = _grid_context(request, version)
-        html = cell_html(activity_key, party_key, shown, expected, problems)
-        html += render_to_string("raci/matrix.html#side", {**context, "oob": True}, request)
-        row = next(
-            (
-                r
-                for group in context["rows"]
-                for r in group["items"]
-                if r["activity"].key == activity_key
-            ),
-            None,
-        )
-        if row is not None:  # the row's inline findings markers follow the change
-            rowhead = render_to_string(
-                "raci/matrix.html#rowhead", {**context, "row": row, "oob": True}, request
-            )
-            # A <th> cannot stand outside a table in HTML: htmx takes it out of a <template>.
-            html += f"<template>{rowhead}</template>"
-        status = 409 if conflicts else 422 if problems else 200
-        return HttpResponse(html, status=status)
-    for problem in problems:
+        return _cell_response(request, version, changes[0], result)
+    for problem in result.problems:
         messages.error(request, problem)
-    if saved and not problems:
-        messages.success(request, _("%(count)s cell(s) saved.") % {"count": len(saved)})
+    if result.saved and not result.problems:
+        messages.success(request, _("%(count)s cell(s) saved.") % {"count": len(result.saved)})
     return redirect("raci_matrix", slug=workspace.slug)
 
 
-class _Rollback(Exception):
-    pass
+def _cell_response(
+    request: WorkspaceRequest,
+    version: MatrixVersion,
+    change: services.CellChange,
+    result: services.CellsResult,
+) -> HttpResponse:
+    """The grid's answer to one cell: the cell, the side panel and the row's findings
+    markers, out of band."""
+    key, expected = change.key, change.expected
+    if key in result.saved:  # saved: the new value is what everyone now sees
+        shown = expected = result.saved[key]
+    elif key in result.conflicts:  # someone else's value stands; start again from it
+        shown = expected = result.conflicts[key]
+    else:  # refused input: keep what was typed so it can be corrected
+        shown = change.value
+    context = _grid_context(request, version)
+    html = cell_html(change.activity_key, change.party_key, shown, expected, result.problems)
+    html += render_to_string("raci/matrix.html#side", {**context, "oob": True}, request)
+    rows = (r for group in context["rows"] for r in group["items"])
+    row = next((r for r in rows if r["activity"].key == change.activity_key), None)
+    if row is not None:  # the row's inline findings markers follow the change
+        rowhead = render_to_string(
+            "raci/matrix.html#rowhead", {**context, "row": row, "oob": True}, request
+        )
+        # A <th> cannot stand outside a table in HTML: htmx takes it out of a <template>.
+        html += f"<template>{rowhead}</template>"
+    status = 409 if result.conflicts else 422 if result.problems else 200
+    return HttpResponse(html, status=status)
 
 
 @workspace_view
@@ -308,7 +265,7 @@ def template_apply(request: WorkspaceRequest) -> HttpResponse:
                 actor=request.user,
                 in_house=form.cleaned_data["in_house"],
                 agency=form.cleaned_data["agency"],
-                language=_language(),
+                language=language.active(),
             )
         except ValidationError as error:
             for m in error.messages:
@@ -468,7 +425,7 @@ def publish(request: WorkspaceRequest, version_id: int) -> HttpResponse:
 def _version_grid(request: WorkspaceRequest, version_id: int) -> tuple[MatrixVersion, Any]:
     version = get_owned(request, MatrixVersion, version_id)
     version.workspace = request.workspace
-    return version, load_grid(version, _language())
+    return version, load_grid(version, language.active())
 
 
 @workspace_view
@@ -508,7 +465,7 @@ def export_xlsx(request: WorkspaceRequest, version_id: int) -> HttpResponse:
         team_names=grid.team_names,
         findings=grid.findings,
         signoffs=_signoff_rows(version),
-        language=_language(),
+        language=language.active(),
         title=f"{request.workspace.name} RACI v{version.number}",
     )
     response = HttpResponse(data, content_type=XLSX)
@@ -552,7 +509,9 @@ def template_xlsx(request: WorkspaceRequest) -> HttpResponse:
             (AGENCY, external, _("Agency"), EXTERNAL),
         )
     }
-    data = write_matrix(apply_template(parties, _language()), team_names={}, language=_language())
+    data = write_matrix(
+        apply_template(parties, language.active()), team_names={}, language=language.active()
+    )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="crewplan-raci-template.xlsx"'
     return response
@@ -578,10 +537,10 @@ def import_upload(request: WorkspaceRequest) -> HttpResponse:
         result = read_matrix(upload.read())
     except UnusableFile as error:
         context["error"] = _("This file cannot be used: %(reason)s") % {
-            "reason": error.message(_language())
+            "reason": raci_messages.unusable(error)
         }
         return render(request, "raci/import.html", context, status=400)
-    plan = imports.plan_import(workspace, result, _language())
+    plan = imports.plan_import(workspace, result, language.active())
     active = Activity.objects.for_workspace(workspace).filter(archived_at__isnull=True)
     in_file = {(f.casefold(), n.casefold()) for f, n, _k, _s in plan.activities}
     context.update(

@@ -14,13 +14,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from crewplan.lib import limits as file_limits
+from crewplan.lib.language import normalize, pick
 from crewplan.lib.sheets import append_row, as_text, sheet_title
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
 from crewplan.raci.validation import (
@@ -28,11 +29,11 @@ from crewplan.raci.validation import (
     INTERNAL,
     Activity,
     CellError,
-    Finding,
     Kind,
     Matrix,
     Party,
     Role,
+    Severity,
     format_cell,
     infer_kind,
     parse_cell,
@@ -57,37 +58,10 @@ KIND_WORDS = {
 TEAM_KIND_WORDS = {"internal": INTERNAL, "內部": INTERNAL, "external": EXTERNAL, "外部": EXTERNAL}
 PERSON_HEADER = re.compile(r"^(?P<name>.+?)\s*\((?P<team>[^()]+)\)$")
 
-HEADER_TEXTS = {
-    "no_sheet": ("the workbook has no sheet", "活頁簿裡沒有工作表"),
-    "no_header": (
-        "row 1 must start with 職能/Function and 工作項目/Activity columns",
-        "第 1 列必須以「職能／Function」和「工作項目／Activity」欄開頭",
-    ),
-    "no_parties": ("row 1 names no team or person columns", "第 1 列沒有任何團隊或人員欄"),
-    "too_many_parties": ("more than 200 party columns", "團隊／人員欄超過 200 欄"),
-    "duplicate_party": ("two columns have the same name", "有兩欄名稱相同"),
-    "bad_team_kind": (
-        "row 2 must give internal/external (內部/外部) under every party column",
-        "第 2 列每個團隊／人員欄下方都必須填 internal/external（內部／外部）",
-    ),
-}
-
-ROW_TEXTS = {
-    "bad_cell": (
-        "{column}: “{text}” is not a combination of R, A, C and I",
-        "{column}：「{text}」不是 R、A、C、I 的組合",
-    ),
-    "no_activity_name": ("a row with roles but no activity name", "這一列有角色但沒有工作項目名稱"),
-    "no_function": ("no function (職能) for this activity", "這個工作項目沒有填職能"),
-    "bad_kind": (
-        "kind “{text}” is not strategy, budget or execution (策略/預算/執行)",
-        "類型「{text}」不是策略、預算或執行（strategy/budget/execution）",
-    ),
-    "duplicate_activity": (
-        "“{text}” appears twice in the same function",
-        "「{text}」在同一個職能裡出現兩次",
-    ),
-}
+# The codes of what `read_matrix` refuses (UnusableFile: no_sheet, no_header, no_parties,
+# too_many_parties, duplicate_party, bad_team_kind) and of the row problems it reports
+# (bad_cell, no_activity_name, no_function, bad_kind, duplicate_activity) are worded
+# in `raci/messages.py`.
 
 
 def _clean(value: object) -> str:
@@ -114,11 +88,6 @@ class RowProblem:
     code: str
     params: Mapping[str, str] = field(default_factory=dict)
 
-    def message(self, language: str = "en") -> str:
-        texts = ROW_TEXTS[self.code]
-        text = texts[1] if language.lower().startswith("zh") else texts[0]
-        return text.format(**self.params)
-
 
 @dataclass(frozen=True, slots=True)
 class ReadResult:
@@ -143,7 +112,7 @@ def read_matrix(data: bytes, limits: file_limits.FileLimits | None = None) -> Re
     workbook = open_workbook(data)
     try:
         if not workbook.sheetnames:
-            raise UnusableFile("no_sheet", texts=HEADER_TEXTS["no_sheet"])
+            raise UnusableFile("no_sheet")
         sheet = workbook[workbook.sheetnames[0]]
         rows = file_limits.limited_rows(sheet, limits, header_rows=2)
         header = [_clean(v) for v in next(rows, ())]
@@ -159,21 +128,21 @@ def read_matrix(data: bytes, limits: file_limits.FileLimits | None = None) -> Re
         else:
             first_party = len(header)
         if fixed.get("function") != 0 or fixed.get("activity") != 1:
-            raise UnusableFile("no_header", texts=HEADER_TEXTS["no_header"])
+            raise UnusableFile("no_header")
         party_columns = [(i, header[i]) for i in range(first_party, len(header)) if header[i]]
         if not party_columns:
-            raise UnusableFile("no_parties", texts=HEADER_TEXTS["no_parties"])
+            raise UnusableFile("no_parties")
         if len(party_columns) > MAX_PARTIES:
-            raise UnusableFile("too_many_parties", texts=HEADER_TEXTS["too_many_parties"])
+            raise UnusableFile("too_many_parties")
         parties: list[tuple[int, Party]] = []
         seen: set[str] = set()
         for index, text in party_columns:
             if _folded(text) in seen:
-                raise UnusableFile("duplicate_party", text, texts=HEADER_TEXTS["duplicate_party"])
+                raise UnusableFile("duplicate_party", text)
             seen.add(_folded(text))
             kind = TEAM_KIND_WORDS.get(kinds[index] if index < len(kinds) else "")
             if kind is None:
-                raise UnusableFile("bad_team_kind", text, texts=HEADER_TEXTS["bad_team_kind"])
+                raise UnusableFile("bad_team_kind", text)
             person = PERSON_HEADER.match(text.replace("（", "(").replace("）", ")"))
             if person:
                 party = Party(
@@ -283,6 +252,23 @@ ROLE_FILLS = {
 }
 
 
+class WordedFinding(Protocol):
+    """A finding with its sentences (`raci/messages.Worded`)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def activity(self) -> str | None: ...
+    @property
+    def parties(self) -> tuple[str, ...]: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def fix(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class SignOffRow:
     team: str
@@ -294,21 +280,20 @@ def write_matrix(
     matrix: Matrix,
     *,
     team_names: Mapping[str, str],
-    findings: Sequence[Finding] = (),
+    findings: Sequence[WordedFinding] = (),
     signoffs: Iterable[SignOffRow] = (),
     language: str = "en",
     title: str = "",
 ) -> bytes:
     """The matrix in the layout `read_matrix()` reads, plus a findings sheet and a
     sign-offs sheet. `team_names` maps a person's team key to the team's name."""
-    lang = "zh-hant" if language.lower().startswith("zh") else "en"
+    lang = normalize(language)
     label = LABELS[lang]
     kind_words = {
         Kind.STRATEGY: ("strategy", "策略"),
         Kind.BUDGET: ("budget", "預算"),
         Kind.EXECUTION: ("execution", "執行"),
     }
-    pick = 1 if lang == "zh-hant" else 0
     book = Workbook()
     grid = book.active
     assert grid is not None
@@ -322,7 +307,7 @@ def write_matrix(
         row: list[Any] = [
             activity.function,
             activity.name,
-            kind_words[activity.kind][pick],
+            pick(kind_words[activity.kind], lang),
             activity.split,
         ]
         row += [format_cell(matrix.cells.get((activity.key, p.key), ())) for p in matrix.parties]

@@ -13,11 +13,9 @@ from crewplan.work import calendar_tw, checks, messages
 from crewplan.work.checks import claims
 from crewplan.work.models import CalendarDay, ItemRole, WorkItem
 from crewplan.work.roles import RoleBook, activities_with_role, role_book
+from crewplan.workspaces.access import can
 from crewplan.workspaces.models import Membership, Workspace
-
-
-def sees_all_work(membership: Membership) -> bool:
-    return not membership.team.is_external or membership.workspace.external_can_see_all_work
+from crewplan.workspaces.permissions import Action
 
 
 def visible_items(
@@ -27,7 +25,7 @@ def visible_items(
     workspace lets external teams see all work); otherwise those of activities their
     team holds a role in, those naming them, and those they created."""
     items = WorkItem.objects.for_workspace(workspace)
-    if sees_all_work(membership):
+    if can(membership, Action.VIEW_ALL_WORK):
         return items
     # Plain id lists rather than a subquery: SQLite plans the OR of three IN lists well.
     named = list(

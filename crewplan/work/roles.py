@@ -22,6 +22,7 @@ from crewplan.raci.models import Assignment, MatrixVersion
 from crewplan.raci.queries import draft_of, published_of
 from crewplan.work.models import ROLE_LETTERS, ItemRole, WorkItem
 from crewplan.workspaces.models import Membership, Team, Workspace
+from crewplan.workspaces.permissions import Action, TeamTarget, is_allowed
 
 Letters = dict[str, frozenset[int]]  # letter → membership ids
 
@@ -77,7 +78,8 @@ def _expand(
                 continue
             people = by_team.get(a.team_id or 0, [])
             if letter == "A":
-                leads = [m for m in people if m.role in (Membership.Role.OWNER, "manager")]
+                team = TeamTarget(a.team_id)
+                leads = [m for m in people if is_allowed(m.actor, Action.SPEAK_FOR_TEAM, team)]
                 people = leads or people
             result[a.activity_id][letter].update(m.pk for m in people)
     return {

@@ -35,7 +35,7 @@ from crewplan.work.models import (
 from crewplan.work.roles import Letters, RoleBook, role_book
 from crewplan.workspaces.access import can
 from crewplan.workspaces.models import Membership, Workspace
-from crewplan.workspaces.permissions import Action
+from crewplan.workspaces.permissions import Action, ItemTarget
 
 Forbidden = PermissionDenied
 
@@ -62,13 +62,9 @@ def item_roles(letters: Letters) -> workflow.ItemRoles:
     )
 
 
-def may_edit(membership: Membership, person: workflow.Person) -> bool:
-    """The item's R or A, an owner, or an in-house manager may change its fields."""
-    if not can(membership, Action.CREATE_WORK):
-        return False
-    if person.roles & {"R", "A"} or membership.role == Membership.Role.OWNER:
-        return True
-    return membership.role == Membership.Role.MANAGER and not membership.team.is_external
+def item_target(person: workflow.Person) -> ItemTarget:
+    """The item as the rule table sees it: the letters this person holds on it."""
+    return ItemTarget(letters=person.roles)
 
 
 def day_name(info: calendar_tw.DayInfo | None, language: str) -> str:
@@ -218,7 +214,7 @@ def item_update(
     """Change the item's fields. Editing the copy of an approved or scheduled item sends
     it back to review (its approval was for other words) and asks the A and C again."""
     book = role_book(item.workspace, [item])
-    if not may_edit(membership, person_for(membership, book, item)):
+    if not can(membership, Action.EDIT_WORK_ITEM, item_target(person_for(membership, book, item))):
         raise Forbidden
     _check_related(item.workspace, fields)
     current = _locked(item, revision)
@@ -323,7 +319,7 @@ def item_reschedule(
     """Move the item to another day, keeping the time of day of its publish time (or
     moving its due date when it has none)."""
     book = role_book(item.workspace, [item])
-    if not may_edit(membership, person_for(membership, book, item)):
+    if not can(membership, Action.EDIT_WORK_ITEM, item_target(person_for(membership, book, item))):
         raise Forbidden
     current = _locked(item, revision)
     before = _snapshot(current)
@@ -350,13 +346,6 @@ def item_reschedule(
     return current
 
 
-def may_set_roles(membership: Membership, person: workflow.Person) -> bool:
-    """Overriding who does what on an item: its A, an owner or an in-house manager."""
-    if membership.role == Membership.Role.OWNER or "A" in person.roles:
-        return True
-    return membership.role == Membership.Role.MANAGER and not membership.team.is_external
-
-
 @transaction.atomic
 def roles_set(
     *, item: WorkItem, membership: Membership, overrides: Mapping[str, Iterable[int]]
@@ -364,7 +353,7 @@ def roles_set(
     """Replace the item's overrides: for each letter given with people, they replace the
     matrix's; a letter with none follows the matrix again."""
     book = role_book(item.workspace, [item])
-    if not may_set_roles(membership, person_for(membership, book, item)):
+    if not can(membership, Action.SET_ITEM_ROLES, item_target(person_for(membership, book, item))):
         raise Forbidden
     wanted = {letter: sorted(set(ids)) for letter, ids in overrides.items() if letter in "RACI"}
     unknown = {i for ids in wanted.values() for i in ids} - set(book.members)

@@ -245,7 +245,7 @@ def _item_context(
             {"code": a.name, "label": work_messages.action_label(a.name)}
             for a in workflow.allowed_actions(item.state, person, services.item_roles(letters))
         ],
-        "may_edit": services.may_edit(request.membership, person),
+        "may_edit": can(request.membership, Action.EDIT_WORK_ITEM, services.item_target(person)),
         "may_comment": can(request.membership, Action.CREATE_WORK),
         "may_check": can(request.membership, Action.RUN_CHECKS),
         "roles_form": RolesForm(
@@ -254,7 +254,7 @@ def _item_context(
                 letter: sorted(ids) for letter, ids in book.overrides.get(item.pk, {}).items()
             },
         )
-        if services.may_set_roles(request.membership, person)
+        if can(request.membership, Action.SET_ITEM_ROLES, services.item_target(person))
         else None,
         "transitions": [
             {

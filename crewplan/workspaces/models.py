@@ -125,7 +125,10 @@ class Workspace(models.Model):
 
     @property
     def policy(self) -> permissions.Policy:
-        return permissions.Policy(external_can_see_budget=self.external_can_see_budget)
+        return permissions.Policy(
+            external_can_see_budget=self.external_can_see_budget,
+            external_can_see_all_work=self.external_can_see_all_work,
+        )
 
 
 class WorkspaceOwnedQuerySet[M: models.Model](models.QuerySet[M]):
@@ -175,14 +178,6 @@ class Membership(models.Model):
         MANAGER = permissions.MANAGER, _("Manager")
         MEMBER = permissions.MEMBER, _("Member")
         VIEWER = permissions.VIEWER, _("Viewer")
-
-        @property
-        def can_manage_people(self) -> bool:
-            return self in (self.OWNER, self.MANAGER)
-
-        @property
-        def can_edit(self) -> bool:
-            return self != self.VIEWER
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(

@@ -8,6 +8,8 @@ here, so the whole policy stays readable in one page.
 
 Roles, from most to least powerful: owner, manager, member, viewer. A manager's
 powers over people are limited to their own team; only an owner can create owners.
+A workspace keeps at least one owner: its last owner is offered no demotion or removal
+(the services check the same again under a lock).
 """
 
 from dataclasses import dataclass
@@ -41,6 +43,10 @@ class Action(StrEnum):
     EDIT_CONTENT_RULES = "edit_content_rules"
     CREATE_WORK = "create_work"
     RUN_CHECKS = "run_checks"
+    VIEW_ALL_WORK = "view_all_work"
+    EDIT_WORK_ITEM = "edit_work_item"
+    SET_ITEM_ROLES = "set_item_roles"
+    SPEAK_FOR_TEAM = "speak_for_team"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,7 @@ class Policy:
     """Workspace settings that change the rules."""
 
     external_can_see_budget: bool = False
+    external_can_see_all_work: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,7 @@ class MemberTarget:
     user_id: int | None = None
     new_role: str | None = None
     new_team_id: int | None = None
+    last_owner: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +88,15 @@ class TeamTarget:
     team_id: int | None
 
 
-Target = MemberTarget | TeamTarget | None
+@dataclass(frozen=True, slots=True)
+class ItemTarget:
+    """A work item, as seen by the actor: the RACI letters the actor holds on it (from the
+    matrix and the item's own overrides)."""
+
+    letters: frozenset[str] = frozenset()
+
+
+Target = MemberTarget | TeamTarget | ItemTarget | None
 
 
 def is_allowed(
@@ -96,27 +112,49 @@ def is_allowed(
             return role == OWNER
         case Action.MANAGE_TEAMS:
             # Team structure is the company's decision: owners, and managers of an in-house team.
-            return role == OWNER or (role == MANAGER and actor.team_kind == INTERNAL)
+            return _company_decides(actor)
         case Action.VIEW_AUDIT:
             return role in (OWNER, MANAGER)
         case Action.CREATE_WORK | Action.RUN_CHECKS:
             # Work items, comments, and content checks that store their findings with an
             # item: everyone who works here, not those who only read.
             return role != VIEWER
+        case Action.VIEW_ALL_WORK:
+            # External teams see only the work they take part in, unless the owner opens it.
+            return actor.team_kind == INTERNAL or policy.external_can_see_all_work
+        case Action.EDIT_WORK_ITEM:
+            # The item's R or A, an owner, or an in-house manager; never a viewer.
+            if role == VIEWER or not isinstance(target, ItemTarget):
+                return False
+            return bool(target.letters & {"R", "A"}) or _company_decides(actor)
+        case Action.SET_ITEM_ROLES:
+            # Overriding who does what on an item: its A, an owner or an in-house manager.
+            if not isinstance(target, ItemTarget):
+                return False
+            return "A" in target.letters or _company_decides(actor)
+        case Action.SPEAK_FOR_TEAM:
+            # One accountable voice: a team's A goes to its owners and managers.
+            return (
+                role in (OWNER, MANAGER)
+                and isinstance(target, TeamTarget)
+                and target.team_id == actor.team_id
+            )
         case Action.INVITE | Action.REVOKE_INVITATION:
             return isinstance(target, MemberTarget) and _may_manage_person(actor, target)
         case Action.CHANGE_MEMBER:
             if not isinstance(target, MemberTarget) or not _may_manage_person(actor, target):
+                return False
+            if target.last_owner and target.new_role != OWNER:
                 return False
             if role == OWNER:
                 return True
             # A manager keeps changes inside their own team and below owner.
             return target.new_role != OWNER and target.new_team_id in (None, actor.team_id)
         case Action.REMOVE_MEMBER:
-            if not isinstance(target, MemberTarget):
+            if not isinstance(target, MemberTarget) or target.last_owner:
                 return False
             if target.user_id == actor.user_id:
-                return True  # anyone may leave (the last-owner rule is the service's)
+                return True  # anyone may leave
             return _may_manage_person(actor, target)
         case Action.EDIT_RACI:
             # Both sides shape the matrix they will sign; members and viewers read it.
@@ -132,7 +170,7 @@ def is_allowed(
             Action.PUBLISH_RACI | Action.EDIT_GOALS | Action.EDIT_BUDGET | Action.EDIT_CONTENT_RULES
         ):
             # The company's own decisions: owners, and in-house managers.
-            return role == OWNER or (role == MANAGER and actor.team_kind == INTERNAL)
+            return _company_decides(actor)
         case Action.VIEW_BUDGET_AMOUNTS:
             if actor.team_kind == INTERNAL:
                 return True
@@ -140,6 +178,11 @@ def is_allowed(
                 return True
             return isinstance(target, TeamTarget) and target.team_id == actor.team_id
     return False
+
+
+def _company_decides(actor: Actor) -> bool:
+    """Owners, and managers of an in-house team: who takes the company's own decisions."""
+    return actor.role == OWNER or (actor.role == MANAGER and actor.team_kind == INTERNAL)
 
 
 def _may_manage_person(actor: Actor, target: MemberTarget) -> bool:

@@ -3,6 +3,7 @@ render immediately (`render`, not TemplateResponse) because `@workspace_view`
 applies the workspace's time zone and language only while the view runs."""
 
 import copy
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -108,10 +109,10 @@ def people(request: WorkspaceRequest) -> HttpResponse:
     owners = sum(1 for t in teams for m in t.memberships.all() if m.role == Membership.Role.OWNER)
     for team in teams:
         for m in team.memberships.all():
-            # The only owner is offered nothing that the last-owner rule would refuse.
             m.last_owner = m.role == Membership.Role.OWNER and owners == 1
-            m.may_change = can(membership, Action.CHANGE_MEMBER, m) and not m.last_owner
-            m.may_remove = can(membership, Action.REMOVE_MEMBER, m) and not m.last_owner
+            target = replace(m.as_target, last_owner=m.last_owner)
+            m.may_change = can(membership, Action.CHANGE_MEMBER, target)
+            m.may_remove = can(membership, Action.REMOVE_MEMBER, target)
     invitations = list(
         Invitation.objects.for_workspace(workspace).pending().select_related("team", "invited_by")
     )

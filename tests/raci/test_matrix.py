@@ -327,3 +327,45 @@ def test_reorder_rename_and_archive(world: Any, draft: MatrixVersion) -> None:
     assert content.archived_at is None and content.name == "內容行銷"
     grid = load_grid(draft, "en")
     assert grid.functions[0][0] == "內容行銷"
+
+
+def test_cell_changes_reads_the_grid_form() -> None:
+    posted = {
+        "c:1:team-2": "R/C",
+        "e:1:team-2": "R",
+        "c:1:team-3": " A ",  # unchanged but for spaces: not a change
+        "e:1:team-3": "A",
+        "c:4": "I",  # no party: kept, the service refuses it
+        "revision": "3",
+    }
+    changes = services.cell_changes(posted)
+    assert [(c.activity_key, c.party_key, c.value, c.expected) for c in changes] == [
+        ("1", "team-2", "R/C", "R"),
+        ("4", "", "I", ""),
+    ]
+    # The grid's script posts one named cell: that one only, even unchanged.
+    only = services.cell_changes(posted, only="c:1:team-3")
+    assert [(c.key, c.value) for c in only] == [(("1", "team-3"), " A ")]
+
+
+def test_cells_set_is_all_or_nothing_without_the_page(world: Any, draft: MatrixVersion) -> None:
+    blog = Activity.objects.get(workspace=world.a, name="部落格文章撰寫")
+    seo = Activity.objects.get(workspace=world.a, name="SEO 優化")
+    agency = f"team-{world.a_agency.pk}"
+    alice = world.people["alice"]
+    good = services.CellChange(str(blog.pk), agency, "R/C", "R")
+    stale = services.CellChange(str(seo.pk), agency, "C", "A")  # it holds R
+    result = services.cells_set(version=draft, changes=[good, stale], actor=alice)
+    assert result.saved == {}
+    assert result.conflicts == {stale.key: "R"}
+    assert len(result.problems) == 1 and "SEO 優化" in result.problems[0]
+    assert Assignment.objects.get(version=draft, activity=blog, team=world.a_agency).roles == "R"
+    unknown = services.CellChange("x", agency, "R", "")
+    result = services.cells_set(version=draft, changes=[good, unknown], actor=alice)
+    assert result.saved == {} and result.problems == ["Unknown activity."]
+    result = services.cells_set(version=draft, changes=[good], actor=alice)
+    assert result.saved == {good.key: "R/C"} and not result.problems
+    assert Assignment.objects.get(version=draft, activity=blog, team=world.a_agency).roles == "RC"
+    foreign = services.CellChange(str(10**9), agency, "R", "")
+    with pytest.raises(Activity.DoesNotExist):
+        services.cells_set(version=draft, changes=[foreign], actor=alice)

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crewplan.raci.messages import wording
 from crewplan.raci.template import AGENCY, IN_HOUSE, apply_template, template_activities
 from crewplan.raci.validation import (
     EXTERNAL,
@@ -63,7 +64,8 @@ def test_multiple_accountable_names_the_parties() -> None:
     found = validate(matrix({("blog", "t1"): "A", ("blog", "p2"): "A/R"}))
     assert [f.code for f in found] == ["multiple_accountable"]
     assert found[0].parties == ("t1", "p2")
-    assert "品牌行銷部" in found[0].message and "張家豪" in found[0].message
+    message, _fix = wording(found[0])
+    assert "品牌行銷部" in message and "張家豪" in message
     assert found[0].params["count"] == 2
 
 
@@ -121,7 +123,7 @@ def test_too_many_consulted() -> None:
 def test_empty_team_role() -> None:
     found = validate(matrix(GOOD | {("blog", "t3"): "I"}))
     assert [f.code for f in found] == ["empty_team_role"]
-    assert found[0].parties == ("t3",) and "I" in found[0].message
+    assert found[0].parties == ("t3",) and "I" in wording(found[0])[0]
     unknown = Party("t3", "攝影接案", EXTERNAL, members=None)  # from a file: not checked
     m = Matrix(
         (HOME, AGENCY_TEAM, unknown),
@@ -139,9 +141,9 @@ def test_errors_come_first_and_messages_follow_the_language() -> None:
     cells = {("blog", "t3"): "R"}  # empty team R (warning), no A (error)
     found = validate(matrix(cells))
     assert [f.severity for f in found] == [Severity.ERROR, Severity.WARNING]
-    zh = validate(matrix(cells), language="zh-hant")
-    assert "沒有當責者" in zh[0].message and "當責者" in zh[0].fix
-    assert "has no Accountable" in found[0].message
+    zh_message, zh_fix = wording(validate(matrix(cells))[0], "zh-hant")
+    assert "沒有當責者" in zh_message and "當責者" in zh_fix
+    assert "has no Accountable" in wording(found[0])[0]
 
 
 @pytest.mark.parametrize(
@@ -205,9 +207,7 @@ def test_template_never_produces_errors(
     agency = in_house if same_team else Party("t2", "Out", agency_kind, members=agency_members)
     m = apply_template({IN_HOUSE: in_house, AGENCY: agency}, language)
     assert len(m.activities) == len(template_activities())
-    assert not has_errors(
-        validate(m, Rules(max_accountable_per_person=max_a, max_consulted=max_c), language)
-    )
+    assert not has_errors(validate(m, Rules(max_accountable_per_person=max_a, max_consulted=max_c)))
 
 
 def test_template_with_an_external_team_in_house_is_an_error() -> None:

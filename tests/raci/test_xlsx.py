@@ -7,11 +7,13 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
 
 from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.raci.messages import row_problem, worded
 from crewplan.raci.template import AGENCY, IN_HOUSE, apply_template
 from crewplan.raci.validation import EXTERNAL, INTERNAL, Party, Role, validate
 from crewplan.raci.xlsx import read_matrix, write_matrix
@@ -33,7 +35,8 @@ def sheet(rows: list[list[object]]) -> bytes:
 
 def test_round_trip_keeps_the_matrix() -> None:
     original = apply_template({IN_HOUSE: HOME, AGENCY: AGENCY_TEAM})
-    data = write_matrix(original, team_names={}, findings=validate(original), language="zh-hant")
+    findings = worded(validate(original), "zh-hant")
+    data = write_matrix(original, team_names={}, findings=findings, language="zh-hant")
     back = read_matrix(data)
     assert back.problems == ()
     assert [p.name for p in back.matrix.parties] == ["品牌行銷部", "星火數位行銷"]
@@ -115,9 +118,8 @@ def test_row_problems_are_listed_not_fatal() -> None:
         (5, "bad_kind"),
         (6, "duplicate_activity"),
     ]
-    assert "X?" in result.problems[0].message() and "代理商" in result.problems[0].message(
-        "zh-hant"
-    )
+    bad_cell = result.problems[0]
+    assert "X?" in row_problem(bad_cell) and "代理商" in row_problem(bad_cell, "zh-hant")
 
 
 @pytest.mark.parametrize(
@@ -155,7 +157,9 @@ def test_not_a_zip_and_zip_bomb_are_refused() -> None:
     assert error.value.code == "not_xlsx"
 
 
-def run_check(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_check(
+    path: Path, *args: str, locale: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "crewplan", "raci", "check", str(path), *args],
         capture_output=True,
@@ -164,8 +168,55 @@ def run_check(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
             "PATH": "/usr/bin:/bin",
             "CREWPLAN_DATA_DIR": str(path.parent / "data"),
             "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+            **(locale or {}),
         },
     )
+
+
+def test_cli_check_speaks_the_locale_unless_told(tmp_path: Path) -> None:
+    """--language, else LC_ALL / LC_MESSAGES / LANG (zh_TW → Traditional Chinese), else
+    English: the findings, their fixes, the row problems and an unusable file's reason."""
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(
+        sheet(
+            [
+                ["Function", "Activity", "Us", "Them"],
+                ["", "", "internal", "external"],
+                ["Ads", "Ad budget", "R", "A"],
+                ["Ads", "Placement", "", "X"],
+            ]
+        )
+    )
+
+    def document(*args: str, **locale: str) -> dict[str, Any]:
+        result = run_check(bad, "--json", *args, locale=locale)
+        assert result.returncode == 1, result.stderr
+        return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+    def first(doc: dict[str, Any]) -> dict[str, Any]:
+        return next(f for f in doc["findings"] if f["code"] == "no_accountable")
+
+    english = document()
+    assert "has no Accountable" in first(english)["message"]
+    assert "Give exactly one party the A" in first(english)["fix"]
+    assert "is not a combination" in english["problems"][0]["message"]
+    chinese = document(LANG="zh_TW.UTF-8")
+    assert "沒有當責者" in first(chinese)["message"] and "當責者" in first(chinese)["fix"]
+    assert "不是 R、A、C、I 的組合" in chinese["problems"][0]["message"]
+    assert first(chinese)["code"] == first(english)["code"]  # codes stay
+    assert "沒有當責者" in first(document(LC_ALL="zh_TW.UTF-8", LANG="en_US.UTF-8"))["message"]
+    assert "has no Accountable" in first(document(LANG="C.UTF-8"))["message"]
+    told = document("--language", "en", LANG="zh_TW.UTF-8")
+    assert "has no Accountable" in first(told)["message"]
+    assert "沒有當責者" in first(document("--language", "zh-hant"))["message"]
+    table = run_check(bad, locale={"LANG": "zh_TW.UTF-8"})
+    assert "沒有當責者" in table.stdout and "→ 請指定一位當責者" in table.stdout
+
+    wrong = tmp_path / "wrong.xlsx"
+    wrong.write_bytes(sheet([["Name", "Team"], ["a", "b"]]))
+    refused = run_check(wrong, locale={"LANG": "zh_TW.UTF-8"})
+    assert refused.returncode == 2 and "第 1 列必須以" in refused.stderr
+    assert "row 1 must start with" in run_check(wrong).stderr
 
 
 def test_cli_check_exit_codes_and_json(tmp_path: Path) -> None:

@@ -1,8 +1,11 @@
 """`crewplan budget check PLAN.xlsx [--json] [--language zh-hant]`: the budget health
 check on a plan file, no database. Exit 0: no errors; 1: errors found (row problems
-count); 2: unusable file, with a one-line reason on stderr."""
+count); 2: unusable file, with a one-line reason on stderr. The language: `--language`,
+else the locale (LANG=zh_TW.UTF-8: Traditional Chinese), else English; `budget export`
+falls back on the workspace's language instead of English."""
 
 import json
+import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from crewplan.lib import limits
+from crewplan.lib.language import LANGUAGES, for_command_line, of_locale
 from crewplan.lib.money import format_money
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.planning.budgets import export_sheets, fiscal_year_of
@@ -29,7 +33,9 @@ class Command(BaseCommand):
         check = sub.add_parser("check", help="run the budget health check on a plan in .xlsx")
         check.add_argument("file", type=Path)
         check.add_argument("--json", action="store_true", help="print one JSON document")
-        check.add_argument("--language", default="en", choices=["en", "zh-hant"])
+        check.add_argument(
+            "--language", default=None, choices=LANGUAGES, help="default: from the locale"
+        )
         check.add_argument("--currency", default="TWD")
         defaults = Thresholds()
         check.add_argument("--max-tool-share", type=Decimal, default=defaults.max_tool_share)
@@ -45,7 +51,12 @@ class Command(BaseCommand):
             dest="number",
             help="the version number the Budget sheet shows (default: the newest)",
         )
-        export.add_argument("--language", default=None, choices=["en", "zh-hant"])
+        export.add_argument(
+            "--language",
+            default=None,
+            choices=LANGUAGES,
+            help="default: from the locale, else the workspace's language",
+        )
         export.add_argument("out", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,7 +64,7 @@ class Command(BaseCommand):
             self._export(**options)
             return
         path: Path = options["file"]
-        language: str = options["language"]
+        language = for_command_line(options["language"], os.environ)
         try:
             data = limits.read_limited(path, limits.BUDGET_PLAN)
             result = read_plan(data, limits.BUDGET_PLAN)
@@ -131,7 +142,11 @@ class Command(BaseCommand):
         if not sheets:
             self._unusable(f"{workspace}: no budget plan for fiscal year {fiscal_year}")
         out.write_bytes(
-            write_plan(sheets, current=current, language=language or found.default_language)
+            write_plan(
+                sheets,
+                current=current,
+                language=language or of_locale(os.environ) or found.default_language,
+            )
         )
         self.stdout.write(f"{out}: {len(sheets)} version(s) of {fiscal_year}")
 

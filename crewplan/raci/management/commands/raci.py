@@ -1,16 +1,22 @@
 """`crewplan raci check MATRIX.xlsx [--json] [--language zh-hant]`: the tolerant reader
 and the validation core on a file, no database. Exit 0: no errors; 1: errors found
-(row problems count as errors); 2: unusable file, with a one-line reason on stderr."""
+(row problems count as errors); 2: unusable file, with a one-line reason on stderr.
+The language: `--language`, else the locale (LANG=zh_TW.UTF-8: Traditional Chinese),
+else English."""
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
 
 from crewplan.lib import limits
+from crewplan.lib.language import LANGUAGES, for_command_line
 from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.raci.messages import row_problem, unusable, worded
 from crewplan.raci.validation import Rules, Severity, has_errors, validate
 from crewplan.raci.xlsx import read_matrix
 
@@ -24,27 +30,32 @@ class Command(BaseCommand):
         check = sub.add_parser("check", help="validate a RACI matrix in .xlsx")
         check.add_argument("file", type=Path)
         check.add_argument("--json", action="store_true", help="print one JSON document")
-        check.add_argument("--language", default="en", choices=["en", "zh-hant"])
+        check.add_argument(
+            "--language", default=None, choices=LANGUAGES, help="default: from the locale"
+        )
         check.add_argument(
             "--max-accountable", type=int, default=Rules().max_accountable_per_person
         )
         check.add_argument("--max-consulted", type=int, default=Rules().max_consulted)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(for_command_line(options["language"], os.environ)):
+            self._check(options)
+
+    def _check(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
-        language: str = options["language"]
         try:
             data = limits.read_limited(path, limits.RACI_MATRIX)
             result = read_matrix(data, limits.RACI_MATRIX)
         except OSError as error:
             self._unusable(f"{path}: {error.strerror}")
         except UnusableFile as error:
-            self._unusable(f"{path}: {error.message(language)}")
+            self._unusable(f"{path}: {unusable(error)}")
         rules = Rules(
             max_accountable_per_person=options["max_accountable"],
             max_consulted=options["max_consulted"],
         )
-        findings = validate(result.matrix, rules, language)
+        findings = worded(validate(result.matrix, rules))
         names = {a.key: a.name for a in result.matrix.activities}
         failed = has_errors(findings) or bool(result.problems)
         if options["json"]:
@@ -53,7 +64,7 @@ class Command(BaseCommand):
                 "activities": len(result.matrix.activities),
                 "parties": [p.key for p in result.matrix.parties],
                 "problems": [
-                    {"row": p.row, "code": p.code, "message": p.message(language)}
+                    {"row": p.row, "code": p.code, "message": row_problem(p)}
                     for p in result.problems
                 ],
                 "findings": [
@@ -72,18 +83,16 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
         else:
-            self._table(result, findings, names, language)
+            self._table(result, findings, names)
         sys.exit(1 if failed else 0)
 
-    def _table(
-        self, result: Any, findings: list[Any], names: dict[str, str], language: str
-    ) -> None:
+    def _table(self, result: Any, findings: list[Any], names: dict[str, str]) -> None:
         out = self.stdout
         out.write(
             f"{len(result.matrix.activities)} activities × {len(result.matrix.parties)} parties"
         )
         for p in result.problems:
-            out.write(f"row {p.row:>5}  error    {p.code:<30} {p.message(language)}")
+            out.write(f"row {p.row:>5}  error    {p.code:<30} {row_problem(p)}")
         for f in findings:
             row = result.rows.get(f.activity or "")
             where = f"row {row:>5}" if row else " " * 9
