@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
-from tests.conftest import client_for
+from tests.factories import client_for
 
 
 def no_budget_sheet(tmp_path: Path) -> Path:
