@@ -26,7 +26,7 @@ def bench_page(lines: int, repeats: int = 9) -> None:
     from django.test.utils import CaptureQueriesContext, override_settings
 
     from crewplan.accounts.models import User
-    from crewplan.planning import budgets
+    from crewplan.planning.budget import services as budgets
     from crewplan.planning.models import AiTool, BudgetLine, Kpi
     from crewplan.workspaces import services
     from crewplan.workspaces.models import Team
@@ -86,7 +86,7 @@ def bench_refusal(rows: int = 300_000) -> None:
 
     from crewplan.lib.limits import BUDGET_PLAN, FileLimits
     from crewplan.lib.xlsxfile import UnusableFile
-    from crewplan.planning.xlsx import read_plan
+    from crewplan.planning.budget.xlsx import read_plan
 
     book = Workbook(write_only=True)  # no <dimension>: the worst case for openpyxl
     sheet = book.create_sheet("Budget")

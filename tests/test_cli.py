@@ -88,9 +88,10 @@ def test_demo_budget_tells_a_story(db: Any) -> None:
     """The demo walks the five steps: tools in every status, skills with one seat left
     without a trained user, an ROI estimate, and a plan whose health check leaves the
     experiment reserve to fix."""
-    from crewplan.planning import budgets, resources
-    from crewplan.planning.health import health_findings
+    from crewplan.planning.budget import services as budgets
+    from crewplan.planning.budget.health import health_findings
     from crewplan.planning.models import AiTool, BudgetVersion, RoiEstimate
+    from crewplan.planning.tools import services as resources
 
     call_command("demo", no_serve=True, stdout=io.StringIO())
     bakery = Workspace.objects.get(slug="maixiang")

@@ -20,8 +20,8 @@ from django.utils import translation
 
 from crewplan.audit.models import AuditEvent
 from crewplan.audit.services import Conflict
-from crewplan.planning import budgets, estimates, resources
-from crewplan.planning import services as planning
+from crewplan.planning.budget import services as budgets
+from crewplan.planning.goals import services as planning
 from crewplan.planning.models import (
     AiTool,
     BudgetLine,
@@ -31,6 +31,8 @@ from crewplan.planning.models import (
     KpiTarget,
     RoiEstimate,
 )
+from crewplan.planning.tools import queries as estimates
+from crewplan.planning.tools import services as resources
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
 from crewplan.work.models import ContentRules

@@ -34,9 +34,11 @@ from django.urls import resolve
 
 from crewplan.lib.params import int_param, year_param
 from crewplan.lib.text import single_line
-from crewplan.planning import budgets, estimates, resources
-from crewplan.planning import services as planning_services
+from crewplan.planning.budget import services as budgets
+from crewplan.planning.goals import services as planning_services
 from crewplan.planning.models import BudgetVersion, Goal
+from crewplan.planning.tools import queries as estimates
+from crewplan.planning.tools import services as resources
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion
 from crewplan.work import feeds

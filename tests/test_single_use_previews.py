@@ -5,7 +5,7 @@ import io
 from typing import Any
 
 from crewplan.audit.models import AuditEvent
-from crewplan.planning import budgets
+from crewplan.planning.budget import services as budgets
 from crewplan.planning.models import BudgetLine, BudgetVersion
 from crewplan.raci import services as raci_services
 from tests.conftest import client_for

@@ -19,8 +19,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from crewplan.lib.sheets import FORMULA_STARTS
-from crewplan.planning import budgets
-from crewplan.planning import services as planning_services
+from crewplan.planning.budget import services as budgets
+from crewplan.planning.goals import services as planning_services
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Kpi
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Assignment, MatrixVersion

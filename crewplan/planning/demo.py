@@ -8,9 +8,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from crewplan.planning import budgets, estimates, resources
-from crewplan.planning.budget import seasonal_weights, spread
+from crewplan.planning.budget import services as budgets
+from crewplan.planning.budget.plan import seasonal_weights, spread
 from crewplan.planning.models import AiTool, Goal, Kpi, StackItem
+from crewplan.planning.tools import queries as estimates
+from crewplan.planning.tools import services as resources
 from crewplan.workspaces.models import Membership, Team, Workspace
 
 D = Decimal

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from crewplan.planning import budget_views, resource_views, roi_views, views
+from crewplan.planning.budget import views as budget_views
+from crewplan.planning.goals import views
+from crewplan.planning.tools import roi_views
+from crewplan.planning.tools import views as resource_views
 
 urlpatterns = [
     path("goals/", views.goals, name="planning_goals"),

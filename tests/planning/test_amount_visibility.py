@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from crewplan.planning import budgets
+from crewplan.planning.budget import services as budgets
 from crewplan.planning.models import AiTool, Goal, RoiEstimate
 from crewplan.workspaces import services
 from tests.conftest import client_for

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from crewplan.audit.models import AuditEvent
-from crewplan.planning import budgets
+from crewplan.planning.budget import services as budgets
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
 from tests.conftest import client_for
 
@@ -409,7 +409,7 @@ def test_versions_differences(world: Any, version: BudgetVersion) -> None:
 def test_big_plan_shows_a_page_of_lines_and_totals_of_all(
     world: Any, version: BudgetVersion, django_assert_max_num_queries: Any
 ) -> None:
-    from crewplan.planning.budget_views import FINDINGS_PER_CODE, LINES_PER_PAGE
+    from crewplan.planning.budget.views import FINDINGS_PER_CODE, LINES_PER_PAGE
 
     alice = client_for(world.people["alice"])
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from crewplan.planning.budget import Category, Line, Plan, Tool, ToolStatus, spread
-from crewplan.planning.health import Thresholds, health_findings
+from crewplan.planning.budget.health import Thresholds, health_findings
+from crewplan.planning.budget.plan import Category, Line, Plan, Tool, ToolStatus, spread
 
 D = Decimal
 C = Category

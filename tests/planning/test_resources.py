@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from crewplan.audit.models import AuditEvent
-from crewplan.planning import budgets
+from crewplan.planning.budget import services as budgets
 from crewplan.planning.models import AiTool, EvaluationWeights, Skill, StackItem, ToolFit
 from tests.conftest import client_for
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crewplan.planning.roi import (
+from crewplan.planning.tools.roi import (
     SENSITIVITY_FIELDS,
     Assumptions,
     ScenarioName,

@@ -11,8 +11,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from crewplan.audit.models import AuditEvent
-from crewplan.planning import budgets, estimates, roi, roi_views
+from crewplan.planning.budget import services as budgets
 from crewplan.planning.models import AiTool, BudgetLine, RoiEstimate
+from crewplan.planning.tools import queries as estimates
+from crewplan.planning.tools import roi, roi_views
 from tests.conftest import client_for
 
 D = Decimal

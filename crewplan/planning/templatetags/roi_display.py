@@ -5,8 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.translation import gettext as _
 
-from crewplan.planning import estimates, roi
 from crewplan.planning.models import AiTool
+from crewplan.planning.tools import queries as estimates
+from crewplan.planning.tools import roi
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.services import locked, model_update, record
-from crewplan.planning import kpis
+from crewplan.planning.goals import kpis
 from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
 from crewplan.workspaces.models import Workspace
 

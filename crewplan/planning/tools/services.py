@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.services import locked_or_created, record, save_revision
-from crewplan.planning import evaluation, skills
 from crewplan.planning.models import (
     AiTool,
     EvaluationWeights,
@@ -21,6 +20,7 @@ from crewplan.planning.models import (
     StackItem,
     ToolFit,
 )
+from crewplan.planning.tools import evaluation, skills
 from crewplan.workspaces.models import Membership, Workspace
 
 CATEGORIES: tuple[str, ...] = tuple(AiTool.Category.values)

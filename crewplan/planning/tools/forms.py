@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.audit.forms import RevisionField
-from crewplan.planning import evaluation
 from crewplan.planning.models import AiTool, IntegrationFit, SkillLevel, StackItem
-from crewplan.planning.resources import CATEGORIES, PersonRow
+from crewplan.planning.tools import evaluation
+from crewplan.planning.tools.services import CATEGORIES, PersonRow
 
 HOURS_IN_A_MONTH = 744  # 31 × 24: more is a typo
 NOT_ASSESSED = ""

@@ -6,9 +6,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.audit.forms import RevisionModelForm
-from crewplan.planning import estimates
 from crewplan.planning.models import AiTool, RoiEstimate
-from crewplan.planning.roi import MAX_HORIZON_MONTHS
+from crewplan.planning.tools import queries as estimates
+from crewplan.planning.tools.roi import MAX_HORIZON_MONTHS
 
 NEGATIVE = _("This cannot be negative: enter zero or more.")
 HORIZON = _("The horizon is from 1 to 120 months.")

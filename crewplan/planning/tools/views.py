@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crewplan.audit.forms import expect_revision
 from crewplan.lib.params import int_param
-from crewplan.planning import evaluation, resources
-from crewplan.planning.budgets import thresholds_for
+from crewplan.planning.budget.services import thresholds_for
 from crewplan.planning.models import AiTool, IntegrationFit, StackItem
-from crewplan.planning.resource_forms import (
+from crewplan.planning.tools import evaluation
+from crewplan.planning.tools import services as resources
+from crewplan.planning.tools.forms import (
     CRITERION_LABELS,
     EvaluationForm,
     FitForm,

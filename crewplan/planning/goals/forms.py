@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.audit.forms import RevisionField, RevisionModelForm
-from crewplan.planning import kpis
+from crewplan.planning.goals import kpis
 from crewplan.planning.models import AiTool, BudgetLine, Goal, Kpi
 from crewplan.workspaces.fields import DateInRangeField
 from crewplan.workspaces.models import Team

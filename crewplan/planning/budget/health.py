@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from crewplan.lib.money import format_money
-from crewplan.planning.budget import (
+from crewplan.planning.budget.plan import (
     AI_TOOL_CATEGORIES,
     ZERO,
     Category,

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crewplan.lib.money import decimals
-from crewplan.planning import charts, estimates
+from crewplan.planning.budget import charts
 from crewplan.planning.models import AiTool, RoiEstimate
-from crewplan.planning.roi import ScenarioName
-from crewplan.planning.roi_forms import RoiEstimateForm
+from crewplan.planning.tools import queries as estimates
+from crewplan.planning.tools.roi import ScenarioName
+from crewplan.planning.tools.roi_forms import RoiEstimateForm
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.permissions import Action
 

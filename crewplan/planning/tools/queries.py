@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.services import Conflict, changed_since, locked, model_update, record
-from crewplan.planning import roi
 from crewplan.planning.models import AiTool, RoiEstimate
+from crewplan.planning.tools import roi
 from crewplan.workspaces.models import Workspace
 
 ESTIMATE_FIELDS = (

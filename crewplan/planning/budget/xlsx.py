@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from crewplan.lib import limits as file_limits
 from crewplan.lib.sheets import Formula, append_row, sheet_title
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
-from crewplan.planning.budget import (
+from crewplan.planning.budget.plan import (
     CATEGORY_NAMES,
     ZERO,
     Category,

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.lib.params import year_param
-from crewplan.planning import services
-from crewplan.planning.budgets import fiscal_year_of
-from crewplan.planning.forms import (
+from crewplan.planning.budget.services import fiscal_year_of
+from crewplan.planning.goals import services
+from crewplan.planning.goals.forms import (
     CatalogueForm,
     GoalForm,
     HistoryForm,
@@ -23,9 +23,9 @@ from crewplan.planning.forms import (
     fiscal_months,
     last_months,
 )
+from crewplan.planning.goals.queries import goal_input, histories, smart_for_goals
+from crewplan.planning.goals.smart import is_smart, smart_check
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal, Kpi, KpiTarget, KpiValue
-from crewplan.planning.queries import goal_input, histories, smart_for_goals
-from crewplan.planning.smart import is_smart, smart_check
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Team
 from crewplan.workspaces.permissions import Action, TeamTarget

@@ -25,8 +25,11 @@ from crewplan.audit.forms import expect_revision
 from crewplan.lib.money import decimals, format_money
 from crewplan.lib.params import int_param, year_param
 from crewplan.lib.xlsxfile import UnusableFile
-from crewplan.planning import budget_imports, budgets, charts
-from crewplan.planning.budget import (
+from crewplan.planning.budget import charts
+from crewplan.planning.budget import imports as budget_imports
+from crewplan.planning.budget import services as budgets
+from crewplan.planning.budget.health import health_findings
+from crewplan.planning.budget.plan import (
     CATEGORY_NAMES,
     Category,
     calendar_month,
@@ -34,11 +37,10 @@ from crewplan.planning.budget import (
     seasonal_weights,
     spread,
 )
-from crewplan.planning.budgets import fiscal_year_of, thresholds_for
-from crewplan.planning.forms import LineForm, ToolForm, VersionNameForm
-from crewplan.planning.health import health_findings
+from crewplan.planning.budget.services import fiscal_year_of, thresholds_for
+from crewplan.planning.budget.xlsx import read_plan, write_plan
+from crewplan.planning.goals.forms import LineForm, ToolForm, VersionNameForm
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Kpi
-from crewplan.planning.xlsx import read_plan, write_plan
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Team, Workspace
 from crewplan.workspaces.permissions import Action, TeamTarget

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.services import model_update, record
-from crewplan.planning import resources
-from crewplan.planning.budget import Category, Line, Plan, Tool, ToolStatus
-from crewplan.planning.health import Thresholds
+from crewplan.planning.budget.health import Thresholds
+from crewplan.planning.budget.plan import Category, Line, Plan, Tool, ToolStatus
+from crewplan.planning.budget.xlsx import VersionSheet
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
-from crewplan.planning.xlsx import VersionSheet
+from crewplan.planning.tools import services as resources
 from crewplan.workspaces.models import Workspace
 
 MONTH_FIELDS = tuple(f"m{m:02d}" for m in range(1, 13))

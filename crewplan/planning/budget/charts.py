@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from crewplan.planning.budget import CATEGORY_NAMES, Category, Plan
+from crewplan.planning.budget.plan import CATEGORY_NAMES, Category, Plan
 
 CENTS = Decimal("0.01")
 

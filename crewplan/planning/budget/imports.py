@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from crewplan.audit.services import record, use_once
 from crewplan.lib.limits import BUDGET_PLAN
-from crewplan.planning import budgets
+from crewplan.planning.budget import services as budgets
+from crewplan.planning.budget.xlsx import ReadPlan
 from crewplan.planning.models import AiTool, BudgetLine, Kpi
-from crewplan.planning.xlsx import ReadPlan
 from crewplan.workspaces.models import Team, Workspace
 
 MAX_UPLOAD = BUDGET_PLAN.bytes
