@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from crewplan.audit.models import AuditEvent
-from crewplan.planning.budget import services as budgets
+from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
 from tests.conftest import client_for
 
@@ -16,7 +16,7 @@ D = Decimal
 
 @pytest.fixture
 def version(world: Any) -> BudgetVersion:
-    return budgets.version_create(
+    return budget_services.version_create(
         workspace=world.a, actor=world.people["alice"], fiscal_year=2026, name="Original"
     )
 
@@ -387,13 +387,13 @@ def test_versions_differences(world: Any, version: BudgetVersion) -> None:
     )
     q2 = BudgetVersion.objects.get(workspace=world.a, number=2)
     meta = BudgetLine.objects.get(version=q2, item="Meta ads")
-    budgets.line_save(
+    budget_services.line_save(
         version=q2, actor=world.people["alice"], line=meta, revision=meta.revision, m07=D(20000)
     )
-    budgets.line_delete(
+    budget_services.line_delete(
         line=BudgetLine.objects.get(version=q2, item="Print flyers"), actor=world.people["alice"]
     )
-    budgets.line_save(
+    budget_services.line_save(
         version=q2, actor=world.people["alice"], category="media", item="TikTok", m08=D(5000)
     )
     page = alice.get(f"/w/alpha/plan/budget/?year=2026&v={q2.pk}&compare={version.pk}")

@@ -1,4 +1,5 @@
-"""AI tools and the budget plan: steps 2–4 of the AI marketing budget process.
+"""The budget plan: versions, lines, health check, chart, plan file export and import
+(steps 3–4 of the AI marketing budget process).
 
 Amounts are shown line by line only where `Action.VIEW_BUDGET_AMOUNTS` allows: an
 external member sees their own team's lines unless the owner lets external teams see
@@ -25,9 +26,9 @@ from crewplan.audit.forms import expect_revision
 from crewplan.lib.money import decimals, format_money
 from crewplan.lib.params import int_param, year_param
 from crewplan.lib.xlsxfile import UnusableFile
-from crewplan.planning.budget import charts
+from crewplan.planning.budget import charts, queries, services
 from crewplan.planning.budget import imports as budget_imports
-from crewplan.planning.budget import services as budgets
+from crewplan.planning.budget.forms import LineForm, VersionNameForm
 from crewplan.planning.budget.health import health_findings
 from crewplan.planning.budget.plan import (
     CATEGORY_NAMES,
@@ -37,12 +38,11 @@ from crewplan.planning.budget.plan import (
     seasonal_weights,
     spread,
 )
-from crewplan.planning.budget.services import fiscal_year_of, thresholds_for
+from crewplan.planning.budget.queries import fiscal_year_of, thresholds_for
 from crewplan.planning.budget.xlsx import read_plan, write_plan
-from crewplan.planning.goals.forms import LineForm, ToolForm, VersionNameForm
-from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Kpi
+from crewplan.planning.models import BudgetLine, BudgetVersion
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
-from crewplan.workspaces.models import Team, Workspace
+from crewplan.workspaces.models import Workspace
 from crewplan.workspaces.permissions import Action, TeamTarget
 
 # Lines shown per page of the plan; the totals, the chart and the health check always
@@ -75,60 +75,8 @@ def month_labels(workspace: Workspace) -> list[str]:
     ]
 
 
-@workspace_view
-@require_GET
-def tools(request: WorkspaceRequest) -> HttpResponse:
-    all_tools = AiTool.objects.for_workspace(request.workspace).select_related(
-        "owner", "kpi", "roi_estimate"
-    )
-    return render(
-        request,
-        "planning/tools.html",
-        {
-            "tools": all_tools,
-            "may_edit": can(request.membership, Action.EDIT_BUDGET),
-            "may_see_costs": can(request.membership, Action.VIEW_BUDGET_AMOUNTS),
-        },
-    )
-
-
-@workspace_view
-@require_http_methods(["GET", "POST"])
-def tool_edit(request: WorkspaceRequest, tool_id: int | None = None) -> HttpResponse:
-    tool = get_owned(request, AiTool, tool_id) if tool_id is not None else None
-    require(request, Action.EDIT_BUDGET)  # the form shows costs: editors only
-    workspace = request.workspace
-    form = ToolForm(
-        request.POST or None,
-        instance=tool,
-        kpis=Kpi.objects.for_workspace(workspace),
-        teams=Team.objects.for_workspace(workspace),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in budgets.TOOL_FIELDS}
-        try:
-            saved = budgets.tool_save(
-                workspace=workspace,
-                actor=request.user,
-                tool=tool,
-                revision=form.cleaned_data["revision"],
-                **data,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Tool %(name)s saved.") % {"name": saved.name})
-            return redirect("planning_tools", slug=workspace.slug)
-    return render(
-        request,
-        "planning/tool.html",
-        {"form": form, "tool": tool},
-        status=400 if form.is_bound and form.errors else 200,
-    )
-
-
 def _version(request: WorkspaceRequest, year: int) -> BudgetVersion | None:
-    versions = budgets.versions_of(request.workspace, year)
+    versions = queries.versions_of(request.workspace, year)
     wanted = request.GET.get("v", "")
     chosen = next((v for v in versions if str(v.pk) == wanted), versions[0] if versions else None)
     if chosen is not None:
@@ -145,12 +93,12 @@ def budget(request: WorkspaceRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "year": year,
         "version": version,
-        "versions": budgets.versions_of(workspace, year),
+        "versions": queries.versions_of(workspace, year),
         "months": month_labels(workspace),
         "may_edit": can(membership, Action.EDIT_BUDGET),
     }
     if version is not None:
-        loaded = budgets.load_plan(version)
+        loaded = queries.load_plan(version)
         currency, language = workspace.currency, _language()
         visible_for = {
             owner_id: can(membership, Action.VIEW_BUDGET_AMOUNTS, TeamTarget(owner_id))
@@ -204,7 +152,7 @@ def budget(request: WorkspaceRequest) -> HttpResponse:
         if see_all and compare is not None:
             compare.workspace = workspace
             context.update(
-                compare=compare, changes=plan_changes(budgets.load_plan(compare).plan, loaded.plan)
+                compare=compare, changes=plan_changes(queries.load_plan(compare).plan, loaded.plan)
             )
     return render(request, "planning/budget.html", context)
 
@@ -225,7 +173,7 @@ def version_create(request: WorkspaceRequest) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(form.errors["name"])
-        version = budgets.version_create(
+        version = services.version_create(
             workspace=workspace,
             actor=request.user,
             fiscal_year=year,
@@ -245,7 +193,7 @@ def _budget_url(version: BudgetVersion) -> str:
 
 
 def _line_initial(line: BudgetLine) -> dict[str, Any]:
-    initial = {name: getattr(line, name) for name in budgets.LINE_FIELDS}
+    initial = {name: getattr(line, name) for name in services.LINE_FIELDS}
     initial["entry"] = "monthly"
     return initial
 
@@ -281,7 +229,7 @@ def line_edit(
             )
             amounts = spread(data["annual"], weights)
         planned = sum(amounts, Decimal(0))
-        left = budgets.remaining_for(version, line)
+        left = queries.remaining_for(version, line)
         if left is not None and planned > left and not data["confirm_over"]:
             warning = _(
                 "This line plans %(planned)s, but the year's original plan leaves %(left)s for it. "
@@ -307,7 +255,7 @@ def line_edit(
             }
             fields.update({f"m{m:02d}": amounts[m - 1] for m in range(1, 13)})
             try:
-                budgets.line_save(
+                services.line_save(
                     version=version,
                     actor=request.user,
                     line=line,
@@ -334,7 +282,7 @@ def line_delete(request: WorkspaceRequest, budget_version_id: int, line_id: int)
     version = get_owned(request, BudgetVersion, budget_version_id)
     line = get_owned(request, BudgetLine, line_id, version=version)
     require(request, Action.EDIT_BUDGET)
-    budgets.line_delete(line=line, actor=request.user)
+    services.line_delete(line=line, actor=request.user)
     messages.success(request, _("Line %(item)s deleted.") % {"item": line.item})
     version.workspace = request.workspace
     return redirect(_budget_url(version))
@@ -352,7 +300,7 @@ def budget_export(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     year = year_param(request.GET.get("year")) or fiscal_year_of(workspace, timezone.localdate())
     version = _version(request, year)  # ?v=<pk>: the version on the Budget sheet
-    sheets, current = budgets.export_sheets(workspace, year, version.number if version else None)
+    sheets, current = queries.export_sheets(workspace, year, version.number if version else None)
     if not sheets:
         messages.error(request, _("No plan for this year yet."))
         return redirect("planning_budget", slug=workspace.slug)

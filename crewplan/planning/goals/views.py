@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.lib.params import year_param
-from crewplan.planning.budget.services import fiscal_year_of
+from crewplan.planning.budget.queries import fiscal_year_of
 from crewplan.planning.goals import services
 from crewplan.planning.goals.forms import (
     CatalogueForm,
