@@ -1,11 +1,15 @@
 """The forms of the budget plan: a version's name and a line."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.audit.forms import RevisionField
+from crewplan.planning.budget.plan import seasonal_weights, spread
+from crewplan.planning.budget.queries import MONTH_FIELDS
+from crewplan.planning.budget.services import LINE_FIELDS
 from crewplan.planning.models import AiTool, BudgetLine, Goal, Kpi
 from crewplan.workspaces.models import Team
 
@@ -73,3 +77,15 @@ class LineForm(forms.Form):
         if data.get("entry") in ("even", "seasonal") and data.get("annual") is None:
             self.add_error("annual", _("Give the yearly amount."))
         return data
+
+    def line_fields(self, start_month: int) -> dict[str, Any]:
+        """The valid form as `line_save` fields: the twelve months as typed, or the yearly
+        amount spread evenly or by the Taiwanese season of a year starting in `start_month`."""
+        data = self.cleaned_data
+        if data["entry"] == "monthly":
+            amounts = tuple(data.get(f"m{m:02d}") or Decimal(0) for m in range(1, 13))
+        else:
+            seasonal = data["entry"] == "seasonal"
+            amounts = spread(data["annual"], seasonal_weights(start_month) if seasonal else None)
+        fields = {name: data[name] for name in LINE_FIELDS if name not in MONTH_FIELDS}
+        return fields | {f"m{m:02d}": amounts[m - 1] for m in range(1, 13)}

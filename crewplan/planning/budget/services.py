@@ -1,6 +1,7 @@
 """Writes to the budget plan: versions and lines (keyword-only, one transaction each,
 audited)."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.services import model_update, record
-from crewplan.planning.budget.queries import MONTH_FIELDS
+from crewplan.lib.money import format_money
+from crewplan.planning.budget.plan import ZERO
+from crewplan.planning.budget.queries import MONTH_FIELDS, remaining_for
 from crewplan.planning.models import BudgetLine, BudgetVersion
 from crewplan.planning.tools.services import check_related, snapshot
 from crewplan.workspaces.models import Workspace
@@ -83,6 +86,35 @@ def version_create(
     return version
 
 
+class OverRemaining(ValidationError):
+    """A line of a later version that plans more than the year's original plan leaves
+    for it; saved only when the caller says so (`allow_over`)."""
+
+    def __init__(self, *, planned: Decimal, left: Decimal, currency: str) -> None:
+        self.planned, self.left = planned, left
+        super().__init__(
+            _(
+                "This line plans %(planned)s, but the year's original plan leaves %(left)s for "
+                "it. Tick the box to save it anyway."
+            )
+            % {"planned": format_money(planned, currency), "left": format_money(left, currency)},
+            code="over_remaining",
+        )
+
+
+def _check_remaining(
+    version: BudgetVersion, line: BudgetLine | None, fields: dict[str, Any]
+) -> None:
+    """OverRemaining when the line as it would be saved plans more than what remains."""
+    planned = sum(
+        (fields[n] if n in fields else getattr(line, n, None) or ZERO for n in MONTH_FIELDS),
+        ZERO,
+    )
+    left = remaining_for(version, line)
+    if left is not None and planned > left:
+        raise OverRemaining(planned=planned, left=left, currency=version.workspace.currency)
+
+
 @transaction.atomic
 def line_save(
     *,
@@ -90,10 +122,12 @@ def line_save(
     actor: Any,
     line: BudgetLine | None = None,
     revision: int | None = None,
+    allow_over: bool = False,
     **fields: Any,
 ) -> BudgetLine:
     """Add a line to `version`, or change one that is still at `revision` (else
-    audit.Conflict)."""
+    audit.Conflict). A line of a later version may plan at most what the year's original
+    plan leaves for it (else OverRemaining) unless `allow_over`."""
     workspace = version.workspace
     check_related(workspace, fields)
     unknown = set(fields) - set(LINE_FIELDS)
@@ -102,6 +136,8 @@ def line_save(
     amounts = [fields[n] for n in (*MONTH_FIELDS, "committed", "actual") if n in fields]
     if any(a is not None and a < 0 for a in amounts):
         raise ValidationError(_("Amounts cannot be negative."))
+    if not allow_over:
+        _check_remaining(version, line, fields)
     if line is not None:
         saved, _after = model_update(
             instance=line,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.audit.forms import RevisionModelForm
+from crewplan.lib.language import pick
 from crewplan.planning.goals import kpis
 from crewplan.planning.models import Goal, Kpi
 from crewplan.workspaces.fields import DateInRangeField
@@ -58,8 +59,7 @@ class CatalogueForm(forms.Form):
 
     def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        index = 1 if language.startswith("zh") else 0
-        self.fields["keys"].choices = [(k.key, k.names[index]) for k in kpis.CATALOGUE]  # type: ignore[attr-defined]
+        self.fields["keys"].choices = [(k.key, pick(k.names, language)) for k in kpis.CATALOGUE]  # type: ignore[attr-defined]
 
 
 def last_months(today: date, count: int = 12) -> list[date]:

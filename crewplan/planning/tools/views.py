@@ -25,7 +25,7 @@ from crewplan.lib.params import int_param
 from crewplan.planning.budget import charts
 from crewplan.planning.budget.queries import thresholds_for
 from crewplan.planning.models import AiTool, IntegrationFit, Kpi, RoiEstimate, StackItem
-from crewplan.planning.tools import evaluation, queries, services, skills
+from crewplan.planning.tools import evaluation, queries, roi, services, skills
 from crewplan.planning.tools.forms import (
     CRITERION_LABELS,
     EvaluationForm,
@@ -37,7 +37,7 @@ from crewplan.planning.tools.forms import (
 )
 from crewplan.planning.tools.roi import ScenarioName
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
-from crewplan.workspaces.models import Team
+from crewplan.workspaces.models import Team, Workspace
 from crewplan.workspaces.permissions import Action
 
 MAX_COMPARED = 6
@@ -184,6 +184,59 @@ def _compared_tools(request: WorkspaceRequest, query: QueryDict) -> list[AiTool]
     return chosen[:MAX_COMPARED]
 
 
+def _columns(
+    workspace: Workspace,
+    tools: list[AiTool],
+    scores: dict[int, dict[str, int | None]],
+    weights: dict[str, int],
+    systems: list[StackItem],
+) -> list[dict[str, Any]]:
+    """One column of the comparison per tool: its result, first-year cost, fits, gap."""
+    rated = [evaluation.Rated(str(t.pk), t.name, scores[t.pk]) for t in tools]
+    results = evaluation.compare(rated, weights)
+    fits = queries.fits_of(workspace)
+    gaps = queries.gaps_for(workspace, tools)
+    columns: list[dict[str, Any]] = []
+    for tool, result in zip(tools, results, strict=True):
+        tool_fits = [fits.get((tool.pk, s.pk)) for s in systems]
+        columns.append(
+            {
+                "tool": tool,
+                "result": result,
+                "missing": [str(CRITERION_LABELS[c]) for c in result.missing],
+                "first_year": roi.first_year_cost(tool.monthly_cost, tool.one_off_cost),
+                "fits": {
+                    fit: sum(1 for f in tool_fits if f == fit) for fit in IntegrationFit.values
+                },
+                "not_assessed": sum(1 for f in tool_fits if f is None),
+                "gap": gaps.get(str(tool.pk)),
+            }
+        )
+    return columns
+
+
+def _save_evaluation(
+    request: WorkspaceRequest, form: EvaluationForm, tools: list[AiTool]
+) -> HttpResponse | None:
+    """Save the valid evaluation form: a redirect back to the same tools, or None with the
+    refusal on the form."""
+    new_weights, new_scores = form.values()
+    try:
+        services.evaluation_save(
+            workspace=request.workspace,
+            actor=request.user,
+            weights=new_weights,
+            scores=new_scores,
+            revision=form.cleaned_data["revision"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    messages.success(request, _("Evaluation saved."))
+    url = reverse("planning_tools_compare", args=[request.workspace.slug])
+    return redirect(url + "?" + "&".join(f"tool={tool.pk}" for tool in tools))
+
+
 @workspace_view
 @require_http_methods(["GET", "POST"])
 def compare(request: WorkspaceRequest) -> HttpResponse:
@@ -201,47 +254,13 @@ def compare(request: WorkspaceRequest) -> HttpResponse:
     expect_revision(form, queries.evaluation_revision(workspace))
     if request.method == "POST":
         require(request, Action.EDIT_BUDGET)
-        if form.is_valid():
-            new_weights, new_scores = form.values()
-            try:
-                services.evaluation_save(
-                    workspace=workspace,
-                    actor=request.user,
-                    weights=new_weights,
-                    scores=new_scores,
-                    revision=form.cleaned_data["revision"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Evaluation saved."))
-                url = reverse("planning_tools_compare", args=[workspace.slug])
-                return redirect(url + "?" + "&".join(f"tool={tool.pk}" for tool in tools))
-    results = evaluation.compare(
-        [evaluation.Rated(str(t.pk), t.name, scores[t.pk]) for t in tools], weights
-    )
+        if form.is_valid() and (saved := _save_evaluation(request, form, tools)):
+            return saved
     all_tools = list(
         AiTool.objects.for_workspace(workspace).exclude(status="retired").only("pk", "name")
     )
     systems = list(StackItem.objects.for_workspace(workspace))
-    fits = queries.fits_of(workspace)
-    gaps = queries.gaps_for(workspace, tools)
-    columns: list[dict[str, Any]] = []
-    for tool, result in zip(tools, results, strict=True):
-        tool_fits = [fits.get((tool.pk, s.pk)) for s in systems]
-        columns.append(
-            {
-                "tool": tool,
-                "result": result,
-                "missing": [str(CRITERION_LABELS[c]) for c in result.missing],
-                "first_year": tool.monthly_cost * 12 + tool.one_off_cost,
-                "fits": {
-                    fit: sum(1 for f in tool_fits if f == fit) for fit in IntegrationFit.values
-                },
-                "not_assessed": sum(1 for f in tool_fits if f is None),
-                "gap": gaps.get(str(tool.pk)),
-            }
-        )
+    columns = _columns(workspace, tools, scores, weights, systems)
     best = [c for c in columns if c["result"].rank == 1]
     return render(
         request,
