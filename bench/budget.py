@@ -26,7 +26,7 @@ def bench_page(lines: int, repeats: int = 9) -> None:
     from django.test.utils import CaptureQueriesContext, override_settings
 
     from crewplan.accounts.models import User
-    from crewplan.planning import budgets
+    from crewplan.planning.budget import services as budget_services
     from crewplan.planning.models import AiTool, BudgetLine, Kpi
     from crewplan.workspaces import services
     from crewplan.workspaces.models import Team
@@ -40,7 +40,9 @@ def bench_page(lines: int, repeats: int = 9) -> None:
         workspace=ws, name="ROAS", unit="x", metric="revenue", denominator="spend"
     )
     tools = [AiTool.objects.create(workspace=ws, name=f"Tool {i}", seats=2) for i in range(20)]
-    version = budgets.version_create(workspace=ws, actor=owner, fiscal_year=2026, name="Plan")
+    version = budget_services.version_create(
+        workspace=ws, actor=owner, fiscal_year=2026, name="Plan"
+    )
     categories = [c for c, _ in BudgetLine.CategoryChoices.choices]
     BudgetLine.objects.bulk_create(
         BudgetLine(
@@ -86,7 +88,7 @@ def bench_refusal(rows: int = 300_000) -> None:
 
     from crewplan.lib.limits import BUDGET_PLAN, FileLimits
     from crewplan.lib.xlsxfile import UnusableFile
-    from crewplan.planning.xlsx import read_plan
+    from crewplan.planning.budget.xlsx import read_plan
 
     book = Workbook(write_only=True)  # no <dimension>: the worst case for openpyxl
     sheet = book.create_sheet("Budget")

@@ -88,9 +88,10 @@ def test_demo_budget_tells_a_story(db: Any) -> None:
     """The demo walks the five steps: tools in every status, skills with one seat left
     without a trained user, an ROI estimate, and a plan whose health check leaves the
     experiment reserve to fix."""
-    from crewplan.planning import budgets, resources
-    from crewplan.planning.health import health_findings
+    from crewplan.planning.budget import queries as budget_queries
+    from crewplan.planning.budget.health import health_findings
     from crewplan.planning.models import AiTool, BudgetVersion, RoiEstimate
+    from crewplan.planning.tools import queries as tool_queries
 
     call_command("demo", no_serve=True, stdout=io.StringIO())
     bakery = Workspace.objects.get(slug="maixiang")
@@ -98,12 +99,12 @@ def test_demo_budget_tells_a_story(db: Any) -> None:
     assert statuses == {"active", "pilot", "candidate"}
     assert RoiEstimate.objects.filter(workspace=bakery).count() == 1
     tools = list(AiTool.objects.filter(workspace=bakery))
-    gaps = resources.gaps_for(bakery, tools)
+    gaps = tool_queries.gaps_for(bakery, tools)
     assert sum(gap.gap for gap in gaps.values()) == 1
     version = BudgetVersion.objects.get(workspace=bakery)
     version.workspace = bakery
-    plan = budgets.load_plan(version).plan
-    codes = {f.code for f in health_findings(plan, budgets.thresholds_for(bakery))}
+    plan = budget_queries.load_plan(version).plan
+    codes = {f.code for f in health_findings(plan, budget_queries.thresholds_for(bakery))}
     assert "no_reserve" in codes and "training_underfunded" not in codes
 
 

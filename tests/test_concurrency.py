@@ -20,8 +20,8 @@ from django.utils import translation
 
 from crewplan.audit.models import AuditEvent
 from crewplan.audit.services import Conflict
-from crewplan.planning import budgets, estimates, resources
-from crewplan.planning import services as planning
+from crewplan.planning.budget import services as budget_services
+from crewplan.planning.goals import services as planning
 from crewplan.planning.models import (
     AiTool,
     BudgetLine,
@@ -31,6 +31,7 @@ from crewplan.planning.models import (
     KpiTarget,
     RoiEstimate,
 )
+from crewplan.planning.tools import services as tool_services
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
 from crewplan.work.models import ContentRules
@@ -205,7 +206,7 @@ TOOL_FORM = {
 
 
 def make_tool(world: Any) -> AiTool:
-    return budgets.tool_save(
+    return tool_services.tool_save(
         workspace=world.a,
         actor=world.people["alice"],
         name="Copy AI",
@@ -244,11 +245,11 @@ def test_budget_line_keeps_the_months_of_the_first_save(
     world: Any, alice: Client, mike: Client
 ) -> None:
     """The reported bug: a stale line form put all twelve months back."""
-    version = budgets.version_create(
+    version = budget_services.version_create(
         workspace=world.a, actor=world.people["alice"], fiscal_year=2026, name="Original"
     )
     months = {f"m{m:02d}": D(10000) for m in range(1, 13)}
-    line = budgets.line_save(
+    line = budget_services.line_save(
         version=version, actor=world.people["alice"], category="media", item="Meta ads", **months
     )
     form = {
@@ -299,7 +300,7 @@ ROI_FORM = {
 
 def test_roi_estimate(world: Any, alice: Client, mike: Client) -> None:
     tool = make_tool(world)
-    estimates.estimate_save(
+    tool_services.estimate_save(
         workspace=world.a,
         actor=world.people["alice"],
         tool=tool,
@@ -346,7 +347,7 @@ def test_evaluation(world: Any, alice: Client, mike: Client) -> None:
     b = AiTool.objects.create(workspace=world.a, name="Copy B", flat_fee=2000)
     weights = {"features": 25, "cost": 20, "ease": 15, "support": 10, "integration": 15}
     weights |= {"value": 15}
-    resources.evaluation_save(
+    tool_services.evaluation_save(
         workspace=world.a,
         actor=world.people["alice"],
         weights=weights,
@@ -513,27 +514,29 @@ def test_the_services_refuse_a_missing_or_stale_revision(world: Any) -> None:
     tool = make_tool(world)
     alice = world.people["alice"]
     with pytest.raises(ValidationError, match="incomplete or out of date"):
-        budgets.tool_save(workspace=world.a, actor=alice, tool=tool, vendor="Y")
+        tool_services.tool_save(workspace=world.a, actor=alice, tool=tool, vendor="Y")
     with pytest.raises(Conflict):
-        budgets.tool_save(workspace=world.a, actor=alice, tool=tool, revision=0, vendor="Y")
-    budgets.tool_save(workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Y")
+        tool_services.tool_save(workspace=world.a, actor=alice, tool=tool, revision=0, vendor="Y")
+    tool_services.tool_save(workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Y")
     with pytest.raises(Conflict) as refused:
-        budgets.tool_save(workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Z")
+        tool_services.tool_save(workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Z")
     assert refused.value.fields == ["vendor"]
     assert AiTool.objects.get(pk=tool.pk).vendor == "Y"
     # A form read before the row existed (no revision) does not overwrite it either.
-    estimates.estimate_save(workspace=world.a, actor=alice, tool=tool, horizon_months=12)
+    tool_services.estimate_save(workspace=world.a, actor=alice, tool=tool, horizon_months=12)
     with pytest.raises(Conflict):
-        estimates.estimate_save(workspace=world.a, actor=alice, tool=tool, horizon_months=24)
+        tool_services.estimate_save(workspace=world.a, actor=alice, tool=tool, horizon_months=24)
     assert RoiEstimate.objects.get(tool=tool).horizon_months == 12
 
 
 def test_the_conflict_reads_in_chinese(world: Any) -> None:
     tool = make_tool(world)
     alice = world.people["alice"]
-    budgets.tool_save(workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Y", seats=3)
+    tool_services.tool_save(
+        workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Y", seats=3
+    )
     with translation.override("zh-hant"), pytest.raises(Conflict) as refused:
-        budgets.tool_save(workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Z")
+        tool_services.tool_save(workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Z")
     message = refused.value.messages[0]
     assert message.startswith("在你開啟之後，其他人已儲存了這個")
     assert "、".join(refused.value.fields) in message and len(refused.value.fields) == 2

@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from crewplan.lib import limits
 from crewplan.lib.limits import FileLimits
 from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.planning.budget.xlsx import read_plan
 from crewplan.planning.models import BudgetVersion
-from crewplan.planning.xlsx import read_plan
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Assignment
 from crewplan.raci.xlsx import read_matrix

@@ -34,9 +34,10 @@ from django.urls import resolve
 
 from crewplan.lib.params import int_param, year_param
 from crewplan.lib.text import single_line
-from crewplan.planning import budgets, estimates, resources
-from crewplan.planning import services as planning_services
+from crewplan.planning.budget import services as budget_services
+from crewplan.planning.goals import services as planning_services
 from crewplan.planning.models import BudgetVersion, Goal
+from crewplan.planning.tools import services as tool_services
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion
 from crewplan.work import feeds
@@ -207,7 +208,7 @@ def populate(world: Any) -> dict[str, Any]:
         objective="Online revenue",
         owner=world.a_in_house,
     )
-    tool = budgets.tool_save(
+    tool = tool_services.tool_save(
         workspace=a,
         actor=alice,
         name="Copy assistant",
@@ -228,9 +229,13 @@ def populate(world: Any) -> dict[str, Any]:
         privacy_per_month=Decimal(0),
         renewal_change=Decimal(0),
     )
-    estimates.estimate_save(workspace=a, actor=alice, tool=tool, hours_saved_per_month=Decimal(10))
-    version = budgets.version_create(workspace=a, actor=alice, fiscal_year=2026, name="Original")
-    line = budgets.line_save(
+    tool_services.estimate_save(
+        workspace=a, actor=alice, tool=tool, hours_saved_per_month=Decimal(10)
+    )
+    version = budget_services.version_create(
+        workspace=a, actor=alice, fiscal_year=2026, name="Original"
+    )
+    line = budget_services.line_save(
         version=version,
         actor=alice,
         category="tool_subscription",
@@ -244,10 +249,10 @@ def populate(world: Any) -> dict[str, Any]:
         actual=Decimal(0),
         **{f"m{m:02d}": Decimal(1800) for m in range(1, 13)},
     )
-    budgets.version_create(
+    budget_services.version_create(
         workspace=a, actor=alice, fiscal_year=2026, name="Q2 re-forecast", based_on=version
     )
-    system = resources.system_add(workspace=a, actor=alice, kind="eshop", name="SHOPLINE")
+    system = tool_services.system_add(workspace=a, actor=alice, kind="eshop", name="SHOPLINE")
     social = Activity.objects.get(workspace=a, name="Social posts")
     item = work_services.item_create(
         workspace=a,
@@ -644,8 +649,10 @@ def test_services_refuse_names_past_their_column(world: Any, draft: MatrixVersio
             split="",
         ),
         lambda: services.team_create(workspace=world.a, actor=alice, name=long, kind="external"),
-        lambda: resources.system_add(workspace=world.a, actor=alice, kind="eshop", name=long),
-        lambda: budgets.version_create(workspace=world.a, actor=alice, fiscal_year=2026, name=long),
+        lambda: tool_services.system_add(workspace=world.a, actor=alice, kind="eshop", name=long),
+        lambda: budget_services.version_create(
+            workspace=world.a, actor=alice, fiscal_year=2026, name=long
+        ),
         lambda: services.invitation_create(
             workspace=world.a,
             actor=alice,

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from crewplan.lib.sheets import Formula, append_row, sheet_title
-from crewplan.planning.budget import Category, Line, Plan, spread
-from crewplan.planning.xlsx import VersionSheet, read_plan, write_plan
+from crewplan.planning.budget.plan import Category, Line, Plan, spread
+from crewplan.planning.budget.xlsx import VersionSheet, read_plan, write_plan
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import io
 from typing import Any
 
 from crewplan.audit.models import AuditEvent
-from crewplan.planning import budgets
+from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import BudgetLine, BudgetVersion
 from crewplan.raci import services as raci_services
 from tests.factories import client_for
@@ -23,7 +23,7 @@ def messages_of(response: Any) -> str:
 
 def test_budget_preview_confirms_once(world: Any) -> None:
     alice = client_for(world.people["alice"])
-    version = budgets.version_create(
+    version = budget_services.version_create(
         workspace=world.a, actor=world.people["alice"], fiscal_year=2026, name="Original"
     )
     alice.post(
@@ -47,7 +47,7 @@ def test_budget_preview_confirms_once(world: Any) -> None:
 
 def test_a_failed_confirm_does_not_use_up_the_preview(world: Any) -> None:
     alice = client_for(world.people["alice"])
-    version = budgets.version_create(
+    version = budget_services.version_create(
         workspace=world.a, actor=world.people["alice"], fiscal_year=2026, name="Original"
     )
     alice.post(

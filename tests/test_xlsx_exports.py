@@ -19,9 +19,10 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from crewplan.lib.sheets import FORMULA_STARTS
-from crewplan.planning import budgets
-from crewplan.planning import services as planning_services
+from crewplan.planning.budget import services as budget_services
+from crewplan.planning.goals import services as planning_services
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Kpi
+from crewplan.planning.tools import services as tool_services
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Assignment, MatrixVersion
 from crewplan.raci.queries import load_grid
@@ -95,7 +96,7 @@ def hostile(world: Any) -> dict[str, Any]:
         metric="revenue",
         denominator="spend",
     )
-    tool = budgets.tool_save(
+    tool = tool_services.tool_save(
         workspace=a,
         actor=alice,
         name=HOSTILE["tool"],
@@ -104,10 +105,10 @@ def hostile(world: Any) -> dict[str, Any]:
         kpi=kpi,
         seats=2,
     )
-    version = budgets.version_create(
+    version = budget_services.version_create(
         workspace=a, actor=alice, fiscal_year=2026, name=HOSTILE["version"]
     )
-    budgets.line_save(
+    budget_services.line_save(
         version=version,
         actor=alice,
         category="tool_subscription",
@@ -117,7 +118,7 @@ def hostile(world: Any) -> dict[str, Any]:
         owner=world.a_agency,
         **{f"m{m:02d}": D(1000) for m in range(1, 13)},
     )
-    budgets.version_create(
+    budget_services.version_create(
         workspace=a, actor=alice, fiscal_year=2026, name="::", based_on=version
     )  # nothing left after cleaning
     return {"draft": draft, "signer": signer, "version": version, "tool": tool, "kpi": kpi}

@@ -8,9 +8,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from crewplan.planning import budgets, estimates, resources
-from crewplan.planning.budget import seasonal_weights, spread
+from crewplan.planning.budget import queries as budget_queries
+from crewplan.planning.budget import services as budget_services
+from crewplan.planning.budget.plan import seasonal_weights, spread
 from crewplan.planning.models import AiTool, Goal, Kpi, StackItem
+from crewplan.planning.tools import evaluation
+from crewplan.planning.tools import services as tool_services
 from crewplan.workspaces.models import Membership, Team, Workspace
 
 D = Decimal
@@ -30,7 +33,7 @@ def load(bakery: Workspace, in_house: Team, agency: Team, owner: Any) -> None:
     conversion, roas = kpis["conversion_rate"], kpis["roas"]
     tools = _tools(bakery, in_house, agency, owner, conversion, roas)
     _resources(bakery, owner, tools)
-    estimates.estimate_save(
+    tool_services.estimate_save(
         workspace=bakery,
         actor=owner,
         tool=tools["bot"],
@@ -53,7 +56,7 @@ def _tools(
     bakery: Workspace, in_house: Team, agency: Team, owner: Any, conversion: Kpi, roas: Kpi
 ) -> dict[str, AiTool]:
     def save(**fields: Any) -> AiTool:
-        return budgets.tool_save(workspace=bakery, actor=owner, **(NO_COSTS | fields))
+        return tool_services.tool_save(workspace=bakery, actor=owner, **(NO_COSTS | fields))
 
     return {
         "chatgpt": save(
@@ -131,7 +134,7 @@ def _resources(bakery: Workspace, owner: Any, tools: dict[str, AiTool]) -> None:
     memberships = {
         m.user.email: m.pk for m in Membership.objects.for_workspace(bakery).select_related("user")
     }
-    resources.people_save(
+    tool_services.people_save(
         workspace=bakery,
         actor=owner,
         hours={memberships[email]: hours for email, (hours, _) in SKILLS.items()},
@@ -145,7 +148,9 @@ def _resources(bakery: Workspace, owner: Any, tools: dict[str, AiTool]) -> None:
         ("ads", "Meta 廣告帳戶"),
         ("ads", "Google Ads"),
     ]:
-        systems[name] = resources.system_add(workspace=bakery, actor=owner, kind=kind, name=name)
+        systems[name] = tool_services.system_add(
+            workspace=bakery, actor=owner, kind=kind, name=name
+        )
     fits = {
         ("chatgpt", "SHOPLINE"): "manual",
         ("chatgpt", "GA4"): "manual",
@@ -155,7 +160,7 @@ def _resources(bakery: Workspace, owner: Any, tools: dict[str, AiTool]) -> None:
         ("jasper", "Meta 廣告帳戶"): "native",
         ("copy", "SHOPLINE"): "manual",
     }
-    resources.fits_save(
+    tool_services.fits_save(
         workspace=bakery,
         actor=owner,
         fits={(tools[t].pk, systems[s].pk): fit for (t, s), fit in fits.items()},
@@ -164,10 +169,10 @@ def _resources(bakery: Workspace, owner: Any, tools: dict[str, AiTool]) -> None:
         "jasper": {"features": 4, "cost": 3, "ease": 4, "support": 3, "integration": 4, "value": 4},
         "copy": {"features": 3, "cost": 4, "ease": 4, "support": 2, "integration": 2, "value": 3},
     }
-    resources.evaluation_save(
+    tool_services.evaluation_save(
         workspace=bakery,
         actor=owner,
-        weights=dict(resources.evaluation.DEFAULT_WEIGHTS),
+        weights=dict(evaluation.DEFAULT_WEIGHTS),
         scores={tools[key].pk: values for key, values in scores.items()},
     )
 
@@ -182,14 +187,14 @@ def _plan(
     conversion: Kpi,
     roas: Kpi,
 ) -> None:
-    year = budgets.fiscal_year_of(bakery, timezone.localdate())
-    version = budgets.version_create(
+    year = budget_queries.fiscal_year_of(bakery, timezone.localdate())
+    version = budget_services.version_create(
         workspace=bakery, actor=owner, fiscal_year=year, name="年度預算"
     )
     months = [f"m{m:02d}" for m in range(1, 13)]
 
     def line(item: str, category: str, amounts: tuple[Decimal, ...], **fields: Any) -> None:
-        budgets.line_save(
+        budget_services.line_save(
             version=version,
             actor=owner,
             item=item,

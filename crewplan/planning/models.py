@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crewplan.planning.kpis import HIGHER, LOWER, Formula
+from crewplan.planning.goals.kpis import HIGHER, LOWER, Formula
 from crewplan.workspaces.models import Membership, Team, Workspace, WorkspaceOwnedQuerySet
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]

@@ -146,8 +146,8 @@ def _demo_goals(bakery: Workspace, in_house: Team, owner) -> None:  # type: igno
 
     from django.utils import timezone
 
-    from crewplan.planning import services as planning
-    from crewplan.planning.forms import last_months
+    from crewplan.planning.goals import services as planning
+    from crewplan.planning.goals.forms import last_months
 
     conversion, roas = planning.kpis_add_from_catalogue(
         workspace=bakery, actor=owner, keys=["conversion_rate", "roas"], language="zh-hant"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from crewplan.planning.budgets import fiscal_year_of
+from crewplan.planning.budget.queries import fiscal_year_of
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal
 from crewplan.workspaces import services
 from tests.factories import make_user

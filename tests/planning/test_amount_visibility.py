@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from crewplan.planning import budgets
+from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, Goal, RoiEstimate
 from crewplan.workspaces import services
 from tests.factories import build, client_for, tenant_values, walk
@@ -41,14 +41,17 @@ def money_world(world: Any) -> dict[str, Any]:
         revision=world.a.revision,
         budget_training_per_seat=Decimal(24680),
     )
-    version = budgets.version_create(workspace=world.a, actor=alice, fiscal_year=2026, name="P")
+    version = budget_services.version_create(
+        workspace=world.a, actor=alice, fiscal_year=2026, name="P"
+    )
     amounts = {f"m{m:02d}": Decimal(0) for m in range(1, 13)}
     goal = Goal.objects.get(pk=values["goal_id"])
     common = {"kpi": None, "channel": "", "committed": Decimal(0)}
-    budgets.line_save(
+    budget_services.line_save(
         actor=alice,
         version=version,
         line=None,
+        allow_over=True,  # a later version of the year: over what the original leaves
         category="media",
         item="In-house ads",
         tool=tool,
@@ -58,10 +61,11 @@ def money_world(world: Any) -> dict[str, Any]:
         **common,
         **(amounts | {"m01": Decimal(987654)}),
     )
-    budgets.line_save(
+    budget_services.line_save(
         actor=alice,
         version=version,
         line=None,
+        allow_over=True,  # a later version of the year: over what the original leaves
         category="agency_fees",
         item="Agency retainer",
         tool=None,

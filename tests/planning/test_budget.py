@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from crewplan.audit.models import AuditEvent
-from crewplan.planning import budgets
+from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
 from tests.factories import client_for
 
@@ -16,7 +16,7 @@ D = Decimal
 
 @pytest.fixture
 def version(world: Any) -> BudgetVersion:
-    return budgets.version_create(
+    return budget_services.version_create(
         workspace=world.a, actor=world.people["alice"], fiscal_year=2026, name="Original"
     )
 
@@ -393,14 +393,25 @@ def test_versions_differences(world: Any, version: BudgetVersion) -> None:
     )
     q2 = BudgetVersion.objects.get(workspace=world.a, number=2)
     meta = BudgetLine.objects.get(version=q2, item="Meta ads")
-    budgets.line_save(
-        version=q2, actor=world.people["alice"], line=meta, revision=meta.revision, m07=D(20000)
+    # Both go past what the original plan leaves: the caller says so (the page's tick box).
+    budget_services.line_save(
+        version=q2,
+        actor=world.people["alice"],
+        line=meta,
+        revision=meta.revision,
+        allow_over=True,
+        m07=D(20000),
     )
-    budgets.line_delete(
+    budget_services.line_delete(
         line=BudgetLine.objects.get(version=q2, item="Print flyers"), actor=world.people["alice"]
     )
-    budgets.line_save(
-        version=q2, actor=world.people["alice"], category="media", item="TikTok", m08=D(5000)
+    budget_services.line_save(
+        version=q2,
+        actor=world.people["alice"],
+        allow_over=True,
+        category="media",
+        item="TikTok",
+        m08=D(5000),
     )
     page = alice.get(f"/w/alpha/plan/budget/?year=2026&v={q2.pk}&compare={version.pk}")
     changes = {(c.change, c.item, c.before, c.after, c.months) for c in page.context["changes"]}
@@ -418,7 +429,7 @@ def test_big_plan_shows_a_page_of_lines_and_totals_of_all(
     django_assert_max_num_queries: Any,
     django_assert_num_queries: Any,
 ) -> None:
-    from crewplan.planning.budget_views import FINDINGS_PER_CODE, LINES_PER_PAGE
+    from crewplan.planning.budget.views import FINDINGS_PER_CODE, LINES_PER_PAGE
 
     alice = client_for(world.people["alice"])
 
@@ -456,3 +467,46 @@ def test_big_plan_shows_a_page_of_lines_and_totals_of_all(
     last = alice.get(f"{url}&page=2").content.decode()
     assert last.count("data-line=") == 5 and 'data-line="line 105"' in last
     assert alice.get(f"{url}&page=x").content.decode().count("data-line=") == LINES_PER_PAGE
+
+
+def test_line_service_refuses_a_forecast_over_what_remains(
+    world: Any, version: BudgetVersion
+) -> None:
+    """The rule lives in the service, so a caller other than the page (the API) cannot skip
+    it: a re-forecast line that plans more than the original plan leaves is refused, and
+    saved only when the caller says so."""
+    from django.core.exceptions import ValidationError
+
+    alice = world.people["alice"]
+    months = {f"m{m:02d}": D(10000) for m in range(1, 13)}  # 120,000 for the year
+    budget_services.line_save(
+        version=version, actor=alice, category="media", item="Meta ads", **months
+    )
+    q2 = budget_services.version_create(
+        workspace=world.a, actor=alice, fiscal_year=2026, name="Q2", based_on=version
+    )
+    small = {f"m{m:02d}": D(0) for m in range(1, 13)} | {"m01": D(20000)}
+    with pytest.raises(ValidationError) as refused:
+        budget_services.line_save(
+            version=q2, actor=alice, category="media", item="TikTok test", **small
+        )
+    assert "NT$20,000" in str(refused.value) and "NT$0" in str(refused.value)
+    assert BudgetLine.objects.filter(version=q2).count() == 1
+    copied = BudgetLine.objects.get(version=q2)
+    # Raising a copied line past the cap is refused too; keeping it within is not.
+    with pytest.raises(ValidationError):
+        budget_services.line_save(
+            version=q2, actor=alice, line=copied, revision=copied.revision, m01=D(10001)
+        )
+    copied.refresh_from_db()
+    assert copied.m01 == D(10000)
+    budget_services.line_save(
+        version=q2, actor=alice, line=copied, revision=copied.revision, m01=D(9000)
+    )
+    added = budget_services.line_save(
+        version=q2, actor=alice, category="media", item="TikTok test", allow_over=True, **small
+    )
+    assert added.planned == D(20000) and BudgetLine.objects.filter(version=q2).count() == 2
+    # The original version has no cap.
+    budget_services.line_save(version=version, actor=alice, category="media", item="More", **small)
+    assert BudgetLine.objects.filter(version=version).count() == 2

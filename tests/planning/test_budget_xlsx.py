@@ -11,8 +11,8 @@ import pytest
 from openpyxl import Workbook
 
 from crewplan.lib.xlsxfile import UnusableFile
-from crewplan.planning.budget import Category, ToolStatus
-from crewplan.planning.xlsx import parse_amount, read_plan
+from crewplan.planning.budget.plan import Category, ToolStatus
+from crewplan.planning.budget.xlsx import parse_amount, read_plan
 
 D = Decimal
 MONTHS_ZH = [f"{m}月" for m in range(1, 13)]
@@ -180,7 +180,7 @@ def test_cli_budget_check(tmp_path: Path) -> None:
 def test_export_round_trip_with_formulas() -> None:
     from openpyxl import load_workbook
 
-    from crewplan.planning.xlsx import VersionSheet, write_plan
+    from crewplan.planning.budget.xlsx import VersionSheet, write_plan
 
     original = read_plan(book(GOOD)).plan
     data = write_plan(

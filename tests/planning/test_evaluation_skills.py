@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from crewplan.planning import evaluation, skills
-from crewplan.planning.evaluation import DEFAULT_WEIGHTS, Rated, compare, weighted_score
+from crewplan.planning.tools import evaluation, skills
+from crewplan.planning.tools.evaluation import DEFAULT_WEIGHTS, Rated, compare, weighted_score
 
 D = Decimal
 ALL = dict.fromkeys(evaluation.CRITERIA, 3)

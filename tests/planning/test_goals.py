@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from crewplan.audit.models import AuditEvent
-from crewplan.planning.kpis import CATALOGUE
+from crewplan.planning.goals.kpis import CATALOGUE
 from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
 from tests.factories import client_for
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from crewplan.planning.budget import Category, Line, Plan, Tool, ToolStatus, spread
-from crewplan.planning.health import Thresholds, health_findings
+from crewplan.planning.budget.health import Thresholds, health_findings
+from crewplan.planning.budget.plan import Category, Line, Plan, Tool, ToolStatus, spread
 
 D = Decimal
 C = Category
@@ -189,3 +189,15 @@ def test_seasonal_spread() -> None:
     assert amounts[0] == D(10_000) and amounts[10] == D(20_000) and amounts[11] == D(30_000)
     with pytest.raises(ValueError):
         spread(D(100), (D(0),) * 12)
+
+
+def test_plan_totals_by_month_and_quarter() -> None:
+    """The budget page's month and quarter rows come from the core: fiscal months 1–3 are
+    Q1, and the quarters add up to the year."""
+    even = Line("1", Category.MEDIA, "Ads", spread(D(120000)))
+    once = Line("2", Category.TRAINING, "Course", (D(0),) * 4 + (D("999.50"),) + (D(0),) * 7)
+    plan = Plan(lines=(even, once))
+    assert plan.month_totals() == (D(10000),) * 4 + (D("10999.50"),) + (D(10000),) * 7
+    assert plan.quarter_totals() == (D(30000), D("30999.50"), D(30000), D(30000))
+    assert sum(plan.quarter_totals(), D(0)) == plan.total() == D("120999.50")
+    assert Plan(lines=()).quarter_totals() == (D(0),) * 4

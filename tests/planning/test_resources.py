@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from crewplan.audit.models import AuditEvent
-from crewplan.planning import budgets
+from crewplan.planning.budget import queries as budget_queries
+from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, EvaluationWeights, Skill, StackItem, ToolFit
 from tests.factories import client_for, join, make_user
 
@@ -66,10 +67,10 @@ def test_skills_feed_the_gap_and_the_health_check(world: Any, writer: AiTool) ->
     assert 'data-tool="Writer AI" data-gap="1"' in page and "NT$3,000" in page
     assert "40 hours a month" in page
 
-    version = budgets.version_create(
+    version = budget_services.version_create(
         workspace=world.a, actor=world.people["alice"], fiscal_year=2026, name="Original"
     )
-    plan = budgets.load_plan(version).plan
+    plan = budget_queries.load_plan(version).plan
     assert plan.tools[0].able_users == 2  # Maya and Mike: the health check's training input
 
     # Saving the same values again changes nothing and writes no audit row.

@@ -11,11 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crewplan.planning.roi import (
+from crewplan.planning.tools.roi import (
     SENSITIVITY_FIELDS,
     Assumptions,
     ScenarioName,
     estimate,
+    first_year_cost,
     scenarios,
     sensitivity,
 )
@@ -399,3 +400,10 @@ def test_scenarios_and_sensitivity_never_raise(a: Assumptions) -> None:
     assert len(scenarios(a)) == 3
     swings = [row.swing for row in sensitivity(a)]
     assert swings == sorted(swings, reverse=True)
+
+
+def test_first_year_cost_is_twelve_months_and_the_one_offs() -> None:
+    """The comparison's first-year row: 12 × the recurring costs + the one-off costs (the
+    yearly renewal change starts in month 13)."""
+    assert first_year_cost(D(3500), D(42800)) == D(84800)
+    assert first_year_cost(D("0.10"), D(0)) == D("1.20")

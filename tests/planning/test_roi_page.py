@@ -11,8 +11,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from crewplan.audit.models import AuditEvent
-from crewplan.planning import budgets, estimates, roi, roi_views
+from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, BudgetLine, RoiEstimate
+from crewplan.planning.tools import queries as tool_queries
+from crewplan.planning.tools import roi
+from crewplan.planning.tools import services as tool_services
+from crewplan.planning.tools import views as tool_views
 from tests.factories import client_for
 
 D = Decimal
@@ -21,7 +25,7 @@ D = Decimal
 @pytest.fixture
 def tool(world: Any) -> AiTool:
     # Costs: 2 seats × 1,500 a month, 10,000 integration once.
-    return budgets.tool_save(
+    return tool_services.tool_save(
         workspace=world.a,
         actor=world.people["alice"],
         name="Copy AI",
@@ -125,18 +129,18 @@ def test_percent_fields_become_exact_fractions() -> None:
         gross_margin=D("40"),  # percent
         spread=D("30"),
     )
-    a = estimates.assumptions_for(tool, estimate)
+    a = tool_queries.assumptions_for(tool, estimate)
     assert a.conversion_rate_lift == D("0.002") and a.gross_margin == D("0.4")
     assert a.yearly_renewal_change == D("0.05") and a.price_per_seat_per_month == D(1000)
     # 10,000 sessions × 0.002 × 1,000 × 0.4 = 8,000 a month, to the last digit.
     assert roi.monthly_benefit_at_full_strength(a) == D(8000)
-    assert estimates.percent_to_fraction(D("33.33")) == D("0.3333")
-    assert estimates.percent_to_fraction(D("0.0125")) == D("0.000125")
-    assert estimates.percent_to_fraction(D("30")) == D("0.3")
+    assert tool_queries.percent_to_fraction(D("33.33")) == D("0.3333")
+    assert tool_queries.percent_to_fraction(D("0.0125")) == D("0.000125")
+    assert tool_queries.percent_to_fraction(D("30")) == D("0.3")
 
 
 def test_every_sensitivity_row_has_a_label() -> None:
-    assert set(roi_views.ASSUMPTION_LABELS) == set(roi.SENSITIVITY_FIELDS)
+    assert set(tool_views.ASSUMPTION_LABELS) == set(roi.SENSITIVITY_FIELDS)
 
 
 @pytest.mark.parametrize(
@@ -194,7 +198,7 @@ def test_a_tool_the_core_refuses_gives_a_message_not_an_error(world: Any, tool: 
 def test_the_service_refuses_a_tool_of_another_workspace(world: Any) -> None:
     foreign = AiTool.objects.create(workspace=world.b, name="B tool")
     with pytest.raises(ValidationError):
-        estimates.estimate_save(
+        tool_services.estimate_save(
             workspace=world.a, actor=world.people["alice"], tool=foreign, horizon_months=12
         )
     assert not RoiEstimate.objects.exists()
@@ -276,7 +280,7 @@ def test_tools_list_shows_the_expected_roi_in_constant_queries(
 
 
 def test_budget_chart_data_for_those_who_see_every_amount(world: Any) -> None:
-    version = budgets.version_create(
+    version = budget_services.version_create(
         workspace=world.a, actor=world.people["alice"], fiscal_year=2026, name="Original"
     )
     months = {f"m{m:02d}": D(0) for m in range(1, 13)}
@@ -285,7 +289,7 @@ def test_budget_chart_data_for_those_who_see_every_amount(world: Any) -> None:
         ("Google ads", "media", world.a_in_house, {"m01": D(5000)}),
         ("Copy AI", "tool_subscription", world.a_agency, {"m02": D("1500.50")}),
     ):
-        budgets.line_save(
+        budget_services.line_save(
             version=version,
             actor=world.people["alice"],
             category=category,

@@ -6,7 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from crewplan.planning.smart import LOWER, GoalInput, Letter, is_smart, monthly_rate, smart_check
+from crewplan.planning.goals.smart import (
+    LOWER,
+    GoalInput,
+    Letter,
+    is_smart,
+    monthly_rate,
+    smart_check,
+)
 
 D = Decimal
 TODAY = date(2026, 11, 23)

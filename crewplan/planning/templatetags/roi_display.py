@@ -5,8 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.translation import gettext as _
 
-from crewplan.planning import estimates, roi
 from crewplan.planning.models import AiTool
+from crewplan.planning.tools import queries as tool_queries
+from crewplan.planning.tools import roi
 
 register = template.Library()
 
@@ -40,4 +41,4 @@ def payback(month: int | None) -> str:
 def expected_roi(tool: AiTool) -> roi.Estimate | None:
     """The expected scenario of the tool's saved estimate, None without one. Load the tools
     with select_related("roi_estimate"), or each row costs a query."""
-    return estimates.expected_estimate(tool)
+    return tool_queries.expected_estimate(tool)

@@ -1,7 +1,7 @@
 // Charts drawn with the vendored Chart.js from data the page carries in
 // <script type="application/json"> tags (Django's json_script): no inline script, as the
 // Content-Security-Policy requires. Each <canvas data-chart="ID"> reads the JSON of the
-// element with that id, written by crewplan/planning/charts.py:
+// element with that id, written by crewplan/planning/budget/charts.py:
 //   {type, labels, datasets: [{label, data: ["1234.50", …]}], stacked, xTitle, yTitle,
 //    currency, decimals}
 // Amounts arrive as decimal strings; they become numbers only for drawing. Every figure is

@@ -18,9 +18,9 @@ from crewplan.lib import limits
 from crewplan.lib.language import LANGUAGES, for_command_line, of_locale
 from crewplan.lib.money import format_money
 from crewplan.lib.xlsxfile import UnusableFile
-from crewplan.planning.budgets import export_sheets, fiscal_year_of
-from crewplan.planning.health import Thresholds, health_findings
-from crewplan.planning.xlsx import read_plan, write_plan
+from crewplan.planning.budget.health import Thresholds, health_findings
+from crewplan.planning.budget.queries import export_sheets, fiscal_year_of
+from crewplan.planning.budget.xlsx import read_plan, write_plan
 from crewplan.workspaces.models import Workspace
 
 

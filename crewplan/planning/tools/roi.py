@@ -192,6 +192,13 @@ def one_off_cost(a: Assumptions) -> Decimal:
         )
 
 
+def first_year_cost(per_month: Decimal, one_off: Decimal) -> Decimal:
+    """What a tool costs in its first 12 months, in money: twelve months of its recurring
+    costs and its one-off costs (the yearly renewal change starts in month 13)."""
+    with localcontext(_CONTEXT):
+        return per_month * 12 + one_off
+
+
 def estimate(a: Assumptions) -> Estimate:
     """Monthly flows and totals over the horizon, by the definitions in the module
     docstring."""

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.services import locked, model_update, record
-from crewplan.planning import kpis
+from crewplan.lib.language import pick
+from crewplan.planning.goals import kpis
 from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
 from crewplan.workspaces.models import Workspace
 
@@ -46,7 +47,7 @@ def kpis_add_from_catalogue(
         definition = kpis.BY_KEY.get(key)
         if definition is None:
             raise ValidationError(_("Unknown KPI in the catalogue."))
-        name = definition.names[1 if language.startswith("zh") else 0]
+        name = pick(definition.names, language)
         if key in taken_keys or name.casefold() in taken_names:
             continue
         kpi = Kpi.objects.create(

@@ -88,6 +88,15 @@ class Plan:
             ZERO,
         )
 
+    def month_totals(self) -> tuple[Decimal, ...]:
+        """The plan's total in each fiscal month (MONTHS amounts, fiscal month 1 first)."""
+        return tuple(sum((line.amounts[m] for line in self.lines), ZERO) for m in range(MONTHS))
+
+    def quarter_totals(self) -> tuple[Decimal, ...]:
+        """The plan's total in each fiscal quarter: fiscal months 1–3, 4–6, 7–9, 10–12."""
+        months = self.month_totals()
+        return tuple(sum(months[q : q + 3], ZERO) for q in range(0, MONTHS, 3))
+
 
 def spread(total: Decimal, weights: tuple[Decimal, ...] | None = None) -> tuple[Decimal, ...]:
     """A yearly amount over 12 months: evenly, or in proportion to `weights` (e.g. a

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from crewplan.lib.language import normalize, pick
 from crewplan.lib.money import format_money
-from crewplan.planning.budget import (
+from crewplan.planning.budget.plan import (
     AI_TOOL_CATEGORIES,
     ZERO,
     Category,
@@ -168,7 +169,7 @@ class Wording:
     shares as percentages."""
 
     def __init__(self, language: str, currency: str = "TWD", decimals: int = 0) -> None:
-        self.language = "zh-hant" if language.lower().startswith("zh") else "en"
+        self.language = normalize(language)
         self.currency = currency
         self.decimals = decimals
 
@@ -180,7 +181,7 @@ class Wording:
         return f"{fraction * 100:.0f}%"
 
     def names(self, names: Iterable[str]) -> str:
-        return ("、" if self.language == "zh-hant" else ", ").join(names)
+        return pick((", ", "、"), self.language).join(names)
 
 
 def _finding(code: str, subjects: Iterable[str], words: Wording, **values: object) -> Finding:

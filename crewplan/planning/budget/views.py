@@ -1,11 +1,11 @@
-"""AI tools and the budget plan: steps 2–4 of the AI marketing budget process.
+"""The budget plan: versions, lines, health check, chart, plan file export and import
+(steps 3–4 of the AI marketing budget process).
 
 Amounts are shown line by line only where `Action.VIEW_BUDGET_AMOUNTS` allows: an
 external member sees their own team's lines unless the owner lets external teams see
 the budget; totals and the health check (which state amounts) only to those who may
 see every line."""
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -17,30 +17,31 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.audit.forms import expect_revision
-from crewplan.lib.money import decimals, format_money
+from crewplan.lib import language
+from crewplan.lib.language import pick
+from crewplan.lib.money import decimals
 from crewplan.lib.params import int_param, year_param
 from crewplan.lib.xlsxfile import UnusableFile
-from crewplan.planning import budget_imports, budgets, charts
-from crewplan.planning.budget import (
+from crewplan.planning.budget import charts, queries, services
+from crewplan.planning.budget import imports as budget_imports
+from crewplan.planning.budget.forms import LineForm, VersionNameForm
+from crewplan.planning.budget.health import health_findings
+from crewplan.planning.budget.plan import (
     CATEGORY_NAMES,
     Category,
+    Plan,
     calendar_month,
     plan_changes,
-    seasonal_weights,
-    spread,
 )
-from crewplan.planning.budgets import fiscal_year_of, thresholds_for
-from crewplan.planning.forms import LineForm, ToolForm, VersionNameForm
-from crewplan.planning.health import health_findings
-from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Kpi
-from crewplan.planning.xlsx import read_plan, write_plan
+from crewplan.planning.budget.queries import fiscal_year_of, thresholds_for
+from crewplan.planning.budget.xlsx import read_plan, write_plan
+from crewplan.planning.models import BudgetLine, BudgetVersion
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
-from crewplan.workspaces.models import Team, Workspace
+from crewplan.workspaces.models import Workspace
 from crewplan.workspaces.permissions import Action, TeamTarget
 
 # Lines shown per page of the plan; the totals, the chart and the health check always
@@ -49,10 +50,6 @@ LINES_PER_PAGE = 100
 # Findings of one kind shown before "… and N more": a big plan can have thousands of
 # lines without a KPI, and the list of them all weighed 1.4 MB.
 FINDINGS_PER_CODE = 5
-
-
-def _language() -> str:
-    return "zh-hant" if (get_language() or "").startswith("zh") else "en"
 
 
 def finding_groups(findings: list[Any]) -> list[dict[str, Any]]:
@@ -73,65 +70,60 @@ def month_labels(workspace: Workspace) -> list[str]:
     ]
 
 
-@workspace_view
-@require_GET
-def tools(request: WorkspaceRequest) -> HttpResponse:
-    all_tools = AiTool.objects.for_workspace(request.workspace).select_related(
-        "owner", "kpi", "roi_estimate"
-    )
-    return render(
-        request,
-        "planning/tools.html",
-        {
-            "tools": all_tools,
-            "may_edit": can(request.membership, Action.EDIT_BUDGET),
-            "may_see_costs": can(request.membership, Action.VIEW_BUDGET_AMOUNTS),
-        },
-    )
-
-
-@workspace_view
-@require_http_methods(["GET", "POST"])
-def tool_edit(request: WorkspaceRequest, tool_id: int | None = None) -> HttpResponse:
-    tool = get_owned(request, AiTool, tool_id) if tool_id is not None else None
-    require(request, Action.EDIT_BUDGET)  # the form shows costs: editors only
-    workspace = request.workspace
-    form = ToolForm(
-        request.POST or None,
-        instance=tool,
-        kpis=Kpi.objects.for_workspace(workspace),
-        teams=Team.objects.for_workspace(workspace),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in budgets.TOOL_FIELDS}
-        try:
-            saved = budgets.tool_save(
-                workspace=workspace,
-                actor=request.user,
-                tool=tool,
-                revision=form.cleaned_data["revision"],
-                **data,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Tool %(name)s saved.") % {"name": saved.name})
-            return redirect("planning_tools", slug=workspace.slug)
-    return render(
-        request,
-        "planning/tool.html",
-        {"form": form, "tool": tool},
-        status=400 if form.is_bound and form.errors else 200,
-    )
-
-
 def _version(request: WorkspaceRequest, year: int) -> BudgetVersion | None:
-    versions = budgets.versions_of(request.workspace, year)
+    versions = queries.versions_of(request.workspace, year)
     wanted = request.GET.get("v", "")
     chosen = next((v for v in versions if str(v.pk) == wanted), versions[0] if versions else None)
     if chosen is not None:
         chosen.workspace = request.workspace
     return chosen
+
+
+def _whole_plan(workspace: Workspace, plan: Plan, months: list[str]) -> dict[str, Any]:
+    """What only those who may see every line get: totals, chart and health check."""
+    currency, lang = workspace.currency, language.active()
+    findings = health_findings(
+        plan,
+        thresholds_for(workspace),
+        language=lang,
+        currency=currency,
+        decimals=decimals(currency),
+    )
+    return {
+        "category_totals": [
+            (pick(CATEGORY_NAMES[c], lang), plan.total(c)) for c in Category if plan.total(c)
+        ],
+        "total": plan.total(),
+        "quarters": plan.quarter_totals(),
+        "month_totals": plan.month_totals(),
+        "budget_chart": charts.chart(
+            kind="bar",
+            labels=months,
+            series=charts.budget_by_month(plan, lang),
+            x_title=_("Month"),
+            y_title=_("Planned"),
+            currency=currency,
+            decimals=decimals(currency),
+            stacked=True,
+        ),
+        "findings": findings,
+        "finding_groups": finding_groups(findings),
+    }
+
+
+def _comparison(
+    request: WorkspaceRequest, versions: list[BudgetVersion], loaded: queries.LoadedPlan
+) -> dict[str, Any]:
+    """?compare=<pk>: another version of the year, line by line against this one."""
+    wanted = request.GET.get("compare", "")
+    compare = next((v for v in versions if str(v.pk) == wanted and v != loaded.version), None)
+    if compare is None:
+        return {}
+    compare.workspace = request.workspace
+    return {
+        "compare": compare,
+        "changes": plan_changes(queries.load_plan(compare).plan, loaded.plan),
+    }
 
 
 @workspace_view
@@ -143,13 +135,12 @@ def budget(request: WorkspaceRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "year": year,
         "version": version,
-        "versions": budgets.versions_of(workspace, year),
+        "versions": queries.versions_of(workspace, year),
         "months": month_labels(workspace),
         "may_edit": can(membership, Action.EDIT_BUDGET),
     }
     if version is not None:
-        loaded = budgets.load_plan(version)
-        currency, language = workspace.currency, _language()
+        loaded = queries.load_plan(version)
         visible_for = {
             owner_id: can(membership, Action.VIEW_BUDGET_AMOUNTS, TeamTarget(owner_id))
             for owner_id in loaded.owner_ids
@@ -159,51 +150,8 @@ def budget(request: WorkspaceRequest) -> HttpResponse:
         rows = [{"line": ln, "visible": visible_for[ln.owner_id]} for ln in page]
         context.update(rows=rows, page=page, see_all=see_all)
         if see_all:
-            plan = loaded.plan
-            findings = health_findings(
-                plan,
-                thresholds_for(workspace),
-                language=language,
-                currency=currency,
-                decimals=decimals(currency),
-            )
-            context["category_totals"] = [
-                (CATEGORY_NAMES[c][1 if language == "zh-hant" else 0], plan.total(c))
-                for c in Category
-                if plan.total(c)
-            ]
-            quarters = [
-                sum((ln.amounts[q * 3 + i] for ln in plan.lines for i in range(3)), Decimal(0))
-                for q in range(4)
-            ]
-            context.update(
-                total=plan.total(),
-                quarters=quarters,
-                month_totals=[
-                    sum((ln.amounts[m] for ln in plan.lines), Decimal(0)) for m in range(12)
-                ],
-                budget_chart=charts.chart(
-                    kind="bar",
-                    labels=context["months"],
-                    series=charts.budget_by_month(plan, language),
-                    x_title=_("Month"),
-                    y_title=_("Planned"),
-                    currency=currency,
-                    decimals=decimals(currency),
-                    stacked=True,
-                ),
-                findings=findings,
-                finding_groups=finding_groups(findings),
-            )
-        compare_text = request.GET.get("compare", "")
-        compare = next(
-            (v for v in context["versions"] if str(v.pk) == compare_text and v != version), None
-        )
-        if see_all and compare is not None:
-            compare.workspace = workspace
-            context.update(
-                compare=compare, changes=plan_changes(budgets.load_plan(compare).plan, loaded.plan)
-            )
+            context.update(_whole_plan(workspace, loaded.plan, context["months"]))
+            context.update(_comparison(request, context["versions"], loaded))
     return render(request, "planning/budget.html", context)
 
 
@@ -223,7 +171,7 @@ def version_create(request: WorkspaceRequest) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(form.errors["name"])
-        version = budgets.version_create(
+        version = services.version_create(
             workspace=workspace,
             actor=request.user,
             fiscal_year=year,
@@ -243,7 +191,7 @@ def _budget_url(version: BudgetVersion) -> str:
 
 
 def _line_initial(line: BudgetLine) -> dict[str, Any]:
-    initial = {name: getattr(line, name) for name in budgets.LINE_FIELDS}
+    initial = {name: getattr(line, name) for name in services.LINE_FIELDS}
     initial["entry"] = "monthly"
     return initial
 
@@ -269,61 +217,25 @@ def line_edit(
     warning = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["entry"] == "monthly":
-            amounts = tuple(data.get(f"m{m:02d}") or Decimal(0) for m in range(1, 13))
-        else:
-            weights = (
-                seasonal_weights(workspace.fiscal_year_start_month)
-                if data["entry"] == "seasonal"
-                else None
+        try:
+            services.line_save(
+                version=version,
+                actor=request.user,
+                line=line,
+                revision=data["revision"],
+                allow_over=data["confirm_over"],
+                **form.line_fields(workspace.fiscal_year_start_month),
             )
-            amounts = spread(data["annual"], weights)
-        planned = sum(amounts, Decimal(0))
-        left = budgets.remaining_for(version, line)
-        if left is not None and planned > left and not data["confirm_over"]:
-            warning = _(
-                "This line plans %(planned)s, but the year's original plan leaves %(left)s for it. "
-                "Tick the box to save it anyway."
-            ) % {
-                "planned": format_money(planned, workspace.currency),
-                "left": format_money(left, workspace.currency),
-            }
+        except services.OverRemaining as over:
+            warning = over.messages[0]
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            fields = {
-                name: data[name]
-                for name in (
-                    "category",
-                    "item",
-                    "tool",
-                    "goal",
-                    "kpi",
-                    "channel",
-                    "owner",
-                    "committed",
-                    "actual",
-                )
-            }
-            fields.update({f"m{m:02d}": amounts[m - 1] for m in range(1, 13)})
-            try:
-                budgets.line_save(
-                    version=version,
-                    actor=request.user,
-                    line=line,
-                    revision=data["revision"],
-                    **fields,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Line %(item)s saved.") % {"item": data["item"]})
-                return redirect(_budget_url(version))
+            messages.success(request, _("Line %(item)s saved.") % {"item": data["item"]})
+            return redirect(_budget_url(version))
     status = 400 if form.is_bound and (form.errors or warning) else 200
-    return render(
-        request,
-        "planning/line.html",
-        {"form": form, "version": version, "line": line, "warning": warning},
-        status=status,
-    )
+    context = {"form": form, "version": version, "line": line, "warning": warning}
+    return render(request, "planning/line.html", context, status=status)
 
 
 @workspace_view
@@ -332,7 +244,7 @@ def line_delete(request: WorkspaceRequest, budget_version_id: int, line_id: int)
     version = get_owned(request, BudgetVersion, budget_version_id)
     line = get_owned(request, BudgetLine, line_id, version=version)
     require(request, Action.EDIT_BUDGET)
-    budgets.line_delete(line=line, actor=request.user)
+    services.line_delete(line=line, actor=request.user)
     messages.success(request, _("Line %(item)s deleted.") % {"item": line.item})
     version.workspace = request.workspace
     return redirect(_budget_url(version))
@@ -350,11 +262,11 @@ def budget_export(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     year = year_param(request.GET.get("year")) or fiscal_year_of(workspace, timezone.localdate())
     version = _version(request, year)  # ?v=<pk>: the version on the Budget sheet
-    sheets, current = budgets.export_sheets(workspace, year, version.number if version else None)
+    sheets, current = queries.export_sheets(workspace, year, version.number if version else None)
     if not sheets:
         messages.error(request, _("No plan for this year yet."))
         return redirect("planning_budget", slug=workspace.slug)
-    data = write_plan(sheets, current=current, language=_language())
+    data = write_plan(sheets, current=current, language=language.active())
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="budget-{workspace.slug}-{year}.xlsx"'
     return response
@@ -380,10 +292,10 @@ def budget_import(request: WorkspaceRequest) -> HttpResponse:
         result = read_plan(upload.read())
     except UnusableFile as error:
         context["error"] = _("This file cannot be used: %(reason)s") % {
-            "reason": error.message(_language())
+            "reason": error.message(language.active())
         }
         return render(request, "planning/import.html", context, status=400)
-    plan = budget_imports.plan_budget_import(workspace, result, _language())
+    plan = budget_imports.plan_budget_import(workspace, result, language.active())
     context.update(
         plan=plan,
         filename=upload.name,

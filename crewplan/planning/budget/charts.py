@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from crewplan.planning.budget import CATEGORY_NAMES, Category, Plan
+from crewplan.lib.language import pick
+from crewplan.planning.budget.plan import CATEGORY_NAMES, Category, Plan
 
 CENTS = Decimal("0.01")
 
@@ -49,12 +50,11 @@ def chart(
 def budget_by_month(plan: Plan, language: str) -> list[tuple[str, list[Decimal]]]:
     """Planned amount per fiscal month for each category that has any, in the categories'
     order: the series of a bar chart stacked by category."""
-    index = 1 if language == "zh-hant" else 0
     series = []
     for category in Category:
         lines = [line for line in plan.lines if line.category == category]
         if not any(line.total for line in lines):
             continue
         months = [sum((line.amounts[m] for line in lines), Decimal(0)) for m in range(12)]
-        series.append((CATEGORY_NAMES[category][index], months))
+        series.append((pick(CATEGORY_NAMES[category], language), months))
     return series

@@ -24,9 +24,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from crewplan.lib import limits as file_limits
+from crewplan.lib.language import is_chinese, normalize, pick
 from crewplan.lib.sheets import Formula, append_row, sheet_title
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
-from crewplan.planning.budget import (
+from crewplan.planning.budget.plan import (
     CATEGORY_NAMES,
     ZERO,
     Category,
@@ -113,7 +114,7 @@ class RowProblem:
 
     def message(self, language: str = "en") -> str:
         english, chinese = ROW_TEXTS[self.code]
-        return (chinese if language.lower().startswith("zh") else english).format(**self.params)
+        return pick((english, chinese), language).format(**self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,7 +393,7 @@ def write_plan(
     """The plan in the layout `read_plan()` reads: the version `sheets[current]` on the
     `預算`/`Budget` sheet, then one sheet per version, then the tools. Totals are Excel
     formulas, so the file keeps adding up when people edit it."""
-    lang = "zh-hant" if language.lower().startswith("zh") else "en"
+    lang = normalize(language)
     label = EXPORT_LABELS[lang]
     book = Workbook()
     first = book.active
@@ -400,7 +401,7 @@ def write_plan(
     book.remove(first)
     month_names = (
         [f"{m}月" for m in range(1, 13)]
-        if lang == "zh-hant"
+        if is_chinese(lang)
         else [m.capitalize() for m in _EN_MONTHS]
     )
     tool_names = {t.key: t.name for sheet in sheets for t in sheet.plan.tools}
@@ -424,7 +425,7 @@ def write_plan(
             append_row(
                 ws,
                 [
-                    CATEGORY_NAMES[line.category][1 if lang == "zh-hant" else 0],
+                    pick(CATEGORY_NAMES[line.category], lang),
                     line.item,
                     tool_names.get(line.tool, ""),
                     line.kpi,

@@ -5,11 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crewplan.audit.forms import RevisionField, RevisionModelForm
-from crewplan.planning import kpis
-from crewplan.planning.models import AiTool, BudgetLine, Goal, Kpi
+from crewplan.audit.forms import RevisionModelForm
+from crewplan.lib.language import pick
+from crewplan.planning.goals import kpis
+from crewplan.planning.models import Goal, Kpi
 from crewplan.workspaces.fields import DateInRangeField
-from crewplan.workspaces.models import Team
 
 
 class GoalForm(RevisionModelForm):
@@ -59,8 +59,7 @@ class CatalogueForm(forms.Form):
 
     def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        index = 1 if language.startswith("zh") else 0
-        self.fields["keys"].choices = [(k.key, k.names[index]) for k in kpis.CATALOGUE]  # type: ignore[attr-defined]
+        self.fields["keys"].choices = [(k.key, pick(k.names, language)) for k in kpis.CATALOGUE]  # type: ignore[attr-defined]
 
 
 def last_months(today: date, count: int = 12) -> list[date]:
@@ -129,97 +128,3 @@ class TargetsForm(forms.Form):
         values = {("month", m): data.get(f"m{m:%Y%m}") for m in self.months}
         values |= {("quarter", q): data.get(f"q{q:%Y%m}") for q in self.quarters}
         return values
-
-
-class ToolForm(RevisionModelForm):
-    class Meta:
-        model = AiTool
-        fields = [
-            "name",
-            "vendor",
-            "category",
-            "status",
-            "owner",
-            "kpi",
-            "customer_data",
-            "seats",
-            "price_per_seat",
-            "flat_fee",
-            "integration",
-            "training_hours",
-            "training_rate",
-            "training_fees",
-            "data_preparation",
-            "privacy_per_month",
-            "renewal_change",
-        ]
-
-    def __init__(self, *args: Any, kpis: Any, teams: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["kpi"].queryset = kpis  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = teams  # type: ignore[attr-defined]
-
-
-class VersionNameForm(forms.Form):
-    """The name of a new budget version (the year and the version it starts from are
-    hidden fields the view reads)."""
-
-    name = forms.CharField(label=_("Version name"), max_length=80, required=False)
-
-
-class LineForm(forms.Form):
-    """A budget line: a yearly amount spread evenly or seasonally, or twelve months by hand."""
-
-    ENTRY = [
-        ("even", _("Yearly amount, spread evenly")),
-        ("seasonal", _("Yearly amount, spread by season")),
-        ("monthly", _("Month by month")),
-    ]
-
-    category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.CategoryChoices.choices)
-    item = forms.CharField(label=_("Item"), max_length=120)
-    tool = forms.ModelChoiceField(label=_("Tool"), queryset=AiTool.objects.none(), required=False)
-    goal = forms.ModelChoiceField(label=_("Goal"), queryset=Goal.objects.none(), required=False)
-    kpi = forms.ModelChoiceField(label=_("KPI"), queryset=Kpi.objects.none(), required=False)
-    channel = forms.CharField(label=_("Channel"), max_length=60, required=False)
-    owner = forms.ModelChoiceField(
-        label=_("Owner team"), queryset=Team.objects.none(), required=False
-    )
-    entry = forms.ChoiceField(
-        label=_("Amounts"), choices=ENTRY, initial="even", widget=forms.RadioSelect
-    )
-    annual = forms.DecimalField(
-        label=_("Yearly amount"), min_value=0, max_digits=14, decimal_places=2, required=False
-    )
-    committed = forms.DecimalField(
-        label=_("Committed"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        initial=0,
-        help_text=_("Signed contracts and orders."),
-    )
-    actual = forms.DecimalField(
-        label=_("Actual"), min_value=0, max_digits=14, decimal_places=2, initial=0
-    )
-    confirm_over = forms.BooleanField(
-        label=_("Save even though it exceeds what is left"), required=False
-    )
-    revision = RevisionField()  # the line's, when editing one (expect_revision)
-
-    def __init__(self, *args: Any, workspace: Any, month_labels: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["tool"].queryset = AiTool.objects.for_workspace(workspace)  # type: ignore[attr-defined]
-        self.fields["goal"].queryset = Goal.objects.for_workspace(workspace)  # type: ignore[attr-defined]
-        self.fields["kpi"].queryset = Kpi.objects.for_workspace(workspace)  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = Team.objects.for_workspace(workspace)  # type: ignore[attr-defined]
-        for index, label in enumerate(month_labels, start=1):
-            self.fields[f"m{index:02d}"] = forms.DecimalField(
-                label=label, min_value=0, max_digits=14, decimal_places=2, required=False
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("entry") in ("even", "seasonal") and data.get("annual") is None:
-            self.add_error("annual", _("Give the yearly amount."))
-        return data

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from crewplan.audit.services import record, use_once
 from crewplan.lib.limits import BUDGET_PLAN
-from crewplan.planning import budgets
+from crewplan.planning.budget import services
+from crewplan.planning.budget.xlsx import ReadPlan
 from crewplan.planning.models import AiTool, BudgetLine, Kpi
-from crewplan.planning.xlsx import ReadPlan
+from crewplan.planning.tools import services as tool_services
 from crewplan.workspaces.models import Team, Workspace
 
 MAX_UPLOAD = BUDGET_PLAN.bytes
@@ -115,7 +116,7 @@ def import_apply(
     use_once(workspace=workspace, token=preview)
     for tool in data["new_tools"]:
         if not AiTool.objects.for_workspace(workspace).filter(name__iexact=tool["name"]).exists():
-            budgets.tool_save(
+            tool_services.tool_save(
                 workspace=workspace,
                 actor=actor,
                 name=tool["name"],
@@ -126,7 +127,7 @@ def import_apply(
     teams = {t.name.casefold(): t for t in Team.objects.for_workspace(workspace)}
     kpis = {k.name.casefold(): k for k in Kpi.objects.for_workspace(workspace)}
     tools = {t.name.casefold(): t for t in AiTool.objects.for_workspace(workspace)}
-    version = budgets.version_create(
+    version = services.version_create(
         workspace=workspace, actor=actor, fiscal_year=fiscal_year, name=name
     )
     rows = []

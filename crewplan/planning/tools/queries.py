@@ -1,26 +1,22 @@
-"""ROI estimates in the database: the bridge from `RoiEstimate` and the tool's own cost
-model to the pure core's `roi.Assumptions`, the results the page shows, and the write
-(keyword-only, one transaction, audited).
+"""The AI tools' side of the database read into the pure cores in a fixed number of
+queries: people and their skills into `skills.py` (the skills gap), the evaluation into
+`evaluation.py`, and ROI estimates with the tool's own cost model into `roi.Assumptions`
+with the results the page shows.
 
 Units. The model stores the conversion-rate lift in percentage points (0.2 = +0.2 pp),
 the gross margin and the scenario spread in percent (40 = 40 %); the core takes
 fractions (0.002, 0.4, 0.3). The conversion moves the decimal point (`scaleb`), so it is
 exact: no float, no rounding."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crewplan.audit.services import Conflict, changed_since, locked, model_update, record
-from crewplan.planning import roi
-from crewplan.planning.models import AiTool, RoiEstimate
-from crewplan.workspaces.models import Workspace
+from crewplan.planning.models import AiTool, EvaluationWeights, RoiEstimate, Skill, ToolFit
+from crewplan.planning.tools import evaluation, roi, skills
+from crewplan.workspaces.models import Membership, Workspace
 
 ESTIMATE_FIELDS = (
     "horizon_months",
@@ -108,72 +104,87 @@ def expected_estimate(tool: AiTool) -> roi.Estimate | None:
         return None
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):  # typed 20 and stored 20.0 are the same figure
-        return f"{value.normalize():f}"
-    return value
+CATEGORIES: tuple[str, ...] = tuple(AiTool.Category.values)
 
 
-def _snapshot(estimate: RoiEstimate) -> dict[str, Any]:
-    return {name: _plain(getattr(estimate, name)) for name in ESTIMATE_FIELDS}
+SCORE_FIELDS: Mapping[str, str] = {c: f"score_{c}" for c in evaluation.CRITERIA}
 
 
-@transaction.atomic
-def estimate_save(
-    *, workspace: Workspace, actor: Any, tool: AiTool, revision: int | None = None, **fields: Any
-) -> RoiEstimate:
-    """Create the tool's one ROI estimate, or change it if it is still at `revision`
-    (else audit.Conflict, also when someone else created it meanwhile)."""
-    if tool.workspace_id != workspace.pk:
-        raise ValidationError(_("That tool does not belong to this workspace."))
-    unknown = set(fields) - set(ESTIMATE_FIELDS)
-    if unknown:
-        raise TypeError(", ".join(sorted(unknown)))
-    existing = RoiEstimate.objects.for_workspace(workspace).filter(tool=tool).first()
-    if existing is not None and revision is None:  # both opened the page before it existed
-        raise Conflict(thing=str(RoiEstimate._meta.verbose_name), fields=changed_since(existing, 0))
-    current = locked(existing, revision=revision) if existing else None  # type: ignore[arg-type]
-    merged = RoiEstimate(
-        workspace=workspace,
-        tool=tool,
-        **{name: getattr(current, name) for name in ESTIMATE_FIELDS} if current else {},
+@dataclass
+class PersonRow:
+    membership: Membership
+    levels: dict[str, str]  # category → level
+
+
+def people_of(workspace: Workspace) -> list[PersonRow]:
+    """Every member with their skills: in-house teams first, then by team and name (2
+    queries)."""
+    memberships = list(
+        Membership.objects.for_workspace(workspace)
+        .select_related("user", "team")
+        .order_by("-team__kind", "team__name", "user__full_name", "user__email")
     )
-    for name, value in fields.items():
-        setattr(merged, name, value)
-    merged.full_clean(exclude=["workspace", "tool", "updated_by"])
-    if any(getattr(merged, name) < 0 for name in ESTIMATE_FIELDS):
-        raise ValidationError(_("Figures cannot be negative."))
-    if merged.ramp_up_months > merged.horizon_months:
-        raise ValidationError(_("The ramp-up cannot be longer than the horizon."))
-    try:
-        assumptions_for(tool, merged)
-    except ValueError:
-        raise ValidationError(TOOL_COSTS_INVALID) from None
-    if current is not None:
-        saved, after = model_update(
-            instance=current,
-            fields=ESTIMATE_FIELDS,
-            data=fields,
-            revision=revision,  # type: ignore[arg-type]
-            actor=actor,
-            action="planning.roi_estimate_saved",
+    levels: dict[int, dict[str, str]] = {m.pk: {} for m in memberships}
+    for skill in Skill.objects.for_workspace(workspace):
+        levels.setdefault(skill.membership_id, {})[skill.category] = skill.level
+    return [PersonRow(m, {c: levels[m.pk].get(c, "none") for c in CATEGORIES}) for m in memberships]
+
+
+def pure_people(rows: Sequence[PersonRow]) -> list[skills.Person]:
+    return [
+        skills.Person(
+            key=str(row.membership.pk),
+            name=row.membership.user.get_short_name() or row.membership.user.email,
+            team=str(row.membership.team_id),
+            skills=row.levels,
+            hours_per_month=row.membership.hours_per_month,
         )
-        if after:
-            saved.updated_by, saved.updated_at = actor, timezone.now()
-            saved.save(update_fields=["updated_by", "updated_at"])
-        return saved
-    merged.updated_by, merged.updated_at = actor, timezone.now()
-    try:
-        with transaction.atomic():
-            merged.save()
-    except IntegrityError:  # someone else created it a moment ago
-        raise Conflict(thing=str(RoiEstimate._meta.verbose_name), fields=[]) from None
-    record(
-        workspace=workspace,
-        actor=actor,
-        action="planning.roi_estimate_saved",
-        target=merged,
-        after=_snapshot(merged),
-        revision=merged.revision,
-    )
-    return merged
+        for row in rows
+    ]
+
+
+def pure_tools(tools: Sequence[AiTool]) -> list[skills.SeatTool]:
+    return [
+        skills.SeatTool(
+            key=str(t.pk),
+            name=t.name,
+            category=t.category,
+            seats=t.seats,
+            status=t.status,
+            team=str(t.owner_id or ""),
+        )
+        for t in tools
+    ]
+
+
+def gaps_for(workspace: Workspace, tools: Sequence[AiTool]) -> dict[str, skills.Gap]:
+    """The skills gap of each tool not retired, by tool key (2 queries)."""
+    gaps = skills.skills_gap(pure_tools(tools), pure_people(people_of(workspace)))
+    return {gap.tool: gap for gap in gaps}
+
+
+def fits_of(workspace: Workspace) -> dict[tuple[int, int], str]:
+    """(tool id, system id) → fit, for the pairs someone has assessed (1 query)."""
+    return {
+        (f.tool_id, f.system_id): f.fit
+        for f in ToolFit.objects.for_workspace(workspace).only("tool_id", "system_id", "fit")
+    }
+
+
+def weights_of(workspace: Workspace) -> dict[str, int]:
+    """The workspace's weights, the defaults until someone changes them (1 query)."""
+    saved = EvaluationWeights.objects.for_workspace(workspace).first()
+    if saved is None:
+        return dict(evaluation.DEFAULT_WEIGHTS)
+    return {c: getattr(saved, c) for c in evaluation.CRITERIA}
+
+
+def evaluation_revision(workspace: Workspace) -> int | None:
+    """The revision of the evaluation (weights and the scores saved with them), None
+    before anyone saved one."""
+    saved = EvaluationWeights.objects.for_workspace(workspace).only("revision").first()
+    return saved.revision if saved else None
+
+
+def scores_of(tool: AiTool) -> dict[str, int | None]:
+    return {c: getattr(tool, field) for c, field in SCORE_FIELDS.items()}

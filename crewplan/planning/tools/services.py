@@ -1,85 +1,68 @@
-"""Resources and tool evaluation in the database: read into the pure cores (skills.py,
-evaluation.py) in a fixed number of queries, and the writes (keyword-only, one
-transaction each, audited)."""
+"""Writes to the AI tools, their ROI estimates, people's skills, the software stack and
+the evaluation (keyword-only, one transaction each, audited)."""
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crewplan.audit.services import locked_or_created, record, save_revision
-from crewplan.planning import evaluation, skills
+from crewplan.audit.services import (
+    Conflict,
+    changed_since,
+    locked,
+    locked_or_created,
+    model_update,
+    record,
+    save_revision,
+)
 from crewplan.planning.models import (
     AiTool,
     EvaluationWeights,
     IntegrationFit,
+    RoiEstimate,
     Skill,
     StackItem,
     ToolFit,
 )
-from crewplan.workspaces.models import Membership, Workspace
+from crewplan.planning.tools import evaluation, skills
+from crewplan.planning.tools.queries import (
+    CATEGORIES,
+    ESTIMATE_FIELDS,
+    SCORE_FIELDS,
+    TOOL_COSTS_INVALID,
+    assumptions_for,
+    fits_of,
+    people_of,
+    scores_of,
+)
+from crewplan.workspaces.models import Workspace
 
-CATEGORIES: tuple[str, ...] = tuple(AiTool.Category.values)
-SCORE_FIELDS: Mapping[str, str] = {c: f"score_{c}" for c in evaluation.CRITERIA}
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    return str(value)
+
+
+def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The audit record's picture of `obj`: its `fields` as JSON values."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def check_related(workspace: Workspace, fields: dict[str, Any]) -> None:
+    for name in ("tool", "goal", "kpi", "owner"):
+        related = fields.get(name)
+        if related is not None and related.workspace_id != workspace.pk:
+            raise ValidationError(_("That choice does not belong to this workspace."))
+
+
 # A stale evaluation form names what changed: "weights" and the names of the tools rescored.
 EVALUATION_LABELS = {"weights": gettext_lazy("weights")}
-
-
-@dataclass
-class PersonRow:
-    membership: Membership
-    levels: dict[str, str]  # category → level
-
-
-def people_of(workspace: Workspace) -> list[PersonRow]:
-    """Every member with their skills: in-house teams first, then by team and name (2
-    queries)."""
-    memberships = list(
-        Membership.objects.for_workspace(workspace)
-        .select_related("user", "team")
-        .order_by("-team__kind", "team__name", "user__full_name", "user__email")
-    )
-    levels: dict[int, dict[str, str]] = {m.pk: {} for m in memberships}
-    for skill in Skill.objects.for_workspace(workspace):
-        levels.setdefault(skill.membership_id, {})[skill.category] = skill.level
-    return [PersonRow(m, {c: levels[m.pk].get(c, "none") for c in CATEGORIES}) for m in memberships]
-
-
-def pure_people(rows: Sequence[PersonRow]) -> list[skills.Person]:
-    return [
-        skills.Person(
-            key=str(row.membership.pk),
-            name=row.membership.user.get_short_name() or row.membership.user.email,
-            team=str(row.membership.team_id),
-            skills=row.levels,
-            hours_per_month=row.membership.hours_per_month,
-        )
-        for row in rows
-    ]
-
-
-def pure_tools(tools: Sequence[AiTool]) -> list[skills.SeatTool]:
-    return [
-        skills.SeatTool(
-            key=str(t.pk),
-            name=t.name,
-            category=t.category,
-            seats=t.seats,
-            status=t.status,
-            team=str(t.owner_id or ""),
-        )
-        for t in tools
-    ]
-
-
-def gaps_for(workspace: Workspace, tools: Sequence[AiTool]) -> dict[str, skills.Gap]:
-    """The skills gap of each tool not retired, by tool key (2 queries)."""
-    gaps = skills.skills_gap(pure_tools(tools), pure_people(people_of(workspace)))
-    return {gap.tool: gap for gap in gaps}
 
 
 @transaction.atomic
@@ -169,14 +152,6 @@ def system_delete(*, workspace: Workspace, actor: Any, system: StackItem) -> Non
     system.delete()
 
 
-def fits_of(workspace: Workspace) -> dict[tuple[int, int], str]:
-    """(tool id, system id) → fit, for the pairs someone has assessed (1 query)."""
-    return {
-        (f.tool_id, f.system_id): f.fit
-        for f in ToolFit.objects.for_workspace(workspace).only("tool_id", "system_id", "fit")
-    }
-
-
 @transaction.atomic
 def fits_save(
     *, workspace: Workspace, actor: Any, fits: Mapping[tuple[int, int], str | None]
@@ -211,25 +186,6 @@ def fits_save(
             after=changed,
         )
     return len(changed)
-
-
-def weights_of(workspace: Workspace) -> dict[str, int]:
-    """The workspace's weights, the defaults until someone changes them (1 query)."""
-    saved = EvaluationWeights.objects.for_workspace(workspace).first()
-    if saved is None:
-        return dict(evaluation.DEFAULT_WEIGHTS)
-    return {c: getattr(saved, c) for c in evaluation.CRITERIA}
-
-
-def evaluation_revision(workspace: Workspace) -> int | None:
-    """The revision of the evaluation (weights and the scores saved with them), None
-    before anyone saved one."""
-    saved = EvaluationWeights.objects.for_workspace(workspace).only("revision").first()
-    return saved.revision if saved else None
-
-
-def scores_of(tool: AiTool) -> dict[str, int | None]:
-    return {c: getattr(tool, field) for c, field in SCORE_FIELDS.items()}
 
 
 @transaction.atomic
@@ -287,3 +243,143 @@ def evaluation_save(
             before=None,
             after=changed,
         )
+
+
+TOOL_FIELDS = (
+    "name",
+    "vendor",
+    "category",
+    "status",
+    "owner",
+    "kpi",
+    "customer_data",
+    "seats",
+    "price_per_seat",
+    "flat_fee",
+    "integration",
+    "training_hours",
+    "training_rate",
+    "training_fees",
+    "data_preparation",
+    "privacy_per_month",
+    "renewal_change",
+)
+
+
+@transaction.atomic
+def tool_save(
+    *,
+    workspace: Workspace,
+    actor: Any,
+    tool: AiTool | None = None,
+    revision: int | None = None,
+    **fields: Any,
+) -> AiTool:
+    """Add a tool, or change one that is still at `revision` (else audit.Conflict)."""
+    check_related(workspace, fields)
+    unknown = set(fields) - set(TOOL_FIELDS)
+    if unknown:
+        raise TypeError(", ".join(sorted(unknown)))
+    current = {n: getattr(tool, n) for n in TOOL_FIELDS} if tool is not None else {}
+    candidate = AiTool(workspace=workspace, **(current | fields))
+    # Lengths and choices before the clash query (a 100,000-character name must not reach
+    # it); uniqueness is the clash query's.
+    candidate.full_clean(exclude=["workspace"], validate_unique=False, validate_constraints=False)
+    name = candidate.name
+    clash = AiTool.objects.for_workspace(workspace).filter(name__iexact=name)
+    if tool is not None:
+        clash = clash.exclude(pk=tool.pk)
+    if clash.exists():
+        raise ValidationError(_("There is already a tool called “%(name)s”.") % {"name": name})
+    if tool is not None:
+        saved, _after = model_update(
+            instance=tool,
+            fields=TOOL_FIELDS,
+            data=fields,
+            revision=revision,  # type: ignore[arg-type]
+            actor=actor,
+            action="planning.tool_saved",
+        )
+        return saved
+    tool = AiTool(workspace=workspace, **fields)
+    tool.full_clean(exclude=["workspace"])
+    tool.save()
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="planning.tool_saved",
+        target=tool,
+        after=snapshot(tool, TOOL_FIELDS),
+    )
+    return tool
+
+
+def _figure(value: Any) -> Any:
+    if isinstance(value, Decimal):  # typed 20 and stored 20.0 are the same figure
+        return f"{value.normalize():f}"
+    return value
+
+
+def _estimate_snapshot(estimate: RoiEstimate) -> dict[str, Any]:
+    return {name: _figure(getattr(estimate, name)) for name in ESTIMATE_FIELDS}
+
+
+@transaction.atomic
+def estimate_save(
+    *, workspace: Workspace, actor: Any, tool: AiTool, revision: int | None = None, **fields: Any
+) -> RoiEstimate:
+    """Create the tool's one ROI estimate, or change it if it is still at `revision`
+    (else audit.Conflict, also when someone else created it meanwhile)."""
+    if tool.workspace_id != workspace.pk:
+        raise ValidationError(_("That tool does not belong to this workspace."))
+    unknown = set(fields) - set(ESTIMATE_FIELDS)
+    if unknown:
+        raise TypeError(", ".join(sorted(unknown)))
+    existing = RoiEstimate.objects.for_workspace(workspace).filter(tool=tool).first()
+    if existing is not None and revision is None:  # both opened the page before it existed
+        raise Conflict(thing=str(RoiEstimate._meta.verbose_name), fields=changed_since(existing, 0))
+    current = locked(existing, revision=revision) if existing else None  # type: ignore[arg-type]
+    merged = RoiEstimate(
+        workspace=workspace,
+        tool=tool,
+        **{name: getattr(current, name) for name in ESTIMATE_FIELDS} if current else {},
+    )
+    for name, value in fields.items():
+        setattr(merged, name, value)
+    merged.full_clean(exclude=["workspace", "tool", "updated_by"])
+    if any(getattr(merged, name) < 0 for name in ESTIMATE_FIELDS):
+        raise ValidationError(_("Figures cannot be negative."))
+    if merged.ramp_up_months > merged.horizon_months:
+        raise ValidationError(_("The ramp-up cannot be longer than the horizon."))
+    try:
+        assumptions_for(tool, merged)
+    except ValueError:
+        raise ValidationError(TOOL_COSTS_INVALID) from None
+    if current is not None:
+        saved, after = model_update(
+            instance=current,
+            fields=ESTIMATE_FIELDS,
+            data=fields,
+            revision=revision,  # type: ignore[arg-type]
+            actor=actor,
+            action="planning.roi_estimate_saved",
+        )
+        if after:
+            saved.updated_by, saved.updated_at = actor, timezone.now()
+            saved.save(update_fields=["updated_by", "updated_at"])
+        return saved
+    merged.updated_by, merged.updated_at = actor, timezone.now()
+    try:
+        with transaction.atomic():
+            merged.save()
+    except IntegrityError:  # someone else created it a moment ago
+        raise Conflict(thing=str(RoiEstimate._meta.verbose_name), fields=[]) from None
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="planning.roi_estimate_saved",
+        target=merged,
+        after=_estimate_snapshot(merged),
+        revision=merged.revision,
+    )
+    return merged

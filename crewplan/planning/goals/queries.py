@@ -4,8 +4,8 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from crewplan.planning.goals.smart import GoalInput, Letter, smart_check
 from crewplan.planning.models import Goal, KpiValue
-from crewplan.planning.smart import GoalInput, Letter, smart_check
 from crewplan.workspaces.models import Workspace
 
 

@@ -22,6 +22,8 @@ from decimal import Decimal, localcontext
 from itertools import pairwise
 from typing import NamedTuple
 
+from crewplan.lib.language import normalize, pick
+
 HIGHER = "higher"
 LOWER = "lower"
 MAX_MONTHS = 36
@@ -109,13 +111,9 @@ DIRECTION_WORDS = {
 }
 
 
-def _lang(language: str) -> str:
-    return "zh-hant" if language.lower().startswith("zh") else "en"
-
-
 def _problem(code: str, lang: str, **values: object) -> Problem:
     english, chinese = TEXTS[code]
-    return Problem(code, (chinese if lang == "zh-hant" else english).format(**values))
+    return Problem(code, pick((english, chinese), lang).format(**values))
 
 
 def _months_between(start: date, end: date) -> int:
@@ -150,7 +148,7 @@ def history_rates(history: tuple[Decimal, ...], direction: str) -> list[Decimal]
 
 
 def smart_check(goal: GoalInput, language: str = "en") -> list[Letter]:
-    lang = _lang(language)
+    lang = normalize(language)
     text = goal.text.strip()
     letters = []
 

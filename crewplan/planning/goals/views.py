@@ -7,14 +7,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crewplan.lib import language
 from crewplan.lib.params import year_param
-from crewplan.planning import services
-from crewplan.planning.budgets import fiscal_year_of
-from crewplan.planning.forms import (
+from crewplan.planning.budget.queries import fiscal_year_of
+from crewplan.planning.goals import services
+from crewplan.planning.goals.forms import (
     CatalogueForm,
     GoalForm,
     HistoryForm,
@@ -23,16 +23,12 @@ from crewplan.planning.forms import (
     fiscal_months,
     last_months,
 )
+from crewplan.planning.goals.queries import goal_input, histories, smart_for_goals
+from crewplan.planning.goals.smart import is_smart, smart_check
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal, Kpi, KpiTarget, KpiValue
-from crewplan.planning.queries import goal_input, histories, smart_for_goals
-from crewplan.planning.smart import is_smart, smart_check
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Team
 from crewplan.workspaces.permissions import Action, TeamTarget
-
-
-def _language() -> str:
-    return "zh-hant" if (get_language() or "").startswith("zh") else "en"
 
 
 def _today(request: WorkspaceRequest) -> Any:
@@ -49,14 +45,14 @@ def _fiscal_year(request: WorkspaceRequest) -> int:
 def goals(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     all_goals = list(Goal.objects.for_workspace(workspace).select_related("kpi", "owner"))
-    smart = smart_for_goals(workspace, all_goals, _today(request), _language())
+    smart = smart_for_goals(workspace, all_goals, _today(request), language.active())
     rows = [{"goal": g, "letters": smart[g.pk], "smart": is_smart(smart[g.pk])} for g in all_goals]
     may_edit = can(request.membership, Action.EDIT_GOALS)
     context = {
         "rows": rows,
         "kpis": Kpi.objects.for_workspace(workspace),
         "may_edit": may_edit,
-        "catalogue_form": CatalogueForm(language=_language()) if may_edit else None,
+        "catalogue_form": CatalogueForm(language=language.active()) if may_edit else None,
     }
     return render(request, "planning/goals.html", context)
 
@@ -97,7 +93,7 @@ def _letters_for(request: WorkspaceRequest, form: GoalForm) -> list[Any]:
     history = (
         histories(request.workspace, {goal.kpi.pk}, today).get(goal.kpi.pk, ()) if goal.kpi else ()
     )
-    return smart_check(goal_input(goal, today, history), _language())
+    return smart_check(goal_input(goal, today, history), language.active())
 
 
 @workspace_view
@@ -186,13 +182,13 @@ def goal_delete(request: WorkspaceRequest, goal_id: int) -> HttpResponse:
 @require_POST
 def kpis_add(request: WorkspaceRequest) -> HttpResponse:
     require(request, Action.EDIT_GOALS)
-    form = CatalogueForm(request.POST, language=_language())
+    form = CatalogueForm(request.POST, language=language.active())
     if form.is_valid():
         added = services.kpis_add_from_catalogue(
             workspace=request.workspace,
             actor=request.user,
             keys=form.cleaned_data["keys"],
-            language=_language(),
+            language=language.active(),
         )
         messages.success(request, _("%(count)s KPI(s) added.") % {"count": len(added)})
     else:

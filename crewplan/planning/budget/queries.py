@@ -1,0 +1,139 @@
+"""The budget plan in the database, read into the pure cores' `Plan` in a fixed number of
+queries, and the other reads of a year's versions (what the original plan leaves, the
+plan file's sheets)."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from crewplan.planning.budget.health import Thresholds
+from crewplan.planning.budget.plan import Category, Line, Plan, Tool, ToolStatus
+from crewplan.planning.budget.xlsx import VersionSheet
+from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
+from crewplan.planning.tools.queries import gaps_for
+from crewplan.workspaces.models import Workspace
+
+MONTH_FIELDS = tuple(f"m{m:02d}" for m in range(1, 13))
+
+
+@dataclass
+class LoadedPlan:
+    version: BudgetVersion
+    owner_ids: set[int | None]  # the owner teams of the version's lines
+    tools: list[AiTool]
+    plan: Plan
+
+    def lines(self) -> Any:
+        """The version's lines as models, in plan order, for showing some of them."""
+        return (
+            BudgetLine.objects.for_workspace(self.version.workspace)
+            .filter(version=self.version)
+            .select_related("tool", "kpi", "owner", "goal")
+        )
+
+
+def load_plan(version: BudgetVersion) -> LoadedPlan:
+    """The version's lines as a pure `Plan` (read as plain values: a plan may hold 20,000
+    lines) and the workspace's tools."""
+    workspace = version.workspace
+    fields = ("pk", "category", "item", "tool_id", "kpi__name", "owner__name", "owner_id")
+    rows = (
+        BudgetLine.objects.for_workspace(workspace)
+        .filter(version=version)
+        .values_list(*fields, *MONTH_FIELDS)
+    )
+    tools = list(AiTool.objects.for_workspace(workspace).select_related("kpi", "owner"))
+    gaps = gaps_for(workspace, tools)
+    lines = []
+    owner_ids: set[int | None] = set()
+    for pk, category, item, tool_id, kpi, owner, owner_id, *amounts in rows:
+        owner_ids.add(owner_id)
+        lines.append(
+            Line(
+                key=str(pk),
+                category=Category(category),
+                item=item,
+                amounts=tuple(amounts),
+                tool=str(tool_id or ""),
+                kpi=kpi or "",
+                owner=owner or "",
+            )
+        )
+    plan = Plan(
+        lines=tuple(lines),
+        tools=tuple(
+            Tool(
+                key=str(t.pk),
+                name=t.name,
+                status=ToolStatus(t.status),
+                customer_data=t.customer_data,
+                seats=t.seats,
+                able_users=len(gaps[str(t.pk)].able) if str(t.pk) in gaps else None,
+                kpi=t.kpi.name if t.kpi else "",
+            )
+            for t in tools
+        ),
+    )
+    return LoadedPlan(version, owner_ids, tools, plan)
+
+
+def thresholds_for(workspace: Workspace) -> Thresholds:
+    return Thresholds(
+        max_tool_share=workspace.budget_max_tool_share,
+        min_reserve_share=workspace.budget_min_reserve_share,
+        training_per_seat=workspace.budget_training_per_seat,
+        pilot_max_months=workspace.budget_pilot_max_months,
+    )
+
+
+def fiscal_year_of(workspace: Workspace, day: date) -> int:
+    """Fiscal years are named after the calendar year they start in."""
+    return day.year if day.month >= workspace.fiscal_year_start_month else day.year - 1
+
+
+def versions_of(workspace: Workspace, fiscal_year: int) -> list[BudgetVersion]:
+    return list(BudgetVersion.objects.for_workspace(workspace).filter(fiscal_year=fiscal_year))
+
+
+def remaining_for(version: BudgetVersion, line: BudgetLine | None) -> Decimal | None:
+    """What the year's original plan leaves for this line: the original version's total
+    less every other line of this version. None for the original itself (no cap)."""
+    original = (
+        BudgetVersion.objects.for_workspace(version.workspace)
+        .filter(fiscal_year=version.fiscal_year)
+        .order_by("number")
+        .first()
+    )
+    if original is None or original.pk == version.pk:
+        return None
+    cap = sum(
+        (
+            ln.planned
+            for ln in BudgetLine.objects.for_workspace(version.workspace).filter(version=original)
+        ),
+        Decimal(0),
+    )
+    others = BudgetLine.objects.for_workspace(version.workspace).filter(version=version)
+    if line is not None and line.pk:
+        others = others.exclude(pk=line.pk)
+    return cap - sum((ln.planned for ln in others), Decimal(0))
+
+
+def export_sheets(
+    workspace: Workspace, fiscal_year: int, number: int | None = None
+) -> tuple[list[VersionSheet], int]:
+    """Every version of the year as a `VersionSheet`, oldest first, and the index of the one
+    the `預算` sheet shows: version `number`, or the newest. ValueError when the year has
+    no version `number`."""
+    versions = sorted(versions_of(workspace, fiscal_year), key=lambda v: v.number)
+    sheets = []
+    for version in versions:
+        version.workspace = workspace
+        sheets.append(VersionSheet(f"v{version.number} {version.name}", load_plan(version).plan))
+    if number is None:
+        return sheets, len(sheets) - 1
+    numbers = [v.number for v in versions]
+    if number not in numbers:
+        raise ValueError(f"fiscal year {fiscal_year} has no version {number}")
+    return sheets, numbers.index(number)

@@ -1,0 +1,179 @@
+"""Writes to the budget plan: versions and lines (keyword-only, one transaction each,
+audited)."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from crewplan.audit.services import model_update, record
+from crewplan.lib.money import format_money
+from crewplan.planning.budget.plan import ZERO
+from crewplan.planning.budget.queries import MONTH_FIELDS, remaining_for
+from crewplan.planning.models import BudgetLine, BudgetVersion
+from crewplan.planning.tools.services import check_related, snapshot
+from crewplan.workspaces.models import Workspace
+
+LINE_FIELDS = (
+    "category",
+    "item",
+    "tool",
+    "goal",
+    "kpi",
+    "channel",
+    "owner",
+    "committed",
+    "actual",
+    *MONTH_FIELDS,
+)
+# A stale line form names the twelve months as one.
+LINE_LABELS = {name: gettext_lazy("amounts") for name in MONTH_FIELDS}
+
+
+@transaction.atomic
+def version_create(
+    *,
+    workspace: Workspace,
+    actor: Any,
+    fiscal_year: int,
+    name: str,
+    based_on: BudgetVersion | None = None,
+) -> BudgetVersion:
+    """A new version of the year's plan, copying the lines of `based_on` (a re-forecast)."""
+    if based_on is not None and (
+        based_on.workspace_id != workspace.pk or based_on.fiscal_year != fiscal_year
+    ):
+        raise ValidationError(_("A re-forecast starts from a version of the same year."))
+    if not name.strip():
+        raise ValidationError(_("Name the version, e.g. “Q2 re-forecast”."))
+    last = (
+        BudgetVersion.objects.for_workspace(workspace)
+        .filter(fiscal_year=fiscal_year)
+        .aggregate(n=Max("number"))
+    )
+    version = BudgetVersion(
+        workspace=workspace,
+        fiscal_year=fiscal_year,
+        number=(last["n"] or 0) + 1,
+        name=name.strip(),
+        based_on=based_on,
+        created_by=actor,
+    )
+    version.full_clean(exclude=["workspace", "based_on", "created_by"])
+    version.save()
+    if based_on is not None:
+        copies = []
+        for line in BudgetLine.objects.for_workspace(workspace).filter(version=based_on):
+            line.pk = None
+            line.version = version
+            copies.append(line)
+        BudgetLine.objects.bulk_create(copies)
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="planning.budget_version_created",
+        target=version,
+        after={
+            "fiscal_year": fiscal_year,
+            "name": version.name,
+            "based_on": based_on.number if based_on else None,
+        },
+    )
+    return version
+
+
+class OverRemaining(ValidationError):
+    """A line of a later version that plans more than the year's original plan leaves
+    for it; saved only when the caller says so (`allow_over`)."""
+
+    def __init__(self, *, planned: Decimal, left: Decimal, currency: str) -> None:
+        self.planned, self.left = planned, left
+        super().__init__(
+            _(
+                "This line plans %(planned)s, but the year's original plan leaves %(left)s for "
+                "it. Tick the box to save it anyway."
+            )
+            % {"planned": format_money(planned, currency), "left": format_money(left, currency)},
+            code="over_remaining",
+        )
+
+
+def _check_remaining(
+    version: BudgetVersion, line: BudgetLine | None, fields: dict[str, Any]
+) -> None:
+    """OverRemaining when the line as it would be saved plans more than what remains."""
+    planned = sum(
+        (fields[n] if n in fields else getattr(line, n, None) or ZERO for n in MONTH_FIELDS),
+        ZERO,
+    )
+    left = remaining_for(version, line)
+    if left is not None and planned > left:
+        raise OverRemaining(planned=planned, left=left, currency=version.workspace.currency)
+
+
+@transaction.atomic
+def line_save(
+    *,
+    version: BudgetVersion,
+    actor: Any,
+    line: BudgetLine | None = None,
+    revision: int | None = None,
+    allow_over: bool = False,
+    **fields: Any,
+) -> BudgetLine:
+    """Add a line to `version`, or change one that is still at `revision` (else
+    audit.Conflict). A line of a later version may plan at most what the year's original
+    plan leaves for it (else OverRemaining) unless `allow_over`."""
+    workspace = version.workspace
+    check_related(workspace, fields)
+    unknown = set(fields) - set(LINE_FIELDS)
+    if unknown:
+        raise TypeError(", ".join(sorted(unknown)))
+    amounts = [fields[n] for n in (*MONTH_FIELDS, "committed", "actual") if n in fields]
+    if any(a is not None and a < 0 for a in amounts):
+        raise ValidationError(_("Amounts cannot be negative."))
+    if not allow_over:
+        _check_remaining(version, line, fields)
+    if line is not None:
+        saved, _after = model_update(
+            instance=line,
+            fields=LINE_FIELDS,
+            data=fields,
+            revision=revision,  # type: ignore[arg-type]
+            actor=actor,
+            action="planning.budget_line_saved",
+            labels=LINE_LABELS,
+        )
+        return saved
+    last = (
+        BudgetLine.objects.for_workspace(workspace)
+        .filter(version=version)
+        .aggregate(p=Max("position"))
+    )
+    line = BudgetLine(workspace=workspace, version=version, position=(last["p"] or 0) + 1, **fields)
+    line.full_clean(exclude=["workspace", "version"])
+    line.save()
+    record(
+        workspace=workspace,
+        actor=actor,
+        action="planning.budget_line_saved",
+        target=line,
+        after=snapshot(line, LINE_FIELDS),
+    )
+    return line
+
+
+@transaction.atomic
+def line_delete(*, line: BudgetLine, actor: Any) -> None:
+    record(
+        workspace=line.workspace,
+        actor=actor,
+        action="planning.budget_line_deleted",
+        target=line,
+        before=snapshot(line, LINE_FIELDS),
+    )
+    line.delete()

@@ -1,0 +1,1 @@
+"""Goals and KPIs: step 1 of the AI marketing budget. Pure cores: `smart.py`, `kpis.py`."""
