@@ -39,3 +39,16 @@ def test_can_reads_the_work_visibility_policy(world) -> None:
     world.a.external_can_see_all_work = True
     world.a.save()
     assert can(world.member("adam"), Action.VIEW_ALL_WORK)
+
+
+def test_get_owned_hands_back_the_requests_workspace(world, django_assert_num_queries) -> None:
+    """What get_owned returns carries the request's workspace: no view sets it by hand and
+    reading it costs no query."""
+    from types import SimpleNamespace
+
+    from crewplan.workspaces.access import get_owned
+
+    request = SimpleNamespace(workspace=world.a)
+    with django_assert_num_queries(1):
+        team = get_owned(request, Team, world.a_agency.pk)  # type: ignore[arg-type]
+        assert team.workspace is world.a

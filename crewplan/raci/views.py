@@ -424,7 +424,6 @@ def publish(request: WorkspaceRequest, version_id: int) -> HttpResponse:
 
 def _version_grid(request: WorkspaceRequest, version_id: int) -> tuple[MatrixVersion, Any]:
     version = get_owned(request, MatrixVersion, version_id)
-    version.workspace = request.workspace
     return version, load_grid(version, language.active())
 
 
@@ -480,7 +479,6 @@ def export_xlsx(request: WorkspaceRequest, version_id: int) -> HttpResponse:
 def export_pdf(request: WorkspaceRequest, version_id: int) -> HttpResponse:
     """The version as a contract appendix: landscape grid, findings, sign-offs."""
     version = get_owned(request, MatrixVersion, version_id)
-    version.workspace = request.workspace
     context = _grid_context(request, version, printable=True)
     context.update(signoff_rows=_signoff_rows(version), generated=localtime())
     html = render_to_string("raci/pdf.html", context, request)

@@ -69,9 +69,12 @@ def workspace_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 def get_owned[M: models.Model](
     request: WorkspaceRequest, model: type[M], pk: Any, **filters: Any
 ) -> M:
-    """One `model` row of the current workspace, or 404."""
+    """One `model` row of the current workspace, or 404. The row's `workspace` is the
+    request's (already loaded), so nothing that follows queries it again."""
     manager = model._default_manager
-    return get_object_or_404(manager.filter(workspace=request.workspace, **filters), pk=pk)
+    found = get_object_or_404(manager.filter(workspace=request.workspace, **filters), pk=pk)
+    found.workspace = request.workspace  # type: ignore[attr-defined]
+    return found
 
 
 def can(membership: Membership, action: Action, target: Target | _HasTarget = None) -> bool:

@@ -202,7 +202,6 @@ def line_edit(
     request: WorkspaceRequest, budget_version_id: int, line_id: int | None = None
 ) -> HttpResponse:
     version = get_owned(request, BudgetVersion, budget_version_id)
-    version.workspace = request.workspace
     line = get_owned(request, BudgetLine, line_id, version=version) if line_id is not None else None
     require(request, Action.EDIT_BUDGET)
     workspace = request.workspace
@@ -246,7 +245,6 @@ def line_delete(request: WorkspaceRequest, budget_version_id: int, line_id: int)
     require(request, Action.EDIT_BUDGET)
     services.line_delete(line=line, actor=request.user)
     messages.success(request, _("Line %(item)s deleted.") % {"item": line.item})
-    version.workspace = request.workspace
     return redirect(_budget_url(version))
 
 
