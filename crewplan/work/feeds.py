@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from icalendar import Calendar, Event
 
+from crewplan.audit.services import record
 from crewplan.lib import dates
 from crewplan.work.models import (
     CalendarFeed,
@@ -81,6 +82,13 @@ def feed_renew(*, membership: Membership) -> str:
     CalendarFeed.objects.create(
         workspace=membership.workspace, membership=membership, token_hash=feed_token_hash(token)
     )
+    # Who made a feed address and when; never the address itself (it is the credential).
+    record(
+        workspace=membership.workspace,
+        actor=membership.user,
+        action="work.feed_renewed",
+        target=membership,
+    )
     return token
 
 
@@ -98,7 +106,14 @@ def feed_url(token: str) -> str:
 
 @transaction.atomic
 def feed_revoke(*, membership: Membership) -> None:
-    CalendarFeed.objects.filter(membership=membership).delete()
+    deleted, _rows = CalendarFeed.objects.filter(membership=membership).delete()
+    if deleted:
+        record(
+            workspace=membership.workspace,
+            actor=membership.user,
+            action="work.feed_revoked",
+            target=membership,
+        )
 
 
 def unread_count(membership: Membership) -> int:

@@ -386,6 +386,15 @@ def comment_add(*, item: WorkItem, membership: Membership, body: str) -> Comment
     comment = Comment.objects.create(
         workspace=item.workspace, item=item, author=membership.user, body=body
     )
+    # Who commented on what, and when; the words stay on the item, seen only by those who
+    # may see the item (the log is read by every manager, the agency's too).
+    record(
+        workspace=item.workspace,
+        actor=membership.user,
+        action="work.comment_added",
+        target=item,
+        after={"comment": comment.pk},
+    )
     notify(
         item=item,
         book=role_book(item.workspace, [item]),
