@@ -1,17 +1,18 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crewplan.audit.actions import AuditAction
 from crewplan.audit.models import AuditEvent
 
 # Actions whose before/after state budget amounts or tool costs: the log shows their details
 # only to people who may see every amount (Action.VIEW_BUDGET_AMOUNTS, DESIGN.md A).
 AMOUNT_ACTIONS = frozenset(
     {
-        "planning.tool_saved",
-        "planning.budget_line_saved",
-        "planning.budget_line_deleted",
-        "planning.budget_imported",
-        "planning.roi_estimate_saved",
+        AuditAction.PLANNING_TOOL_SAVED,
+        AuditAction.PLANNING_BUDGET_LINE_SAVED,
+        AuditAction.PLANNING_BUDGET_LINE_DELETED,
+        AuditAction.PLANNING_BUDGET_IMPORTED,
+        AuditAction.PLANNING_ROI_ESTIMATE_SAVED,
     }
 )
 
@@ -19,8 +20,8 @@ AMOUNT_ACTIONS = frozenset(
 # hidden from people who may not see every amount, the rest of the change stays readable.
 # (Shares such as budget_max_tool_share are fractions, not amounts.)
 AMOUNT_FIELDS = {
-    "workspace.created": frozenset({"budget_training_per_seat"}),
-    "workspace.settings_changed": frozenset({"budget_training_per_seat"}),
+    AuditAction.WORKSPACE_CREATED: frozenset({"budget_training_per_seat"}),
+    AuditAction.WORKSPACE_SETTINGS_CHANGED: frozenset({"budget_training_per_seat"}),
 }
 
 
@@ -40,56 +41,60 @@ def hide_amounts(event: AuditEvent) -> None:
 
 
 ACTION_LABELS = {
-    "workspace.created": gettext_lazy("created the workspace"),
-    "workspace.settings_changed": gettext_lazy("changed the workspace settings"),
-    "team.created": gettext_lazy("created a team"),
-    "team.changed": gettext_lazy("changed a team"),
-    "team.deleted": gettext_lazy("deleted a team"),
-    "invitation.created": gettext_lazy("invited a person"),
-    "invitation.revoked": gettext_lazy("withdrew an invitation"),
-    "membership.joined": gettext_lazy("joined"),
-    "membership.changed": gettext_lazy("changed a person's team or role"),
-    "membership.removed": gettext_lazy("removed a person"),
-    "raci.draft_started": gettext_lazy("started a RACI draft"),
-    "raci.cell_changed": gettext_lazy("changed a RACI cell"),
-    "raci.signoffs_cleared": gettext_lazy("cleared the RACI sign-offs by changing the draft"),
-    "raci.function_created": gettext_lazy("added a RACI function"),
-    "raci.activity_saved": gettext_lazy("saved a RACI activity"),
-    "raci.activity_archived": gettext_lazy("archived a RACI activity"),
-    "raci.template_applied": gettext_lazy("added the in-house + agency template"),
-    "raci.signed_off": gettext_lazy("signed off the RACI draft"),
-    "raci.published": gettext_lazy("published a RACI version"),
-    "raci.imported": gettext_lazy("imported a RACI matrix from a file"),
-    "raci.activity_moved": gettext_lazy("moved a RACI activity"),
-    "raci.function_moved": gettext_lazy("moved a RACI function"),
-    "raci.function_renamed": gettext_lazy("renamed a RACI function"),
-    "raci.function_archived": gettext_lazy("archived a RACI function"),
-    "planning.kpi_added": gettext_lazy("added a KPI from the catalogue"),
-    "planning.kpi_saved": gettext_lazy("saved a KPI"),
-    "planning.kpi_history_changed": gettext_lazy("changed a KPI's history"),
-    "planning.kpi_targets_changed": gettext_lazy("changed a KPI's targets"),
-    "planning.goal_saved": gettext_lazy("saved a goal"),
-    "planning.goal_deleted": gettext_lazy("deleted a goal"),
-    "planning.tool_saved": gettext_lazy("saved an AI tool"),
-    "planning.budget_version_created": gettext_lazy("started a budget version"),
-    "planning.budget_line_saved": gettext_lazy("saved a budget line"),
-    "planning.budget_line_deleted": gettext_lazy("deleted a budget line"),
-    "planning.budget_imported": gettext_lazy("imported a budget plan from a file"),
-    "planning.roi_estimate_saved": gettext_lazy("saved an ROI estimate"),
-    "work.item_created": gettext_lazy("created a work item"),
-    "work.item_saved": gettext_lazy("saved a work item"),
-    "work.item_moved": gettext_lazy("moved a work item along the workflow"),
-    "work.item_rescheduled": gettext_lazy("rescheduled a work item"),
-    "work.roles_changed": gettext_lazy("changed who does what on a work item"),
-    "work.rules_changed": gettext_lazy("changed the content-check rules"),
-    "work.comment_added": gettext_lazy("commented on a work item"),
-    "work.feed_renewed": gettext_lazy("made a new calendar feed address"),
-    "work.feed_revoked": gettext_lazy("turned off their calendar feed"),
-    "planning.skills_changed": gettext_lazy("changed skills or marketing hours"),
-    "planning.system_added": gettext_lazy("added a system to the software stack"),
-    "planning.system_removed": gettext_lazy("removed a system from the software stack"),
-    "planning.integration_fit_changed": gettext_lazy("changed how tools fit the software stack"),
-    "planning.evaluation_changed": gettext_lazy("changed the tool evaluation"),
+    AuditAction.WORKSPACE_CREATED: gettext_lazy("created the workspace"),
+    AuditAction.WORKSPACE_SETTINGS_CHANGED: gettext_lazy("changed the workspace settings"),
+    AuditAction.TEAM_CREATED: gettext_lazy("created a team"),
+    AuditAction.TEAM_CHANGED: gettext_lazy("changed a team"),
+    AuditAction.TEAM_DELETED: gettext_lazy("deleted a team"),
+    AuditAction.INVITATION_CREATED: gettext_lazy("invited a person"),
+    AuditAction.INVITATION_REVOKED: gettext_lazy("withdrew an invitation"),
+    AuditAction.MEMBERSHIP_JOINED: gettext_lazy("joined"),
+    AuditAction.MEMBERSHIP_CHANGED: gettext_lazy("changed a person's team or role"),
+    AuditAction.MEMBERSHIP_REMOVED: gettext_lazy("removed a person"),
+    AuditAction.RACI_DRAFT_STARTED: gettext_lazy("started a RACI draft"),
+    AuditAction.RACI_CELL_CHANGED: gettext_lazy("changed a RACI cell"),
+    AuditAction.RACI_SIGNOFFS_CLEARED: gettext_lazy(
+        "cleared the RACI sign-offs by changing the draft"
+    ),
+    AuditAction.RACI_FUNCTION_CREATED: gettext_lazy("added a RACI function"),
+    AuditAction.RACI_ACTIVITY_SAVED: gettext_lazy("saved a RACI activity"),
+    AuditAction.RACI_ACTIVITY_ARCHIVED: gettext_lazy("archived a RACI activity"),
+    AuditAction.RACI_TEMPLATE_APPLIED: gettext_lazy("added the in-house + agency template"),
+    AuditAction.RACI_SIGNED_OFF: gettext_lazy("signed off the RACI draft"),
+    AuditAction.RACI_PUBLISHED: gettext_lazy("published a RACI version"),
+    AuditAction.RACI_IMPORTED: gettext_lazy("imported a RACI matrix from a file"),
+    AuditAction.RACI_ACTIVITY_MOVED: gettext_lazy("moved a RACI activity"),
+    AuditAction.RACI_FUNCTION_MOVED: gettext_lazy("moved a RACI function"),
+    AuditAction.RACI_FUNCTION_RENAMED: gettext_lazy("renamed a RACI function"),
+    AuditAction.RACI_FUNCTION_ARCHIVED: gettext_lazy("archived a RACI function"),
+    AuditAction.PLANNING_KPI_ADDED: gettext_lazy("added a KPI from the catalogue"),
+    AuditAction.PLANNING_KPI_SAVED: gettext_lazy("saved a KPI"),
+    AuditAction.PLANNING_KPI_HISTORY_CHANGED: gettext_lazy("changed a KPI's history"),
+    AuditAction.PLANNING_KPI_TARGETS_CHANGED: gettext_lazy("changed a KPI's targets"),
+    AuditAction.PLANNING_GOAL_SAVED: gettext_lazy("saved a goal"),
+    AuditAction.PLANNING_GOAL_DELETED: gettext_lazy("deleted a goal"),
+    AuditAction.PLANNING_TOOL_SAVED: gettext_lazy("saved an AI tool"),
+    AuditAction.PLANNING_BUDGET_VERSION_CREATED: gettext_lazy("started a budget version"),
+    AuditAction.PLANNING_BUDGET_LINE_SAVED: gettext_lazy("saved a budget line"),
+    AuditAction.PLANNING_BUDGET_LINE_DELETED: gettext_lazy("deleted a budget line"),
+    AuditAction.PLANNING_BUDGET_IMPORTED: gettext_lazy("imported a budget plan from a file"),
+    AuditAction.PLANNING_ROI_ESTIMATE_SAVED: gettext_lazy("saved an ROI estimate"),
+    AuditAction.WORK_ITEM_CREATED: gettext_lazy("created a work item"),
+    AuditAction.WORK_ITEM_SAVED: gettext_lazy("saved a work item"),
+    AuditAction.WORK_ITEM_MOVED: gettext_lazy("moved a work item along the workflow"),
+    AuditAction.WORK_ITEM_RESCHEDULED: gettext_lazy("rescheduled a work item"),
+    AuditAction.WORK_ROLES_CHANGED: gettext_lazy("changed who does what on a work item"),
+    AuditAction.WORK_RULES_CHANGED: gettext_lazy("changed the content-check rules"),
+    AuditAction.WORK_COMMENT_ADDED: gettext_lazy("commented on a work item"),
+    AuditAction.WORK_FEED_RENEWED: gettext_lazy("made a new calendar feed address"),
+    AuditAction.WORK_FEED_REVOKED: gettext_lazy("turned off their calendar feed"),
+    AuditAction.PLANNING_SKILLS_CHANGED: gettext_lazy("changed skills or marketing hours"),
+    AuditAction.PLANNING_SYSTEM_ADDED: gettext_lazy("added a system to the software stack"),
+    AuditAction.PLANNING_SYSTEM_REMOVED: gettext_lazy("removed a system from the software stack"),
+    AuditAction.PLANNING_INTEGRATION_FIT_CHANGED: gettext_lazy(
+        "changed how tools fit the software stack"
+    ),
+    AuditAction.PLANNING_EVALUATION_CHANGED: gettext_lazy("changed the tool evaluation"),
 }
 
 

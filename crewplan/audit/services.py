@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from crewplan.audit.actions import AuditAction
 from crewplan.audit.models import AuditEvent, UsedToken
 from crewplan.workspaces.models import Workspace
 
@@ -24,7 +25,7 @@ def record(
     *,
     workspace: Workspace,
     actor: Any,
-    action: str,
+    action: AuditAction,
     target: models.Model | None = None,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
@@ -206,7 +207,7 @@ def model_update[M: models.Model](
     data: Mapping[str, Any],
     revision: int,
     actor: Any,
-    action: str,
+    action: AuditAction,
     labels: Mapping[str, str] | None = None,
     touched: bool = False,
 ) -> tuple[M, dict[str, Any]]:
@@ -240,7 +241,7 @@ def save_revision(
     *,
     fields: Iterable[str],
     actor: Any,
-    action: str,
+    action: AuditAction,
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any],
 ) -> None:

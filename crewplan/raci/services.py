@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import locked, record, use_once
 from crewplan.lib.language import normalize
 from crewplan.lib.params import int_param
@@ -59,7 +60,7 @@ def _clear_signoffs(version: MatrixVersion, actor: Any) -> None:
         record(
             workspace=version.workspace,
             actor=actor,
-            action="raci.signoffs_cleared",
+            action=AuditAction.RACI_SIGNOFFS_CLEARED,
             target=version,
             before={"teams": [s.team.name for s in signed]},
         )
@@ -96,7 +97,7 @@ def draft_start(*, workspace: Workspace, actor: Any) -> MatrixVersion:
     record(
         workspace=workspace,
         actor=actor,
-        action="raci.draft_started",
+        action=AuditAction.RACI_DRAFT_STARTED,
         target=draft,
         after={"number": draft.number, "based_on": published.number if published else None},
     )
@@ -183,7 +184,7 @@ def cell_set(
     record(
         workspace=workspace,
         actor=actor,
-        action="raci.cell_changed",
+        action=AuditAction.RACI_CELL_CHANGED,
         target=activity,
         before={"party": party_name, "roles": format_cell(now)},
         after={"party": party_name, "roles": format_cell(roles)},
@@ -308,7 +309,7 @@ def function_create(*, workspace: Workspace, actor: Any, name: str) -> Function:
     record(
         workspace=workspace,
         actor=actor,
-        action="raci.function_created",
+        action=AuditAction.RACI_FUNCTION_CREATED,
         target=function,
         after={"name": name},
     )
@@ -378,7 +379,7 @@ def activity_save(
     record(
         workspace=workspace,
         actor=actor,
-        action="raci.activity_saved",
+        action=AuditAction.RACI_ACTIVITY_SAVED,
         target=activity,
         before=before,
         after=fields,
@@ -395,7 +396,10 @@ def activity_archive(*, activity: Activity, actor: Any) -> None:
     if draft is not None:
         _clear_signoffs(draft, actor)
     record(
-        workspace=activity.workspace, actor=actor, action="raci.activity_archived", target=activity
+        workspace=activity.workspace,
+        actor=actor,
+        action=AuditAction.RACI_ACTIVITY_ARCHIVED,
+        target=activity,
     )
 
 
@@ -463,7 +467,7 @@ def template_apply(
     record(
         workspace=workspace,
         actor=actor,
-        action="raci.template_applied",
+        action=AuditAction.RACI_TEMPLATE_APPLIED,
         target=draft,
         after={"in_house": in_house.name, "agency": agency.name, "activities_added": created},
     )
@@ -497,7 +501,7 @@ def sign_off(*, version: MatrixVersion, team: Team, actor: Any) -> SignOff:
     record(
         workspace=version.workspace,
         actor=actor,
-        action="raci.signed_off",
+        action=AuditAction.RACI_SIGNED_OFF,
         target=version,
         after={"team": team.name},
     )
@@ -541,7 +545,7 @@ def publish(*, version: MatrixVersion, actor: Any) -> MatrixVersion:
     record(
         workspace=version.workspace,
         actor=actor,
-        action="raci.published",
+        action=AuditAction.RACI_PUBLISHED,
         target=version,
         after={"number": version.number, "activities": len(matrix.activities)},
     )
@@ -631,7 +635,7 @@ def import_apply(
     record(
         workspace=workspace,
         actor=actor,
-        action="raci.imported",
+        action=AuditAction.RACI_IMPORTED,
         target=draft,
         after={"activities": len(kept), "cells": len(rows), "archived": archived},
     )
@@ -664,7 +668,7 @@ def activity_move(*, activity: Activity, actor: Any, direction: str) -> None:
         record(
             workspace=activity.workspace,
             actor=actor,
-            action="raci.activity_moved",
+            action=AuditAction.RACI_ACTIVITY_MOVED,
             target=activity,
             after={"direction": direction},
         )
@@ -682,7 +686,7 @@ def function_move(*, function: Function, actor: Any, direction: str) -> None:
         record(
             workspace=function.workspace,
             actor=actor,
-            action="raci.function_moved",
+            action=AuditAction.RACI_FUNCTION_MOVED,
             target=function,
             after={"direction": direction},
         )
@@ -713,7 +717,7 @@ def function_rename(*, function: Function, actor: Any, name: str, revision: int)
         record(
             workspace=function.workspace,
             actor=actor,
-            action="raci.function_renamed",
+            action=AuditAction.RACI_FUNCTION_RENAMED,
             target=function,
             before={"name": before},
             after={"name": name},
@@ -733,5 +737,8 @@ def function_archive(*, function: Function, actor: Any) -> None:
     function.archived_at = timezone.now()
     function.save(update_fields=["archived_at"])
     record(
-        workspace=function.workspace, actor=actor, action="raci.function_archived", target=function
+        workspace=function.workspace,
+        actor=actor,
+        action=AuditAction.RACI_FUNCTION_ARCHIVED,
+        target=function,
     )

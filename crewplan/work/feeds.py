@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from icalendar import Calendar, Event
 
+from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import record
 from crewplan.lib import dates
 from crewplan.work.models import (
@@ -86,7 +87,7 @@ def feed_renew(*, membership: Membership) -> str:
     record(
         workspace=membership.workspace,
         actor=membership.user,
-        action="work.feed_renewed",
+        action=AuditAction.WORK_FEED_RENEWED,
         target=membership,
     )
     return token
@@ -111,7 +112,7 @@ def feed_revoke(*, membership: Membership) -> None:
         record(
             workspace=membership.workspace,
             actor=membership.user,
-            action="work.feed_revoked",
+            action=AuditAction.WORK_FEED_REVOKED,
             target=membership,
         )
 

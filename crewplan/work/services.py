@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import locked, locked_or_created, plain, record, save_revision
 from crewplan.lib import language as languages
 from crewplan.lib.text import single_line
@@ -114,7 +115,7 @@ def rules_save(
         saved,
         fields=["rules", "updated_at"],
         actor=actor,
-        action="work.rules_changed",
+        action=AuditAction.WORK_RULES_CHANGED,
         before=before or None,
         after=rules,
     )
@@ -176,7 +177,7 @@ def item_create(*, workspace: Workspace, membership: Membership, **fields: Any) 
     record(
         workspace=workspace,
         actor=membership.user,
-        action="work.item_created",
+        action=AuditAction.WORK_ITEM_CREATED,
         target=item,
         after=_snapshot(item),
     )
@@ -247,7 +248,7 @@ def item_update(
     record(
         workspace=current.workspace,
         actor=membership.user,
-        action="work.item_saved",
+        action=AuditAction.WORK_ITEM_SAVED,
         target=current,
         before=before,
         after=_snapshot(current) | {name: plain(value) for name, value in edited.items()},
@@ -289,7 +290,7 @@ def item_move(
     record(
         workspace=current.workspace,
         actor=membership.user,
-        action="work.item_moved",
+        action=AuditAction.WORK_ITEM_MOVED,
         target=current,
         before={"state": old_state},
         after={"state": new_state, "action": action, "note": note},
@@ -336,7 +337,7 @@ def item_reschedule(
     record(
         workspace=current.workspace,
         actor=membership.user,
-        action="work.item_rescheduled",
+        action=AuditAction.WORK_ITEM_RESCHEDULED,
         target=current,
         before=before,
         after=_snapshot(current),
@@ -369,7 +370,7 @@ def roles_set(
     record(
         workspace=item.workspace,
         actor=membership.user,
-        action="work.roles_changed",
+        action=AuditAction.WORK_ROLES_CHANGED,
         target=item,
         before=before or None,
         after={letter: ids for letter, ids in wanted.items() if ids} or None,
@@ -391,7 +392,7 @@ def comment_add(*, item: WorkItem, membership: Membership, body: str) -> Comment
     record(
         workspace=item.workspace,
         actor=membership.user,
-        action="work.comment_added",
+        action=AuditAction.WORK_COMMENT_ADDED,
         target=item,
         after={"comment": comment.pk},
     )

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import changes, locked, model_update, record
 from crewplan.lib.text import single_line
 from crewplan.workspaces.models import Invitation, Membership, Team, Workspace, hash_token
@@ -73,7 +74,7 @@ def workspace_create(
     record(
         workspace=workspace,
         actor=owner,
-        action="workspace.created",
+        action=AuditAction.WORKSPACE_CREATED,
         target=workspace,
         after=_snapshot(workspace, SETTINGS_FIELDS),
     )
@@ -96,7 +97,7 @@ def workspace_update_settings(
         data=fields,
         revision=revision,
         actor=actor,
-        action="workspace.settings_changed",
+        action=AuditAction.WORKSPACE_SETTINGS_CHANGED,
     )
     return saved
 
@@ -122,7 +123,7 @@ def team_create(*, workspace: Workspace, actor: Any, name: str, kind: str) -> Te
     record(
         workspace=workspace,
         actor=actor,
-        action="team.created",
+        action=AuditAction.TEAM_CREATED,
         target=team,
         after={"name": team.name, "kind": team.kind},
     )
@@ -138,7 +139,7 @@ def team_update(*, team: Team, actor: Any, revision: int, name: str, kind: str) 
         data={"name": _check_team_name(team.workspace, name, exclude_pk=team.pk), "kind": kind},
         revision=revision,
         actor=actor,
-        action="team.changed",
+        action=AuditAction.TEAM_CHANGED,
     )
     return saved
 
@@ -152,7 +153,7 @@ def team_delete(*, team: Team, actor: Any) -> None:
     record(
         workspace=team.workspace,
         actor=actor,
-        action="team.deleted",
+        action=AuditAction.TEAM_DELETED,
         target=team,
         before={"name": team.name, "kind": team.kind},
     )
@@ -210,7 +211,7 @@ def invitation_create(
     record(
         workspace=workspace,
         actor=actor,
-        action="invitation.created",
+        action=AuditAction.INVITATION_CREATED,
         target=invitation,
         after={"email": email, "team": team.name, "role": role},
     )
@@ -257,7 +258,7 @@ def invitation_revoke(*, invitation: Invitation, actor: Any) -> None:
     record(
         workspace=invitation.workspace,
         actor=actor,
-        action="invitation.revoked",
+        action=AuditAction.INVITATION_REVOKED,
         target=invitation,
         before={"email": invitation.email, "team": invitation.team.name},
     )
@@ -315,7 +316,7 @@ def invitation_accept(*, token: str, user: Any) -> Membership:
     record(
         workspace=invitation.workspace,
         actor=user,
-        action="membership.joined",
+        action=AuditAction.MEMBERSHIP_JOINED,
         target=membership,
         after=_membership_snapshot(membership),
     )
@@ -395,7 +396,7 @@ def membership_change(
         record(
             workspace=workspace,
             actor=actor,
-            action="membership.changed",
+            action=AuditAction.MEMBERSHIP_CHANGED,
             target=membership,
             before=before,
             after=after,
@@ -412,7 +413,7 @@ def membership_remove(*, membership: Membership, actor: Any) -> None:
     record(
         workspace=workspace,
         actor=actor,
-        action="membership.removed",
+        action=AuditAction.MEMBERSHIP_REMOVED,
         target=membership,
         before=_membership_snapshot(membership),
     )

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import record, use_once
 from crewplan.lib.limits import BUDGET_PLAN
 from crewplan.planning.budget import services
@@ -160,7 +161,7 @@ def import_apply(
     record(
         workspace=workspace,
         actor=actor,
-        action="planning.budget_imported",
+        action=AuditAction.PLANNING_BUDGET_IMPORTED,
         target=version,
         after={"lines": len(rows), "new_tools": [t["name"] for t in data["new_tools"]]},
     )

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import model_update, record
 from crewplan.lib.money import format_money
 from crewplan.planning.budget.plan import ZERO
@@ -75,7 +76,7 @@ def version_create(
     record(
         workspace=workspace,
         actor=actor,
-        action="planning.budget_version_created",
+        action=AuditAction.PLANNING_BUDGET_VERSION_CREATED,
         target=version,
         after={
             "fiscal_year": fiscal_year,
@@ -145,7 +146,7 @@ def line_save(
             data=fields,
             revision=revision,  # type: ignore[arg-type]
             actor=actor,
-            action="planning.budget_line_saved",
+            action=AuditAction.PLANNING_BUDGET_LINE_SAVED,
             labels=LINE_LABELS,
         )
         return saved
@@ -160,7 +161,7 @@ def line_save(
     record(
         workspace=workspace,
         actor=actor,
-        action="planning.budget_line_saved",
+        action=AuditAction.PLANNING_BUDGET_LINE_SAVED,
         target=line,
         after=snapshot(line, LINE_FIELDS),
     )
@@ -172,7 +173,7 @@ def line_delete(*, line: BudgetLine, actor: Any) -> None:
     record(
         workspace=line.workspace,
         actor=actor,
-        action="planning.budget_line_deleted",
+        action=AuditAction.PLANNING_BUDGET_LINE_DELETED,
         target=line,
         before=snapshot(line, LINE_FIELDS),
     )

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import locked, model_update, record
 from crewplan.lib.language import pick
 from crewplan.planning.goals import kpis
@@ -64,7 +65,7 @@ def kpis_add_from_catalogue(
         record(
             workspace=workspace,
             actor=actor,
-            action="planning.kpi_added",
+            action=AuditAction.PLANNING_KPI_ADDED,
             target=kpi,
             after=_snapshot(kpi, KPI_FIELDS),
         )
@@ -110,7 +111,7 @@ def kpi_save(
         record(
             workspace=workspace,
             actor=actor,
-            action="planning.kpi_saved",
+            action=AuditAction.PLANNING_KPI_SAVED,
             target=merged,
             after=_snapshot(merged, KPI_FIELDS),
         )
@@ -131,7 +132,7 @@ def kpi_save(
             data=fields,
             revision=revision,
             actor=actor,
-            action="planning.kpi_saved",
+            action=AuditAction.PLANNING_KPI_SAVED,
             labels=KPI_LABELS,
             touched=touched,
         )
@@ -176,7 +177,7 @@ def kpi_history_set(
         record(
             workspace=kpi.workspace,
             actor=actor,
-            action="planning.kpi_history_changed",
+            action=AuditAction.PLANNING_KPI_HISTORY_CHANGED,
             target=kpi,
             before=before or None,
             after=after or None,
@@ -223,7 +224,7 @@ def kpi_targets_set(
         record(
             workspace=kpi.workspace,
             actor=actor,
-            action="planning.kpi_targets_changed",
+            action=AuditAction.PLANNING_KPI_TARGETS_CHANGED,
             target=kpi,
             before=before or None,
             after=after or None,
@@ -259,7 +260,7 @@ def goal_save(
             data=fields,
             revision=revision,  # type: ignore[arg-type]
             actor=actor,
-            action="planning.goal_saved",
+            action=AuditAction.PLANNING_GOAL_SAVED,
         )
         return saved
     goal = Goal(workspace=workspace, created_by=actor, **fields)
@@ -268,7 +269,7 @@ def goal_save(
     record(
         workspace=workspace,
         actor=actor,
-        action="planning.goal_saved",
+        action=AuditAction.PLANNING_GOAL_SAVED,
         target=goal,
         after=_snapshot(goal, GOAL_FIELDS),
     )
@@ -280,7 +281,7 @@ def goal_delete(*, goal: Goal, actor: Any) -> None:
     record(
         workspace=goal.workspace,
         actor=actor,
-        action="planning.goal_deleted",
+        action=AuditAction.PLANNING_GOAL_DELETED,
         target=goal,
         before=_snapshot(goal, GOAL_FIELDS),
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import (
     Conflict,
     changed_since,
@@ -104,7 +105,7 @@ def people_save(
         record(
             workspace=workspace,
             actor=actor,
-            action="planning.skills_changed",
+            action=AuditAction.PLANNING_SKILLS_CHANGED,
             target=workspace,
             after=changed,
         )
@@ -131,7 +132,7 @@ def system_add(*, workspace: Workspace, actor: Any, kind: str, name: str) -> Sta
     record(
         workspace=workspace,
         actor=actor,
-        action="planning.system_added",
+        action=AuditAction.PLANNING_SYSTEM_ADDED,
         target=system,
         after={"kind": kind, "name": name},
     )
@@ -145,7 +146,7 @@ def system_delete(*, workspace: Workspace, actor: Any, system: StackItem) -> Non
     record(
         workspace=workspace,
         actor=actor,
-        action="planning.system_removed",
+        action=AuditAction.PLANNING_SYSTEM_REMOVED,
         target=system,
         before={"kind": system.kind, "name": system.name},
     )
@@ -181,7 +182,7 @@ def fits_save(
         record(
             workspace=workspace,
             actor=actor,
-            action="planning.integration_fit_changed",
+            action=AuditAction.PLANNING_INTEGRATION_FIT_CHANGED,
             target=workspace,
             after=changed,
         )
@@ -239,7 +240,7 @@ def evaluation_save(
             row,
             fields=evaluation.CRITERIA,
             actor=actor,
-            action="planning.evaluation_changed",
+            action=AuditAction.PLANNING_EVALUATION_CHANGED,
             before=None,
             after=changed,
         )
@@ -298,7 +299,7 @@ def tool_save(
             data=fields,
             revision=revision,  # type: ignore[arg-type]
             actor=actor,
-            action="planning.tool_saved",
+            action=AuditAction.PLANNING_TOOL_SAVED,
         )
         return saved
     tool = AiTool(workspace=workspace, **fields)
@@ -307,7 +308,7 @@ def tool_save(
     record(
         workspace=workspace,
         actor=actor,
-        action="planning.tool_saved",
+        action=AuditAction.PLANNING_TOOL_SAVED,
         target=tool,
         after=snapshot(tool, TOOL_FIELDS),
     )
@@ -362,7 +363,7 @@ def estimate_save(
             data=fields,
             revision=revision,  # type: ignore[arg-type]
             actor=actor,
-            action="planning.roi_estimate_saved",
+            action=AuditAction.PLANNING_ROI_ESTIMATE_SAVED,
         )
         if after:
             saved.updated_by, saved.updated_at = actor, timezone.now()
@@ -377,7 +378,7 @@ def estimate_save(
     record(
         workspace=workspace,
         actor=actor,
-        action="planning.roi_estimate_saved",
+        action=AuditAction.PLANNING_ROI_ESTIMATE_SAVED,
         target=merged,
         after=_estimate_snapshot(merged),
         revision=merged.revision,
