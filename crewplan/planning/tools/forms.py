@@ -14,6 +14,7 @@ from crewplan.planning.models import AiTool, IntegrationFit, RoiEstimate, SkillL
 from crewplan.planning.tools import evaluation, queries
 from crewplan.planning.tools.queries import CATEGORIES, PersonRow
 from crewplan.planning.tools.roi import MAX_HORIZON_MONTHS
+from crewplan.planning.tools.services import TOOL_FIELDS
 
 HOURS_IN_A_MONTH = 744  # 31 × 24: more is a typo
 NOT_ASSESSED = ""
@@ -191,25 +192,7 @@ class EvaluationForm(forms.Form):
 class ToolForm(RevisionModelForm):
     class Meta:
         model = AiTool
-        fields = [
-            "name",
-            "vendor",
-            "category",
-            "status",
-            "owner",
-            "kpi",
-            "customer_data",
-            "seats",
-            "price_per_seat",
-            "flat_fee",
-            "integration",
-            "training_hours",
-            "training_rate",
-            "training_fees",
-            "data_preparation",
-            "privacy_per_month",
-            "renewal_change",
-        ]
+        fields = list(TOOL_FIELDS)  # the fields the tool service saves, one list
 
     def __init__(self, *args: Any, kpis: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
