@@ -47,3 +47,10 @@ def test_agency_manager_cannot_restructure_teams(world: Any) -> None:
     assert adam.post("/w/alpha/teams/new/", {"name": "X", "kind": "internal"}).status_code == 403
     assert adam.post(f"/w/alpha/teams/{world.a_in_house.pk}/delete/").status_code == 403
     assert Team.objects.filter(workspace=world.a).count() == 2
+
+
+def test_people_page_lists_the_in_house_team_first(world: Any) -> None:
+    page = client_for(world.people["alice"]).get("/w/alpha/people/").content.decode()
+    in_house = page.index(f'data-team="{world.a_in_house.name}"')
+    agency = page.index(f'data-team="{world.a_agency.name}"')
+    assert in_house < agency

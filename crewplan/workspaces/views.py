@@ -101,10 +101,11 @@ def overview(request: WorkspaceRequest) -> HttpResponse:
 def people(request: WorkspaceRequest) -> HttpResponse:
     workspace, membership = request.workspace, request.membership
     members = Membership.objects.for_workspace(workspace).select_related("user", "team")
-    teams = list(
+    teams = sorted(  # the company's own teams first, then the agencies and freelancers
         Team.objects.for_workspace(workspace).prefetch_related(
             Prefetch("memberships", queryset=members.order_by("user__full_name", "user__email"))
-        )
+        ),
+        key=lambda t: (t.kind != Team.Kind.INTERNAL, t.name),
     )
     owners = sum(1 for t in teams for m in t.memberships.all() if m.role == Membership.Role.OWNER)
     for team in teams:
