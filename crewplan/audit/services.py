@@ -89,6 +89,34 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """`instance`'s `fields` as the audit log keeps them (`plain`): one convention for a
+    row's creation, change and deletion."""
+    return {name: plain(getattr(instance, name)) for name in fields}
+
+
+def model_create[M: models.Model](
+    *,
+    instance: M,
+    fields: Iterable[str],
+    actor: Any,
+    action: AuditAction,
+    exclude: Iterable[str] = ("workspace",),
+) -> M:
+    """Validate and save a new row, and record `action` with its `fields` as `after`, in
+    the caller's transaction: the create half of `model_update`."""
+    instance.full_clean(exclude=list(exclude))
+    instance.save()
+    record(
+        workspace=_workspace_of(instance),
+        actor=actor,
+        action=action,
+        target=instance,
+        after=snapshot(instance, fields),
+    )
+    return instance
+
+
 class Conflict(ValidationError):
     """Someone else saved the row after the form was read (its revision moved on).
     `fields` names what they changed, in the active language; nothing was written."""

@@ -4,7 +4,6 @@ a message meant for the person who asked, and changes nothing."""
 
 import secrets
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from crewplan.audit.actions import AuditAction
-from crewplan.audit.services import changes, locked, model_update, record
+from crewplan.audit.services import changes, locked, model_update, record, snapshot
 from crewplan.lib.text import single_line
 from crewplan.workspaces.models import Invitation, Membership, Team, Workspace, hash_token
 
@@ -40,11 +39,6 @@ SETTINGS_FIELDS = (
     "budget_training_per_seat",
     "budget_pilot_max_months",
 )
-
-
-def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    """Field values as the audit log's JSON keeps them (Decimals as text)."""
-    return {f: str(v) if isinstance(v := getattr(obj, f), Decimal) else v for f in fields}
 
 
 def _membership_snapshot(m: Membership) -> dict[str, Any]:
@@ -76,7 +70,7 @@ def workspace_create(
         actor=owner,
         action=AuditAction.WORKSPACE_CREATED,
         target=workspace,
-        after=_snapshot(workspace, SETTINGS_FIELDS),
+        after=snapshot(workspace, SETTINGS_FIELDS),
     )
     return workspace
 

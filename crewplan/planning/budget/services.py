@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.actions import AuditAction
-from crewplan.audit.services import model_update, record
+from crewplan.audit.services import model_create, model_update, record, snapshot
 from crewplan.lib.money import format_money
 from crewplan.planning.budget.plan import ZERO
 from crewplan.planning.budget.queries import MONTH_FIELDS, remaining_for
 from crewplan.planning.models import BudgetLine, BudgetVersion
-from crewplan.planning.tools.services import check_related, snapshot
+from crewplan.planning.tools.services import check_related
 from crewplan.workspaces.models import Workspace
 
 LINE_FIELDS = (
@@ -155,17 +155,15 @@ def line_save(
         .filter(version=version)
         .aggregate(p=Max("position"))
     )
-    line = BudgetLine(workspace=workspace, version=version, position=(last["p"] or 0) + 1, **fields)
-    line.full_clean(exclude=["workspace", "version"])
-    line.save()
-    record(
-        workspace=workspace,
+    return model_create(
+        instance=BudgetLine(
+            workspace=workspace, version=version, position=(last["p"] or 0) + 1, **fields
+        ),
+        fields=LINE_FIELDS,
         actor=actor,
         action=AuditAction.PLANNING_BUDGET_LINE_SAVED,
-        target=line,
-        after=snapshot(line, LINE_FIELDS),
+        exclude=["workspace", "version"],
     )
-    return line
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.actions import AuditAction
-from crewplan.audit.services import locked, model_update, record
+from crewplan.audit.services import locked, model_create, model_update, record, snapshot
 from crewplan.lib.language import pick
 from crewplan.planning.goals import kpis
 from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
@@ -23,16 +23,6 @@ KPI_LABELS = {
     "planning.kpi_history_changed": gettext_lazy("history"),
     "planning.kpi_targets_changed": gettext_lazy("targets"),
 }
-
-
-def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    values = {}
-    for name in fields:
-        value = getattr(obj, name)
-        values[name] = (
-            str(value) if value is not None and not isinstance(value, str | int | bool) else value
-        )
-    return values
 
 
 @transaction.atomic
@@ -67,7 +57,7 @@ def kpis_add_from_catalogue(
             actor=actor,
             action=AuditAction.PLANNING_KPI_ADDED,
             target=kpi,
-            after=_snapshot(kpi, KPI_FIELDS),
+            after=snapshot(kpi, KPI_FIELDS),
         )
         added.append(kpi)
     return added
@@ -106,16 +96,9 @@ def kpi_save(
     if merged.formula == "ratio" and not merged.denominator.strip():
         raise ValidationError(_("A ratio needs a denominator metric."))
     if current is None:
-        merged.full_clean(exclude=["workspace"])
-        merged.save()
-        record(
-            workspace=workspace,
-            actor=actor,
-            action=AuditAction.PLANNING_KPI_SAVED,
-            target=merged,
-            after=_snapshot(merged, KPI_FIELDS),
+        saved = model_create(
+            instance=merged, fields=KPI_FIELDS, actor=actor, action=AuditAction.PLANNING_KPI_SAVED
         )
-        saved = merged
     else:
         assert revision is not None  # locked() refused anything else
         # The history and targets first, stamped with the revision this save makes, so a
@@ -263,17 +246,13 @@ def goal_save(
             action=AuditAction.PLANNING_GOAL_SAVED,
         )
         return saved
-    goal = Goal(workspace=workspace, created_by=actor, **fields)
-    goal.full_clean(exclude=["workspace", "created_by"])
-    goal.save()
-    record(
-        workspace=workspace,
+    return model_create(
+        instance=Goal(workspace=workspace, created_by=actor, **fields),
+        fields=GOAL_FIELDS,
         actor=actor,
         action=AuditAction.PLANNING_GOAL_SAVED,
-        target=goal,
-        after=_snapshot(goal, GOAL_FIELDS),
+        exclude=["workspace", "created_by"],
     )
-    return goal
 
 
 @transaction.atomic
@@ -283,6 +262,6 @@ def goal_delete(*, goal: Goal, actor: Any) -> None:
         actor=actor,
         action=AuditAction.PLANNING_GOAL_DELETED,
         target=goal,
-        before=_snapshot(goal, GOAL_FIELDS),
+        before=snapshot(goal, GOAL_FIELDS),
     )
     goal.delete()

@@ -2,7 +2,6 @@
 the evaluation (keyword-only, one transaction each, audited)."""
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,9 +16,11 @@ from crewplan.audit.services import (
     changed_since,
     locked,
     locked_or_created,
+    model_create,
     model_update,
     record,
     save_revision,
+    snapshot,
 )
 from crewplan.planning.models import (
     AiTool,
@@ -42,17 +43,6 @@ from crewplan.planning.tools.queries import (
     scores_of,
 )
 from crewplan.workspaces.models import Workspace
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    return str(value)
-
-
-def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    """The audit record's picture of `obj`: its `fields` as JSON values."""
-    return {name: _plain(getattr(obj, name)) for name in fields}
 
 
 def check_related(workspace: Workspace, fields: dict[str, Any]) -> None:
@@ -302,27 +292,12 @@ def tool_save(
             action=AuditAction.PLANNING_TOOL_SAVED,
         )
         return saved
-    tool = AiTool(workspace=workspace, **fields)
-    tool.full_clean(exclude=["workspace"])
-    tool.save()
-    record(
-        workspace=workspace,
+    return model_create(
+        instance=AiTool(workspace=workspace, **fields),
+        fields=TOOL_FIELDS,
         actor=actor,
         action=AuditAction.PLANNING_TOOL_SAVED,
-        target=tool,
-        after=snapshot(tool, TOOL_FIELDS),
     )
-    return tool
-
-
-def _figure(value: Any) -> Any:
-    if isinstance(value, Decimal):  # typed 20 and stored 20.0 are the same figure
-        return f"{value.normalize():f}"
-    return value
-
-
-def _estimate_snapshot(estimate: RoiEstimate) -> dict[str, Any]:
-    return {name: _figure(getattr(estimate, name)) for name in ESTIMATE_FIELDS}
 
 
 @transaction.atomic
@@ -380,7 +355,7 @@ def estimate_save(
         actor=actor,
         action=AuditAction.PLANNING_ROI_ESTIMATE_SAVED,
         target=merged,
-        after=_estimate_snapshot(merged),
+        after=snapshot(merged, ESTIMATE_FIELDS),
         revision=merged.revision,
     )
     return merged
