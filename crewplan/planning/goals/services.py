@@ -1,5 +1,6 @@
 """Writes to goals and KPIs: keyword-only, one transaction each, audited."""
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -131,6 +132,46 @@ def _values(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in fields}
 
 
+def _set_values[K](
+    *,
+    kpi: Kpi,
+    actor: Any,
+    current: dict[K, Any],
+    values: dict[K, Decimal | None],
+    key: Callable[[K], str],
+    create: Callable[[K, Decimal], Any],
+    action: AuditAction,
+    revision: int | None,
+) -> bool:
+    """Set, change or clear (None) one row per key, with one audit row of what changed
+    (its keys written by `key`); True when something changed."""
+    before, after = {}, {}
+    for k, value in values.items():
+        row = current.get(k)
+        if value is None:
+            if row is not None:
+                before[key(k)] = str(row.value)
+                row.delete()
+        elif row is None:
+            create(k, value)
+            after[key(k)] = str(value)
+        elif row.value != value:
+            before[key(k)], after[key(k)] = str(row.value), str(value)
+            row.value = value
+            row.save(update_fields=["value"])
+    if before or after:
+        record(
+            workspace=kpi.workspace,
+            actor=actor,
+            action=action,
+            target=kpi,
+            before=before or None,
+            after=after or None,
+            revision=revision,
+        )
+    return bool(before or after)
+
+
 @transaction.atomic
 def kpi_history_set(
     *, kpi: Kpi, actor: Any, values: dict[date, Decimal | None], revision: int | None = None
@@ -138,35 +179,21 @@ def kpi_history_set(
     """Set (or clear, with None) the KPI's value for each given month, all or nothing;
     True when something changed. `revision` is the KPI's revision this belongs to, when it
     is saved with the KPI (`kpi_save`)."""
+    if any(month.day != 1 for month in values):
+        raise ValidationError(_("Monthly values are given for the first day of a month."))
     rows = KpiValue.objects.for_workspace(kpi.workspace).filter(kpi=kpi)
-    current = {v.month: v for v in rows}
-    before, after = {}, {}
-    for month, value in values.items():
-        if month.day != 1:
-            raise ValidationError(_("Monthly values are given for the first day of a month."))
-        row = current.get(month)
-        if value is None:
-            if row is not None:
-                before[month.isoformat()] = str(row.value)
-                row.delete()
-        elif row is None:
-            KpiValue.objects.create(workspace=kpi.workspace, kpi=kpi, month=month, value=value)
-            after[month.isoformat()] = str(value)
-        elif row.value != value:
-            before[month.isoformat()], after[month.isoformat()] = str(row.value), str(value)
-            row.value = value
-            row.save(update_fields=["value"])
-    if before or after:
-        record(
-            workspace=kpi.workspace,
-            actor=actor,
-            action=AuditAction.PLANNING_KPI_HISTORY_CHANGED,
-            target=kpi,
-            before=before or None,
-            after=after or None,
-            revision=revision,
-        )
-    return bool(before or after)
+    return _set_values(
+        kpi=kpi,
+        actor=actor,
+        current={v.month: v for v in rows},
+        values=values,
+        key=date.isoformat,
+        create=lambda month, value: KpiValue.objects.create(
+            workspace=kpi.workspace, kpi=kpi, month=month, value=value
+        ),
+        action=AuditAction.PLANNING_KPI_HISTORY_CHANGED,
+        revision=revision,
+    )
 
 
 @transaction.atomic
@@ -180,40 +207,24 @@ def kpi_targets_set(
     """Set (or clear, with None) the KPI's target for each (period, first day) given, where
     period is "month" or "quarter"; all or nothing; True when something changed.
     `revision` as for `kpi_history_set`."""
-    rows = KpiTarget.objects.for_workspace(kpi.workspace).filter(kpi=kpi)
-    current = {(t.period, t.starts): t for t in rows}
-    before, after = {}, {}
-    for (period, starts), value in values.items():
+    for period, starts in values:
         if period not in KpiTarget.Period.values:
             raise ValidationError(_("A target is for a month or a quarter."))
         if starts.day != 1:
             raise ValidationError(_("A target starts on the first day of a month."))
-        key = f"{period} {starts.isoformat()}"
-        row = current.get((period, starts))
-        if value is None:
-            if row is not None:
-                before[key] = str(row.value)
-                row.delete()
-        elif row is None:
-            KpiTarget.objects.create(
-                workspace=kpi.workspace, kpi=kpi, period=period, starts=starts, value=value
-            )
-            after[key] = str(value)
-        elif row.value != value:
-            before[key], after[key] = str(row.value), str(value)
-            row.value = value
-            row.save(update_fields=["value"])
-    if before or after:
-        record(
-            workspace=kpi.workspace,
-            actor=actor,
-            action=AuditAction.PLANNING_KPI_TARGETS_CHANGED,
-            target=kpi,
-            before=before or None,
-            after=after or None,
-            revision=revision,
-        )
-    return bool(before or after)
+    rows = KpiTarget.objects.for_workspace(kpi.workspace).filter(kpi=kpi)
+    return _set_values(
+        kpi=kpi,
+        actor=actor,
+        current={(t.period, t.starts): t for t in rows},
+        values=values,
+        key=lambda k: f"{k[0]} {k[1].isoformat()}",
+        create=lambda k, value: KpiTarget.objects.create(
+            workspace=kpi.workspace, kpi=kpi, period=k[0], starts=k[1], value=value
+        ),
+        action=AuditAction.PLANNING_KPI_TARGETS_CHANGED,
+        revision=revision,
+    )
 
 
 @transaction.atomic
