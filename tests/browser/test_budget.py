@@ -120,10 +120,14 @@ def test_goal_tools_roi_budget_health_export_import(
 
     # The ROI of Jasper: 20 hours saved a month at NT$400 against 2 seats × NT$1,500.
     page.goto(base + "/w/bakery/plan/tools/")
-    page.locator('tr[data-tool="Jasper"] td.roi a').click()
+    # The live preview listens once htmx has started: type after the page's load event
+    # (not before it, when the typing would go unheard), and wait for the preview's answer.
+    with page.expect_navigation(wait_until="load"):
+        page.locator('tr[data-tool="Jasper"] td.roi a').click()
     roi_form = page.locator("#roi-form")
     roi_form.locator("input[name=hours_saved_per_month]").fill("20")
-    roi_form.locator("input[name=loaded_hourly_rate]").fill("400")
+    with page.expect_response(lambda r: "/roi/preview/" in r.url and r.request.method == "POST"):
+        roi_form.locator("input[name=loaded_hourly_rate]").fill("400")
     expect(page.locator("#roi-preview-note")).to_be_visible()  # live, not saved yet
     roi_form.locator("button[type=submit]").click()
     # 12 months: benefit 96,000, cost 36,000, net 60,000, ROI 166.7 percent, payback month 1.
