@@ -116,22 +116,25 @@ def test_draft_check_review_approve_publish_drag(
     shot(page, "work-03-calendar")
     reschedule_url = f"/w/bakery/work/items/{item.pk}/reschedule/"
     # Wait for the server's answer to the drag itself, not for a quiet network: the
-    # htmx POST may not even have started when the page first looks idle.
-    with page.expect_response(
-        lambda r: r.url.endswith(reschedule_url) and r.request.method == "POST"
-    ) as answer:
+    # htmx POST may not even have started when the page first looks idle. The answer
+    # tells htmx to reload the page (HX-Refresh), so wait for that reload to finish
+    # too: reloading it ourselves aborts the page's own reload, and reading the
+    # database while the live server still serves it shares SQLite's connection.
+    with (
+        page.expect_navigation(wait_until="load"),
+        page.expect_response(
+            lambda r: r.url.endswith(reschedule_url) and r.request.method == "POST"
+        ) as answer,
+    ):
         post.drag_to(page.locator('td[data-day="2026-12-14"]'))
     assert answer.value.ok
+    # The reloaded page shows the calendar as stored.
     expect(
         page.locator('td[data-day="2026-12-14"]').locator(f'li[data-item="{item.pk}"]')
     ).to_be_visible()
     item.refresh_from_db()
     assert timezone.localtime(item.publish_at).date() == date(2026, 12, 14)
     assert timezone.localtime(item.publish_at).hour == 12
-    page.reload()  # after the server's answer, from the database
-    expect(
-        page.locator('td[data-day="2026-12-14"]').locator(f'li[data-item="{item.pk}"]')
-    ).to_be_visible()
     shot(page, "work-04-moved")
 
     reviewer.reload()
