@@ -4,10 +4,13 @@ playwright empties test-results/ at each run)."""
 
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD
@@ -16,6 +19,27 @@ from tests.factories import PASSWORD
 # from it are safe here (one test at a time). Set at import time so a bare `pytest`
 # run works too, not only the documented command line.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time. On SQLite the tests' database
+    lives in memory and its one connection is shared with the server's threads; a page
+    that makes two requests at once (a reload next to a late htmx request, the favicon)
+    had them use that connection together, which SQLite answers with "bad parameter or
+    other API misuse" or with wrong results (a calendar without its items). Connections are
+    still accepted in threads, so an idle keep-alive or preconnect socket blocks nothing."""
+
+    def set_app(self, application: Any) -> None:
+        lock = threading.Lock()
+
+        def one_at_a_time(environ: Any, start_response: Any) -> Any:
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE.parents[1] / "artifacts"
