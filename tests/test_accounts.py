@@ -136,3 +136,40 @@ def test_profile_sets_name_and_language(world: Any) -> None:
     assert bad.status_code in (200, 400)
     maya_user.refresh_from_db()
     assert maya_user.email_notifications == "daily"
+
+
+def test_password_change_keeps_this_session_and_ends_the_others(world: Any) -> None:
+    user = world.people["maya"]
+    here, elsewhere = client_for(user), client_for(user)
+    page = here.get("/accounts/password/")
+    assert page.status_code == 200 and 'name="old_password"' in page.content.decode()
+    assert "/accounts/password/" in here.get("/accounts/profile/").content.decode()
+
+    new = "another-long-pass-77"
+    refused = [
+        {"old_password": "wrong-password", "new_password1": new, "new_password2": new},
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new + "x"},
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    ]
+    for data in refused:
+        response = here.post("/accounts/password/", data)
+        assert response.status_code == 200 and 'class="error"' in response.content.decode()
+        user.refresh_from_db()
+        assert user.check_password(PASSWORD)
+
+    response = here.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        HTTP_ACCEPT_LANGUAGE="zh-hant",
+    )
+    assert response.status_code == 302 and response["Location"] == "/accounts/profile/"
+    user.refresh_from_db()
+    assert user.check_password(new)
+    assert "密碼已變更" in here.get("/accounts/profile/").content.decode()
+    assert here.get("/accounts/profile/").status_code == 200  # still signed in here
+    assert elsewhere.get("/accounts/profile/").status_code == 302  # signed out there
+
+
+def test_password_change_needs_a_signed_in_person(db: Any) -> None:
+    response = Client().get("/accounts/password/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -13,4 +13,5 @@ urlpatterns = [
     path("reset/done/", views.password_reset_complete, name="password_reset_complete"),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
+    path("password/", views.password_change, name="password_change"),
 ]
