@@ -71,6 +71,7 @@ class CommentForm(forms.Form):
 class MoveForm(forms.Form):
     action = forms.CharField(max_length=24)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+    override = forms.BooleanField(required=False)  # of the content checks' errors
     revision = forms.IntegerField(min_value=1)
 
 

@@ -163,7 +163,28 @@ REFUSALS: dict[str, Promise] = {
     "not_responsible_or_accountable": gettext_lazy(
         "Only the Responsible (R) or Accountable (A) for this item can %(action)s."
     ),
+    "errors_need_note": gettext_lazy(
+        "The content checks found errors in this copy: fix them, or explain them in a note"
+        " to %(action)s."
+    ),
+    "errors_need_override": gettext_lazy(
+        "The content checks found errors in this copy: to %(action)s it anyway, tick"
+        " “Override the errors” and give your reason."
+    ),
+    "override_not_approver": gettext_lazy(
+        "The content checks found errors in this copy: only an Accountable (A) who is not"
+        " Responsible (R) for this item can %(action)s it anyway (an owner when there is no"
+        " such A)."
+    ),
 }
+
+# What the item page asks for next to an action's button when the copy has errors
+# (workflow.reason_needed): the label of the text field.
+REASON_LABELS: dict[str, Promise] = {
+    "note": gettext_lazy("Explain the errors (required)"),
+    "override": gettext_lazy("Reason for overriding the errors (required)"),
+}
+OVERRIDE_LABEL = gettext_lazy("Override the errors")
 
 
 def _in(language: str | None) -> Any:

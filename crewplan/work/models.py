@@ -150,6 +150,10 @@ class Transition(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True)
+    # The codes of the ERROR findings on the copy when a gated step was taken anyway: the
+    # R explained them (submit, in `note`) or an approver overrode them (approve,
+    # schedule, publish, the reason in `note`). Empty: the copy had no errors.
+    check_errors = models.JSONField(default=list, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     objects = WorkspaceOwnedQuerySet.as_manager()

@@ -1,21 +1,27 @@
 """Reads of work items for the calendar and the item pages, in a fixed number of queries
 whatever the number of items, with the external-team visibility rule applied."""
 
+import calendar as pycalendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from crewplan.work import calendar_tw, checks, messages
+from crewplan.lib import language as languages
+from crewplan.raci.models import Function
+from crewplan.work import calendar_tw, checks, messages, workflow
 from crewplan.work.checks import claims
 from crewplan.work.models import CalendarDay, ItemRole, WorkItem
 from crewplan.work.roles import RoleBook, activities_with_role, role_book
 from crewplan.workspaces.access import can
-from crewplan.workspaces.models import Membership, Workspace
+from crewplan.workspaces.models import Membership, Team, Workspace
 from crewplan.workspaces.permissions import Action
+
+SUNDAY_FIRST = pycalendar.Calendar(firstweekday=6)  # as Taiwanese wall calendars run
 
 
 def visible_items(
@@ -111,6 +117,102 @@ def by_day(items: Iterable[WorkItem]) -> dict[date, list[WorkItem]]:
         if day is not None:
             days.setdefault(day, []).append(item)
     return days
+
+
+def day_name(info: calendar_tw.DayInfo | None, language: str) -> str:
+    if info is None:
+        return ""
+    return languages.pick((info.name_en, info.name_zh), language)
+
+
+@dataclass(frozen=True)
+class CalendarSpan:
+    """The days a calendar page shows, week by week, and the days its arrows go to."""
+
+    mode: str  # "month" or "week"
+    anchor: date
+    weeks: list[list[date]]
+    previous: date
+    following: date
+
+
+def calendar_span(anchor: date, mode: str) -> CalendarSpan:
+    """The month (whole weeks, Sunday first) or the week (from Sunday) around `anchor`."""
+    if mode == "month":
+        weeks = SUNDAY_FIRST.monthdatescalendar(anchor.year, anchor.month)
+        previous = (anchor.replace(day=1) - timedelta(days=1)).replace(day=1)
+        following = (anchor.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return CalendarSpan(mode, anchor, weeks, previous, following)
+    start = anchor - timedelta(days=(anchor.weekday() + 1) % 7)
+    week = [start + timedelta(days=i) for i in range(7)]
+    return CalendarSpan(mode, anchor, [week], start - timedelta(days=7), start + timedelta(days=7))
+
+
+def calendar_rows(
+    workspace: Workspace, membership: Membership, span: CalendarSpan, filters: Filters
+) -> list[list[dict[str, Any]]]:
+    """The calendar's cells, week by week: each day with its holiday or make-up workday
+    and the visible items on it, overdue ones marked (a fixed number of queries)."""
+    first, last = span.weeks[0][0], span.weeks[-1][-1]
+    per_day = by_day(calendar_items(workspace, membership, first, last, filters))
+    special = calendar_days(first, last)
+    today, now, language = timezone.localdate(), timezone.now(), languages.active()
+    return [
+        [
+            {
+                "day": day,
+                "in_month": span.mode == "week" or day.month == span.anchor.month,
+                "today": day == today,
+                "special": special.get(day),
+                "special_name": day_name(special.get(day), language),
+                "items": [
+                    {"item": item, "overdue": workflow.is_overdue(item.state, item.publish_at, now)}
+                    for item in per_day.get(day, [])
+                ],
+            }
+            for day in week
+        ]
+        for week in span.weeks
+    ]
+
+
+def calendar_choices(workspace: Workspace) -> dict[str, Any]:
+    """What the calendar's filters offer."""
+    return {
+        "teams": Team.objects.for_workspace(workspace),
+        "functions": Function.objects.for_workspace(workspace).filter(archived_at=None),
+        "channels": WorkItem.Channel.choices,
+        "states": WorkItem.State.choices,
+    }
+
+
+def role_people(book: RoleBook, item: WorkItem) -> dict[str, list[Membership]]:
+    """The people holding each letter on the item, in id order."""
+    return {
+        letter: [book.members[m] for m in sorted(ids) if m in book.members]
+        for letter, ids in book.of(item).items()
+    }
+
+
+def timeline(item: WorkItem) -> list[dict[str, Any]]:
+    """The item's transitions with their states' labels and, for a step taken on copy
+    with errors, whether they were explained or overridden and the checks' badges."""
+    separator = pgettext("list separator", ", ")
+    rows = []
+    for t in item.transitions.select_related("actor"):
+        gate = workflow.reason_needed(t.action, bool(t.check_errors))
+        rows.append(
+            {
+                "t": t,
+                "from": messages.state_label(t.from_state),
+                "to": messages.state_label(t.to_state),
+                "gate": gate,
+                "errors": separator.join(
+                    str(messages.FINDING_LABELS.get(c, c)) for c in t.check_errors
+                ),
+            }
+        )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import locked, locked_or_created, plain, record, save_revision
-from crewplan.lib import language as languages
 from crewplan.lib.text import single_line
 from crewplan.planning.models import BudgetLine, Goal
 from crewplan.raci.models import Activity
-from crewplan.work import calendar_tw, checks, workflow
+from crewplan.work import checks, workflow
 from crewplan.work.models import (
     Comment,
     ContentRules,
@@ -66,12 +65,6 @@ def item_roles(letters: Letters) -> workflow.ItemRoles:
 def item_target(person: workflow.Person) -> ItemTarget:
     """The item as the rule table sees it: the letters this person holds on it."""
     return ItemTarget(letters=person.roles)
-
-
-def day_name(info: calendar_tw.DayInfo | None, language: str) -> str:
-    if info is None:
-        return ""
-    return languages.pick((info.name_en, info.name_zh), language)
 
 
 def rules_for(workspace: Workspace) -> checks.Rules:
@@ -196,7 +189,14 @@ def _locked(item: WorkItem, revision: int) -> WorkItem:
     return current
 
 
-def _transition(item: WorkItem, action: str, before: str, actor: Any, note: str = "") -> Transition:
+def _transition(
+    item: WorkItem,
+    action: str,
+    before: str,
+    actor: Any,
+    note: str = "",
+    check_errors: list[str] | None = None,
+) -> Transition:
     return Transition.objects.create(
         workspace=item.workspace,
         item=item,
@@ -205,7 +205,27 @@ def _transition(item: WorkItem, action: str, before: str, actor: Any, note: str 
         to_state=item.state,
         actor=actor,
         note=note,
+        check_errors=check_errors or [],
     )
+
+
+# Editing these re-runs the content checks: the copy, what it is for and how it counts.
+CHECKED_FIELDS = frozenset({"copy", "channel", "kind", "sponsored"})
+
+
+def _store_checks(item: WorkItem) -> list[dict[str, Any]]:
+    """Run the checks on the item's current copy and keep the findings with it (the
+    caller saves)."""
+    item.checks = _run_checks(item)
+    item.checked_at = timezone.now()
+    return item.checks
+
+
+def error_codes(findings: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The codes of the ERROR findings, each once, in check order: what the gate decides
+    on and what a transition records as explained or overridden."""
+    codes = {str(f.get("code", "")) for f in findings if f.get("severity") == checks.ERROR}
+    return [code for code in checks.CHECKS if code in codes] + sorted(codes - set(checks.CHECKS))
 
 
 @transaction.atomic
@@ -213,7 +233,9 @@ def item_update(
     *, item: WorkItem, membership: Membership, revision: int, **fields: Any
 ) -> WorkItem:
     """Change the item's fields. Editing the copy of an approved or scheduled item sends
-    it back to review (its approval was for other words) and asks the A and C again."""
+    it back to review (its approval was for other words) and asks the A and C again;
+    editing the copy, channel, kind or sponsored flag re-runs the content checks, so the
+    stored findings are always those of the current copy."""
     book = role_book(item.workspace, [item])
     if not can(membership, Action.EDIT_WORK_ITEM, item_target(person_for(membership, book, item))):
         raise Forbidden
@@ -232,12 +254,11 @@ def item_update(
     current.revision += 1
     current.updated_at = timezone.now()
     current.full_clean(exclude=["workspace"])
+    if CHECKED_FIELDS & edited.keys():
+        _store_checks(current)
     current.save()
     if reopened:
         _transition(current, "copy_edited", old_state, membership.user)
-        current.checks = _run_checks(current)
-        current.checked_at = timezone.now()
-        current.save(update_fields=["checks", "checked_at"])
         notify(
             item=current,
             book=book,
@@ -259,25 +280,71 @@ def item_update(
 
 
 @transaction.atomic
+def _refresh_checks(item: WorkItem) -> None:
+    """Bring the stored findings up to the current copy and rules (no revision, no audit:
+    they are derived, as with `item_check`), when they differ."""
+    current = WorkItem.objects.select_for_update().get(pk=item.pk, workspace=item.workspace)
+    current.workspace = item.workspace
+    findings = _run_checks(current)
+    if current.checked_at is None or findings != current.checks:
+        current.checks, current.checked_at = findings, timezone.now()
+        current.save(update_fields=["checks", "checked_at"])
+    item.checks, item.checked_at = current.checks, current.checked_at
+
+
 def item_move(
-    *, item: WorkItem, membership: Membership, action: str, revision: int, note: str = ""
+    *,
+    item: WorkItem,
+    membership: Membership,
+    action: str,
+    revision: int,
+    note: str = "",
+    override: bool = False,
 ) -> WorkItem:
-    """One step of the workflow, as `work/workflow.py` allows it for this person."""
+    """One step of the workflow, as `work/workflow.py` allows it for this person, gated
+    by the content checks run here on the item's current copy (so no caller can skip
+    them): with ERROR findings, submitting needs the R's `note` explaining them, and
+    approving, scheduling or publishing an approver's `override` with its reason in
+    `note`; both are kept on the timeline and in the audit log.
+
+    The stored findings are brought up to date first, in their own transaction, so a
+    step refused for errors still leaves the person the findings to read; the step
+    itself is one transaction that changes nothing when refused."""
+    _refresh_checks(item)
+    return _item_move(
+        item=item,
+        membership=membership,
+        action=action,
+        revision=revision,
+        note=note.strip(),
+        override=override,
+    )
+
+
+@transaction.atomic
+def _item_move(
+    *, item: WorkItem, membership: Membership, action: str, revision: int, note: str, override: bool
+) -> WorkItem:
     book = role_book(item.workspace, [item])
     current = _locked(item, revision)
     letters = book.of(current)
+    errors = error_codes(_store_checks(current))
     new_state = workflow.transition(
-        current.state, action, person_for(membership, book, current), item_roles(letters)
+        current.state,
+        action,
+        person_for(membership, book, current),
+        item_roles(letters),
+        errors=bool(errors),
+        note=note,
+        override=override,
     )
+    gated = errors if workflow.reason_needed(action, bool(errors)) else []
     old_state = current.state
     current.state = new_state
     current.revision += 1
     current.updated_at = timezone.now()
-    if action == "submit":  # the checks run on submit, so the reviewer sees them
-        current.checks = _run_checks(current)
-        current.checked_at = timezone.now()
     current.save()
-    _transition(current, action, old_state, membership.user, note)
+    _transition(current, action, old_state, membership.user, note, gated)
     kind = NOTIFY_KIND.get(action)
     if kind is not None:
         notify(
@@ -287,13 +354,16 @@ def item_move(
             kind=kind,
             actor=membership,
         )
+    after: dict[str, Any] = {"state": new_state, "action": action, "note": note}
+    if gated:  # explained (submit) or overridden (approve, schedule, publish)
+        after |= {"check_errors": gated, "override": workflow.GATED[action] == "override"}
     record(
         workspace=current.workspace,
         actor=membership.user,
         action=AuditAction.WORK_ITEM_MOVED,
         target=current,
         before={"state": old_state},
-        after={"state": new_state, "action": action, "note": note},
+        after=after,
         revision=current.revision,
     )
     item.__dict__.update(current.__dict__)
@@ -306,8 +376,7 @@ def item_check(*, item: WorkItem, membership: Membership) -> list[dict[str, Any]
         raise Forbidden
     current = WorkItem.objects.select_for_update().get(pk=item.pk, workspace=item.workspace)
     current.workspace = item.workspace
-    current.checks = _run_checks(current)
-    current.checked_at = timezone.now()
+    _store_checks(current)
     current.save(update_fields=["checks", "checked_at"])
     item.checks, item.checked_at = current.checks, current.checked_at
     return current.checks

@@ -5,8 +5,7 @@ holds a role in unless the workspace lets them see all work (`queries.visible_it
 Who may move an item is decided by `work/workflow.py` from the item's R, A, C and I
 (`work/roles.py`)."""
 
-import calendar as pycalendar
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -25,7 +24,7 @@ from crewplan.lib import dates
 from crewplan.lib import language as languages
 from crewplan.lib.params import int_param
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal
-from crewplan.raci.models import Activity, Function
+from crewplan.raci.models import Activity
 from crewplan.work import calendar_tw, checks, feeds, queries, services, workflow
 from crewplan.work import messages as work_messages
 from crewplan.work.forms import (
@@ -38,13 +37,13 @@ from crewplan.work.forms import (
     rules_initial,
 )
 from crewplan.work.models import CalendarFeed, ContentRules, Notification, WorkItem
-from crewplan.work.roles import RoleBook, role_book
+from crewplan.work.roles import Letters, RoleBook, role_book
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
-from crewplan.workspaces.models import Team
 from crewplan.workspaces.permissions import Action
 
-SUNDAY_FIRST = pycalendar.Calendar(firstweekday=6)  # as Taiwanese wall calendars run
-STATE_LABELS = dict(WorkItem.State.choices)
+# A refused step answers 403 (not yours to take), except these; a missing reason is
+# input the person can add.
+REFUSAL_STATUS = {"invalid_transition": 409, "errors_need_note": 400, "errors_need_override": 400}
 
 
 def _anchor(request: WorkspaceRequest) -> date:
@@ -74,7 +73,7 @@ def warn_about_day(request: WorkspaceRequest, item: WorkItem) -> None:
     if day is None:
         return
     infos = queries.calendar_days(day, day)  # the imported official calendar included
-    name = services.day_name(infos.get(day), languages.active())
+    name = queries.day_name(infos.get(day), languages.active())
     texts = {
         "holiday": _(
             "%(day)s is a public holiday (%(name)s): few people will see it, and "
@@ -105,41 +104,9 @@ def visible_item(request: WorkspaceRequest, item_id: int) -> tuple[WorkItem, Rol
 @require_GET
 def calendar_view(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
-    anchor = _anchor(request)
     mode = "week" if request.GET.get("view") == "week" else "month"
-    if mode == "month":
-        weeks = SUNDAY_FIRST.monthdatescalendar(anchor.year, anchor.month)
-        previous = (anchor.replace(day=1) - timedelta(days=1)).replace(day=1)
-        following = (anchor.replace(day=28) + timedelta(days=4)).replace(day=1)
-    else:
-        start = anchor - timedelta(days=(anchor.weekday() + 1) % 7)
-        weeks = [[start + timedelta(days=i) for i in range(7)]]
-        previous, following = start - timedelta(days=7), start + timedelta(days=7)
-    first, last = weeks[0][0], weeks[-1][-1]
+    span = queries.calendar_span(_anchor(request), mode)
     filters = _filters(request)
-    items = queries.calendar_items(workspace, request.membership, first, last, filters)
-    per_day = queries.by_day(items)
-    special = queries.calendar_days(first, last)
-    today = timezone.localdate()
-    now = timezone.now()
-    language = languages.active()
-    rows = [
-        [
-            {
-                "day": day,
-                "in_month": mode == "week" or day.month == anchor.month,
-                "today": day == today,
-                "special": special.get(day),
-                "special_name": services.day_name(special.get(day), language),
-                "items": [
-                    {"item": item, "overdue": workflow.is_overdue(item.state, item.publish_at, now)}
-                    for item in per_day.get(day, [])
-                ],
-            }
-            for day in week
-        ]
-        for week in weeks
-    ]
     query = request.GET.copy()
     query.pop("d", None)
     return render(
@@ -147,17 +114,14 @@ def calendar_view(request: WorkspaceRequest) -> HttpResponse:
         "work/calendar.html",
         {
             "mode": mode,
-            "anchor": anchor,
-            "rows": rows,
+            "anchor": span.anchor,
+            "rows": queries.calendar_rows(workspace, request.membership, span, filters),
             "weekdays": [WEEKDAYS_ABBR[(i + 6) % 7] for i in range(7)],
-            "previous": previous,
-            "following": following,
+            "previous": span.previous,
+            "following": span.following,
             "query": query.urlencode(),
             "filters": filters,
-            "teams": Team.objects.for_workspace(workspace),
-            "functions": Function.objects.for_workspace(workspace).filter(archived_at=None),
-            "channels": WorkItem.Channel.choices,
-            "states": WorkItem.State.choices,
+            **queries.calendar_choices(workspace),
             "may_create": can(request.membership, Action.CREATE_WORK),
             # One reverse() instead of three per item: the month view has hundreds.
             "items_url": reverse("work_item_new", args=[workspace.slug]).removesuffix("new/"),
@@ -227,43 +191,57 @@ def item_new(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
+def _actions(
+    item: WorkItem, person: workflow.Person, letters: Letters, errors: bool
+) -> list[dict[str, Any]]:
+    """The buttons this person has, each with the reason the content-check gate asks
+    for ("note" or "override", else None) and its field's label."""
+    actions = []
+    for a in workflow.allowed_actions(
+        item.state, person, services.item_roles(letters), errors=errors
+    ):
+        reason = workflow.reason_needed(a.name, errors)
+        label = work_messages.REASON_LABELS[reason] if reason else ""
+        actions.append(
+            {
+                "code": a.name,
+                "label": work_messages.action_label(a.name),
+                "reason": reason,
+                "reason_label": label,
+            }
+        )
+    return actions
+
+
+def _roles_form(
+    request: WorkspaceRequest, book: RoleBook, item: WorkItem, person: workflow.Person
+) -> RolesForm | None:
+    if not can(request.membership, Action.SET_ITEM_ROLES, services.item_target(person)):
+        return None
+    return RolesForm(
+        members=sorted(book.members.values(), key=lambda m: (m.team.name, m.user.display_name)),
+        current={letter: sorted(ids) for letter, ids in book.overrides.get(item.pk, {}).items()},
+    )
+
+
 def _item_context(
     request: WorkspaceRequest, item: WorkItem, book: RoleBook, **extra: Any
 ) -> dict[str, Any]:
-    letters = book.of(item)
     person = services.person_for(request.membership, book, item)
-    people = {
-        letter: [book.members[m] for m in sorted(ids) if m in book.members]
-        for letter, ids in letters.items()
-    }
     findings = work_messages.findings_for_display(item.checks)
+    errors = bool(services.error_codes(item.checks))
     return {
         "item": item,
-        "roles": people,
+        "roles": queries.role_people(book, item),
         "my_letters": "/".join(sorted(person.roles, key="RACI".index)),  # A/I, as in the matrix
-        "actions": [
-            {"code": a.name, "label": work_messages.action_label(a.name)}
-            for a in workflow.allowed_actions(item.state, person, services.item_roles(letters))
-        ],
+        "actions": _actions(item, person, book.of(item), errors),
+        "has_errors": errors,
+        "override_label": work_messages.OVERRIDE_LABEL,
         "may_edit": can(request.membership, Action.EDIT_WORK_ITEM, services.item_target(person)),
         "may_comment": can(request.membership, Action.CREATE_WORK),
         "may_check": can(request.membership, Action.RUN_CHECKS),
-        "roles_form": RolesForm(
-            members=sorted(book.members.values(), key=lambda m: (m.team.name, m.user.display_name)),
-            current={
-                letter: sorted(ids) for letter, ids in book.overrides.get(item.pk, {}).items()
-            },
-        )
-        if can(request.membership, Action.SET_ITEM_ROLES, services.item_target(person))
-        else None,
-        "transitions": [
-            {
-                "t": t,
-                "from": STATE_LABELS.get(t.from_state, t.from_state),
-                "to": STATE_LABELS.get(t.to_state, t.to_state),
-            }
-            for t in item.transitions.select_related("actor")
-        ],
+        "roles_form": _roles_form(request, book, item, person),
+        "transitions": queries.timeline(item),
         "comments": item.comments.select_related("author"),
         "findings": findings,
         "segments": services.highlighted(item.copy, findings),
@@ -316,19 +294,17 @@ def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
         messages.error(request, str(STALE_FORM) if stale else _("That action is not possible."))
         return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)
     try:
-        services.item_move(
-            item=item,
-            membership=request.membership,
-            action=form.cleaned_data["action"],
-            note=form.cleaned_data["note"],
-            revision=form.cleaned_data["revision"],
-        )
+        services.item_move(item=item, membership=request.membership, **form.cleaned_data)
     except workflow.TransitionRefused as refused:
         messages.error(request, work_messages.refusal_message(refused))
-        status = 403 if refused.code != "invalid_transition" else 409
-        # Refused: nothing changed, so the roles read above still hold.
-        context = _item_context(request, item, book, form=_item_form(request, None, item))
-        return render(request, "work/item.html", context, status=status)
+        # Refused: nothing changed but the findings, brought up to the current copy (on
+        # `item`), so the roles read above still hold; what they typed is kept.
+        context = _item_context(
+            request, item, book, form=_item_form(request, None, item), typed=form.cleaned_data
+        )
+        return render(
+            request, "work/item.html", context, status=REFUSAL_STATUS.get(refused.code, 403)
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("work_item", slug=request.workspace.slug, item_id=item.pk)

@@ -29,6 +29,24 @@ Who, on this item:
   neither.
 - C, I, other members and outsiders move nothing: they comment and are told.
 
+The content-check gate: when the item's current copy has ERROR findings (`errors=True`;
+the service computes them, never the caller), the steps that carry it forward need a
+reason written with them:
+
+| action | with errors, who | and what they must write |
+| --- | --- | --- |
+| submit | R (as always) | a note explaining the errors |
+| approve | approver (as always) | an explicit override and its reason |
+| schedule, publish | approver (not merely R or A) | an explicit override and its reason |
+
+Overriding is approving the errors, so it follows the approver rule: an R who is not A,
+or an R who is also A, may schedule and publish clean copy but not copy with errors; the
+owner overrides where no independent A exists (even an item whose only A is its R, which
+without errors the owner could not schedule or publish). Every other action
+(withdraw, request_changes, unschedule …) steps back or aside and needs nothing.
+`allowed_actions(..., errors=True)` lists the actions open to the person given the
+reason; `reason_needed()` says which reason each one needs.
+
 Notify lists role letters; the caller resolves them to people and leaves out the actor.
 The kinds match `Notification.Kind`: submit → review_request, approve → approved,
 request_changes → changes_requested, publish → published. A copy edit that sends an item
@@ -44,6 +62,9 @@ Refusals raise `TransitionRefused` with a stable `code`:
 | not_accountable | approve / request_changes by someone who is not an eligible approver |
 | self_approval | approve / request_changes by an approver who is also R of the item |
 | not_responsible_or_accountable | schedule / unschedule / publish by someone neither R nor A |
+| errors_need_note | submit of copy with errors without a note explaining them |
+| errors_need_override | approve / schedule / publish of such copy without override and reason |
+| override_not_approver | schedule / publish of such copy by an R or A who is not an approver |
 """
 
 from collections.abc import Iterable
@@ -65,6 +86,15 @@ CLEARED_STATES = frozenset({"approved", "scheduled", "published"})  # never over
 COPY_LOCKED_STATES = frozenset({"approved", "scheduled"})  # a copy edit re-opens review
 
 Who = Literal["responsible", "approver", "responsible_or_accountable"]
+Reason = Literal["note", "override"]
+
+# What the content-check gate asks for with each action when the copy has errors.
+GATED: dict[str, Reason] = {
+    "submit": "note",
+    "approve": "override",
+    "schedule": "override",
+    "publish": "override",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,15 +196,15 @@ class TransitionRefused(Exception):
         super().__init__(f"{code}: {action} in state {state}")
 
 
-def _refusal(action: Action, person: Person, item_roles: ItemRoles) -> str | None:
-    """The refusal code for this person, or None when they may act (state aside)."""
+def _who_refusal(who: Who, person: Person, item_roles: ItemRoles) -> str | None:
+    """The refusal code of the `who` rule for this person, or None when it lets them."""
     is_r = "R" in person.roles
     is_a = "A" in person.roles
-    if action.who == "responsible":
+    if who == "responsible":
         if is_r or (person.is_owner and not item_roles.responsible):
             return None
         return "not_responsible"
-    if action.who == "approver":
+    if who == "approver":
         owner_stands_in = person.is_owner and not item_roles.independent_approvers
         if not (is_a or owner_stands_in):
             return "not_accountable"
@@ -186,23 +216,65 @@ def _refusal(action: Action, person: Person, item_roles: ItemRoles) -> str | Non
     return "not_responsible_or_accountable"
 
 
-def allowed_actions(state: str, person: Person, item_roles: ItemRoles) -> list[Action]:
-    """The actions this person may take on an item in `state`, in table order."""
+def _refusal(action: Action, person: Person, item_roles: ItemRoles, errors: bool) -> str | None:
+    """The refusal code for this person, or None when they may act (state and the
+    gate's reason aside). With errors, an override needs an approver."""
+    code = _who_refusal(action.who, person, item_roles)
+    if not (errors and GATED.get(action.name) == "override"):
+        return code
+    if _who_refusal("approver", person, item_roles) is None:
+        return None
+    return code or "override_not_approver"
+
+
+def reason_needed(action: str, errors: bool) -> Reason | None:
+    """What the person must write with `action` on copy with (or without) errors: a
+    "note" explaining them, an "override" with its reason, or None."""
+    return GATED.get(action) if errors else None
+
+
+def _gate_refusal(action: str, errors: bool, note: str, override: bool) -> str | None:
+    needed = reason_needed(action, errors)
+    if needed == "note" and not note.strip():
+        return "errors_need_note"
+    if needed == "override" and not (override and note.strip()):
+        return "errors_need_override"
+    return None
+
+
+def allowed_actions(
+    state: str, person: Person, item_roles: ItemRoles, *, errors: bool = False
+) -> list[Action]:
+    """The actions this person may take on an item in `state`, in table order; with
+    errors, those they may take once they write the reason `reason_needed` asks for."""
     return [
         action
         for action in ACTIONS
-        if state in action.sources and _refusal(action, person, item_roles) is None
+        if state in action.sources and _refusal(action, person, item_roles, errors) is None
     ]
 
 
-def transition(state: str, action: str, person: Person, item_roles: ItemRoles) -> str:
-    """The state after `action` (an action name), or TransitionRefused."""
+def transition(
+    state: str,
+    action: str,
+    person: Person,
+    item_roles: ItemRoles,
+    *,
+    errors: bool = False,
+    note: str = "",
+    override: bool = False,
+) -> str:
+    """The state after `action` (an action name), or TransitionRefused. `errors`: the
+    item's current copy has ERROR findings; `note` and `override`: what the person
+    wrote with the action (the gate, see the module docstring)."""
     chosen = ACTIONS_BY_NAME.get(action)
     if chosen is None:
         raise TransitionRefused("unknown_action", action, state)
     if state not in chosen.sources:
         raise TransitionRefused("invalid_transition", action, state)
-    code = _refusal(chosen, person, item_roles)
+    code = _refusal(chosen, person, item_roles, errors) or _gate_refusal(
+        action, errors, note, override
+    )
     if code is not None:
         raise TransitionRefused(code, action, state)
     return chosen.target

@@ -1,7 +1,7 @@
 """As the people would, each in their own browser: the agency's R drafts a social post
-that fails the vocabulary and length checks, fixes it and submits it; the in-house A
-requests changes, then approves; the I is told when it is published; the post sits on
-the calendar and moves when dragged to another day."""
+that fails the vocabulary and length checks (so submitting it would need a note), fixes
+it and submits it; the in-house A requests changes, then approves; the I is told when it
+is published; the post sits on the calendar and moves when dragged to another day."""
 
 from datetime import date
 from typing import Any
@@ -73,12 +73,18 @@ def test_draft_check_review_approve_publish_drag(
     expect(findings.locator('[data-code="vocabulary"]')).to_contain_text("影片")
     expect(findings.locator('[data-code="length"]')).to_contain_text("294")
     expect(page.locator(".copy-preview mark").first).to_have_text("視頻")
+    # Copy that fails the checks is submitted only with a note explaining the errors.
+    submit_form = page.locator("form:has(button[data-action=submit])")
+    expect(page.locator("#gate-notice")).to_be_visible()
+    expect(submit_form.locator("textarea[name=note][required]")).to_be_visible()
     shot(page, "work-01-checks")
 
     page.locator("#item-form textarea[name=copy]").fill(FIXED)
     page.locator("#item-form button[type=submit]").click()
     page.locator("#run-checks").click()
     expect(page.locator("#checks-ok")).to_be_visible()
+    expect(page.locator("#gate-notice")).to_have_count(0)  # fixed: nothing to explain
+    expect(submit_form.locator("textarea[name=note]")).to_have_count(0)
     page.locator("button[data-action=submit]").click()
     expect(page.locator("#item-state")).to_have_text("審核中")
     expect(page.locator("button[data-action=approve]")).to_have_count(0)  # R cannot approve

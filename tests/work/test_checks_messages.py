@@ -120,7 +120,8 @@ def test_stored_findings_read_in_each_readers_language(world: Any, raci: dict[st
     amy = client_for(world.people["amy"])
     item = create(amy, raci["social"], copy="下載我們的軟件", channel="x_post")
     move(amy, item, "start")
-    assert move(amy, item, "submit").status_code == 302
+    # Copy with errors is submitted with a note explaining them (the gate).
+    assert move(amy, item, "submit", note="軟件 quoted from the client").status_code == 302
     item.refresh_from_db()
     [stored] = [f for f in item.checks if f["code"] == "vocabulary"]
     # Code and parameters, not sentences: the reader's language is chosen when shown.

@@ -219,7 +219,7 @@ def test_checks_run_on_submit_and_mark_the_copy(world: Any, raci: dict[str, Any]
     amy = client_for(world.people["amy"])
     item = create(amy, raci["social"], copy="新品視頻上線，下載我們的軟件", channel="x_post")
     move(amy, item, "start")
-    assert move(amy, item, "submit").status_code == 302
+    assert move(amy, item, "submit", note="Quoted from the client's brief").status_code == 302
     item.refresh_from_db()
     codes = {f["code"] for f in item.checks}
     assert "vocabulary" in codes

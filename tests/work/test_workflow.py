@@ -17,6 +17,7 @@ from crewplan.work.workflow import (
     copy_edited,
     is_overdue,
     notify_on,
+    reason_needed,
     transition,
 )
 
@@ -325,3 +326,149 @@ def test_overdue_compares_instants_across_time_zones() -> None:
 def test_overdue_refuses_naive_datetimes() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         is_overdue("drafting", datetime(2026, 2, 13, 9, 0), NOW)
+
+
+# The content-check gate: copy with ERROR findings needs the R's note to be submitted and
+# an approver's override with a reason to be approved, scheduled or published.
+
+NOTE = "override_not_approver"
+GATE_REASON = {
+    "submit": "note",
+    "approve": "override",
+    "schedule": "override",
+    "publish": "override",
+}
+
+# action → outcome per kind of person when the copy has errors and the reason is written,
+# in the order of KINDS (only the gated rows differ from WHO):
+#                   R       A       R+A     C       I       owner   nobody
+WHO_WITH_ERRORS = WHO | {
+    "schedule": (NOTE, OK, NOTE, NOT_RA, NOT_RA, NOT_RA, NOT_RA),
+    "publish": (NOTE, OK, NOTE, NOT_RA, NOT_RA, NOT_RA, NOT_RA),
+}
+
+
+def expected_with_errors(state: str, action: str, kind: str) -> tuple[str | None, str | None]:
+    if (action, state) not in TARGETS:
+        return None, "invalid_transition"
+    code = WHO_WITH_ERRORS[action][KINDS.index(kind)]
+    return (TARGETS[(action, state)], None) if code is None else (None, code)
+
+
+def gated(state: str, action: str, person: Person, roles: ItemRoles = ITEM, **gate: object) -> str:
+    with pytest.raises(TransitionRefused) as refused:
+        transition(state, action, person, roles, errors=True, **gate)  # type: ignore[arg-type]
+    return refused.value.code
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("action", ACTION_ORDER)
+@pytest.mark.parametrize("state", STATES)
+def test_every_state_action_and_person_with_errors(state: str, action: str, kind: str) -> None:
+    new_state, code = expected_with_errors(state, action, kind)
+    person = PEOPLE[kind]
+    reason = GATE_REASON.get(action)
+    written = {"note": "Client asked for this wording", "override": reason == "override"}
+    if code is not None:
+        assert gated(state, action, person, **written) == code
+        return
+    assert transition(state, action, person, ITEM, errors=True, **written) == new_state
+    # Without what the gate asks for: refused with the gate's own code.
+    if reason == "note":
+        assert gated(state, action, person) == "errors_need_note"
+        assert gated(state, action, person, note="   ") == "errors_need_note"
+    elif reason == "override":
+        assert gated(state, action, person) == "errors_need_override"
+        assert gated(state, action, person, note="ok") == "errors_need_override"  # not ticked
+        assert gated(state, action, person, override=True) == "errors_need_override"
+        assert gated(state, action, person, note=" \n", override=True) == "errors_need_override"
+    else:  # steps back or aside: nothing to write
+        assert transition(state, action, person, ITEM, errors=True) == new_state
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("state", STATES)
+def test_allowed_actions_with_errors(state: str, kind: str) -> None:
+    wanted = [a for a in ACTION_ORDER if expected_with_errors(state, a, kind)[1] is None]
+    got = allowed_actions(state, PEOPLE[kind], ITEM, errors=True)
+    assert [a.name for a in got] == wanted
+
+
+def test_clean_copy_needs_no_reason_and_a_note_changes_nothing() -> None:
+    assert {a: reason_needed(a, errors=False) for a in ACTION_ORDER} == dict.fromkeys(ACTION_ORDER)
+    assert {a: reason_needed(a, errors=True) for a in ACTION_ORDER} == {
+        a: GATE_REASON.get(a) for a in ACTION_ORDER
+    }
+    # Clean copy: an R may publish without writing anything, as before the gate.
+    assert transition("approved", "publish", PEOPLE["R"], ITEM) == "published"
+    assert transition("approved", "publish", PEOPLE["R"], ITEM, override=True) == "published"
+
+
+def test_who_is_checked_before_the_gate() -> None:
+    # A C without a note hears that only R may submit, not that a note is missing.
+    assert gated("drafting", "submit", PEOPLE["C"]) == "not_responsible"
+    assert gated("in_review", "approve", PEOPLE["R+A"]) == "self_approval"
+    assert gated("approved", "publish", PEOPLE["nobody"]) == "not_responsible_or_accountable"
+
+
+def test_the_owner_overrides_where_no_independent_a_exists() -> None:
+    # The only A is also R: Rex may not override his own errors, the owner may.
+    for action in ("schedule", "publish"):
+        assert gated("approved", action, PEOPLE["R+A"], ONLY_A_IS_R, note="x", override=True) == (
+            "override_not_approver"
+        )
+        assert transition(
+            "approved",
+            action,
+            PEOPLE["owner"],
+            ONLY_A_IS_R,
+            errors=True,
+            note="x",
+            override=True,
+        ) in ("scheduled", "published")
+        # Clean copy: Rex acts himself and the owner has no part.
+        assert transition("approved", action, PEOPLE["R+A"], ONLY_A_IS_R) in (
+            "scheduled",
+            "published",
+        )
+        assert refusal("approved", action, PEOPLE["owner"], ONLY_A_IS_R) == NOT_RA
+    # No A at all: the owner approves and publishes copy with errors, with a reason.
+    assert (
+        transition(
+            "in_review", "approve", PEOPLE["owner"], NO_A, errors=True, note="x", override=True
+        )
+        == "approved"
+    )
+    assert gated("approved", "publish", PEOPLE["R"], NO_A, note="x", override=True) == NOTE
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "kind", "gate"),
+    [
+        ("drafting", "submit", "R", {}),
+        ("in_review", "approve", "A", {"note": "x"}),
+        ("approved", "publish", "R", {"note": "x", "override": True}),
+    ],
+)
+def test_gate_refusals_explain_themselves_in_both_languages(
+    state: str, action: str, kind: str, gate: dict[str, object]
+) -> None:
+    with pytest.raises(TransitionRefused) as refused:
+        transition(state, action, PEOPLE[kind], ITEM, errors=True, **gate)  # type: ignore[arg-type]
+    en, zh = refusal_message(refused.value, "en"), refusal_message(refused.value, "zh-hant")
+    assert "content checks found errors" in en
+    assert "內容檢查" in zh and "錯誤" in zh
+    assert en != zh and "%(" not in en + zh
+
+
+def test_gate_refusal_sentences() -> None:
+    with pytest.raises(TransitionRefused) as refused:
+        transition("drafting", "submit", PEOPLE["R"], ITEM, errors=True)
+    assert refused.value.code == "errors_need_note"
+    assert refusal_message(refused.value, "en") == (
+        "The content checks found errors in this copy: fix them, or explain them in a note"
+        " to submit for review."
+    )
+    assert refusal_message(refused.value, "zh-hant") == (
+        "內容檢查發現這份文案有錯誤：請先修正，或在備註中說明原因後再送審。"
+    )
