@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.audit.forms import expect_revision
-from crewplan.lib import language
+from crewplan.lib import file_messages, language, limits, uploads
 from crewplan.lib.params import int_param
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.raci import imports, services
@@ -41,8 +40,6 @@ from crewplan.raci.validation import (
     Party,
     Severity,
     external_accountable,
-    format_cell,
-    parse_cell,
 )
 from crewplan.raci.xlsx import SignOffRow, read_matrix, write_matrix
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
@@ -521,55 +518,25 @@ def import_upload(request: WorkspaceRequest) -> HttpResponse:
     """Upload a grid, see what it holds and every problem per row; nothing is saved."""
     require(request, Action.EDIT_RACI)
     workspace = request.workspace
-    context: dict[str, Any] = {"max_mb": imports.MAX_UPLOAD // (1024 * 1024)}
+    context: dict[str, Any] = {"max_mb": uploads.megabytes(limits.RACI_MATRIX)}
     if request.method == "GET":
         return render(request, "raci/import.html", context)
-    upload = request.FILES.get("file")
-    if upload is None:
-        context["error"] = _("Choose an .xlsx file.")
-        return render(request, "raci/import.html", context, status=400)
-    if upload.size > imports.MAX_UPLOAD:
-        context["error"] = _("The file is larger than %(mb)s MB.") % {"mb": context["max_mb"]}
-        return render(request, "raci/import.html", context, status=400)
     try:
-        result = read_matrix(upload.read())
+        upload = uploads.read_upload(request.FILES.get("file"), limits.RACI_MATRIX)
+        result = read_matrix(upload.data)
     except UnusableFile as error:
-        context["error"] = _("This file cannot be used: %(reason)s") % {
-            "reason": raci_messages.unusable(error)
-        }
+        context["error"] = file_messages.refusal(error, raci_messages.FILE_PROBLEMS)
         return render(request, "raci/import.html", context, status=400)
     plan = imports.plan_import(workspace, result, language.active())
-    active = Activity.objects.for_workspace(workspace).filter(archived_at__isnull=True)
-    in_file = {(f.casefold(), n.casefold()) for f, n, _k, _s in plan.activities}
     context.update(
         plan=plan,
         filename=upload.name,
         columns=[label for _header, label in plan.columns],
-        preview=_preview_rows(plan),
-        archived=[
-            a
-            for a in active.select_related("function")
-            if (a.function.name.casefold(), a.name.casefold()) not in in_file
-        ],
+        preview=imports.preview_rows(plan),
+        archived=imports.archived_by(workspace, plan),
         token=imports.sign_plan(workspace, plan) if not plan.problems else "",
     )
     return render(request, "raci/import.html", context, status=400 if plan.problems else 200)
-
-
-def _preview_rows(plan: imports.ImportPlan) -> list[dict[str, Any]]:
-    """The file's grid as it will be saved, one row per activity."""
-    by_row: dict[int, dict[str, str]] = {}
-    for index, party, letters in plan.cells:
-        by_row.setdefault(index, {})[party] = format_cell(parse_cell(letters))
-    return [
-        {
-            "function": f,
-            "name": n,
-            "kind": k,
-            "cells": [by_row.get(i, {}).get(key, "") for key in plan.keys],
-        }
-        for i, (f, n, k, _s) in enumerate(plan.activities)
-    ]
 
 
 @workspace_view
@@ -579,13 +546,7 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     preview = request.POST.get("plan", "")
     try:
-        plan = imports.unsign_plan(workspace, preview)
-    except signing.BadSignature:
-        messages.error(
-            request, _("This preview has expired or was changed. Upload the file again.")
-        )
-        return redirect("raci_import", slug=workspace.slug)
-    try:
+        plan = imports.open_plan(workspace, preview)
         services.import_apply(
             workspace=workspace,
             actor=request.user,
@@ -593,6 +554,9 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
             cells=plan["cells"],
             preview=preview,
         )
+    except uploads.PreviewRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("raci_import", slug=workspace.slug)
     except ValidationError as error:
         for m in error.messages:
             messages.error(request, m)

@@ -19,6 +19,7 @@ from crewplan.lib.language import LANGUAGES, for_command_line, of_locale
 from crewplan.lib.money import format_money
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.planning.budget.health import Thresholds, health_findings
+from crewplan.planning.budget.messages import unusable
 from crewplan.planning.budget.queries import export_sheets, fiscal_year_of
 from crewplan.planning.budget.xlsx import read_plan, write_plan
 from crewplan.workspaces.models import Workspace
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         except OSError as error:
             self._unusable(f"{path}: {error.strerror}")
         except UnusableFile as error:
-            self._unusable(f"{path}: {error.message(language)}")
+            self._unusable(f"{path}: {unusable(error, language)}")
         thresholds = Thresholds(
             max_tool_share=options["max_tool_share"],
             min_reserve_share=options["min_reserve_share"],
