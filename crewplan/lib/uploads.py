@@ -3,11 +3,11 @@ measurements): read it under its `lib/limits.py` size limit, tell from its bytes
 of file it is, and carry the preview to the confirmation in a signed token, so nothing is
 kept on the server in between.
 
-    upload = read_upload(request.FILES.get("file"), limits.RACI_MATRIX)   # UnusableFile
-    result = read_matrix(upload.data)                                    # the app's reader
-    token = sign_preview(purpose="raci.import", workspace=ws.pk, payload=...)
-    ... the confirm POST:
-    payload = open_preview(purpose="raci.import", workspace=ws.pk, token=token)  # PreviewRefused
+    upload = read_upload(request.FILES.get("file"), limits.RACI_MATRIX)  # UnusableFile
+    result = read_matrix(upload.data)  # the app's reader (a command: read_path(path, …))
+    token = sign_preview(purpose="raci.import", workspace=ws.pk, payload=plan)
+    # the confirm POST; PreviewRefused when expired, changed or not this workspace's:
+    plan = open_preview(purpose="raci.import", workspace=ws.pk, token=token)
 
 Zip bombs and XML entities are `lib/xlsxfile.open_workbook`'s (the readers call it). A
 token is good for an hour, for one purpose in one workspace; the import's service makes it
@@ -18,6 +18,7 @@ import codecs
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from django.core import signing
@@ -101,13 +102,24 @@ def read_upload(
     if upload.size is not None and upload.size > limits.bytes:
         raise too_large(limits)
     upload.seek(0)
-    data = upload.read(limits.bytes + 1)
+    return _checked(upload.name or "", upload.read(limits.bytes + 1), limits, kinds)
+
+
+def read_path(
+    path: Path, limits: FileLimits, kinds: Collection[FileKind] = (FileKind.XLSX,)
+) -> Upload:
+    """The same for a file a command is given: OSError when it cannot be read."""
+    with path.open("rb") as handle:
+        return _checked(path.name, handle.read(limits.bytes + 1), limits, kinds)
+
+
+def _checked(name: str, data: bytes, limits: FileLimits, kinds: Collection[FileKind]) -> Upload:
     if len(data) > limits.bytes:
         raise too_large(limits)
     kind = sniff(data)
     if kind not in kinds:
         raise UnusableFile("not_zip" if kind is FileKind.TEXT else "not_text")
-    return Upload(name=upload.name or "", data=data, kind=kind)
+    return Upload(name=name, data=data, kind=kind)
 
 
 def megabytes(limits: FileLimits) -> int:

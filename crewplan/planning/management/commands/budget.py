@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from crewplan.lib import limits
+from crewplan.lib import limits, uploads
 from crewplan.lib.language import LANGUAGES, for_command_line, of_locale
 from crewplan.lib.money import format_money
 from crewplan.lib.xlsxfile import UnusableFile
@@ -67,8 +67,8 @@ class Command(BaseCommand):
         path: Path = options["file"]
         language = for_command_line(options["language"], os.environ)
         try:
-            data = limits.read_limited(path, limits.BUDGET_PLAN)
-            result = read_plan(data, limits.BUDGET_PLAN)
+            upload = uploads.read_path(path, limits.BUDGET_PLAN)
+            result = read_plan(upload.data, limits.BUDGET_PLAN)
         except OSError as error:
             self._unusable(f"{path}: {error.strerror}")
         except UnusableFile as error:
