@@ -26,11 +26,13 @@ from crewplan.raci.diff import diff_matrices
 from crewplan.raci.forms import ActivityForm, FunctionForm, PersonColumnForm, TemplateForm
 from crewplan.raci.models import Activity, Function, MatrixVersion
 from crewplan.raci.queries import (
+    Grid,
+    accountable_waiting,
     draft_of,
     functions_of,
     load_grid,
     published_of,
-    required_teams,
+    signing_teams,
     signoffs_of,
 )
 from crewplan.raci.template import AGENCY, IN_HOUSE, apply_template
@@ -39,7 +41,6 @@ from crewplan.raci.validation import (
     INTERNAL,
     Party,
     Severity,
-    external_accountable,
 )
 from crewplan.raci.xlsx import SignOffRow, read_matrix, write_matrix
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
@@ -82,14 +83,31 @@ def _grid_context(
     grid = load_grid(version, language.active())
     membership = request.membership
     editable = not printable and version.is_draft and can(membership, Action.EDIT_RACI)
+    sign_rows = _sign_rows(request, version, grid)
+    return {
+        "waiting_accountable": accountable_waiting(version, grid.matrix),
+        "version": version,
+        "grid": grid,
+        "rows": _function_rows(request, grid, editable),
+        "findings": _finding_rows(grid),
+        "error_count": sum(1 for f in grid.findings if f.severity == Severity.ERROR),
+        "sign_rows": sign_rows,
+        "all_signed": bool(sign_rows) and all(r["signoff"] for r in sign_rows),
+        "may_edit": editable,
+        "may_publish": version.is_draft and can(membership, Action.PUBLISH_RACI),
+        "may_start_draft": can(membership, Action.EDIT_RACI),
+    }
+
+
+def _function_rows(request: WorkspaceRequest, grid: Grid, editable: bool) -> list[dict[str, Any]]:
+    """The grid by function, each activity with its findings and its row of cells."""
     by_activity: dict[str, list[Any]] = {}
     for finding in grid.findings:
         if finding.activity:
             by_activity.setdefault(finding.activity, []).append(finding)
-    activity_names = {a.key: a.name for a in grid.matrix.activities}
-    party_names = {p.key: p.name for p in grid.matrix.parties}
     function_ids = {f.name: f.pk for f in functions_of(request.workspace)} if editable else {}
-    rows = [
+    parties = [p.key for p in grid.matrix.parties]
+    return [
         {
             "name": function,
             "id": function_ids.get(function),
@@ -99,10 +117,7 @@ def _grid_context(
                     "findings": by_activity.get(a.key, []),
                     "level": _level(by_activity.get(a.key, [])),
                     "cells": _row_cells(
-                        a.key,
-                        [grid.cell(a.key, p.key) for p in grid.matrix.parties],
-                        [p.key for p in grid.matrix.parties],
-                        editable,
+                        a.key, [grid.cell(a.key, p) for p in parties], parties, editable
                     ),
                 }
                 for a in activities
@@ -110,46 +125,34 @@ def _grid_context(
         }
         for function, activities in grid.functions
     ]
-    required = required_teams(grid.matrix)
-    signoffs = signoffs_of(version) if version.is_draft else []
-    signed = {s.team_id: s for s in signoffs}
-    teams = {t.pk: t for t in Team.objects.for_workspace(request.workspace)}
-    sign_rows = [
+
+
+def _finding_rows(grid: Grid) -> list[dict[str, Any]]:
+    """Every finding with the names of its activity and parties."""
+    activity_names = {a.key: a.name for a in grid.matrix.activities}
+    party_names = {p.key: p.name for p in grid.matrix.parties}
+    return [
         {
-            "team": teams[pk],
-            "signoff": signed.get(pk),
-            "may_sign": can(membership, Action.SIGN_OFF_RACI, TeamTarget(pk)),
+            "finding": f,
+            "activity": activity_names.get(f.activity or "", ""),
+            "parties": [party_names.get(p, p) for p in f.parties],
         }
-        for pk in sorted(
-            required, key=lambda pk: (teams[pk].kind != Team.Kind.INTERNAL, teams[pk].name)
-        )
-        if pk in teams
+        for f in grid.findings
     ]
-    errors = [f for f in grid.findings if f.severity == Severity.ERROR]
-    # Work follows this draft while nothing is published, but not its external As.
-    follows_draft = version.is_draft and published_of(request.workspace) is None
-    return {
-        "waiting_accountable": [
-            activity_names[key] for key in external_accountable(grid.matrix) if follows_draft
-        ],
-        "version": version,
-        "grid": grid,
-        "rows": rows,
-        "findings": [
-            {
-                "finding": f,
-                "activity": activity_names.get(f.activity or "", ""),
-                "parties": [party_names.get(p, p) for p in f.parties],
-            }
-            for f in grid.findings
-        ],
-        "error_count": len(errors),
-        "sign_rows": sign_rows,
-        "all_signed": bool(sign_rows) and all(r["signoff"] for r in sign_rows),
-        "may_edit": editable,
-        "may_publish": version.is_draft and can(membership, Action.PUBLISH_RACI),
-        "may_start_draft": can(membership, Action.EDIT_RACI),
-    }
+
+
+def _sign_rows(
+    request: WorkspaceRequest, version: MatrixVersion, grid: Grid
+) -> list[dict[str, Any]]:
+    """The teams that must sign, with their sign-off and whether this person may give it."""
+    return [
+        {
+            "team": team,
+            "signoff": signoff,
+            "may_sign": can(request.membership, Action.SIGN_OFF_RACI, TeamTarget(team.pk)),
+        }
+        for team, signoff in signing_teams(version, grid.matrix)
+    ]
 
 
 def _level(findings: list[Any]) -> str:
