@@ -1,9 +1,10 @@
 """How much of a person's file crewplan reads: every import's limits in one place
 (documented in docs/raci.md, docs/budget.md and docs/work.md).
 
-A file past a limit is refused with a one-line reason as soon as the reader gets there:
-the rest of the file is never parsed, and nothing is saved. Rows are counted below the
-header rows; blank rows past the last one (formatting people leave behind) do not count.
+A file past a limit is refused (`UnusableFile`, worded in `lib/file_messages.py`) as soon
+as the reader gets there: the rest of the file is never parsed, and nothing is saved.
+Rows are counted below the header rows; blank rows past the last one (formatting people
+leave behind) do not count.
 The readers take the limits as an argument and default to these constants.
 """
 
@@ -32,40 +33,15 @@ OFFICE_CALENDAR = FileLimits(bytes=1024 * 1024, rows=5_000, columns=20)
 
 
 def too_large(limits: FileLimits) -> UnusableFile:
-    mb = f"{limits.bytes / (1024 * 1024):g}"
-    return UnusableFile(
-        "file_too_large",
-        texts=(
-            f"the file is larger than {mb} MB; crewplan reads files of at most {mb} MB",
-            f"檔案超過 {mb} MB；crewplan 最多讀取 {mb} MB 的檔案",
-        ),
-    )
+    return UnusableFile("file_too_large", params={"bytes": limits.bytes})
 
 
 def too_many_rows(limits: FileLimits, sheet: str = "") -> UnusableFile:
-    n = f"{limits.rows:,}"
-    where_en = f" in sheet “{sheet}”" if sheet else ""
-    where_zh = f"的「{sheet}」工作表" if sheet else ""
-    return UnusableFile(
-        "too_many_rows",
-        texts=(
-            f"the file has more than {n} rows{where_en}; crewplan reads at most {n} rows",
-            f"檔案{where_zh}超過 {n} 列；crewplan 最多讀取 {n} 列",
-        ),
-    )
+    return UnusableFile("too_many_rows", params={"rows": limits.rows, "sheet": sheet})
 
 
 def too_many_columns(limits: FileLimits, sheet: str = "") -> UnusableFile:
-    n = f"{limits.columns:,}"
-    where_en = f" in sheet “{sheet}”" if sheet else ""
-    where_zh = f"的「{sheet}」工作表" if sheet else ""
-    return UnusableFile(
-        "too_many_columns",
-        texts=(
-            f"the file has more than {n} columns{where_en}; crewplan reads at most {n} columns",
-            f"檔案{where_zh}超過 {n} 欄；crewplan 最多讀取 {n} 欄",
-        ),
-    )
+    return UnusableFile("too_many_columns", params={"columns": limits.columns, "sheet": sheet})
 
 
 def read_limited(path: Path, limits: FileLimits) -> bytes:

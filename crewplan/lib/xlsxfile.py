@@ -10,43 +10,22 @@ until a limit), so its read-only sheets skip the scan."""
 
 import io
 import zipfile
+import zlib
+from collections.abc import Mapping
 from typing import Any
 
 import openpyxl
 import openpyxl.reader.excel
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from crewplan.lib.language import pick as language_pick
-
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all members together
 MAX_RATIO = 200  # uncompressed / compressed, for any member over 1 MiB
 MAX_MEMBERS = 10_000
 MAX_SHARED_STRINGS = 32 * 1024 * 1024  # bytes of the text table openpyxl loads at once
-
-MESSAGES = {
-    "not_zip": (
-        "not an .xlsx file (it is not a zip archive)",
-        "不是 .xlsx 檔案（不是 zip 壓縮檔）",
-    ),
-    "too_many_parts": ("the .xlsx holds too many parts", "這個 .xlsx 內含的部分過多"),
-    "too_large": (
-        "the .xlsx would inflate to more than 200 MB (a zip bomb?)",
-        "這個 .xlsx 解壓縮後超過 200 MB（疑似壓縮炸彈）",
-    ),
-    "ratio": (
-        "the .xlsx is compressed suspiciously well (a zip bomb?)",
-        "這個 .xlsx 的壓縮比異常（疑似壓縮炸彈）",
-    ),
-    "not_xlsx": (
-        "not an .xlsx file (no spreadsheet inside the zip)",
-        "不是 .xlsx 檔案（壓縮檔內沒有試算表）",
-    ),
-    "damaged": ("the .xlsx is damaged", "這個 .xlsx 檔案已損壞"),
-    "too_much_text": (
-        "the .xlsx holds more than 32 MB of text",
-        "這個 .xlsx 內含的文字超過 32 MB",
-    ),
-}
+# Excel's "Strict Open XML Spreadsheet" names its parts' relationships in this namespace
+# instead of the transitional one; openpyxl cannot read such a workbook at all.
+STRICT_OOXML = b"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+MAX_PACKAGE_RELATIONSHIPS = 64 * 1024  # bytes of _rels/.rels read to tell strict files
 
 
 class _SheetOfUnknownSize(ReadOnlyWorksheet):
@@ -58,19 +37,28 @@ setattr(openpyxl.reader.excel, "ReadOnlyWorksheet", _SheetOfUnknownSize)  # noqa
 
 
 class UnusableFile(ValueError):
-    """The file cannot be read at all. `code` is stable; `message(language)` is for people.
-    A reader whose codes are worded in a gettext catalogue (`raci/messages.py`) gives no
-    `texts`: its code then stands for the message here."""
+    """The file cannot be read at all: a stable `code`, the `params` of its sentence and an
+    optional `detail` (the name or text at fault) shown after it. The sentences people
+    read are gettext messages in `lib/file_messages.py` (this module's codes and
+    `lib/limits.py`'s) or in the reader's app's `messages.py` (its own codes)."""
 
-    def __init__(self, code: str, detail: str = "", texts: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self, code: str, detail: str = "", params: Mapping[str, object] | None = None
+    ) -> None:
         self.code = code
         self.detail = detail
-        self.texts = texts or MESSAGES.get(code, (code, code))
-        super().__init__(self.message("en"))
+        self.params: Mapping[str, object] = dict(params or {})
+        super().__init__(code, detail)
 
-    def message(self, language: str = "en") -> str:
-        text = language_pick(self.texts, language)
-        return f"{text}: {self.detail}" if self.detail else text
+    def message(self, language: str | None = "en") -> str:
+        """The sentence of a shared code in `language` (the active one when None)."""
+        # Imported here so this module stays importable, and checkable, without Django.
+        from crewplan.lib.file_messages import unusable
+
+        return unusable(self, language)
+
+    def __str__(self) -> str:
+        return self.message("en")
 
 
 def open_workbook(data: bytes) -> Any:
@@ -94,9 +82,24 @@ def open_workbook(data: bytes) -> Any:
                 raise UnusableFile("too_much_text")
             if "[Content_Types].xml" not in archive.namelist():
                 raise UnusableFile("not_xlsx")
+            if _is_strict(archive):
+                raise UnusableFile("strict_ooxml")
     except zipfile.BadZipFile as error:
         raise UnusableFile("damaged", str(error)) from None
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for broken files
         raise UnusableFile("damaged", type(error).__name__) from None
+
+
+def _is_strict(archive: zipfile.ZipFile) -> bool:
+    try:
+        relationships = archive.getinfo("_rels/.rels")
+    except KeyError:
+        return False
+    if relationships.file_size > MAX_PACKAGE_RELATIONSHIPS:
+        return False  # not Excel's; openpyxl decides
+    try:
+        return STRICT_OOXML in archive.read(relationships)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError):
+        return False  # damaged or encrypted: openpyxl says so

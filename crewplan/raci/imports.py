@@ -1,21 +1,21 @@
 """Importing a RACI grid from .xlsx: read (pure core), map the file's columns to this
-workspace's teams and people, preview, then save atomically from a signed plan so
-nothing is kept on the server between preview and confirmation."""
+workspace's teams and people, preview, then save atomically (`services.import_apply`)
+from the plan the preview signed. Reading the upload and the signed preview are
+`lib/uploads.py`'s."""
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core import signing
 from django.utils.translation import gettext as _
 
-from crewplan.lib.limits import RACI_MATRIX
+from crewplan.lib import uploads
 from crewplan.raci import messages
-from crewplan.raci.validation import Role, format_cell
+from crewplan.raci.models import Activity
+from crewplan.raci.validation import Role, format_cell, parse_cell
 from crewplan.raci.xlsx import ReadResult
 from crewplan.workspaces.models import Membership, Team, Workspace
 
-MAX_UPLOAD = RACI_MATRIX.bytes
-PLAN_MAX_AGE = 60 * 60  # seconds a preview stays valid
+PURPOSE = "raci.import"  # of the signed preview
 
 
 @dataclass
@@ -96,17 +96,39 @@ def _letters(roles: frozenset[Role]) -> str:
     return format_cell(roles).replace("/", "")
 
 
-def _salt(workspace: Workspace) -> str:
-    return f"crewplan.raci.import:{workspace.pk}"
+def preview_rows(plan: ImportPlan) -> list[dict[str, Any]]:
+    """The file's grid as it will be saved, one row per activity."""
+    by_row: dict[int, dict[str, str]] = {}
+    for index, party, letters in plan.cells:
+        by_row.setdefault(index, {})[party] = format_cell(parse_cell(letters))
+    return [
+        {
+            "function": f,
+            "name": n,
+            "kind": k,
+            "cells": [by_row.get(i, {}).get(key, "") for key in plan.keys],
+        }
+        for i, (f, n, k, _s) in enumerate(plan.activities)
+    ]
+
+
+def archived_by(workspace: Workspace, plan: ImportPlan) -> list[Activity]:
+    """The workspace's current activities the file does not hold: the import archives them."""
+    in_file = {(f.casefold(), n.casefold()) for f, n, _k, _s in plan.activities}
+    active = Activity.objects.for_workspace(workspace).filter(archived_at__isnull=True)
+    return [
+        a
+        for a in active.select_related("function")
+        if (a.function.name.casefold(), a.name.casefold()) not in in_file
+    ]
 
 
 def sign_plan(workspace: Workspace, plan: ImportPlan) -> str:
-    return signing.dumps(
-        {"activities": plan.activities, "cells": plan.cells}, salt=_salt(workspace), compress=True
-    )
+    payload = {"activities": plan.activities, "cells": plan.cells}
+    return uploads.sign_preview(purpose=PURPOSE, workspace=workspace.pk, payload=payload)
 
 
-def unsign_plan(workspace: Workspace, token: str) -> dict[str, Any]:
-    """The plan as previewed; raises signing.BadSignature when tampered with, from
-    another workspace, or older than PLAN_MAX_AGE."""
-    return signing.loads(token, salt=_salt(workspace), max_age=PLAN_MAX_AGE)  # type: ignore[no-any-return]
+def open_plan(workspace: Workspace, token: str) -> dict[str, Any]:
+    """The plan as previewed; raises uploads.PreviewRefused when the token is tampered
+    with, from another workspace, or expired."""
+    return uploads.open_preview(purpose=PURPOSE, workspace=workspace.pk, token=token)  # type: ignore[no-any-return]

@@ -5,12 +5,10 @@ reports, from their stable codes and parameters. Every sentence is a gettext mes
 `language` when one is given (a command's, an export's)."""
 
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager, nullcontext
 
-from django.utils import translation
 from django.utils.translation import gettext, gettext_noop, pgettext
 
-from crewplan.lib import language as languages
+from crewplan.lib import file_messages
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.raci.models import Activity
 from crewplan.raci.validation import Finding, Kind, Severity
@@ -91,12 +89,6 @@ ROW_PROBLEMS: dict[str, str] = {
 }
 
 
-def _in(language: str | None) -> AbstractContextManager[None]:
-    if language is None:
-        return nullcontext()
-    return translation.override(languages.normalize(language))
-
-
 def _names(value: object) -> object:
     if isinstance(value, list | tuple):
         return pgettext("list separator", ", ").join(str(v) for v in value)
@@ -119,7 +111,7 @@ def _values(params: Mapping[str, object]) -> dict[str, object]:
 def wording(finding: Finding, language: str | None = None) -> tuple[str, str]:
     """The finding's message and suggested fix."""
     message, fix = FINDINGS[finding.code]
-    with _in(language):
+    with file_messages.speaking(language):
         values = _values(finding.params)
         return gettext(message) % values, gettext(fix) % values
 
@@ -163,15 +155,11 @@ def worded(findings: Iterable[Finding], language: str | None = None) -> list[Wor
 
 
 def row_problem(problem: RowProblem, language: str | None = None) -> str:
-    with _in(language):
+    with file_messages.speaking(language):
         return gettext(ROW_PROBLEMS[problem.code]) % dict(problem.params)
 
 
 def unusable(error: UnusableFile, language: str | None = None) -> str:
-    """Why a file cannot be read: the matrix reader's reasons from the catalogue, the
-    shared file checks' (lib/xlsxfile, lib/limits) from their own pairs."""
-    with _in(language):
-        if error.code not in FILE_PROBLEMS:
-            return error.message(languages.active())
-        text = gettext(FILE_PROBLEMS[error.code])
-        return f"{text}: {error.detail}" if error.detail else text
+    """Why a file cannot be read: the matrix reader's reasons, else the shared file
+    checks' (lib/file_messages)."""
+    return file_messages.unusable(error, language, own=FILE_PROBLEMS)

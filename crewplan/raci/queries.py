@@ -10,7 +10,16 @@ from django.db.models import Count
 from crewplan.raci.messages import Worded, worded
 from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion, SignOff
 from crewplan.raci.validation import Activity as CoreActivity
-from crewplan.raci.validation import Kind, Matrix, Party, Role, Rules, parse_cell, validate
+from crewplan.raci.validation import (
+    Kind,
+    Matrix,
+    Party,
+    Role,
+    Rules,
+    external_accountable,
+    parse_cell,
+    validate,
+)
 from crewplan.raci.validation import format_cell as format_roles
 from crewplan.workspaces.models import Membership, Team, Workspace
 
@@ -184,6 +193,26 @@ def required_teams(matrix: Matrix) -> set[int]:
             key = party.team if party.is_person else party.key
             teams.add(int(key.removeprefix("team-")))
     return teams
+
+
+def signing_teams(version: MatrixVersion, matrix: Matrix) -> list[tuple[Team, SignOff | None]]:
+    """The teams that must sign `version` (`required_teams`), in-house first then by name,
+    each with its sign-off so far (none on a published version)."""
+    required = required_teams(matrix)
+    signed = {s.team_id: s for s in signoffs_of(version)} if version.is_draft else {}
+    teams = [t for t in Team.objects.for_workspace(version.workspace) if t.pk in required]
+    teams.sort(key=lambda t: (t.kind != Team.Kind.INTERNAL, t.name))
+    return [(t, signed.get(t.pk)) for t in teams]
+
+
+def accountable_waiting(version: MatrixVersion, matrix: Matrix) -> list[str]:
+    """The activities whose external Accountable does not count yet: work follows a draft
+    while nothing is published, but not its external As until both sides have signed
+    (work/roles.py). Empty unless `version` is that draft."""
+    if not version.is_draft or published_of(version.workspace) is not None:
+        return []
+    names = {a.key: a.name for a in matrix.activities}
+    return [names[key] for key in external_accountable(matrix)]
 
 
 def signoffs_of(version: MatrixVersion) -> list[SignOff]:

@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.audit.forms import expect_revision
-from crewplan.lib import language
+from crewplan.lib import file_messages, language, limits, uploads
 from crewplan.lib.params import int_param
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.raci import imports, services
@@ -27,11 +26,13 @@ from crewplan.raci.diff import diff_matrices
 from crewplan.raci.forms import ActivityForm, FunctionForm, PersonColumnForm, TemplateForm
 from crewplan.raci.models import Activity, Function, MatrixVersion
 from crewplan.raci.queries import (
+    Grid,
+    accountable_waiting,
     draft_of,
     functions_of,
     load_grid,
     published_of,
-    required_teams,
+    signing_teams,
     signoffs_of,
 )
 from crewplan.raci.template import AGENCY, IN_HOUSE, apply_template
@@ -40,9 +41,6 @@ from crewplan.raci.validation import (
     INTERNAL,
     Party,
     Severity,
-    external_accountable,
-    format_cell,
-    parse_cell,
 )
 from crewplan.raci.xlsx import SignOffRow, read_matrix, write_matrix
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
@@ -85,14 +83,31 @@ def _grid_context(
     grid = load_grid(version, language.active())
     membership = request.membership
     editable = not printable and version.is_draft and can(membership, Action.EDIT_RACI)
+    sign_rows = _sign_rows(request, version, grid)
+    return {
+        "waiting_accountable": accountable_waiting(version, grid.matrix),
+        "version": version,
+        "grid": grid,
+        "rows": _function_rows(request, grid, editable),
+        "findings": _finding_rows(grid),
+        "error_count": sum(1 for f in grid.findings if f.severity == Severity.ERROR),
+        "sign_rows": sign_rows,
+        "all_signed": bool(sign_rows) and all(r["signoff"] for r in sign_rows),
+        "may_edit": editable,
+        "may_publish": version.is_draft and can(membership, Action.PUBLISH_RACI),
+        "may_start_draft": can(membership, Action.EDIT_RACI),
+    }
+
+
+def _function_rows(request: WorkspaceRequest, grid: Grid, editable: bool) -> list[dict[str, Any]]:
+    """The grid by function, each activity with its findings and its row of cells."""
     by_activity: dict[str, list[Any]] = {}
     for finding in grid.findings:
         if finding.activity:
             by_activity.setdefault(finding.activity, []).append(finding)
-    activity_names = {a.key: a.name for a in grid.matrix.activities}
-    party_names = {p.key: p.name for p in grid.matrix.parties}
     function_ids = {f.name: f.pk for f in functions_of(request.workspace)} if editable else {}
-    rows = [
+    parties = [p.key for p in grid.matrix.parties]
+    return [
         {
             "name": function,
             "id": function_ids.get(function),
@@ -102,10 +117,7 @@ def _grid_context(
                     "findings": by_activity.get(a.key, []),
                     "level": _level(by_activity.get(a.key, [])),
                     "cells": _row_cells(
-                        a.key,
-                        [grid.cell(a.key, p.key) for p in grid.matrix.parties],
-                        [p.key for p in grid.matrix.parties],
-                        editable,
+                        a.key, [grid.cell(a.key, p) for p in parties], parties, editable
                     ),
                 }
                 for a in activities
@@ -113,46 +125,34 @@ def _grid_context(
         }
         for function, activities in grid.functions
     ]
-    required = required_teams(grid.matrix)
-    signoffs = signoffs_of(version) if version.is_draft else []
-    signed = {s.team_id: s for s in signoffs}
-    teams = {t.pk: t for t in Team.objects.for_workspace(request.workspace)}
-    sign_rows = [
+
+
+def _finding_rows(grid: Grid) -> list[dict[str, Any]]:
+    """Every finding with the names of its activity and parties."""
+    activity_names = {a.key: a.name for a in grid.matrix.activities}
+    party_names = {p.key: p.name for p in grid.matrix.parties}
+    return [
         {
-            "team": teams[pk],
-            "signoff": signed.get(pk),
-            "may_sign": can(membership, Action.SIGN_OFF_RACI, TeamTarget(pk)),
+            "finding": f,
+            "activity": activity_names.get(f.activity or "", ""),
+            "parties": [party_names.get(p, p) for p in f.parties],
         }
-        for pk in sorted(
-            required, key=lambda pk: (teams[pk].kind != Team.Kind.INTERNAL, teams[pk].name)
-        )
-        if pk in teams
+        for f in grid.findings
     ]
-    errors = [f for f in grid.findings if f.severity == Severity.ERROR]
-    # Work follows this draft while nothing is published, but not its external As.
-    follows_draft = version.is_draft and published_of(request.workspace) is None
-    return {
-        "waiting_accountable": [
-            activity_names[key] for key in external_accountable(grid.matrix) if follows_draft
-        ],
-        "version": version,
-        "grid": grid,
-        "rows": rows,
-        "findings": [
-            {
-                "finding": f,
-                "activity": activity_names.get(f.activity or "", ""),
-                "parties": [party_names.get(p, p) for p in f.parties],
-            }
-            for f in grid.findings
-        ],
-        "error_count": len(errors),
-        "sign_rows": sign_rows,
-        "all_signed": bool(sign_rows) and all(r["signoff"] for r in sign_rows),
-        "may_edit": editable,
-        "may_publish": version.is_draft and can(membership, Action.PUBLISH_RACI),
-        "may_start_draft": can(membership, Action.EDIT_RACI),
-    }
+
+
+def _sign_rows(
+    request: WorkspaceRequest, version: MatrixVersion, grid: Grid
+) -> list[dict[str, Any]]:
+    """The teams that must sign, with their sign-off and whether this person may give it."""
+    return [
+        {
+            "team": team,
+            "signoff": signoff,
+            "may_sign": can(request.membership, Action.SIGN_OFF_RACI, TeamTarget(team.pk)),
+        }
+        for team, signoff in signing_teams(version, grid.matrix)
+    ]
 
 
 def _level(findings: list[Any]) -> str:
@@ -521,55 +521,25 @@ def import_upload(request: WorkspaceRequest) -> HttpResponse:
     """Upload a grid, see what it holds and every problem per row; nothing is saved."""
     require(request, Action.EDIT_RACI)
     workspace = request.workspace
-    context: dict[str, Any] = {"max_mb": imports.MAX_UPLOAD // (1024 * 1024)}
+    context: dict[str, Any] = {"max_mb": uploads.megabytes(limits.RACI_MATRIX)}
     if request.method == "GET":
         return render(request, "raci/import.html", context)
-    upload = request.FILES.get("file")
-    if upload is None:
-        context["error"] = _("Choose an .xlsx file.")
-        return render(request, "raci/import.html", context, status=400)
-    if upload.size > imports.MAX_UPLOAD:
-        context["error"] = _("The file is larger than %(mb)s MB.") % {"mb": context["max_mb"]}
-        return render(request, "raci/import.html", context, status=400)
     try:
-        result = read_matrix(upload.read())
+        upload = uploads.read_upload(request.FILES.get("file"), limits.RACI_MATRIX)
+        result = read_matrix(upload.data)
     except UnusableFile as error:
-        context["error"] = _("This file cannot be used: %(reason)s") % {
-            "reason": raci_messages.unusable(error)
-        }
+        context["error"] = file_messages.refusal(error, raci_messages.FILE_PROBLEMS)
         return render(request, "raci/import.html", context, status=400)
     plan = imports.plan_import(workspace, result, language.active())
-    active = Activity.objects.for_workspace(workspace).filter(archived_at__isnull=True)
-    in_file = {(f.casefold(), n.casefold()) for f, n, _k, _s in plan.activities}
     context.update(
         plan=plan,
         filename=upload.name,
         columns=[label for _header, label in plan.columns],
-        preview=_preview_rows(plan),
-        archived=[
-            a
-            for a in active.select_related("function")
-            if (a.function.name.casefold(), a.name.casefold()) not in in_file
-        ],
+        preview=imports.preview_rows(plan),
+        archived=imports.archived_by(workspace, plan),
         token=imports.sign_plan(workspace, plan) if not plan.problems else "",
     )
     return render(request, "raci/import.html", context, status=400 if plan.problems else 200)
-
-
-def _preview_rows(plan: imports.ImportPlan) -> list[dict[str, Any]]:
-    """The file's grid as it will be saved, one row per activity."""
-    by_row: dict[int, dict[str, str]] = {}
-    for index, party, letters in plan.cells:
-        by_row.setdefault(index, {})[party] = format_cell(parse_cell(letters))
-    return [
-        {
-            "function": f,
-            "name": n,
-            "kind": k,
-            "cells": [by_row.get(i, {}).get(key, "") for key in plan.keys],
-        }
-        for i, (f, n, k, _s) in enumerate(plan.activities)
-    ]
 
 
 @workspace_view
@@ -579,13 +549,7 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     preview = request.POST.get("plan", "")
     try:
-        plan = imports.unsign_plan(workspace, preview)
-    except signing.BadSignature:
-        messages.error(
-            request, _("This preview has expired or was changed. Upload the file again.")
-        )
-        return redirect("raci_import", slug=workspace.slug)
-    try:
+        plan = imports.open_plan(workspace, preview)
         services.import_apply(
             workspace=workspace,
             actor=request.user,
@@ -593,6 +557,9 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
             cells=plan["cells"],
             preview=preview,
         )
+    except uploads.PreviewRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("raci_import", slug=workspace.slug)
     except ValidationError as error:
         for m in error.messages:
             messages.error(request, m)

@@ -1,27 +1,26 @@
 """Importing a budget plan file: read it (pure core), match its tools, KPIs and owner teams
-to this workspace, preview, then create a new version from a signed plan in one
-transaction. An import never overwrites a version: it adds one."""
+to this workspace, preview, then create a new version from the plan the preview signed,
+in one transaction. An import never overwrites a version: it adds one. Reading the upload
+and the signed preview are `lib/uploads.py`'s."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import record, use_once
-from crewplan.lib.limits import BUDGET_PLAN
+from crewplan.lib import uploads
 from crewplan.planning.budget import services
 from crewplan.planning.budget.xlsx import ReadPlan
 from crewplan.planning.models import AiTool, BudgetLine, Kpi
 from crewplan.planning.tools import services as tool_services
 from crewplan.workspaces.models import Team, Workspace
 
-MAX_UPLOAD = BUDGET_PLAN.bytes
-PLAN_MAX_AGE = 60 * 60
+PURPOSE = "planning.import"  # of the signed preview
 
 
 @dataclass
@@ -87,18 +86,15 @@ def plan_budget_import(workspace: Workspace, result: ReadPlan, language: str) ->
     return plan
 
 
-def _salt(workspace: Workspace) -> str:
-    return f"crewplan.planning.import:{workspace.pk}"
+def sign_plan(workspace: Workspace, plan: BudgetImport) -> str:
+    payload = {"lines": plan.lines, "new_tools": plan.new_tools}
+    return uploads.sign_preview(purpose=PURPOSE, workspace=workspace.pk, payload=payload)
 
 
-def sign(workspace: Workspace, plan: BudgetImport) -> str:
-    return signing.dumps(
-        {"lines": plan.lines, "new_tools": plan.new_tools}, salt=_salt(workspace), compress=True
-    )
-
-
-def unsign(workspace: Workspace, token: str) -> dict[str, Any]:
-    return signing.loads(token, salt=_salt(workspace), max_age=PLAN_MAX_AGE)  # type: ignore[no-any-return]
+def open_plan(workspace: Workspace, token: str) -> dict[str, Any]:
+    """The plan as previewed; raises uploads.PreviewRefused when the token is tampered
+    with, from another workspace, or expired."""
+    return uploads.open_preview(purpose=PURPOSE, workspace=workspace.pk, token=token)  # type: ignore[no-any-return]
 
 
 @transaction.atomic

@@ -9,7 +9,6 @@ see every line."""
 from typing import Any
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -21,13 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.audit.forms import expect_revision
-from crewplan.lib import language
+from crewplan.lib import file_messages, language, limits, uploads
 from crewplan.lib.language import pick
 from crewplan.lib.money import decimals
 from crewplan.lib.params import int_param, year_param
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.planning.budget import charts, queries, services
 from crewplan.planning.budget import imports as budget_imports
+from crewplan.planning.budget import messages as budget_messages
 from crewplan.planning.budget.forms import LineForm, VersionNameForm
 from crewplan.planning.budget.health import health_findings
 from crewplan.planning.budget.plan import (
@@ -277,27 +277,20 @@ def budget_import(request: WorkspaceRequest) -> HttpResponse:
     require(request, Action.EDIT_BUDGET)
     workspace = request.workspace
     year = fiscal_year_of(workspace, timezone.localdate())
-    context: dict[str, Any] = {"year": year, "max_mb": budget_imports.MAX_UPLOAD // (1024 * 1024)}
+    context: dict[str, Any] = {"year": year, "max_mb": uploads.megabytes(limits.BUDGET_PLAN)}
     if request.method == "GET":
         return render(request, "planning/import.html", context)
-    upload = request.FILES.get("file")
-    if upload is None or upload.size > budget_imports.MAX_UPLOAD:
-        context["error"] = _("Choose an .xlsx file of at most %(mb)s MB.") % {
-            "mb": context["max_mb"]
-        }
-        return render(request, "planning/import.html", context, status=400)
     try:
-        result = read_plan(upload.read())
+        upload = uploads.read_upload(request.FILES.get("file"), limits.BUDGET_PLAN)
+        result = read_plan(upload.data)
     except UnusableFile as error:
-        context["error"] = _("This file cannot be used: %(reason)s") % {
-            "reason": error.message(language.active())
-        }
+        context["error"] = file_messages.refusal(error, budget_messages.FILE_PROBLEMS)
         return render(request, "planning/import.html", context, status=400)
     plan = budget_imports.plan_budget_import(workspace, result, language.active())
     context.update(
         plan=plan,
         filename=upload.name,
-        token=budget_imports.sign(workspace, plan) if not plan.problems else "",
+        token=budget_imports.sign_plan(workspace, plan) if not plan.problems else "",
     )
     return render(request, "planning/import.html", context, status=400 if plan.problems else 200)
 
@@ -309,11 +302,9 @@ def budget_import_confirm(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     preview = request.POST.get("plan", "")
     try:
-        data = budget_imports.unsign(workspace, preview)
-    except signing.BadSignature:
-        messages.error(
-            request, _("This preview has expired or was changed. Upload the file again.")
-        )
+        data = budget_imports.open_plan(workspace, preview)
+    except uploads.PreviewRefused as refused:
+        messages.error(request, refused.message)
         return redirect("planning_budget_import", slug=workspace.slug)
     year = year_param(request.POST.get("year"))
     if year is None:

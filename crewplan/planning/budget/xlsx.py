@@ -9,6 +9,8 @@ and `KPI`.
 
 `read_plan()` is tolerant of how people type amounts (`12,000`, `NT$ 3,500`, full-width
 digits, blanks) and reports problems per sheet row instead of stopping at the first.
+A file it cannot use at all raises `UnusableFile` (its own codes worded in
+`planning/budget/messages.py`).
 """
 
 import io
@@ -68,21 +70,6 @@ STATUS_WORDS = {s.value: s for s in ToolStatus} | {
 YES = {"yes", "y", "true", "1", "是", "有", "v", "✓"}
 NO = {"no", "n", "false", "0", "否", "無", ""}
 
-SHEET_TEXTS = {
-    "no_budget_sheet": ("no sheet named 預算 or Budget", "找不到名為「預算」或「Budget」的工作表"),
-    "no_header": (
-        "the 預算/Budget sheet needs a header row with 類別/Category and 項目/Item",
-        "「預算」工作表需要有「類別／Category」和「項目／Item」的標題列",
-    ),
-    "no_amounts": (
-        "the header row has neither 1月…12月 (Jan…Dec) nor a 全年/Annual column",
-        "標題列沒有 1月…12月（Jan…Dec），也沒有「全年／Annual」欄",
-    ),
-    "no_tool_header": (
-        "the 工具/Tools sheet needs a 工具/Tool column",
-        "「工具」工作表需要有「工具／Tool」欄",
-    ),
-}
 ROW_TEXTS = {
     "bad_category": (
         "category “{text}” is not one of the eight budget categories",
@@ -181,13 +168,13 @@ def read_plan(data: bytes, limits: file_limits.FileLimits | None = None) -> Read
         tools, tool_rows = _read_tools(workbook, problems, limits)
         sheet = _sheet(workbook, BUDGET_SHEETS)
         if sheet is None:
-            raise UnusableFile("no_budget_sheet", texts=SHEET_TEXTS["no_budget_sheet"])
+            raise UnusableFile("no_budget_sheet")
         rows = file_limits.limited_rows(sheet, limits)
         header_cells = list(next(rows, ()))
         header = [_fold(v) for v in header_cells]
         columns = _header_map(header)
         if "category" not in columns or "item" not in columns:
-            raise UnusableFile("no_header", texts=SHEET_TEXTS["no_header"])
+            raise UnusableFile("no_header")
         found_months = [
             next((i for i, h in enumerate(header) if h in words), None) for words in MONTH_HEADERS
         ]
@@ -201,7 +188,7 @@ def read_plan(data: bytes, limits: file_limits.FileLimits | None = None) -> Read
             else []
         )
         if not amount_columns:
-            raise UnusableFile("no_amounts", texts=SHEET_TEXTS["no_amounts"])
+            raise UnusableFile("no_amounts")
         lines: list[Line] = []
         where: dict[str, int] = {}
         implicit: dict[str, Tool] = {}
@@ -278,7 +265,7 @@ def _read_tools(
     header_cells = list(next(rows, ()))
     columns = _header_map([_fold(v) for v in header_cells])
     if "tool" not in columns:
-        raise UnusableFile("no_tool_header", texts=SHEET_TEXTS["no_tool_header"])
+        raise UnusableFile("no_tool_header")
     tools: dict[str, Tool] = {}
     where: dict[str, int] = {}
     for number, values in enumerate(rows, start=2):

@@ -14,11 +14,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from crewplan.lib import limits
+from crewplan.lib import limits, uploads
 from crewplan.lib.language import LANGUAGES, for_command_line, of_locale
 from crewplan.lib.money import format_money
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.planning.budget.health import Thresholds, health_findings
+from crewplan.planning.budget.messages import unusable
 from crewplan.planning.budget.queries import export_sheets, fiscal_year_of
 from crewplan.planning.budget.xlsx import read_plan, write_plan
 from crewplan.workspaces.models import Workspace
@@ -66,12 +67,12 @@ class Command(BaseCommand):
         path: Path = options["file"]
         language = for_command_line(options["language"], os.environ)
         try:
-            data = limits.read_limited(path, limits.BUDGET_PLAN)
-            result = read_plan(data, limits.BUDGET_PLAN)
+            upload = uploads.read_path(path, limits.BUDGET_PLAN)
+            result = read_plan(upload.data, limits.BUDGET_PLAN)
         except OSError as error:
             self._unusable(f"{path}: {error.strerror}")
         except UnusableFile as error:
-            self._unusable(f"{path}: {error.message(language)}")
+            self._unusable(f"{path}: {unusable(error, language)}")
         thresholds = Thresholds(
             max_tool_share=options["max_tool_share"],
             min_reserve_share=options["min_reserve_share"],

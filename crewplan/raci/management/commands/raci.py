@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
-from crewplan.lib import limits
+from crewplan.lib import limits, uploads
 from crewplan.lib.language import LANGUAGES, for_command_line
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.raci.messages import row_problem, unusable, worded
@@ -45,8 +45,8 @@ class Command(BaseCommand):
     def _check(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
         try:
-            data = limits.read_limited(path, limits.RACI_MATRIX)
-            result = read_matrix(data, limits.RACI_MATRIX)
+            upload = uploads.read_path(path, limits.RACI_MATRIX)
+            result = read_matrix(upload.data, limits.RACI_MATRIX)
         except OSError as error:
             self._unusable(f"{path}: {error.strerror}")
         except UnusableFile as error:
