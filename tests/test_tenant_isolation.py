@@ -34,6 +34,7 @@ UNSCOPED = {
     "accounts:password_reset_complete": "no workspace data",
     "accounts:set_language": "the person's own preference",
     "accounts:profile": "the person's own account",
+    "accounts:password_change": "the person's own password",
 }
 
 
