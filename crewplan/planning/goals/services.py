@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import locked, model_create, model_update, record, snapshot
-from crewplan.lib.language import pick
 from crewplan.planning.goals import kpis
+from crewplan.planning.goals.messages import kpi_name
 from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
 from crewplan.workspaces.models import Workspace
 
@@ -39,7 +39,7 @@ def kpis_add_from_catalogue(
         definition = kpis.BY_KEY.get(key)
         if definition is None:
             raise ValidationError(_("Unknown KPI in the catalogue."))
-        name = pick(definition.names, language)
+        name = kpi_name(key, language)
         if key in taken_keys or name.casefold() in taken_names:
             continue
         kpi = Kpi.objects.create(
