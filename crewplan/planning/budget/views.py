@@ -21,17 +21,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.audit.forms import expect_revision
-from crewplan.lib import language
-from crewplan.lib.language import pick
 from crewplan.lib.money import decimals
 from crewplan.lib.params import int_param, year_param
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.planning.budget import charts, queries, services
 from crewplan.planning.budget import imports as budget_imports
+from crewplan.planning.budget import messages as budget_messages
 from crewplan.planning.budget.forms import LineForm, VersionNameForm
 from crewplan.planning.budget.health import health_findings
 from crewplan.planning.budget.plan import (
-    CATEGORY_NAMES,
     Category,
     Plan,
     calendar_month,
@@ -81,25 +79,20 @@ def _version(request: WorkspaceRequest, year: int) -> BudgetVersion | None:
 
 def _whole_plan(workspace: Workspace, plan: Plan, months: list[str]) -> dict[str, Any]:
     """What only those who may see every line get: totals, chart and health check."""
-    currency, lang = workspace.currency, language.active()
-    findings = health_findings(
-        plan,
-        thresholds_for(workspace),
-        language=lang,
-        currency=currency,
-        decimals=decimals(currency),
+    currency = workspace.currency
+    findings = budget_messages.worded(
+        health_findings(plan, thresholds_for(workspace), currency=currency)
     )
+    names = budget_messages.category_labels()
     return {
-        "category_totals": [
-            (pick(CATEGORY_NAMES[c], lang), plan.total(c)) for c in Category if plan.total(c)
-        ],
+        "category_totals": [(names[c], plan.total(c)) for c in Category if plan.total(c)],
         "total": plan.total(),
         "quarters": plan.quarter_totals(),
         "month_totals": plan.month_totals(),
         "budget_chart": charts.chart(
             kind="bar",
             labels=months,
-            series=charts.budget_by_month(plan, lang),
+            series=charts.budget_by_month(plan, names),
             x_title=_("Month"),
             y_title=_("Planned"),
             currency=currency,
@@ -264,7 +257,7 @@ def budget_export(request: WorkspaceRequest) -> HttpResponse:
     if not sheets:
         messages.error(request, _("No plan for this year yet."))
         return redirect("planning_budget", slug=workspace.slug)
-    data = write_plan(sheets, current=current, language=language.active())
+    data = write_plan(sheets, current=current, labels=budget_messages.file_labels())
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="budget-{workspace.slug}-{year}.xlsx"'
     return response
@@ -290,10 +283,10 @@ def budget_import(request: WorkspaceRequest) -> HttpResponse:
         result = read_plan(upload.read())
     except UnusableFile as error:
         context["error"] = _("This file cannot be used: %(reason)s") % {
-            "reason": error.message(language.active())
+            "reason": budget_messages.unusable(error)
         }
         return render(request, "planning/import.html", context, status=400)
-    plan = budget_imports.plan_budget_import(workspace, result, language.active())
+    plan = budget_imports.plan_budget_import(workspace, result)
     context.update(
         plan=plan,
         filename=upload.name,
