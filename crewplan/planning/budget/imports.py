@@ -121,10 +121,12 @@ def import_apply(
             tool_services.tool_save(
                 workspace=workspace,
                 actor=actor,
-                name=tool["name"],
-                status=tool["status"],
-                customer_data=tool["customer_data"],
-                seats=tool["seats"],
+                data={
+                    "name": tool["name"],
+                    "status": tool["status"],
+                    "customer_data": tool["customer_data"],
+                    "seats": tool["seats"],
+                },
             )
     teams = {t.name.casefold(): t for t in Team.objects.for_workspace(workspace)}
     kpis = {k.name.casefold(): k for k in Kpi.objects.for_workspace(workspace)}

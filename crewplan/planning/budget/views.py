@@ -216,7 +216,7 @@ def line_edit(
                 line=line,
                 revision=data["revision"],
                 allow_over=data["confirm_over"],
-                **form.line_fields(workspace.fiscal_year_start_month),
+                data=form.line_fields(workspace.fiscal_year_start_month),
             )
         except services.OverRemaining as over:
             warning = over.messages[0]

@@ -115,7 +115,7 @@ def goal_edit(request: WorkspaceRequest, goal_id: int | None = None) -> HttpResp
                 actor=request.user,
                 goal=goal,
                 revision=form.cleaned_data["revision"],
-                **data,
+                data=data,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -243,7 +243,7 @@ def kpi_edit(request: WorkspaceRequest, kpi_id: int | None = None) -> HttpRespon
                 revision=form.cleaned_data["revision"],
                 history=history.values(),
                 targets=targets.values(),
-                **data,
+                data=data,
             )
         except ValidationError as error:
             form.add_error(None, error)
