@@ -14,8 +14,7 @@ def change_settings(world: Any) -> None:
         workspace=world.a,
         actor=world.people["alice"],
         revision=world.a.revision,
-        budget_training_per_seat=Decimal(24680),
-        raci_max_consulted=4,
+        data={"budget_training_per_seat": Decimal(24680), "raci_max_consulted": 4},
     )
 
 
@@ -40,7 +39,7 @@ def test_agency_sees_the_amount_when_the_owner_allows_it(world: Any) -> None:
         workspace=world.a,
         actor=world.people["alice"],
         revision=world.a.revision,
-        external_can_see_budget=True,
+        data={"external_can_see_budget": True},
     )
     page = client_for(world.people["adam"]).get("/w/alpha/audit/").content.decode()
     assert "24680" in page

@@ -121,10 +121,7 @@ def test_goal(world: Any, alice: Client, mike: Client) -> None:
     goal = planning.goal_save(
         workspace=world.a,
         actor=world.people["alice"],
-        text="Conversion to 2%",
-        kpi=kpi,
-        baseline=D("1.8"),
-        target=D("2"),
+        data={"text": "Conversion to 2%", "kpi": kpi, "baseline": D("1.8"), "target": D("2")},
     )
     form = {"text": "Conversion to 2%", "kpi": kpi.pk, "baseline": "1.8", "target": "2"}
 
@@ -209,11 +206,13 @@ def make_tool(world: Any) -> AiTool:
     return tool_services.tool_save(
         workspace=world.a,
         actor=world.people["alice"],
-        name="Copy AI",
-        vendor="X",
-        status="pilot",
-        seats=2,
-        price_per_seat=D(1000),
+        data={
+            "name": "Copy AI",
+            "vendor": "X",
+            "status": "pilot",
+            "seats": 2,
+            "price_per_seat": D(1000),
+        },
     )
 
 
@@ -250,7 +249,9 @@ def test_budget_line_keeps_the_months_of_the_first_save(
     )
     months = {f"m{m:02d}": D(10000) for m in range(1, 13)}
     line = budget_services.line_save(
-        version=version, actor=world.people["alice"], category="media", item="Meta ads", **months
+        version=version,
+        actor=world.people["alice"],
+        data={"category": "media", "item": "Meta ads", **months},
     )
     form = {
         "category": "media",
@@ -304,7 +305,7 @@ def test_roi_estimate(world: Any, alice: Client, mike: Client) -> None:
         workspace=world.a,
         actor=world.people["alice"],
         tool=tool,
-        **{k: int(v) if k.endswith("_months") else D(v) for k, v in ROI_FORM.items()},
+        data={k: int(v) if k.endswith("_months") else D(v) for k, v in ROI_FORM.items()},
     )
 
     def get() -> RoiEstimate:
@@ -514,18 +515,28 @@ def test_the_services_refuse_a_missing_or_stale_revision(world: Any) -> None:
     tool = make_tool(world)
     alice = world.people["alice"]
     with pytest.raises(ValidationError, match="incomplete or out of date"):
-        tool_services.tool_save(workspace=world.a, actor=alice, tool=tool, vendor="Y")
+        tool_services.tool_save(workspace=world.a, actor=alice, tool=tool, data={"vendor": "Y"})
     with pytest.raises(Conflict):
-        tool_services.tool_save(workspace=world.a, actor=alice, tool=tool, revision=0, vendor="Y")
-    tool_services.tool_save(workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Y")
+        tool_services.tool_save(
+            workspace=world.a, actor=alice, tool=tool, revision=0, data={"vendor": "Y"}
+        )
+    tool_services.tool_save(
+        workspace=world.a, actor=alice, tool=tool, revision=1, data={"vendor": "Y"}
+    )
     with pytest.raises(Conflict) as refused:
-        tool_services.tool_save(workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Z")
+        tool_services.tool_save(
+            workspace=world.a, actor=alice, tool=tool, revision=1, data={"vendor": "Z"}
+        )
     assert refused.value.fields == ["vendor"]
     assert AiTool.objects.get(pk=tool.pk).vendor == "Y"
     # A form read before the row existed (no revision) does not overwrite it either.
-    tool_services.estimate_save(workspace=world.a, actor=alice, tool=tool, horizon_months=12)
+    tool_services.estimate_save(
+        workspace=world.a, actor=alice, tool=tool, data={"horizon_months": 12}
+    )
     with pytest.raises(Conflict):
-        tool_services.estimate_save(workspace=world.a, actor=alice, tool=tool, horizon_months=24)
+        tool_services.estimate_save(
+            workspace=world.a, actor=alice, tool=tool, data={"horizon_months": 24}
+        )
     assert RoiEstimate.objects.get(tool=tool).horizon_months == 12
 
 
@@ -533,10 +544,12 @@ def test_the_conflict_reads_in_chinese(world: Any) -> None:
     tool = make_tool(world)
     alice = world.people["alice"]
     tool_services.tool_save(
-        workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Y", seats=3
+        workspace=world.a, actor=alice, tool=tool, revision=1, data={"vendor": "Y", "seats": 3}
     )
     with translation.override("zh-hant"), pytest.raises(Conflict) as refused:
-        tool_services.tool_save(workspace=world.a, actor=alice, tool=tool, revision=1, vendor="Z")
+        tool_services.tool_save(
+            workspace=world.a, actor=alice, tool=tool, revision=1, data={"vendor": "Z"}
+        )
     message = refused.value.messages[0]
     assert message.startswith("在你開啟之後，其他人已儲存了這個")
     assert "、".join(refused.value.fields) in message and len(refused.value.fields) == 2

@@ -203,37 +203,41 @@ def populate(world: Any) -> dict[str, Any]:
     goal = planning_services.goal_save(
         workspace=a,
         actor=alice,
-        text="Conversion to 2.2% by June",
-        kpi=kpi,
-        baseline=Decimal("1.8"),
-        target=Decimal("2.2"),
-        deadline=date(2026, 6, 30),
-        objective="Online revenue",
-        owner=world.a_in_house,
+        data={
+            "text": "Conversion to 2.2% by June",
+            "kpi": kpi,
+            "baseline": Decimal("1.8"),
+            "target": Decimal("2.2"),
+            "deadline": date(2026, 6, 30),
+            "objective": "Online revenue",
+            "owner": world.a_in_house,
+        },
     )
     tool = tool_services.tool_save(
         workspace=a,
         actor=alice,
-        name="Copy assistant",
-        vendor="Vendor",
-        category="content_generation",
-        status="pilot",
-        owner=world.a_in_house,
-        kpi=kpi,
-        customer_data=True,
-        seats=3,
-        price_per_seat=Decimal(600),
-        flat_fee=Decimal(0),
-        integration=Decimal(5000),
-        training_hours=Decimal(4),
-        training_rate=Decimal(800),
-        training_fees=Decimal(0),
-        data_preparation=Decimal(0),
-        privacy_per_month=Decimal(0),
-        renewal_change=Decimal(0),
+        data={
+            "name": "Copy assistant",
+            "vendor": "Vendor",
+            "category": "content_generation",
+            "status": "pilot",
+            "owner": world.a_in_house,
+            "kpi": kpi,
+            "customer_data": True,
+            "seats": 3,
+            "price_per_seat": Decimal(600),
+            "flat_fee": Decimal(0),
+            "integration": Decimal(5000),
+            "training_hours": Decimal(4),
+            "training_rate": Decimal(800),
+            "training_fees": Decimal(0),
+            "data_preparation": Decimal(0),
+            "privacy_per_month": Decimal(0),
+            "renewal_change": Decimal(0),
+        },
     )
     tool_services.estimate_save(
-        workspace=a, actor=alice, tool=tool, hours_saved_per_month=Decimal(10)
+        workspace=a, actor=alice, tool=tool, data={"hours_saved_per_month": Decimal(10)}
     )
     version = budget_services.version_create(
         workspace=a, actor=alice, fiscal_year=2026, name="Original"
@@ -241,16 +245,18 @@ def populate(world: Any) -> dict[str, Any]:
     line = budget_services.line_save(
         version=version,
         actor=alice,
-        category="tool_subscription",
-        item="Copy assistant seats",
-        tool=tool,
-        goal=goal,
-        kpi=kpi,
-        channel="",
-        owner=world.a_in_house,
-        committed=Decimal(0),
-        actual=Decimal(0),
-        **{f"m{m:02d}": Decimal(1800) for m in range(1, 13)},
+        data={
+            "category": "tool_subscription",
+            "item": "Copy assistant seats",
+            "tool": tool,
+            "goal": goal,
+            "kpi": kpi,
+            "channel": "",
+            "owner": world.a_in_house,
+            "committed": Decimal(0),
+            "actual": Decimal(0),
+            **{f"m{m:02d}": Decimal(1800) for m in range(1, 13)},
+        },
     )
     budget_services.version_create(
         workspace=a, actor=alice, fiscal_year=2026, name="Q2 re-forecast", based_on=version
@@ -260,13 +266,15 @@ def populate(world: Any) -> dict[str, Any]:
     item = work_services.item_create(
         workspace=a,
         membership=world.member("maya"),
-        title="Mooncake post",
-        kind="social_post",
-        activity=social,
-        channel="facebook_post",
-        copy="中秋月餅預購開跑！",
-        publish_at=datetime.fromisoformat("2026-09-20T12:00+08:00"),
-        due_on=date(2026, 9, 18),
+        data={
+            "title": "Mooncake post",
+            "kind": "social_post",
+            "activity": social,
+            "channel": "facebook_post",
+            "copy": "中秋月餅預購開跑！",
+            "publish_at": datetime.fromisoformat("2026-09-20T12:00+08:00"),
+            "due_on": date(2026, 9, 18),
+        },
     )
     work_services.comment_add(item=item, membership=world.member("maya"), body="Draft ready")
     feeds.feed_renew(membership=world.member("alice"))
@@ -714,9 +722,11 @@ def test_reschedule_out_of_range_is_refused(world: Any, draft: Any) -> None:
     item = work_services.item_create(
         workspace=world.a,
         membership=maya,
-        title="Post",
-        due_on=date(2026, 9, 18),
-        activity=Activity.objects.get(workspace=world.a, name="Social posts"),
+        data={
+            "title": "Post",
+            "due_on": date(2026, 9, 18),
+            "activity": Activity.objects.get(workspace=world.a, name="Social posts"),
+        },
     )
     response = client_for(world.people["maya"]).post(
         f"/w/alpha/work/items/{item.pk}/reschedule/",
@@ -738,7 +748,7 @@ def test_feed_survives_an_item_stored_at_the_end_of_time(world: Any, draft: Any)
         ("Launch", {"due_on": date(2026, 9, 18)}),
     ):
         work_services.item_create(
-            workspace=world.a, membership=maya, title=title, activity=social, **fields
+            workspace=world.a, membership=maya, data={"title": title, "activity": social, **fields}
         )
     token = feeds.feed_renew(membership=world.member("alice"))
     response = client_for(world.people["alice"]).get(f"/ical/{token}.ics")

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from crewplan.lib.sheets import Formula, append_row, sheet_title
+from crewplan.planning.budget.messages import file_labels
 from crewplan.planning.budget.plan import Category, Line, Plan, spread
 from crewplan.planning.budget.xlsx import VersionSheet, read_plan, write_plan
 
@@ -48,7 +49,7 @@ def test_append_row_keeps_text_and_our_formulas() -> None:
 def test_version_titles_that_clash_after_cleaning_still_export() -> None:
     plan = Plan(lines=(Line("1", Category.MEDIA, "=ads\x02", spread(Decimal(1200))),), tools=())
     titles = ["v1 Q2/Q3", "v1 Q2:Q3", "", "預算", "x" * 40, "x" * 40 + "y"]
-    data = write_plan([VersionSheet(t, plan) for t in titles], language="zh-hant")
+    data = write_plan([VersionSheet(t, plan) for t in titles], labels=file_labels("zh-hant"))
     names = load_workbook(io.BytesIO(data)).sheetnames
     assert names == [
         "預算",

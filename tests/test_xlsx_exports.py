@@ -91,19 +91,18 @@ def hostile(world: Any) -> dict[str, Any]:
     kpi = planning_services.kpi_save(
         workspace=a,
         actor=alice,
-        name=HOSTILE["kpi"],
-        unit="x",
-        metric="revenue",
-        denominator="spend",
+        data={"name": HOSTILE["kpi"], "unit": "x", "metric": "revenue", "denominator": "spend"},
     )
     tool = tool_services.tool_save(
         workspace=a,
         actor=alice,
-        name=HOSTILE["tool"],
-        vendor=HOSTILE["vendor"],
-        status="active",
-        kpi=kpi,
-        seats=2,
+        data={
+            "name": HOSTILE["tool"],
+            "vendor": HOSTILE["vendor"],
+            "status": "active",
+            "kpi": kpi,
+            "seats": 2,
+        },
     )
     version = budget_services.version_create(
         workspace=a, actor=alice, fiscal_year=2026, name=HOSTILE["version"]
@@ -111,12 +110,14 @@ def hostile(world: Any) -> dict[str, Any]:
     budget_services.line_save(
         version=version,
         actor=alice,
-        category="tool_subscription",
-        item=HOSTILE["item"],
-        tool=tool,
-        kpi=kpi,
-        owner=world.a_agency,
-        **{f"m{m:02d}": D(1000) for m in range(1, 13)},
+        data={
+            "category": "tool_subscription",
+            "item": HOSTILE["item"],
+            "tool": tool,
+            "kpi": kpi,
+            "owner": world.a_agency,
+            **{f"m{m:02d}": D(1000) for m in range(1, 13)},
+        },
     )
     budget_services.version_create(
         workspace=a, actor=alice, fiscal_year=2026, name="::", based_on=version

@@ -95,6 +95,15 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {name: plain(getattr(instance, name)) for name in fields}
 
 
+def only_fields(data: Mapping[str, Any], fields: Iterable[str]) -> Mapping[str, Any]:
+    """`data` when each of its keys is one of `fields`, the fields a save service takes;
+    else TypeError naming the others (a caller's mistake, not a person's)."""
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise TypeError(f"not one of the fields: {', '.join(sorted(unknown))}")
+    return data
+
+
 def model_create[M: models.Model](
     *,
     instance: M,

@@ -37,16 +37,18 @@ def load(bakery: Workspace, in_house: Team, agency: Team, owner: Any) -> None:
         workspace=bakery,
         actor=owner,
         tool=tools["bot"],
-        horizon_months=24,
-        ramp_up_months=3,
-        hours_saved_per_month=D(60),
-        loaded_hourly_rate=D(350),
-        sessions_per_month=D(25000),
-        conversion_rate_lift=D("0.05"),
-        average_order_value=D(850),
-        gross_margin=D(45),
-        costs_avoided_per_month=D(0),
-        spread=D(30),
+        data={
+            "horizon_months": 24,
+            "ramp_up_months": 3,
+            "hours_saved_per_month": D(60),
+            "loaded_hourly_rate": D(350),
+            "sessions_per_month": D(25000),
+            "conversion_rate_lift": D("0.05"),
+            "average_order_value": D(850),
+            "gross_margin": D(45),
+            "costs_avoided_per_month": D(0),
+            "spread": D(30),
+        },
     )
     goal = Goal.objects.for_workspace(bakery).filter(kpi=conversion).first()
     _plan(bakery, in_house, agency, owner, tools, goal, conversion, roas)
@@ -56,7 +58,7 @@ def _tools(
     bakery: Workspace, in_house: Team, agency: Team, owner: Any, conversion: Kpi, roas: Kpi
 ) -> dict[str, AiTool]:
     def save(**fields: Any) -> AiTool:
-        return tool_services.tool_save(workspace=bakery, actor=owner, **(NO_COSTS | fields))
+        return tool_services.tool_save(workspace=bakery, actor=owner, data=NO_COSTS | fields)
 
     return {
         "chatgpt": save(
@@ -197,16 +199,18 @@ def _plan(
         budget_services.line_save(
             version=version,
             actor=owner,
-            item=item,
-            category=category,
-            committed=fields.pop("committed", D(0)),
-            actual=D(0),
-            channel=fields.pop("channel", ""),
-            goal=fields.pop("goal", None),
-            kpi=fields.pop("kpi", None),
-            tool=fields.pop("tool", None),
-            owner=fields.pop("owner", in_house),
-            **dict(zip(months, amounts, strict=True)),
+            data={
+                "item": item,
+                "category": category,
+                "committed": fields.pop("committed", D(0)),
+                "actual": D(0),
+                "channel": fields.pop("channel", ""),
+                "goal": fields.pop("goal", None),
+                "kpi": fields.pop("kpi", None),
+                "tool": fields.pop("tool", None),
+                "owner": fields.pop("owner", in_house),
+                **dict(zip(months, amounts, strict=True)),
+            },
         )
 
     def once(amount: int, month: int = 1) -> tuple[Decimal, ...]:

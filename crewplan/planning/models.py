@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crewplan.planning.budget.plan import Category as BudgetCategory
+from crewplan.planning.budget.plan import ToolStatus
 from crewplan.planning.goals.kpis import HIGHER, LOWER, Formula
 from crewplan.workspaces.models import Membership, Team, Workspace, WorkspaceOwnedQuerySet
 
@@ -168,10 +170,10 @@ class AiTool(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        CANDIDATE = "candidate", _("Candidate")
-        PILOT = "pilot", _("Pilot")
-        ACTIVE = "active", _("Active")
-        RETIRED = "retired", _("Retired")
+        CANDIDATE = ToolStatus.CANDIDATE.value, _("Candidate")
+        PILOT = ToolStatus.PILOT.value, _("Pilot")
+        ACTIVE = ToolStatus.ACTIVE.value, _("Active")
+        RETIRED = ToolStatus.RETIRED.value, _("Retired")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("tool"), max_length=80)
@@ -312,14 +314,14 @@ class BudgetVersion(models.Model):
 
 class BudgetLine(models.Model):
     class CategoryChoices(models.TextChoices):
-        TOOL_SUBSCRIPTION = "tool_subscription", _("Tool subscriptions")
-        INTEGRATION = "integration", _("Integration and customization")
-        TRAINING = "training", _("Training")
-        DATA_PRIVACY = "data_privacy", _("Data processing and privacy")
-        EXPERIMENT_RESERVE = "experiment_reserve", _("Experiment reserve")
-        CONSULTING = "consulting", _("Consulting")
-        AGENCY_FEES = "agency_fees", _("Agency fees")
-        MEDIA = "media", _("Media spend")
+        TOOL_SUBSCRIPTION = BudgetCategory.TOOL_SUBSCRIPTION.value, _("Tool subscriptions")
+        INTEGRATION = BudgetCategory.INTEGRATION.value, _("Integration and customization")
+        TRAINING = BudgetCategory.TRAINING.value, _("Training")
+        DATA_PRIVACY = BudgetCategory.DATA_PRIVACY.value, _("Data processing and privacy")
+        EXPERIMENT_RESERVE = BudgetCategory.EXPERIMENT_RESERVE.value, _("Experiment reserve")
+        CONSULTING = BudgetCategory.CONSULTING.value, _("Consulting")
+        AGENCY_FEES = BudgetCategory.AGENCY_FEES.value, _("Agency fees")
+        MEDIA = BudgetCategory.MEDIA.value, _("Media spend")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     version = models.ForeignKey(BudgetVersion, on_delete=models.CASCADE, related_name="lines")

@@ -45,7 +45,7 @@ def load(bakery: Workspace) -> None:
             who: Membership, activity: str, steps: list[tuple[Membership, str]], **fields: Any
         ) -> None:
             created = services.item_create(
-                workspace=bakery, membership=who, activity=activities[activity], **fields
+                workspace=bakery, membership=who, data={"activity": activities[activity], **fields}
             )
             for actor, action in steps:
                 note = "請把價格與預購截止日寫清楚" if action == "request_changes" else ""

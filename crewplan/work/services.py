@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.actions import AuditAction
-from crewplan.audit.services import locked, locked_or_created, plain, record, save_revision
+from crewplan.audit.services import (
+    locked,
+    locked_or_created,
+    only_fields,
+    plain,
+    record,
+    save_revision,
+)
 from crewplan.lib.text import single_line
 from crewplan.planning.models import BudgetLine, Goal
 from crewplan.raci.models import Activity
@@ -161,10 +168,29 @@ def _snapshot(item: WorkItem) -> dict[str, Any]:
     }
 
 
+# What a new work item may be given (the rest are the workflow's).
+ITEM_FIELDS = (
+    "title",
+    "kind",
+    "activity",
+    "channel",
+    "brief",
+    "copy",
+    "sponsored",
+    "due_on",
+    "publish_at",
+    "goal",
+    "budget_line",
+)
+
+
 @transaction.atomic
-def item_create(*, workspace: Workspace, membership: Membership, **fields: Any) -> WorkItem:
-    _check_related(workspace, fields)
-    item = WorkItem(workspace=workspace, created_by=membership.user, **fields)
+def item_create(
+    *, workspace: Workspace, membership: Membership, data: Mapping[str, Any]
+) -> WorkItem:
+    """A new work item from `data` (some of ITEM_FIELDS; the rest take their defaults)."""
+    _check_related(workspace, only_fields(data, ITEM_FIELDS))
+    item = WorkItem(workspace=workspace, created_by=membership.user, **data)
     item.full_clean(exclude=["workspace"])
     item.save()
     record(

@@ -148,21 +148,6 @@ def _item_form(
     )
 
 
-ITEM_FIELDS = (
-    "title",
-    "kind",
-    "activity",
-    "channel",
-    "brief",
-    "copy",
-    "sponsored",
-    "due_on",
-    "publish_at",
-    "goal",
-    "budget_line",
-)
-
-
 @workspace_view
 @require_http_methods(["GET", "POST"])
 def item_new(request: WorkspaceRequest) -> HttpResponse:
@@ -172,10 +157,10 @@ def item_new(request: WorkspaceRequest) -> HttpResponse:
     if request.method == "GET" and initial_day:
         form.initial["due_on"] = initial_day
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in ITEM_FIELDS}
+        data = {name: form.cleaned_data[name] for name in services.ITEM_FIELDS}
         try:
             item = services.item_create(
-                workspace=request.workspace, membership=request.membership, **data
+                workspace=request.workspace, membership=request.membership, data=data
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -265,7 +250,7 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
         if not context["may_edit"]:
             raise services.Forbidden
         if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in ITEM_FIELDS}
+            data = {name: form.cleaned_data[name] for name in services.ITEM_FIELDS}
             try:
                 services.item_update(
                     item=item,

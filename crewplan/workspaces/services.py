@@ -3,6 +3,7 @@ transaction each, an audit row each; a refused change raises `ValidationError` w
 a message meant for the person who asked, and changes nothing."""
 
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from crewplan.audit.actions import AuditAction
-from crewplan.audit.services import changes, locked, model_update, record, snapshot
+from crewplan.audit.services import changes, locked, model_update, only_fields, record, snapshot
 from crewplan.lib.text import single_line
 from crewplan.workspaces.models import Invitation, Membership, Team, Workspace, hash_token
 
@@ -52,10 +53,22 @@ def workspace_create(
     slug: str,
     owner: Any,
     team_name: str | None = None,
-    **fields: Any,
+    default_language: str | None = None,
+    currency: str | None = None,
+    time_zone: str | None = None,
+    fiscal_year_start_month: int | None = None,
 ) -> Workspace:
-    """A new workspace with one in-house team, its owner in it."""
-    workspace = Workspace(name=name, slug=slug, **fields)
+    """A new workspace with one in-house team, its owner in it. A setting not given
+    (None) takes the model's default."""
+    given = {
+        "default_language": default_language,
+        "currency": currency,
+        "time_zone": time_zone,
+        "fiscal_year_start_month": fiscal_year_start_month,
+    }
+    workspace = Workspace(
+        name=name, slug=slug, **{key: value for key, value in given.items() if value is not None}
+    )
     workspace.full_clean()
     workspace.save()
     with translation.override(workspace.default_language):
@@ -77,18 +90,15 @@ def workspace_create(
 
 @transaction.atomic
 def workspace_update_settings(
-    *, workspace: Workspace, actor: Any, revision: int, **fields: Any
+    *, workspace: Workspace, actor: Any, revision: int, data: Mapping[str, Any]
 ) -> Workspace:
-    """Change the settings if nobody saved them since `revision` was read (else
-    audit.Conflict). Compares with the row as stored (locked), not with an instance a
-    ModelForm may already have changed in memory."""
-    unknown = set(fields) - set(SETTINGS_FIELDS)
-    if unknown:
-        raise TypeError(f"{', '.join(sorted(unknown))} is not a workspace setting")
+    """Change the settings (`data`: some of SETTINGS_FIELDS) if nobody saved them since
+    `revision` was read (else audit.Conflict). Compares with the row as stored (locked),
+    not with an instance a ModelForm may already have changed in memory."""
     saved, _after = model_update(
         instance=workspace,
         fields=SETTINGS_FIELDS,
-        data=fields,
+        data=only_fields(data, SETTINGS_FIELDS),
         revision=revision,
         actor=actor,
         action=AuditAction.WORKSPACE_SETTINGS_CHANGED,

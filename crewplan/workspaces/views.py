@@ -324,7 +324,7 @@ def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
             data = dict(form.cleaned_data)
             revision = data.pop("revision")
             services.workspace_update_settings(
-                workspace=workspace, actor=request.user, revision=revision, **data
+                workspace=workspace, actor=request.user, revision=revision, data=data
             )
         except ValidationError as error:
             form.add_error(None, error)

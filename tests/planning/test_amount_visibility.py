@@ -39,7 +39,7 @@ def money_world(world: Any) -> dict[str, Any]:
         workspace=world.a,
         actor=alice,
         revision=world.a.revision,
-        budget_training_per_seat=Decimal(24680),
+        data={"budget_training_per_seat": Decimal(24680)},
     )
     version = budget_services.version_create(
         workspace=world.a, actor=alice, fiscal_year=2026, name="P"
@@ -52,28 +52,32 @@ def money_world(world: Any) -> dict[str, Any]:
         version=version,
         line=None,
         allow_over=True,  # a later version of the year: over what the original leaves
-        category="media",
-        item="In-house ads",
-        tool=tool,
-        goal=goal,
-        owner=world.a_in_house,
-        actual=Decimal(0),
-        **common,
-        **(amounts | {"m01": Decimal(987654)}),
+        data={
+            "category": "media",
+            "item": "In-house ads",
+            "tool": tool,
+            "goal": goal,
+            "owner": world.a_in_house,
+            "actual": Decimal(0),
+            **common,
+            **(amounts | {"m01": Decimal(987654)}),
+        },
     )
     budget_services.line_save(
         actor=alice,
         version=version,
         line=None,
         allow_over=True,  # a later version of the year: over what the original leaves
-        category="agency_fees",
-        item="Agency retainer",
-        tool=None,
-        goal=None,
-        owner=world.a_agency,
-        actual=Decimal(0),
-        **common,
-        **(amounts | {"m01": Decimal(55555)}),
+        data={
+            "category": "agency_fees",
+            "item": "Agency retainer",
+            "tool": None,
+            "goal": None,
+            "owner": world.a_agency,
+            "actual": Decimal(0),
+            **common,
+            **(amounts | {"m01": Decimal(55555)}),
+        },
     )
     values["budget_version_id"] = version.pk
     values["line_id"] = version.lines.get(item="Agency retainer").pk
@@ -132,7 +136,10 @@ def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) 
     alice = world.people["alice"]
     world.a.refresh_from_db()
     services.workspace_update_settings(
-        workspace=world.a, actor=alice, revision=world.a.revision, external_can_see_budget=True
+        workspace=world.a,
+        actor=alice,
+        revision=world.a.revision,
+        data={"external_can_see_budget": True},
     )
     bodies = fetch_all(client_for(world.people["amy"]), money_world)
     budget = next(body for url, body in bodies.items() if url.endswith("/plan/budget/"))

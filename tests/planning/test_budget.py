@@ -400,7 +400,7 @@ def test_versions_differences(world: Any, version: BudgetVersion) -> None:
         line=meta,
         revision=meta.revision,
         allow_over=True,
-        m07=D(20000),
+        data={"m07": D(20000)},
     )
     budget_services.line_delete(
         line=BudgetLine.objects.get(version=q2, item="Print flyers"), actor=world.people["alice"]
@@ -409,9 +409,7 @@ def test_versions_differences(world: Any, version: BudgetVersion) -> None:
         version=q2,
         actor=world.people["alice"],
         allow_over=True,
-        category="media",
-        item="TikTok",
-        m08=D(5000),
+        data={"category": "media", "item": "TikTok", "m08": D(5000)},
     )
     page = alice.get(f"/w/alpha/plan/budget/?year=2026&v={q2.pk}&compare={version.pk}")
     changes = {(c.change, c.item, c.before, c.after, c.months) for c in page.context["changes"]}
@@ -480,7 +478,7 @@ def test_line_service_refuses_a_forecast_over_what_remains(
     alice = world.people["alice"]
     months = {f"m{m:02d}": D(10000) for m in range(1, 13)}  # 120,000 for the year
     budget_services.line_save(
-        version=version, actor=alice, category="media", item="Meta ads", **months
+        version=version, actor=alice, data={"category": "media", "item": "Meta ads", **months}
     )
     q2 = budget_services.version_create(
         workspace=world.a, actor=alice, fiscal_year=2026, name="Q2", based_on=version
@@ -488,7 +486,7 @@ def test_line_service_refuses_a_forecast_over_what_remains(
     small = {f"m{m:02d}": D(0) for m in range(1, 13)} | {"m01": D(20000)}
     with pytest.raises(ValidationError) as refused:
         budget_services.line_save(
-            version=q2, actor=alice, category="media", item="TikTok test", **small
+            version=q2, actor=alice, data={"category": "media", "item": "TikTok test", **small}
         )
     assert "NT$20,000" in str(refused.value) and "NT$0" in str(refused.value)
     assert BudgetLine.objects.filter(version=q2).count() == 1
@@ -496,17 +494,22 @@ def test_line_service_refuses_a_forecast_over_what_remains(
     # Raising a copied line past the cap is refused too; keeping it within is not.
     with pytest.raises(ValidationError):
         budget_services.line_save(
-            version=q2, actor=alice, line=copied, revision=copied.revision, m01=D(10001)
+            version=q2, actor=alice, line=copied, revision=copied.revision, data={"m01": D(10001)}
         )
     copied.refresh_from_db()
     assert copied.m01 == D(10000)
     budget_services.line_save(
-        version=q2, actor=alice, line=copied, revision=copied.revision, m01=D(9000)
+        version=q2, actor=alice, line=copied, revision=copied.revision, data={"m01": D(9000)}
     )
     added = budget_services.line_save(
-        version=q2, actor=alice, category="media", item="TikTok test", allow_over=True, **small
+        version=q2,
+        actor=alice,
+        allow_over=True,
+        data={"category": "media", "item": "TikTok test", **small},
     )
     assert added.planned == D(20000) and BudgetLine.objects.filter(version=q2).count() == 2
     # The original version has no cap.
-    budget_services.line_save(version=version, actor=alice, category="media", item="More", **small)
+    budget_services.line_save(
+        version=version, actor=alice, data={"category": "media", "item": "More", **small}
+    )
     assert BudgetLine.objects.filter(version=version).count() == 2

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.planning.budget.messages import file_labels, row_problem
 from crewplan.planning.budget.plan import Category, ToolStatus
 from crewplan.planning.budget.xlsx import parse_amount, read_plan
 
@@ -103,7 +104,7 @@ def test_row_problems_are_listed() -> None:
         (6, "unknown_tool"),
     ]
     bad_amount = next(p for p in result.problems if p.code == "bad_amount")
-    assert "abc" in bad_amount.message() and "1月" in bad_amount.message("zh-hant")
+    assert "abc" in row_problem(bad_amount) and "1月" in row_problem(bad_amount, "zh-hant")
     assert result.plan.lines == ()  # no line with a problem is kept
 
 
@@ -184,7 +185,9 @@ def test_export_round_trip_with_formulas() -> None:
 
     original = read_plan(book(GOOD)).plan
     data = write_plan(
-        [VersionSheet("v1 原始預算", original), VersionSheet("v2 Q2 重新預測", original)], current=1
+        [VersionSheet("v1 原始預算", original), VersionSheet("v2 Q2 重新預測", original)],
+        current=1,
+        labels=file_labels("zh-hant"),
     )
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["預算", "v1 原始預算", "v2 Q2 重新預測", "工具"]

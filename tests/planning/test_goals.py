@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from crewplan.audit.models import AuditEvent
+from crewplan.planning.goals import messages as goal_messages
 from crewplan.planning.goals.kpis import CATALOGUE
 from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
 from tests.factories import client_for
@@ -33,7 +34,10 @@ def test_catalogue_has_the_eleven_kpis_in_both_languages(world: Any) -> None:
         "chatbot_resolution",
         "csat",
     }
-    assert all(k.names[0] and k.names[1] for k in CATALOGUE)
+    assert all(
+        goal_messages.kpi_name(k.key, "en") and goal_messages.kpi_name(k.key, "zh-hant")
+        for k in CATALOGUE
+    )
     alice = client_for(world.people["alice"])
     add_catalogue(alice, "conversion_rate", "cac")
     add_catalogue(alice, "cac")  # twice: skipped

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from crewplan.planning.budget.health import Thresholds, health_findings
+from crewplan.planning.budget.messages import worded
 from crewplan.planning.budget.plan import Category, Line, Plan, Tool, ToolStatus, spread
 
 D = Decimal
@@ -88,7 +89,7 @@ def test_a_sound_plan_has_no_findings() -> None:
 def test_single_tool_concentration() -> None:
     plan = with_line(GOOD, "copy-sub", amounts=spread(D(300_000)))
     plan = with_line(plan, "reserve", amounts=spread(D(100_000)))  # keep the reserve above 5%
-    found = health_findings(plan)
+    found = worded(health_findings(plan))
     assert [f.code for f in found] == ["single_tool_concentration"]
     # 300,000 of 378,000 AI tool spend (subscriptions + integration) = 79%
     assert (
@@ -102,7 +103,7 @@ def test_single_tool_concentration() -> None:
 
 def test_no_privacy_budget_when_customer_data() -> None:
     plan = with_line(GOOD, "privacy", amounts=months())
-    found = health_findings(plan)
+    found = worded(health_findings(plan))
     assert found[0].code == "no_privacy_budget" and found[0].severity == "error"
     assert "LINE 客服機器人" in found[0].message
     assert "no_privacy_budget" not in codes(with_tool(plan, "bot", customer_data=False))
@@ -111,7 +112,7 @@ def test_no_privacy_budget_when_customer_data() -> None:
 
 def test_no_kpi_for_lines_and_tool_lines() -> None:
     plan = with_line(GOOD, "ads", kpi="")
-    found = [f for f in health_findings(plan) if f.code == "no_kpi"]
+    found = [f for f in worded(health_findings(plan)) if f.code == "no_kpi"]
     assert [f.subjects for f in found] == [("ads",)]
     assert "NT$400,000" in found[0].message
     # A tool's KPI covers its lines; the reserve needs none.
@@ -121,7 +122,7 @@ def test_no_kpi_for_lines_and_tool_lines() -> None:
 
 def test_no_reserve() -> None:
     plan = with_line(GOOD, "reserve", amounts=spread(D(10_000)))
-    found = [f for f in health_findings(plan) if f.code == "no_reserve"]
+    found = [f for f in worded(health_findings(plan)) if f.code == "no_reserve"]
     assert len(found) == 1
     # 10,000 of 815,000 = 1.2%, below 5%
     assert "NT$10,000" in found[0].message and "1%" in found[0].message and "5%" in found[0].message
@@ -132,7 +133,7 @@ def test_training_underfunded_follows_the_skills_gap() -> None:
     plan = with_tool(
         GOOD, "copy", seats=10, able_users=3
     )  # 7 untrained seats × 3,000 = 21,000 > 15,000
-    found = [f for f in health_findings(plan) if f.code == "training_underfunded"]
+    found = [f for f in worded(health_findings(plan)) if f.code == "training_underfunded"]
     assert len(found) == 1 and "7" in found[0].message and "NT$21,000" in found[0].message
     assert "training_underfunded" not in codes(
         with_tool(GOOD, "copy", seats=8, able_users=3)
@@ -146,7 +147,7 @@ def test_training_underfunded_follows_the_skills_gap() -> None:
 
 def test_no_pilot_for_a_candidate_funded_all_year() -> None:
     plan = with_tool(GOOD, "copy", status=ToolStatus.CANDIDATE)
-    found = [f for f in health_findings(plan) if f.code == "no_pilot"]
+    found = [f for f in worded(health_findings(plan)) if f.code == "no_pilot"]
     assert len(found) == 1 and "12" in found[0].message and "AI 文案" in found[0].message
     three_months = with_line(plan, "copy-sub", amounts=months(5_000, 5_000, 5_000))
     assert "no_pilot" not in codes(three_months)
@@ -159,20 +160,20 @@ def test_no_maintenance_after_integration() -> None:
     assert "no_maintenance" not in codes(plan)
     stopped = with_line(GOOD, "bot-int", amounts=months(0, 0, 0, 0, 30_000))
     stopped = with_line(stopped, "bot-sub", amounts=months(4_000, 4_000, 4_000))
-    found = [f for f in health_findings(stopped) if f.code == "no_maintenance"]
+    found = [f for f in worded(health_findings(stopped)) if f.code == "no_maintenance"]
     assert len(found) == 1 and "5" in found[0].message and "NT$30,000" in found[0].message
 
 
 def test_no_owner() -> None:
     plan = with_line(GOOD, "agency", owner="  ")
-    found = [f for f in health_findings(plan) if f.code == "no_owner"]
+    found = [f for f in worded(health_findings(plan)) if f.code == "no_owner"]
     assert [f.subjects for f in found] == [("agency",)]
     assert codes(GOOD) == []
 
 
 def test_chinese_wording_and_currency() -> None:
     plan = with_line(GOOD, "reserve", amounts=months())
-    found = health_findings(plan, language="zh-hant", currency="TWD")
+    found = worded(health_findings(plan, currency="TWD"), "zh-hant")
     assert "實驗預備金只有 NT$0" in found[0].message and "至少保留 5%" in found[0].fix
 
 

@@ -28,10 +28,7 @@ def tool(world: Any) -> AiTool:
     return tool_services.tool_save(
         workspace=world.a,
         actor=world.people["alice"],
-        name="Copy AI",
-        seats=2,
-        price_per_seat=D(1500),
-        integration=D(10000),
+        data={"name": "Copy AI", "seats": 2, "price_per_seat": D(1500), "integration": D(10000)},
     )
 
 
@@ -199,7 +196,10 @@ def test_the_service_refuses_a_tool_of_another_workspace(world: Any) -> None:
     foreign = AiTool.objects.create(workspace=world.b, name="B tool")
     with pytest.raises(ValidationError):
         tool_services.estimate_save(
-            workspace=world.a, actor=world.people["alice"], tool=foreign, horizon_months=12
+            workspace=world.a,
+            actor=world.people["alice"],
+            tool=foreign,
+            data={"horizon_months": 12},
         )
     assert not RoiEstimate.objects.exists()
 
@@ -292,10 +292,7 @@ def test_budget_chart_data_for_those_who_see_every_amount(world: Any) -> None:
         budget_services.line_save(
             version=version,
             actor=world.people["alice"],
-            category=category,
-            item=item,
-            owner=owner,
-            **{**months, **amounts},
+            data={"category": category, "item": item, "owner": owner, **{**months, **amounts}},
         )
     mike = client_for(world.people["mike"])
     page = mike.get("/w/alpha/plan/budget/?year=2026").content.decode()

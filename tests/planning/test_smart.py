@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from crewplan.planning.goals import messages
 from crewplan.planning.goals.smart import (
     LOWER,
     GoalInput,
-    Letter,
     is_smart,
     monthly_rate,
     smart_check,
@@ -33,8 +33,8 @@ def _with(goal: GoalInput, **changes: object) -> GoalInput:
     return replace(goal, **changes)  # type: ignore[arg-type]
 
 
-def letter(goal: GoalInput, code: str, language: str = "en") -> Letter:
-    return next(x for x in smart_check(goal, language) if x.letter == code)
+def letter(goal: GoalInput, code: str, language: str = "en") -> messages.WordedLetter:
+    return next(x for x in messages.worded(smart_check(goal), language) if x.letter == code)
 
 
 def problem_codes(goal: GoalInput, code: str) -> list[str]:

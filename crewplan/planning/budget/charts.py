@@ -6,12 +6,11 @@ Amounts are strings of Decimals rounded to cents, in the currency's major unit: 
 the page source (tests read them), turned into numbers by the script only for drawing.
 The same figures are in the page's tables, so the page needs no JavaScript."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from crewplan.lib.language import pick
-from crewplan.planning.budget.plan import CATEGORY_NAMES, Category, Plan
+from crewplan.planning.budget.plan import Category, Plan
 
 CENTS = Decimal("0.01")
 
@@ -47,14 +46,15 @@ def chart(
     }
 
 
-def budget_by_month(plan: Plan, language: str) -> list[tuple[str, list[Decimal]]]:
+def budget_by_month(plan: Plan, names: Mapping[Category, str]) -> list[tuple[str, list[Decimal]]]:
     """Planned amount per fiscal month for each category that has any, in the categories'
-    order: the series of a bar chart stacked by category."""
+    order, named by `names` (the categories' labels): the series of a bar chart stacked
+    by category."""
     series = []
     for category in Category:
         lines = [line for line in plan.lines if line.category == category]
         if not any(line.total for line in lines):
             continue
         months = [sum((line.amounts[m] for line in lines), Decimal(0)) for m in range(12)]
-        series.append((pick(CATEGORY_NAMES[category], language), months))
+        series.append((names[category], months))
     return series

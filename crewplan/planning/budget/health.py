@@ -1,29 +1,29 @@
 """Budget health check: the usual pitfalls of an AI marketing budget (pure, no Django).
 
-`health_findings(plan, thresholds, language)` returns findings with a stable `code`,
-a `severity`, the lines or tools concerned, and a message that states the numbers
-behind it and a suggested fix, in English or Traditional Chinese.
+`health_findings(plan, thresholds, currency)` returns findings with a stable `code`,
+a `severity`, the lines or tools concerned, and the parameters (the numbers behind it,
+formatted as shown); the message and the suggested fix for each code are gettext
+messages in `budget/messages.py`.
 
 | code | severity | pitfall |
 | --- | --- | --- |
-| single_tool_concentration | warning | one tool takes more than `max_tool_share` of the AI tool spend |
-| no_privacy_budget | error | a tool processes customer data and nothing is budgeted for data processing and privacy |
+| single_tool_concentration | warning | one tool takes over `max_tool_share` of the AI tool spend |
+| no_privacy_budget | error | a tool processes customer data, nothing is budgeted for privacy |
 | no_kpi | warning | a line (other than the reserve) or a funded tool has no KPI |
 | no_reserve | warning | the experiment reserve is below `min_reserve_share` of the plan |
-| training_underfunded | warning | training is below `training_per_seat` × seats not yet covered by skilled people |
-| no_pilot | warning | a candidate tool is funded for more than `pilot_max_months` months without a pilot |
-| no_maintenance | warning | a tool gets integration money but no subscription or maintenance after it |
+| training_underfunded | warning | training below `training_per_seat` × untrained seats |
+| no_pilot | warning | a candidate funded over `pilot_max_months` months without a pilot |
+| no_maintenance | warning | integration money, no subscription or maintenance after it |
 | no_owner | warning | a line has no owner team |
 
 Money is Decimal in the workspace currency's major unit; shares are fractions 0..1.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from crewplan.lib.language import normalize, pick
 from crewplan.lib.money import format_money
 from crewplan.planning.budget.plan import (
     AI_TOOL_CATEGORIES,
@@ -48,130 +48,27 @@ class Finding(NamedTuple):
     code: str
     severity: str  # "error" / "warning"
     subjects: tuple[str, ...]  # line or tool keys
-    message: str
-    fix: str
+    params: Mapping[str, object]  # amounts and shares as shown; names as a tuple
 
 
-TEXTS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
-    "single_tool_concentration": (
-        "warning",
-        {
-            "en": (
-                "{tool} takes {share} of the AI tool spend ({amount} of {total}): one tool for everything.",
-                "Keep a budget for a second tool or a pilot, or justify why one tool covers every need.",
-            ),
-            "zh-hant": (
-                "{tool} 佔 AI 工具支出的 {share}（{total} 中的 {amount}）：一個工具包辦所有事。",
-                "保留預算給第二個工具或試用方案，或說明為何一個工具就能滿足所有需求。",
-            ),
-        },
-    ),
-    "no_privacy_budget": (
-        "error",
-        {
-            "en": (
-                "{tools} process customer data, but nothing is budgeted for data processing and privacy.",
-                "Add a data processing and privacy line (data cleaning, consent, Taiwan PDPA review).",
-            ),
-            "zh-hant": (
-                "{tools} 會處理客戶資料，但「數據處理與隱私」沒有任何預算。",
-                "新增「數據處理與隱私」預算（資料清理、同意機制、個資法檢視）。",
-            ),
-        },
-    ),
-    "no_kpi": (
-        "warning",
-        {
-            "en": (
-                "{subject} ({amount}) has no KPI: nobody can tell whether it worked.",
-                "Link it to the KPI it should move, or question the spend.",
-            ),
-            "zh-hant": (
-                "{subject}（{amount}）沒有對應的 KPI：無從判斷有沒有效果。",
-                "請連結它應該推動的 KPI，或重新檢討這筆支出。",
-            ),
-        },
-    ),
-    "no_reserve": (
-        "warning",
-        {
-            "en": (
-                "The experiment reserve is {reserve} ({share} of {total}), below {minimum}: no room to test or "
-                "to move money to what works.",
-                "Set aside at least {minimum} as an experiment reserve and review it every quarter.",
-            ),
-            "zh-hant": (
-                "實驗預備金只有 {reserve}（佔 {total} 的 {share}），低於 {minimum}："
-                "沒有空間測試新做法，也無法把錢移到有效的地方。",
-                "至少保留 {minimum} 作為實驗預備金，並每季檢討。",
-            ),
-        },
-    ),
-    "training_underfunded": (
-        "warning",
-        {
-            "en": (
-                "Training is {training}, but {gap} seats are bought for people not yet able to use the tools "
-                "(about {needed} at {per_seat} a seat).",
-                "Budget training for those seats, or buy fewer seats until people are trained.",
-            ),
-            "zh-hant": (
-                "教育訓練只有 {training}，但有 {gap} 個席次的使用者還不會使用這些工具"
-                "（以每席 {per_seat} 估算，約需 {needed}）。",
-                "為這些席次編列訓練預算，或在人員受訓前先少買一些席次。",
-            ),
-        },
-    ),
-    "no_pilot": (
-        "warning",
-        {
-            "en": (
-                "{tool} is still a candidate but is funded for {months} months ({amount}) without a pilot.",
-                "Fund a pilot of at most {limit} months first, then decide on the rest of the year.",
-            ),
-            "zh-hant": (
-                "{tool} 仍在候選階段，卻已編列 {months} 個月的費用（{amount}），沒有先試用。",
-                "先編列最多 {limit} 個月的試用，再決定其餘月份。",
-            ),
-        },
-    ),
-    "no_maintenance": (
-        "warning",
-        {
-            "en": (
-                "{tool} gets {integration} for integration, but no subscription or maintenance after month {month}.",
-                "Budget the running and renewal costs that follow the integration.",
-            ),
-            "zh-hant": (
-                "{tool} 編列了 {integration} 的整合費用，但第 {month} 個月之後沒有訂閱或維護費用。",
-                "請編列整合完成後的維運與續約費用。",
-            ),
-        },
-    ),
-    "no_owner": (
-        "warning",
-        {
-            "en": (
-                "{subject} ({amount}) has no owner team: nobody answers for it.",
-                "Give the line an owner team.",
-            ),
-            "zh-hant": (
-                "{subject}（{amount}）沒有負責團隊：沒有人為它負責。",
-                "請指定這筆預算的負責團隊。",
-            ),
-        },
-    ),
+SEVERITIES: dict[str, str] = {
+    "single_tool_concentration": "warning",
+    "no_privacy_budget": "error",
+    "no_kpi": "warning",
+    "no_reserve": "warning",
+    "training_underfunded": "warning",
+    "no_pilot": "warning",
+    "no_maintenance": "warning",
+    "no_owner": "warning",
 }
 
 
-class Wording:
-    """Numbers as people read them: money with thousands separators in the currency,
-    shares as percentages."""
+class Numbers:
+    """Numbers as people read them, the same in both languages: money with thousands
+    separators in the currency, shares as percentages."""
 
-    def __init__(self, language: str, currency: str = "TWD", decimals: int = 0) -> None:
-        self.language = normalize(language)
+    def __init__(self, currency: str = "TWD") -> None:
         self.currency = currency
-        self.decimals = decimals
 
     def money(self, amount: Decimal) -> str:
         """As the pages write it: NT$12,000."""
@@ -180,14 +77,9 @@ class Wording:
     def share(self, fraction: Decimal) -> str:
         return f"{fraction * 100:.0f}%"
 
-    def names(self, names: Iterable[str]) -> str:
-        return pick((", ", "、"), self.language).join(names)
 
-
-def _finding(code: str, subjects: Iterable[str], words: Wording, **values: object) -> Finding:
-    severity, texts = TEXTS[code]
-    message, fix = texts[words.language]
-    return Finding(code, severity, tuple(subjects), message.format(**values), fix.format(**values))
+def _finding(code: str, subjects: Iterable[str], **values: object) -> Finding:
+    return Finding(code, SEVERITIES[code], tuple(subjects), values)
 
 
 def _last_month(amounts: tuple[Decimal, ...]) -> int:
@@ -195,13 +87,9 @@ def _last_month(amounts: tuple[Decimal, ...]) -> int:
 
 
 def health_findings(
-    plan: Plan,
-    thresholds: Thresholds = Thresholds(),
-    language: str = "en",
-    currency: str = "TWD",
-    decimals: int = 0,
+    plan: Plan, thresholds: Thresholds = Thresholds(), currency: str = "TWD"
 ) -> list[Finding]:
-    words = Wording(language, currency, decimals)
+    numbers = Numbers(currency)
     tools = {t.key: t for t in plan.tools}
     by_tool: dict[str, list[Line]] = {}
     for line in plan.lines:
@@ -223,11 +111,10 @@ def health_findings(
                 _finding(
                     "single_tool_concentration",
                     [key],
-                    words,
                     tool=_tool_name(tools, key),
-                    share=words.share(amount / ai_total),
-                    amount=words.money(amount),
-                    total=words.money(ai_total),
+                    share=numbers.share(amount / ai_total),
+                    amount=numbers.money(amount),
+                    total=numbers.money(ai_total),
                 )
             )
 
@@ -238,8 +125,7 @@ def health_findings(
             _finding(
                 "no_privacy_budget",
                 [t.key for t in sensitive],
-                words,
-                tools=words.names(t.name for t in sensitive),
+                tools=tuple(t.name for t in sensitive),
             )
         )
 
@@ -250,9 +136,7 @@ def health_findings(
             if linked_tool is not None and linked_tool.kpi.strip():
                 continue  # the tool's KPI covers its lines
             findings.append(
-                _finding(
-                    "no_kpi", [line.key], words, subject=line.item, amount=words.money(line.total)
-                )
+                _finding("no_kpi", [line.key], subject=line.item, amount=numbers.money(line.total))
             )
 
     # No reserve.
@@ -262,11 +146,10 @@ def health_findings(
             _finding(
                 "no_reserve",
                 [],
-                words,
-                reserve=words.money(reserve),
-                share=words.share(reserve / total),
-                total=words.money(total),
-                minimum=words.share(thresholds.min_reserve_share),
+                reserve=numbers.money(reserve),
+                share=numbers.share(reserve / total),
+                total=numbers.money(total),
+                minimum=numbers.share(thresholds.min_reserve_share),
             )
         )
 
@@ -283,11 +166,10 @@ def health_findings(
             _finding(
                 "training_underfunded",
                 [t.key for t in plan.tools if t.seats],
-                words,
-                training=words.money(training),
+                training=numbers.money(training),
                 gap=gap,
-                needed=words.money(needed),
-                per_seat=words.money(thresholds.training_per_seat),
+                needed=numbers.money(needed),
+                per_seat=numbers.money(thresholds.training_per_seat),
             )
         )
 
@@ -302,10 +184,9 @@ def health_findings(
                     _finding(
                         "no_pilot",
                         [tool.key],
-                        words,
                         tool=tool.name,
                         months=months,
-                        amount=words.money(sum((ln.total for ln in subscription), ZERO)),
+                        amount=numbers.money(sum((ln.total for ln in subscription), ZERO)),
                         limit=thresholds.pilot_max_months,
                     )
                 )
@@ -320,9 +201,8 @@ def health_findings(
                     _finding(
                         "no_maintenance",
                         [tool.key],
-                        words,
                         tool=tool.name,
-                        integration=words.money(sum((ln.total for ln in integration), ZERO)),
+                        integration=numbers.money(sum((ln.total for ln in integration), ZERO)),
                         month=done,
                     )
                 )
@@ -331,7 +211,7 @@ def health_findings(
         if not line.owner.strip() and line.total > 0:
             findings.append(
                 _finding(
-                    "no_owner", [line.key], words, subject=line.item, amount=words.money(line.total)
+                    "no_owner", [line.key], subject=line.item, amount=numbers.money(line.total)
                 )
             )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import record, use_once
 from crewplan.lib import uploads
+from crewplan.planning.budget import messages as budget_messages
 from crewplan.planning.budget import services
 from crewplan.planning.budget.xlsx import ReadPlan
 from crewplan.planning.models import AiTool, BudgetLine, Kpi
@@ -34,13 +35,13 @@ class BudgetImport:
         return sum((sum(Decimal(a) for a in line["amounts"]) for line in self.lines), Decimal(0))
 
 
-def plan_budget_import(workspace: Workspace, result: ReadPlan, language: str) -> BudgetImport:
+def plan_budget_import(workspace: Workspace, result: ReadPlan) -> BudgetImport:
     teams = {t.name.casefold(): t for t in Team.objects.for_workspace(workspace)}
     kpis = {k.name.casefold(): k for k in Kpi.objects.for_workspace(workspace)}
     tools = {t.name.casefold(): t for t in AiTool.objects.for_workspace(workspace)}
     plan = BudgetImport()
     for p in result.problems:
-        plan.problems.append((p.sheet, p.row, p.message(language)))
+        plan.problems.append((p.sheet, p.row, budget_messages.row_problem(p)))
     file_tools = {t.key: t for t in result.plan.tools}
     for tool in result.plan.tools:
         if tool.name.casefold() not in tools:
@@ -116,10 +117,12 @@ def import_apply(
             tool_services.tool_save(
                 workspace=workspace,
                 actor=actor,
-                name=tool["name"],
-                status=tool["status"],
-                customer_data=tool["customer_data"],
-                seats=tool["seats"],
+                data={
+                    "name": tool["name"],
+                    "status": tool["status"],
+                    "customer_data": tool["customer_data"],
+                    "seats": tool["seats"],
+                },
             )
     teams = {t.name.casefold(): t for t in Team.objects.for_workspace(workspace)}
     kpis = {k.name.casefold(): k for k in Kpi.objects.for_workspace(workspace)}

@@ -1,6 +1,8 @@
 """Budget vocabulary shared by the planning cores (no Django): categories, tool
 statuses, and a plan as plain data. Money is Decimal in the workspace currency's
-major unit (TWD: whole dollars); 12 monthly amounts per line, fiscal month 1 first."""
+major unit (TWD: whole dollars); 12 monthly amounts per line, fiscal month 1 first.
+The categories' and statuses' labels are the model's choices (`planning/models.py`),
+shown through `budget/messages.py`; the plan file's reader keeps its own words for them."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,17 +23,6 @@ class Category(StrEnum):
     MEDIA = "media"
 
 
-CATEGORY_NAMES: dict[Category, tuple[str, str]] = {  # (English, 繁體中文)
-    Category.TOOL_SUBSCRIPTION: ("Tool subscriptions", "工具訂閱"),
-    Category.INTEGRATION: ("Integration and customization", "整合客製"),
-    Category.TRAINING: ("Training", "教育訓練"),
-    Category.DATA_PRIVACY: ("Data processing and privacy", "數據處理與隱私"),
-    Category.EXPERIMENT_RESERVE: ("Experiment reserve", "實驗預備金"),
-    Category.CONSULTING: ("Consulting", "顧問諮詢"),
-    Category.AGENCY_FEES: ("Agency fees", "代理商服務費"),
-    Category.MEDIA: ("Media spend", "媒體投放"),
-}
-
 # What counts as spending on AI tools, for the concentration check.
 AI_TOOL_CATEGORIES = frozenset({Category.TOOL_SUBSCRIPTION, Category.INTEGRATION})
 
@@ -41,14 +32,6 @@ class ToolStatus(StrEnum):
     PILOT = "pilot"
     ACTIVE = "active"
     RETIRED = "retired"
-
-
-TOOL_STATUS_NAMES: dict[ToolStatus, tuple[str, str]] = {
-    ToolStatus.CANDIDATE: ("candidate", "候選"),
-    ToolStatus.PILOT: ("pilot", "試用"),
-    ToolStatus.ACTIVE: ("active", "使用中"),
-    ToolStatus.RETIRED: ("retired", "已停用"),
-}
 
 
 @dataclass(frozen=True, slots=True)

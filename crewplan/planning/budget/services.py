@@ -1,6 +1,7 @@
 """Writes to the budget plan: versions and lines (keyword-only, one transaction each,
 audited)."""
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.actions import AuditAction
-from crewplan.audit.services import model_create, model_update, record, snapshot
+from crewplan.audit.services import model_create, model_update, only_fields, record, snapshot
 from crewplan.lib.money import format_money
 from crewplan.planning.budget.plan import ZERO
 from crewplan.planning.budget.queries import MONTH_FIELDS, remaining_for
@@ -104,7 +105,7 @@ class OverRemaining(ValidationError):
 
 
 def _check_remaining(
-    version: BudgetVersion, line: BudgetLine | None, fields: dict[str, Any]
+    version: BudgetVersion, line: BudgetLine | None, fields: Mapping[str, Any]
 ) -> None:
     """OverRemaining when the line as it would be saved plans more than what remains."""
     planned = sum(
@@ -124,26 +125,24 @@ def line_save(
     line: BudgetLine | None = None,
     revision: int | None = None,
     allow_over: bool = False,
-    **fields: Any,
+    data: Mapping[str, Any],
 ) -> BudgetLine:
     """Add a line to `version`, or change one that is still at `revision` (else
     audit.Conflict). A line of a later version may plan at most what the year's original
-    plan leaves for it (else OverRemaining) unless `allow_over`."""
+    plan leaves for it (else OverRemaining) unless `allow_over`. `data`: the LINE_FIELDS
+    to set (a change sets only those given)."""
     workspace = version.workspace
-    check_related(workspace, fields)
-    unknown = set(fields) - set(LINE_FIELDS)
-    if unknown:
-        raise TypeError(", ".join(sorted(unknown)))
-    amounts = [fields[n] for n in (*MONTH_FIELDS, "committed", "actual") if n in fields]
+    check_related(workspace, only_fields(data, LINE_FIELDS))
+    amounts = [data[n] for n in (*MONTH_FIELDS, "committed", "actual") if n in data]
     if any(a is not None and a < 0 for a in amounts):
         raise ValidationError(_("Amounts cannot be negative."))
     if not allow_over:
-        _check_remaining(version, line, fields)
+        _check_remaining(version, line, data)
     if line is not None:
         saved, _after = model_update(
             instance=line,
             fields=LINE_FIELDS,
-            data=fields,
+            data=data,
             revision=revision,  # type: ignore[arg-type]
             actor=actor,
             action=AuditAction.PLANNING_BUDGET_LINE_SAVED,
@@ -157,7 +156,7 @@ def line_save(
     )
     return model_create(
         instance=BudgetLine(
-            workspace=workspace, version=version, position=(last["p"] or 0) + 1, **fields
+            workspace=workspace, version=version, position=(last["p"] or 0) + 1, **data
         ),
         fields=LINE_FIELDS,
         actor=actor,

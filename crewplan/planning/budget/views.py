@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.audit.forms import expect_revision
-from crewplan.lib import file_messages, language, limits, uploads
-from crewplan.lib.language import pick
+from crewplan.lib import file_messages, limits, uploads
 from crewplan.lib.money import decimals
 from crewplan.lib.params import int_param, year_param
 from crewplan.lib.xlsxfile import UnusableFile
@@ -31,7 +30,6 @@ from crewplan.planning.budget import messages as budget_messages
 from crewplan.planning.budget.forms import LineForm, VersionNameForm
 from crewplan.planning.budget.health import health_findings
 from crewplan.planning.budget.plan import (
-    CATEGORY_NAMES,
     Category,
     Plan,
     calendar_month,
@@ -81,25 +79,20 @@ def _version(request: WorkspaceRequest, year: int) -> BudgetVersion | None:
 
 def _whole_plan(workspace: Workspace, plan: Plan, months: list[str]) -> dict[str, Any]:
     """What only those who may see every line get: totals, chart and health check."""
-    currency, lang = workspace.currency, language.active()
-    findings = health_findings(
-        plan,
-        thresholds_for(workspace),
-        language=lang,
-        currency=currency,
-        decimals=decimals(currency),
+    currency = workspace.currency
+    findings = budget_messages.worded(
+        health_findings(plan, thresholds_for(workspace), currency=currency)
     )
+    names = budget_messages.category_labels()
     return {
-        "category_totals": [
-            (pick(CATEGORY_NAMES[c], lang), plan.total(c)) for c in Category if plan.total(c)
-        ],
+        "category_totals": [(names[c], plan.total(c)) for c in Category if plan.total(c)],
         "total": plan.total(),
         "quarters": plan.quarter_totals(),
         "month_totals": plan.month_totals(),
         "budget_chart": charts.chart(
             kind="bar",
             labels=months,
-            series=charts.budget_by_month(plan, lang),
+            series=charts.budget_by_month(plan, names),
             x_title=_("Month"),
             y_title=_("Planned"),
             currency=currency,
@@ -223,7 +216,7 @@ def line_edit(
                 line=line,
                 revision=data["revision"],
                 allow_over=data["confirm_over"],
-                **form.line_fields(workspace.fiscal_year_start_month),
+                data=form.line_fields(workspace.fiscal_year_start_month),
             )
         except services.OverRemaining as over:
             warning = over.messages[0]
@@ -264,7 +257,7 @@ def budget_export(request: WorkspaceRequest) -> HttpResponse:
     if not sheets:
         messages.error(request, _("No plan for this year yet."))
         return redirect("planning_budget", slug=workspace.slug)
-    data = write_plan(sheets, current=current, language=language.active())
+    data = write_plan(sheets, current=current, labels=budget_messages.file_labels())
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="budget-{workspace.slug}-{year}.xlsx"'
     return response
@@ -286,7 +279,7 @@ def budget_import(request: WorkspaceRequest) -> HttpResponse:
     except UnusableFile as error:
         context["error"] = file_messages.refusal(error, budget_messages.FILE_PROBLEMS)
         return render(request, "planning/import.html", context, status=400)
-    plan = budget_imports.plan_budget_import(workspace, result, language.active())
+    plan = budget_imports.plan_budget_import(workspace, result)
     context.update(
         plan=plan,
         filename=upload.name,

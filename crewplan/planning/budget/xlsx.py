@@ -26,11 +26,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from crewplan.lib import limits as file_limits
-from crewplan.lib.language import is_chinese, normalize, pick
 from crewplan.lib.sheets import Formula, append_row, sheet_title
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
 from crewplan.planning.budget.plan import (
-    CATEGORY_NAMES,
     ZERO,
     Category,
     Line,
@@ -56,11 +54,26 @@ COLUMNS = {
     "seats": {"席次", "seats"},
     "able": {"可使用人數", "able users"},
 }
-CATEGORY_WORDS = (
-    {c.value: c for c in Category}
-    | {zh: c for c, (_en, zh) in CATEGORY_NAMES.items()}
-    | {en.lower(): c for c, (en, _zh) in CATEGORY_NAMES.items()}
-)
+# The words the reader accepts for a category: its code, and its name in either language
+# as the plan file and its export write it (the labels people read are the model's).
+CATEGORY_WORDS: dict[str, Category] = {c.value: c for c in Category} | {
+    "工具訂閱": Category.TOOL_SUBSCRIPTION,
+    "tool subscriptions": Category.TOOL_SUBSCRIPTION,
+    "整合客製": Category.INTEGRATION,
+    "integration and customization": Category.INTEGRATION,
+    "教育訓練": Category.TRAINING,
+    "training": Category.TRAINING,
+    "數據處理與隱私": Category.DATA_PRIVACY,
+    "data processing and privacy": Category.DATA_PRIVACY,
+    "實驗預備金": Category.EXPERIMENT_RESERVE,
+    "experiment reserve": Category.EXPERIMENT_RESERVE,
+    "顧問諮詢": Category.CONSULTING,
+    "consulting": Category.CONSULTING,
+    "代理商服務費": Category.AGENCY_FEES,
+    "agency fees": Category.AGENCY_FEES,
+    "媒體投放": Category.MEDIA,
+    "media spend": Category.MEDIA,
+}
 STATUS_WORDS = {s.value: s for s in ToolStatus} | {
     "候選": ToolStatus.CANDIDATE,
     "試用": ToolStatus.PILOT,
@@ -70,26 +83,22 @@ STATUS_WORDS = {s.value: s for s in ToolStatus} | {
 YES = {"yes", "y", "true", "1", "是", "有", "v", "✓"}
 NO = {"no", "n", "false", "0", "否", "無", ""}
 
-ROW_TEXTS = {
-    "bad_category": (
-        "category “{text}” is not one of the eight budget categories",
-        "類別「{text}」不是八種預算類別之一",
-    ),
-    "no_item": ("a line needs an item name", "每一行預算都需要項目名稱"),
-    "bad_amount": ("{column}: “{text}” is not an amount", "{column}：「{text}」不是金額"),
-    "negative_amount": ("{column}: amounts cannot be negative", "{column}：金額不能是負數"),
-    "unknown_tool": (
-        "tool “{text}” is not on the 工具/Tools sheet",
-        "工具「{text}」不在「工具」工作表上",
-    ),
-    "bad_status": (
-        "status “{text}” is not candidate, pilot, active or retired",
-        "狀態「{text}」不是候選、試用、使用中或已停用",
-    ),
-    "bad_yes_no": ("{column}: “{text}” is not yes or no", "{column}：「{text}」不是是或否"),
-    "bad_count": ("{column}: “{text}” is not a whole number", "{column}：「{text}」不是整數"),
-    "duplicate_tool": ("tool “{text}” appears twice", "工具「{text}」重複出現"),
-}
+# The codes of what `read_plan` refuses (UnusableFile: no_budget_sheet, no_header,
+# no_amounts, no_tool_header) and of the row problems it lists (RowProblem: bad_category,
+# no_item, bad_amount, negative_amount, unknown_tool, bad_status, bad_yes_no, bad_count,
+# duplicate_tool); their sentences are gettext messages in `budget/messages.py`.
+FILE_PROBLEMS = ("no_budget_sheet", "no_header", "no_amounts", "no_tool_header")
+ROW_PROBLEMS = (
+    "bad_category",
+    "no_item",
+    "bad_amount",
+    "negative_amount",
+    "unknown_tool",
+    "bad_status",
+    "bad_yes_no",
+    "bad_count",
+    "duplicate_tool",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +107,6 @@ class RowProblem:
     row: int
     code: str
     params: Mapping[str, str] = field(default_factory=dict)
-
-    def message(self, language: str = "en") -> str:
-        english, chinese = ROW_TEXTS[self.code]
-        return pick((english, chinese), language).format(**self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,40 +333,29 @@ def _read_tools(
 
 
 TOTAL_WORDS = {"合計", "total", "總計"}
-EXPORT_LABELS = {
-    "en": {
-        "category": "Category",
-        "item": "Item",
-        "tool": "Tool",
-        "kpi": "KPI",
-        "owner": "Owner",
-        "total": "Total",
-        "year": "Year total",
-        "status": "Status",
-        "customer_data": "Customer data",
-        "seats": "Seats",
-        "tools": "Tools",
-        "budget": "Budget",
-        "yes": "yes",
-        "no": "no",
-    },
-    "zh-hant": {
-        "category": "類別",
-        "item": "項目",
-        "tool": "工具",
-        "kpi": "KPI",
-        "owner": "負責團隊",
-        "total": "合計",
-        "year": "全年合計",
-        "status": "狀態",
-        "customer_data": "客戶資料",
-        "seats": "席次",
-        "tools": "工具",
-        "budget": "預算",
-        "yes": "是",
-        "no": "否",
-    },
-}
+
+
+@dataclass(frozen=True, slots=True)
+class FileLabels:
+    """The words the written file uses, in one language (`budget/messages.file_labels`):
+    sheet names and headers the reader recognises again, category names, yes and no."""
+
+    budget: str  # the sheet of the current version
+    tools: str  # the sheet of the tools
+    category: str
+    item: str
+    tool: str
+    kpi: str
+    owner: str
+    year: str  # the year total column
+    total: str  # the totals row
+    status: str
+    customer_data: str
+    seats: str
+    yes: str
+    no: str
+    months: tuple[str, ...]  # 12 column headers, fiscal month 1 first
+    categories: Mapping[Category, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,24 +367,17 @@ class VersionSheet:
 def write_plan(
     sheets: list[VersionSheet],
     *,
+    labels: FileLabels,
     current: int = 0,
-    language: str = "zh-hant",
     currency_format: str = "#,##0",
 ) -> bytes:
     """The plan in the layout `read_plan()` reads: the version `sheets[current]` on the
     `預算`/`Budget` sheet, then one sheet per version, then the tools. Totals are Excel
     formulas, so the file keeps adding up when people edit it."""
-    lang = normalize(language)
-    label = EXPORT_LABELS[lang]
     book = Workbook()
     first = book.active
     assert first is not None
     book.remove(first)
-    month_names = (
-        [f"{m}月" for m in range(1, 13)]
-        if is_chinese(lang)
-        else [m.capitalize() for m in _EN_MONTHS]
-    )
     tool_names = {t.key: t.name for sheet in sheets for t in sheet.plan.tools}
     bold = Font(bold=True)
 
@@ -398,13 +385,13 @@ def write_plan(
         append_row(
             ws,
             [
-                label["category"],
-                label["item"],
-                label["tool"],
-                label["kpi"],
-                label["owner"],
-                *month_names,
-                label["year"],
+                labels.category,
+                labels.item,
+                labels.tool,
+                labels.kpi,
+                labels.owner,
+                *labels.months,
+                labels.year,
             ],
         )
         for line in plan.lines:
@@ -412,7 +399,7 @@ def write_plan(
             append_row(
                 ws,
                 [
-                    pick(CATEGORY_NAMES[line.category], lang),
+                    labels.categories[line.category],
                     line.item,
                     tool_names.get(line.tool, ""),
                     line.kpi,
@@ -422,7 +409,7 @@ def write_plan(
                 ],
             )
         last = ws.max_row
-        totals = [label["total"], "", "", "", ""]
+        totals = [labels.total, "", "", "", ""]
         totals += [
             Formula(f"=SUM({get_column_letter(c)}2:{get_column_letter(c)}{last})")
             for c in range(6, 19)
@@ -439,18 +426,18 @@ def write_plan(
         for col, width in zip("ABCDE", (18, 28, 16, 14, 14), strict=True):
             ws.column_dimensions[col].width = width
 
-    main = book.create_sheet(label["budget"])
+    main = book.create_sheet(labels.budget)
     fill(main, sheets[current].plan)
     # The reader finds the budget and tools sheets by these names: no version takes them.
-    taken = [label["budget"], label["tools"]]
+    taken = [labels.budget, labels.tools]
     for number, sheet in enumerate(sheets, start=1):
         title = sheet_title(sheet.title, taken, fallback=f"v{number}")
         taken.append(title)
         fill(book.create_sheet(title), sheet.plan)
-    tools_sheet = book.create_sheet(label["tools"])
+    tools_sheet = book.create_sheet(labels.tools)
     append_row(
         tools_sheet,
-        [label["tool"], label["status"], label["customer_data"], label["seats"], label["kpi"]],
+        [labels.tool, labels.status, labels.customer_data, labels.seats, labels.kpi],
     )
     for cell in tools_sheet[1]:
         cell.font = bold
@@ -465,7 +452,7 @@ def write_plan(
                 [
                     tool.name,
                     tool.status.value,
-                    label["yes"] if tool.customer_data else label["no"],
+                    labels.yes if tool.customer_data else labels.no,
                     tool.seats,
                     tool.kpi,
                 ],

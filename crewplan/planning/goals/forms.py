@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.audit.forms import RevisionModelForm
-from crewplan.lib.language import pick
 from crewplan.planning.goals import kpis
+from crewplan.planning.goals.messages import kpi_name
 from crewplan.planning.models import Goal, Kpi
 from crewplan.workspaces.fields import DateInRangeField
 
@@ -59,7 +59,8 @@ class CatalogueForm(forms.Form):
 
     def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["keys"].choices = [(k.key, pick(k.names, language)) for k in kpis.CATALOGUE]  # type: ignore[attr-defined]
+        choices = [(k.key, kpi_name(k.key, language)) for k in kpis.CATALOGUE]
+        self.fields["keys"].choices = choices  # type: ignore[attr-defined]
 
 
 def last_months(today: date, count: int = 12) -> list[date]:

@@ -6,6 +6,7 @@ A KPI is computed over a period from metric totals:
 - `ratio`: numerator / denominator × scale (e.g. conversions / sessions × 100 = %);
 - `growth`: (this period / previous period − 1) × 100 for one metric (e.g. sessions).
 Metric names are those the imports produce (sessions, conversions, revenue, spend, …).
+The catalogue's KPI names are gettext messages in `goals/messages.py`, by key.
 """
 
 from dataclasses import dataclass
@@ -27,7 +28,6 @@ LOWER = "lower"
 @dataclass(frozen=True, slots=True)
 class KpiDefinition:
     key: str
-    names: tuple[str, str]  # (English, 繁體中文)
     unit: str  # "%", "TWD", "x", "pieces", "score"
     direction: str  # HIGHER or LOWER is better
     formula: Formula
@@ -59,7 +59,6 @@ PCT = Decimal(100)
 CATALOGUE: tuple[KpiDefinition, ...] = (
     KpiDefinition(
         "traffic_growth",
-        ("Traffic growth", "流量成長率"),
         "%",
         H,
         Formula.GROWTH,
@@ -68,7 +67,6 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "conversion_rate",
-        ("Conversion rate", "轉換率"),
         "%",
         H,
         Formula.RATIO,
@@ -78,7 +76,6 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "clv",
-        ("Customer lifetime value (CLV)", "顧客終身價值（CLV）"),
         "TWD",
         H,
         Formula.RATIO,
@@ -87,7 +84,6 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "roi",
-        ("Marketing ROI", "行銷投資報酬率（ROI）"),
         "%",
         H,
         Formula.RATIO,
@@ -97,7 +93,6 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "roas",
-        ("Return on ad spend (ROAS)", "廣告投資報酬率（ROAS）"),
         "x",
         H,
         Formula.RATIO,
@@ -106,7 +101,6 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "cac",
-        ("Customer acquisition cost (CAC)", "顧客取得成本（CAC）"),
         "TWD",
         L,
         Formula.RATIO,
@@ -115,7 +109,6 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "engagement_rate",
-        ("Engagement rate", "互動率"),
         "%",
         H,
         Formula.RATIO,
@@ -125,7 +118,6 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "email_open_rate",
-        ("E-mail open rate", "電子報開信率"),
         "%",
         H,
         Formula.RATIO,
@@ -135,7 +127,6 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "content_per_week",
-        ("Content output per week", "每週內容產出"),
         "pieces",
         H,
         Formula.RATIO,
@@ -144,7 +135,6 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "chatbot_resolution",
-        ("Chatbot resolution rate", "客服機器人解決率"),
         "%",
         H,
         Formula.RATIO,
@@ -154,7 +144,6 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "csat",
-        ("Customer satisfaction (CSAT)", "顧客滿意度（CSAT）"),
         "score",
         H,
         Formula.AVERAGE,

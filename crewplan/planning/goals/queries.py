@@ -46,10 +46,7 @@ def goal_input(goal: Goal, today: date, history: tuple[Decimal, ...] = ()) -> Go
 
 
 def smart_for_goals(
-    workspace: Workspace, goals: list[Goal], today: date, language: str
+    workspace: Workspace, goals: list[Goal], today: date
 ) -> dict[int, list[Letter]]:
     history = histories(workspace, {g.kpi_id for g in goals if g.kpi_id}, today)
-    return {
-        g.pk: smart_check(goal_input(g, today, history.get(g.kpi_id or 0, ())), language)
-        for g in goals
-    }
+    return {g.pk: smart_check(goal_input(g, today, history.get(g.kpi_id or 0, ()))) for g in goals}

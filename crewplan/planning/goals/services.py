@@ -1,6 +1,6 @@
 """Writes to goals and KPIs: keyword-only, one transaction each, audited."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,9 +11,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crewplan.audit.actions import AuditAction
-from crewplan.audit.services import locked, model_create, model_update, record, snapshot
-from crewplan.lib.language import pick
+from crewplan.audit.services import (
+    locked,
+    model_create,
+    model_update,
+    only_fields,
+    record,
+    snapshot,
+)
 from crewplan.planning.goals import kpis
+from crewplan.planning.goals.messages import kpi_name
 from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
 from crewplan.workspaces.models import Workspace
 
@@ -39,7 +46,7 @@ def kpis_add_from_catalogue(
         definition = kpis.BY_KEY.get(key)
         if definition is None:
             raise ValidationError(_("Unknown KPI in the catalogue."))
-        name = pick(definition.names, language)
+        name = kpi_name(key, language)
         if key in taken_keys or name.casefold() in taken_names:
             continue
         kpi = Kpi.objects.create(
@@ -71,18 +78,17 @@ def kpi_save(
     actor: Any,
     kpi: Kpi | None = None,
     revision: int | None = None,
+    data: Mapping[str, Any],
     history: dict[date, Decimal | None] | None = None,
     targets: dict[tuple[str, date], Decimal | None] | None = None,
-    **fields: Any,
 ) -> Kpi:
     """Add a KPI, or change one that is still at `revision` (else audit.Conflict), with
-    its monthly history and targets when given: all of it or nothing."""
-    unknown = set(fields) - set(KPI_FIELDS)
-    if unknown:
-        raise TypeError(", ".join(sorted(unknown)))
+    its monthly history and targets when given: all of it or nothing. `data`: the
+    KPI_FIELDS to set (a change sets only those given)."""
+    only_fields(data, KPI_FIELDS)
     current = locked(kpi, revision=revision, labels=KPI_LABELS) if kpi else None  # type: ignore[arg-type]
     merged = Kpi(workspace=workspace, **(_values(current, KPI_FIELDS) if current else {}))
-    for name, value in fields.items():
+    for name, value in data.items():
         setattr(merged, name, value)
     # Lengths and choices before the clash query (a 100,000-character name must not reach
     # it); uniqueness is the clash query's.
@@ -113,7 +119,7 @@ def kpi_save(
         saved, _after = model_update(
             instance=current,
             fields=KPI_FIELDS,
-            data=fields,
+            data=data,
             revision=revision,
             actor=actor,
             action=AuditAction.PLANNING_KPI_SAVED,
@@ -234,31 +240,30 @@ def goal_save(
     actor: Any,
     goal: Goal | None = None,
     revision: int | None = None,
-    **fields: Any,
+    data: Mapping[str, Any],
 ) -> Goal:
-    """Add a goal, or change one that is still at `revision` (else audit.Conflict)."""
+    """Add a goal, or change one that is still at `revision` (else audit.Conflict).
+    `data`: the GOAL_FIELDS to set (a change sets only those given)."""
     for name in ("kpi", "owner"):
-        related = fields.get(name)
+        related = data.get(name)
         if related is not None and related.workspace_id != workspace.pk:
             raise ValidationError(_("That choice does not belong to this workspace."))
-    unknown = set(fields) - set(GOAL_FIELDS)
-    if unknown:
-        raise TypeError(", ".join(sorted(unknown)))
-    text = fields.get("text", goal.text if goal is not None else "")
+    only_fields(data, GOAL_FIELDS)
+    text = data.get("text", goal.text if goal is not None else "")
     if not text.strip():
         raise ValidationError(_("Describe the goal."))
     if goal is not None:
         saved, _after = model_update(
             instance=goal,
             fields=GOAL_FIELDS,
-            data=fields,
+            data=data,
             revision=revision,  # type: ignore[arg-type]
             actor=actor,
             action=AuditAction.PLANNING_GOAL_SAVED,
         )
         return saved
     return model_create(
-        instance=Goal(workspace=workspace, created_by=actor, **fields),
+        instance=Goal(workspace=workspace, created_by=actor, **data),
         fields=GOAL_FIELDS,
         actor=actor,
         action=AuditAction.PLANNING_GOAL_SAVED,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crewplan.lib import language
 from crewplan.lib.params import year_param
 from crewplan.planning.budget.queries import fiscal_year_of
+from crewplan.planning.goals import messages as goal_messages
 from crewplan.planning.goals import services
 from crewplan.planning.goals.forms import (
     CatalogueForm,
@@ -24,7 +25,7 @@ from crewplan.planning.goals.forms import (
     last_months,
 )
 from crewplan.planning.goals.queries import goal_input, histories, smart_for_goals
-from crewplan.planning.goals.smart import is_smart, smart_check
+from crewplan.planning.goals.smart import Letter, is_smart, smart_check
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal, Kpi, KpiTarget, KpiValue
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Team
@@ -45,8 +46,11 @@ def _fiscal_year(request: WorkspaceRequest) -> int:
 def goals(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     all_goals = list(Goal.objects.for_workspace(workspace).select_related("kpi", "owner"))
-    smart = smart_for_goals(workspace, all_goals, _today(request), language.active())
-    rows = [{"goal": g, "letters": smart[g.pk], "smart": is_smart(smart[g.pk])} for g in all_goals]
+    smart = smart_for_goals(workspace, all_goals, _today(request))
+    rows = [
+        {"goal": g, "letters": goal_messages.worded(smart[g.pk]), "smart": is_smart(smart[g.pk])}
+        for g in all_goals
+    ]
     may_edit = can(request.membership, Action.EDIT_GOALS)
     context = {
         "rows": rows,
@@ -69,7 +73,7 @@ def _goal_form(
     )
 
 
-def _letters_for(request: WorkspaceRequest, form: GoalForm) -> list[Any]:
+def _letters_for(request: WorkspaceRequest, form: GoalForm) -> list[Letter]:
     """The SMART check of what the form holds right now, saved or not."""
     if form.is_bound:
         values = form.cleaned_data  # the fields that are valid so far
@@ -93,7 +97,7 @@ def _letters_for(request: WorkspaceRequest, form: GoalForm) -> list[Any]:
     history = (
         histories(request.workspace, {goal.kpi.pk}, today).get(goal.kpi.pk, ()) if goal.kpi else ()
     )
-    return smart_check(goal_input(goal, today, history), language.active())
+    return smart_check(goal_input(goal, today, history))
 
 
 @workspace_view
@@ -111,7 +115,7 @@ def goal_edit(request: WorkspaceRequest, goal_id: int | None = None) -> HttpResp
                 actor=request.user,
                 goal=goal,
                 revision=form.cleaned_data["revision"],
-                **data,
+                data=data,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -128,7 +132,7 @@ def goal_edit(request: WorkspaceRequest, goal_id: int | None = None) -> HttpResp
         "form": form,
         "goal": goal,
         "budget_lines": _goal_lines(request, goal) if goal is not None else [],
-        "letters": _letters_for(request, form),
+        "letters": goal_messages.worded(_letters_for(request, form)),
         "may_edit": can(request.membership, Action.EDIT_GOALS),
     }
     return render(
@@ -165,7 +169,8 @@ def goal_check(request: WorkspaceRequest) -> HttpResponse:
     """The SMART panel for the form as typed (htmx, on every change). Saves nothing."""
     form = _goal_form(request, request.POST)
     form.is_valid()
-    return render(request, "planning/goal.html#smart", {"letters": _letters_for(request, form)})
+    letters = goal_messages.worded(_letters_for(request, form))
+    return render(request, "planning/goal.html#smart", {"letters": letters})
 
 
 @workspace_view
@@ -238,7 +243,7 @@ def kpi_edit(request: WorkspaceRequest, kpi_id: int | None = None) -> HttpRespon
                 revision=form.cleaned_data["revision"],
                 history=history.values(),
                 targets=targets.values(),
-                **data,
+                data=data,
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -18,6 +18,7 @@ from crewplan.audit.services import (
     locked_or_created,
     model_create,
     model_update,
+    only_fields,
     record,
     save_revision,
     snapshot,
@@ -45,7 +46,7 @@ from crewplan.planning.tools.queries import (
 from crewplan.workspaces.models import Workspace
 
 
-def check_related(workspace: Workspace, fields: dict[str, Any]) -> None:
+def check_related(workspace: Workspace, fields: Mapping[str, Any]) -> None:
     for name in ("tool", "goal", "kpi", "owner"):
         related = fields.get(name)
         if related is not None and related.workspace_id != workspace.pk:
@@ -264,15 +265,13 @@ def tool_save(
     actor: Any,
     tool: AiTool | None = None,
     revision: int | None = None,
-    **fields: Any,
+    data: Mapping[str, Any],
 ) -> AiTool:
-    """Add a tool, or change one that is still at `revision` (else audit.Conflict)."""
-    check_related(workspace, fields)
-    unknown = set(fields) - set(TOOL_FIELDS)
-    if unknown:
-        raise TypeError(", ".join(sorted(unknown)))
+    """Add a tool, or change one that is still at `revision` (else audit.Conflict).
+    `data`: the TOOL_FIELDS to set (a change sets only those given)."""
+    check_related(workspace, only_fields(data, TOOL_FIELDS))
     current = {n: getattr(tool, n) for n in TOOL_FIELDS} if tool is not None else {}
-    candidate = AiTool(workspace=workspace, **(current | fields))
+    candidate = AiTool(workspace=workspace, **(current | dict(data)))
     # Lengths and choices before the clash query (a 100,000-character name must not reach
     # it); uniqueness is the clash query's.
     candidate.full_clean(exclude=["workspace"], validate_unique=False, validate_constraints=False)
@@ -286,14 +285,14 @@ def tool_save(
         saved, _after = model_update(
             instance=tool,
             fields=TOOL_FIELDS,
-            data=fields,
+            data=data,
             revision=revision,  # type: ignore[arg-type]
             actor=actor,
             action=AuditAction.PLANNING_TOOL_SAVED,
         )
         return saved
     return model_create(
-        instance=AiTool(workspace=workspace, **fields),
+        instance=AiTool(workspace=workspace, **data),
         fields=TOOL_FIELDS,
         actor=actor,
         action=AuditAction.PLANNING_TOOL_SAVED,
@@ -302,15 +301,19 @@ def tool_save(
 
 @transaction.atomic
 def estimate_save(
-    *, workspace: Workspace, actor: Any, tool: AiTool, revision: int | None = None, **fields: Any
+    *,
+    workspace: Workspace,
+    actor: Any,
+    tool: AiTool,
+    revision: int | None = None,
+    data: Mapping[str, Any],
 ) -> RoiEstimate:
     """Create the tool's one ROI estimate, or change it if it is still at `revision`
-    (else audit.Conflict, also when someone else created it meanwhile)."""
+    (else audit.Conflict, also when someone else created it meanwhile). `data`: the
+    ESTIMATE_FIELDS to set (a change sets only those given)."""
     if tool.workspace_id != workspace.pk:
         raise ValidationError(_("That tool does not belong to this workspace."))
-    unknown = set(fields) - set(ESTIMATE_FIELDS)
-    if unknown:
-        raise TypeError(", ".join(sorted(unknown)))
+    only_fields(data, ESTIMATE_FIELDS)
     existing = RoiEstimate.objects.for_workspace(workspace).filter(tool=tool).first()
     if existing is not None and revision is None:  # both opened the page before it existed
         raise Conflict(thing=str(RoiEstimate._meta.verbose_name), fields=changed_since(existing, 0))
@@ -320,7 +323,7 @@ def estimate_save(
         tool=tool,
         **{name: getattr(current, name) for name in ESTIMATE_FIELDS} if current else {},
     )
-    for name, value in fields.items():
+    for name, value in data.items():
         setattr(merged, name, value)
     merged.full_clean(exclude=["workspace", "tool", "updated_by"])
     if any(getattr(merged, name) < 0 for name in ESTIMATE_FIELDS):
@@ -335,7 +338,7 @@ def estimate_save(
         saved, after = model_update(
             instance=current,
             fields=ESTIMATE_FIELDS,
-            data=fields,
+            data=data,
             revision=revision,  # type: ignore[arg-type]
             actor=actor,
             action=AuditAction.PLANNING_ROI_ESTIMATE_SAVED,

@@ -318,7 +318,7 @@ def tool_edit(request: WorkspaceRequest, tool_id: int | None = None) -> HttpResp
                 actor=request.user,
                 tool=tool,
                 revision=form.cleaned_data["revision"],
-                **data,
+                data=data,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -420,7 +420,7 @@ def tool_roi(request: WorkspaceRequest, tool_id: int) -> HttpResponse:
                 actor=request.user,
                 tool=tool,
                 revision=form.cleaned_data["revision"],
-                **data,
+                data=data,
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -18,8 +18,8 @@ from crewplan.lib import limits, uploads
 from crewplan.lib.language import LANGUAGES, for_command_line, of_locale
 from crewplan.lib.money import format_money
 from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.planning.budget import messages as budget_messages
 from crewplan.planning.budget.health import Thresholds, health_findings
-from crewplan.planning.budget.messages import unusable
 from crewplan.planning.budget.queries import export_sheets, fiscal_year_of
 from crewplan.planning.budget.xlsx import read_plan, write_plan
 from crewplan.workspaces.models import Workspace
@@ -72,14 +72,16 @@ class Command(BaseCommand):
         except OSError as error:
             self._unusable(f"{path}: {error.strerror}")
         except UnusableFile as error:
-            self._unusable(f"{path}: {unusable(error, language)}")
+            self._unusable(f"{path}: {budget_messages.unusable(error, language)}")
         thresholds = Thresholds(
             max_tool_share=options["max_tool_share"],
             min_reserve_share=options["min_reserve_share"],
             training_per_seat=options["training_per_seat"],
             pilot_max_months=options["pilot_max_months"],
         )
-        findings = health_findings(result.plan, thresholds, language, options["currency"])
+        findings = budget_messages.worded(
+            health_findings(result.plan, thresholds, options["currency"]), language
+        )
         failed = bool(result.problems) or any(f.severity == "error" for f in findings)
         plan = result.plan
         if options["json"]:
@@ -89,7 +91,12 @@ class Command(BaseCommand):
                 "tools": [t.name for t in plan.tools],
                 "total": str(plan.total()),
                 "problems": [
-                    {"sheet": p.sheet, "row": p.row, "code": p.code, "message": p.message(language)}
+                    {
+                        "sheet": p.sheet,
+                        "row": p.row,
+                        "code": p.code,
+                        "message": budget_messages.row_problem(p, language),
+                    }
                     for p in result.problems
                 ],
                 "findings": [
@@ -110,7 +117,8 @@ class Command(BaseCommand):
             total = format_money(plan.total(), options["currency"])
             out.write(f"{len(plan.lines)} lines, {len(plan.tools)} tools, total {total}")
             for p in result.problems:
-                out.write(f"{p.sheet} row {p.row:>4}  error    {p.code:<26} {p.message(language)}")
+                message = budget_messages.row_problem(p, language)
+                out.write(f"{p.sheet} row {p.row:>4}  error    {p.code:<26} {message}")
             for f in findings:
                 out.write(f"{'':<14}  {f.severity:<8} {f.code:<26} {f.message}")
                 out.write(f"{'':<14}  {'':<8} {'':<26} → {f.fix}")
@@ -142,13 +150,10 @@ class Command(BaseCommand):
             self._unusable(f"{workspace}: {error}")
         if not sheets:
             self._unusable(f"{workspace}: no budget plan for fiscal year {fiscal_year}")
-        out.write_bytes(
-            write_plan(
-                sheets,
-                current=current,
-                language=language or of_locale(os.environ) or found.default_language,
-            )
+        labels = budget_messages.file_labels(
+            language or of_locale(os.environ) or found.default_language
         )
+        out.write_bytes(write_plan(sheets, current=current, labels=labels))
         self.stdout.write(f"{out}: {len(sheets)} version(s) of {fiscal_year}")
 
     def _unusable(self, reason: str) -> None:
