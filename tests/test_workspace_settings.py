@@ -3,8 +3,11 @@
 from typing import Any
 
 from crewplan.audit.models import AuditEvent
+from crewplan.planning.models import BudgetSettings
+from crewplan.raci.models import RaciSettings
+from crewplan.work.models import WorkSettings
 from crewplan.workspaces.models import Workspace
-from tests.factories import client_for
+from tests.factories import change_settings, client_for
 
 VALID = {
     "name": "Alpha Bakery 甲烘焙",
@@ -12,13 +15,17 @@ VALID = {
     "time_zone": "Asia/Taipei",
     "fiscal_year_start_month": "1",
     "default_language": "en",
-    "raci_max_accountable": "8",
-    "raci_max_consulted": "3",
-    "budget_max_tool_share": "0.60",
-    "budget_min_reserve_share": "0.05",
-    "budget_training_per_seat": "3000",
-    "budget_pilot_max_months": "3",
-    "revision": "1",  # a new workspace's; the page's hidden field
+    "raci-raci_max_accountable": "8",
+    "raci-raci_max_consulted": "3",
+    "budget-budget_max_tool_share": "0.60",
+    "budget-budget_min_reserve_share": "0.05",
+    "budget-budget_training_per_seat": "3000",
+    "budget-budget_pilot_max_months": "3",
+    # A new workspace's and its settings rows'; the page's hidden fields.
+    "revision": "1",
+    "work-revision": "1",
+    "budget-revision": "1",
+    "raci-revision": "1",
 }
 
 
@@ -26,20 +33,38 @@ def test_defaults_for_a_taiwan_company(world: Any) -> None:
     a = world.a
     assert (a.currency, a.time_zone, a.fiscal_year_start_month) == ("TWD", "Asia/Taipei", 1)
     assert world.b.default_language == "zh-hant"
-    assert a.external_can_see_budget is False
+    assert BudgetSettings.objects.for_workspace(a).external_can_see_budget is False
+    assert WorkSettings.objects.for_workspace(a).external_can_see_all_work is False
+    assert RaciSettings.objects.for_workspace(a).raci_max_accountable == 8
 
 
 def test_owner_changes_settings_with_audit(world: Any) -> None:
     alice = client_for(world.people["alice"])
-    data = {**VALID, "fiscal_year_start_month": "4", "external_can_see_budget": "on"}
+    data = {**VALID, "fiscal_year_start_month": "4", "budget-external_can_see_budget": "on"}
     assert alice.post("/w/alpha/settings/", data).status_code == 302
-    world.a.refresh_from_db()
-    assert world.a.fiscal_year_start_month == 4 and world.a.external_can_see_budget
-    event = AuditEvent.objects.get(workspace=world.a, action="workspace.settings_changed")
-    assert event.before == {"fiscal_year_start_month": 1, "external_can_see_budget": False}
-    assert event.after == {"fiscal_year_start_month": 4, "external_can_see_budget": True}
+    workspace = Workspace.objects.get(pk=world.a.pk)
+    budget = BudgetSettings.objects.get(workspace=world.a)
+    assert workspace.fiscal_year_start_month == 4 and budget.external_can_see_budget
+    assert (workspace.revision, budget.revision) == (2, 2)  # the rows that changed
+    assert RaciSettings.objects.get(workspace=world.a).revision == 1
+    events = AuditEvent.objects.filter(workspace=world.a, action="workspace.settings_changed")
+    # One audit row per row changed, each with what changed in it.
+    changed = {e.target_type: (e.before, e.after) for e in events}
+    assert changed == {
+        "workspace": ({"fiscal_year_start_month": 1}, {"fiscal_year_start_month": 4}),
+        "budgetsettings": ({"external_can_see_budget": False}, {"external_can_see_budget": True}),
+    }
     audit_page = alice.get("/w/alpha/audit/").content.decode()
-    assert "fiscal_year_start_month" in audit_page
+    assert "fiscal_year_start_month" in audit_page and "external_can_see_budget" in audit_page
+
+
+def test_the_settings_page_shows_each_apps_settings(world: Any) -> None:
+    change_settings(world.a, world.people["alice"], raci_max_consulted=5)
+    page = client_for(world.people["alice"]).get("/w/alpha/settings/").content.decode()
+    assert 'name="raci-raci_max_consulted" value="5"' in page
+    assert 'name="budget-external_can_see_budget"' in page
+    assert 'name="work-external_can_see_all_work"' in page
+    assert 'name="raci-revision" value="2"' in page  # the RACI row's, saved once
 
 
 def test_bad_settings_are_refused_and_change_nothing(world: Any) -> None:
@@ -49,10 +74,17 @@ def test_bad_settings_are_refused_and_change_nothing(world: Any) -> None:
         {"fiscal_year_start_month": "13"},
         {"currency": "XYZ"},
         {"name": ""},
+        {"raci-raci_max_consulted": "0"},
+        {"budget-budget_max_tool_share": "1.5"},
+        {"budget-budget_pilot_max_months": "13"},
+        {"budget-revision": ""},  # a settings row's revision is required like the page's
     ):
         response = alice.post("/w/alpha/settings/", {**VALID, **bad})
-        assert response.status_code == 200 and response.context["form"].errors
+        assert response.status_code == 200
+        assert any(form.errors for form in response.context["forms"]), bad
     assert Workspace.objects.get(pk=world.a.pk).time_zone == "Asia/Taipei"
+    assert RaciSettings.objects.get(workspace=world.a).raci_max_consulted == 3
+    assert BudgetSettings.objects.get(workspace=world.a).budget_pilot_max_months == 3
     assert not AuditEvent.objects.filter(action="workspace.settings_changed").exists()
 
 

@@ -3,6 +3,7 @@ transaction each, an audit row each; a refused change raises `ValidationError` w
 a message meant for the person who asked, and changes nothing."""
 
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,25 +20,38 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from crewplan.audit.actions import AuditAction
-from crewplan.audit.services import changes, locked, model_update, record, snapshot
+from crewplan.audit.services import (
+    Conflict,
+    changes,
+    locked,
+    locked_or_created,
+    model_update,
+    record,
+    snapshot,
+)
 from crewplan.lib.text import single_line
+from crewplan.planning.models import BudgetSettings
+from crewplan.raci.models import RaciSettings
+from crewplan.work.models import WorkSettings
 from crewplan.workspaces.models import Invitation, Membership, Team, Workspace, hash_token
 
 User = get_user_model()
-SETTINGS_FIELDS = (
-    "name",
-    "currency",
-    "time_zone",
-    "fiscal_year_start_month",
-    "default_language",
-    "external_can_see_budget",
-    "external_can_see_all_work",
-    "raci_max_accountable",
-    "raci_max_consulted",
-    "budget_max_tool_share",
-    "budget_min_reserve_share",
-    "budget_training_per_seat",
-    "budget_pilot_max_months",
+WORKSPACE_FIELDS = ("name", "currency", "time_zone", "fiscal_year_start_month", "default_language")
+# The apps' own settings rows (one per workspace, STYLE.md) that the workspace settings
+# page edits with the workspace's fields, in the page's order, and the fields of each.
+APP_SETTINGS: dict[type[models.Model], tuple[str, ...]] = {
+    WorkSettings: ("external_can_see_all_work",),
+    BudgetSettings: (
+        "external_can_see_budget",
+        "budget_max_tool_share",
+        "budget_min_reserve_share",
+        "budget_training_per_seat",
+        "budget_pilot_max_months",
+    ),
+    RaciSettings: ("raci_max_accountable", "raci_max_consulted"),
+}
+SETTINGS_FIELDS = WORKSPACE_FIELDS + tuple(
+    name for names in APP_SETTINGS.values() for name in names
 )
 
 
@@ -54,10 +68,22 @@ def workspace_create(
     team_name: str | None = None,
     **fields: Any,
 ) -> Workspace:
-    """A new workspace with one in-house team, its owner in it."""
-    workspace = Workspace(name=name, slug=slug, **fields)
+    """A new workspace with one in-house team, its owner in it, and its apps' settings
+    rows (`fields` may set any of SETTINGS_FIELDS; the rest keep their defaults)."""
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"{', '.join(sorted(unknown))} is not a workspace setting")
+    workspace = Workspace(
+        name=name, slug=slug, **{k: v for k, v in fields.items() if k in WORKSPACE_FIELDS}
+    )
     workspace.full_clean()
     workspace.save()
+    after = snapshot(workspace, WORKSPACE_FIELDS)
+    for model, names in APP_SETTINGS.items():
+        row = model(workspace=workspace, **{k: v for k, v in fields.items() if k in names})
+        row.full_clean(exclude=["workspace"])  # a new workspace: no row of its own yet
+        row.save()
+        after |= snapshot(row, names)
     with translation.override(workspace.default_language):
         team = Team.objects.create(
             workspace=workspace, name=team_name or _("In-house marketing"), kind=Team.Kind.INTERNAL
@@ -70,29 +96,59 @@ def workspace_create(
         actor=owner,
         action=AuditAction.WORKSPACE_CREATED,
         target=workspace,
-        after=snapshot(workspace, SETTINGS_FIELDS),
+        after=after,
     )
     return workspace
 
 
+def settings_rows(workspace: Workspace) -> list[models.Model]:
+    """What the settings page edits, in its order: the workspace and its apps' settings
+    rows (an unsaved row of defaults where one is missing: saving creates it)."""
+    return [workspace, *(model.objects.for_workspace(workspace) for model in APP_SETTINGS)]  # type: ignore[attr-defined]
+
+
 @transaction.atomic
 def workspace_update_settings(
-    *, workspace: Workspace, actor: Any, revision: int, **fields: Any
+    *,
+    workspace: Workspace,
+    actor: Any,
+    revisions: Mapping[type[models.Model], int | None],
+    **fields: Any,
 ) -> Workspace:
-    """Change the settings if nobody saved them since `revision` was read (else
-    audit.Conflict). Compares with the row as stored (locked), not with an instance a
-    ModelForm may already have changed in memory."""
+    """Change the workspace's settings and its apps' settings rows together, if nobody
+    saved any of them since its revision in `revisions` (by model; None for a row there
+    was none of yet) was read; else one audit.Conflict naming every field changed since,
+    and nothing saved. Compares with the rows as stored (locked), not with instances a
+    ModelForm may already have changed in memory. One audit row per row changed."""
     unknown = set(fields) - set(SETTINGS_FIELDS)
     if unknown:
         raise TypeError(f"{', '.join(sorted(unknown))} is not a workspace setting")
-    saved, _after = model_update(
-        instance=workspace,
-        fields=SETTINGS_FIELDS,
-        data=fields,
-        revision=revision,
-        actor=actor,
-        action=AuditAction.WORKSPACE_SETTINGS_CHANGED,
-    )
+    rows: list[tuple[models.Model, tuple[str, ...]]] = []
+    stale: list[str] | None = None
+    for model, names in ((Workspace, WORKSPACE_FIELDS), *APP_SETTINGS.items()):
+        try:  # lock them all first, so the conflict names what changed in any of them
+            if model is Workspace:
+                row: models.Model = locked(workspace, revision=revisions.get(Workspace))  # type: ignore[arg-type]
+            else:
+                row = locked_or_created(model, workspace=workspace, revision=revisions.get(model))
+        except Conflict as conflict:
+            stale = [*(stale or []), *conflict.fields]
+            continue
+        rows.append((row, names))
+    if stale is not None:
+        raise Conflict(thing=str(Workspace._meta.verbose_name), fields=stale)
+    saved = workspace
+    for row, names in rows:
+        row, _after = model_update(
+            instance=row,
+            fields=names,
+            data=fields,
+            revision=row.revision,  # type: ignore[attr-defined]
+            actor=actor,
+            action=AuditAction.WORKSPACE_SETTINGS_CHANGED,
+        )
+        if isinstance(row, Workspace):
+            saved = row
     return saved
 
 

@@ -2,7 +2,6 @@
 render immediately (`render`, not TemplateResponse) because `@workspace_view`
 applies the workspace's time zone and language only while the view runs."""
 
-import copy
 from dataclasses import replace
 from typing import Any
 
@@ -32,7 +31,8 @@ from crewplan.workspaces.forms import (
     MemberForm,
     SwitchWorkspaceForm,
     TeamForm,
-    WorkspaceSettingsForm,
+    settings_changes,
+    settings_forms,
 )
 from crewplan.workspaces.models import Invitation, Membership, Team
 from crewplan.workspaces.permissions import Action, MemberTarget
@@ -315,23 +315,22 @@ def team_delete(request: WorkspaceRequest, team_id: int) -> HttpResponse:
 @workspace_view
 @require_http_methods(["GET", "POST"])
 def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
+    """The workspace's own settings and its apps' settings rows, saved together."""
     require(request, Action.EDIT_SETTINGS)
     workspace = request.workspace
-    # The form works on its own copy, so a rejected value never shows in the page header.
-    form = WorkspaceSettingsForm(request.POST or None, instance=copy.copy(workspace))
-    if request.method == "POST" and form.is_valid():
+    forms = settings_forms(services.settings_rows(workspace), request.POST or None)
+    if request.method == "POST" and all([form.is_valid() for form in forms]):
+        revisions, values = settings_changes(forms)
         try:
-            data = dict(form.cleaned_data)
-            revision = data.pop("revision")
             services.workspace_update_settings(
-                workspace=workspace, actor=request.user, revision=revision, **data
+                workspace=workspace, actor=request.user, revisions=revisions, **values
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            forms[0].add_error(None, error)
         else:
             messages.success(request, _("Settings saved."))
             return redirect("workspace_settings", slug=workspace.slug)
-    return render(request, "workspaces/settings.html", {"form": form})
+    return render(request, "workspaces/settings.html", {"form": forms[0], "forms": forms})
 
 
 @workspace_view
