@@ -3,10 +3,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from crewplan.accounts.models import User
 from crewplan.audit.forms import RevisionField, RevisionModelForm
 from crewplan.planning.models import BudgetSettings
 from crewplan.raci.models import RaciSettings
@@ -96,6 +99,39 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         self.fields["role"].choices = roles  # type: ignore[attr-defined]
+
+
+class InvitationSignupForm(forms.Form):
+    """A new account for an invited e-mail address: a name and the password twice. The
+    service checks the name and the password again (a caller without this form, such as
+    the API, gets the same rules); the form reports every problem at once."""
+
+    full_name = forms.CharField(max_length=150, required=False)  # a NUL or a novel: refused
+    password = forms.CharField(strip=False, required=False)
+    password_again = forms.CharField(strip=False, required=False)
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name, password = data.get("full_name"), data.get("password", "")
+        if name == "":
+            self.add_error("full_name", _("Please enter your name."))
+        if password != data.get("password_again", ""):
+            self.add_error("password_again", _("The two passwords do not match."))
+        try:
+            password_validation.validate_password(
+                password, User(email=self.email, full_name=name or "")
+            )
+        except ValidationError as error:
+            self.add_error("password", error)
+        data.pop("password_again", None)  # what the service takes: full_name, password
+        return data
+
+    def problems(self) -> list[str]:
+        return [message for errors in self.errors.values() for message in errors]
 
 
 class MemberForm(forms.Form):

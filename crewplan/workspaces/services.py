@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -335,6 +335,15 @@ def invitation_problem(invitation: Invitation | None) -> str | None:
     return None
 
 
+def invitation_is_for(invitation: Invitation, user: Any) -> bool:
+    """Whether `user` is the person invited: only the invited e-mail address may join."""
+    return bool(user.email.lower() == invitation.email.lower())
+
+
+def account_exists(email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
+
+
 @transaction.atomic
 def invitation_accept(*, token: str, user: Any) -> Membership:
     """Join the invitation's workspace, team and role as `user` (whose e-mail must be
@@ -350,7 +359,7 @@ def invitation_accept(*, token: str, user: Any) -> Membership:
     if problem:
         raise ValidationError(problem)
     assert invitation is not None
-    if user.email.lower() != invitation.email.lower():
+    if not invitation_is_for(invitation, user):
         raise ValidationError(
             _("This invitation is for %(email)s. Sign out and open the link again.")
             % {"email": invitation.email}
@@ -381,14 +390,16 @@ def account_create_from_invitation(*, token: str, full_name: str, password: str)
     if problem:
         raise ValidationError(problem)
     assert invitation is not None
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    if account_exists(invitation.email):
         raise ValidationError(
             _("An account for %(email)s exists already: sign in to accept.")
             % {"email": invitation.email}
         )
-    User(email=invitation.email, full_name=full_name.strip()).full_clean(
-        exclude=["password"], validate_unique=False, validate_constraints=False
-    )
+    if not full_name.strip():
+        raise ValidationError(_("Please enter your name."))
+    candidate = User(email=invitation.email, full_name=full_name.strip())
+    candidate.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    password_validation.validate_password(password, candidate)
     try:
         with transaction.atomic():
             user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
