@@ -3,10 +3,14 @@
 from typing import Any
 
 from crewplan.audit.models import AuditEvent
+from crewplan.planning.budget.queries import thresholds_for
 from crewplan.planning.models import BudgetSettings
 from crewplan.raci.models import RaciSettings
+from crewplan.raci.queries import rules_for
 from crewplan.work.models import WorkSettings
+from crewplan.workspaces.access import membership_for, policy_of
 from crewplan.workspaces.models import Workspace
+from crewplan.workspaces.permissions import Policy
 from tests.factories import change_settings, client_for
 
 VALID = {
@@ -56,6 +60,31 @@ def test_owner_changes_settings_with_audit(world: Any) -> None:
     }
     audit_page = alice.get("/w/alpha/audit/").content.decode()
     assert "fiscal_year_start_month" in audit_page and "external_can_see_budget" in audit_page
+
+
+def test_settings_rows_come_with_the_membership(world: Any, django_assert_num_queries: Any) -> None:
+    """The access layer loads the apps' settings rows with the membership: the policy and
+    the checks' limits cost no query of their own."""
+    membership = membership_for(world.people["adam"], "alpha")
+    with django_assert_num_queries(0):
+        assert policy_of(membership.workspace) == Policy()
+        assert rules_for(membership.workspace).max_consulted == 3
+        assert thresholds_for(membership.workspace).pilot_max_months == 3
+
+
+def test_a_missing_settings_row_reads_as_the_defaults_and_saving_creates_it(world: Any) -> None:
+    """A workspace made without workspace_create has no rows: reading one is never an
+    error nor a write (pages are read with GET), and the settings page creates it."""
+    RaciSettings.objects.filter(workspace=world.a).delete()
+    row = RaciSettings.objects.for_workspace(Workspace.objects.get(pk=world.a.pk))
+    assert row.pk is None and (row.raci_max_accountable, row.raci_max_consulted) == (8, 3)
+    alice = client_for(world.people["alice"])
+    page = alice.get("/w/alpha/settings/").content.decode()
+    assert 'name="raci-revision" id="id_raci-revision"' in page  # no value: no row yet
+    assert not RaciSettings.objects.filter(workspace=world.a).exists()
+    data = {**VALID, "raci-raci_max_consulted": "4", "raci-revision": ""}
+    assert alice.post("/w/alpha/settings/", data).status_code == 302
+    assert RaciSettings.objects.get(workspace=world.a).raci_max_consulted == 4
 
 
 def test_the_settings_page_shows_each_apps_settings(world: Any) -> None:
