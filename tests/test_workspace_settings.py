@@ -2,12 +2,16 @@
 
 from typing import Any
 
+import pytest
+
 from crewplan.audit.models import AuditEvent
+from crewplan.audit.services import Conflict
 from crewplan.planning.budget.queries import thresholds_for
 from crewplan.planning.models import BudgetSettings
 from crewplan.raci.models import RaciSettings
 from crewplan.raci.queries import rules_for
 from crewplan.work.models import WorkSettings
+from crewplan.workspaces import services
 from crewplan.workspaces.access import membership_for, policy_of
 from crewplan.workspaces.models import Workspace
 from crewplan.workspaces.permissions import Policy
@@ -85,6 +89,29 @@ def test_a_missing_settings_row_reads_as_the_defaults_and_saving_creates_it(worl
     data = {**VALID, "raci-raci_max_consulted": "4", "raci-revision": ""}
     assert alice.post("/w/alpha/settings/", data).status_code == 302
     assert RaciSettings.objects.get(workspace=world.a).raci_max_consulted == 4
+
+
+def test_one_stale_row_refuses_the_whole_save(world: Any) -> None:
+    """Saving is atomic across the rows: a stale RACI revision refuses the budget change
+    made with it, and the conflict names what changed in the RACI row."""
+    alice = world.people["alice"]
+    change_settings(world.a, alice, raci_max_consulted=5)  # someone saves the RACI limits
+    stale = {Workspace: 1, WorkSettings: 1, BudgetSettings: 1, RaciSettings: 1}
+    with pytest.raises(Conflict, match="most parties consulted on one activity"):
+        services.workspace_update_settings(
+            workspace=world.a,
+            actor=alice,
+            revisions=stale,
+            budget_pilot_max_months=6,
+            raci_max_consulted=4,
+        )
+    assert BudgetSettings.objects.get(workspace=world.a).budget_pilot_max_months == 3
+    assert RaciSettings.objects.get(workspace=world.a).raci_max_consulted == 5
+    # A row nothing is written to is not checked: the budget alone saves at its revision.
+    services.workspace_update_settings(
+        workspace=world.a, actor=alice, revisions={BudgetSettings: 1}, budget_pilot_max_months=6
+    )
+    assert BudgetSettings.objects.get(workspace=world.a).budget_pilot_max_months == 6
 
 
 def test_the_settings_page_shows_each_apps_settings(world: Any) -> None:

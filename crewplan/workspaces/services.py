@@ -116,16 +116,19 @@ def workspace_update_settings(
     **fields: Any,
 ) -> Workspace:
     """Change the workspace's settings and its apps' settings rows together, if nobody
-    saved any of them since its revision in `revisions` (by model; None for a row there
-    was none of yet) was read; else one audit.Conflict naming every field changed since,
-    and nothing saved. Compares with the rows as stored (locked), not with instances a
-    ModelForm may already have changed in memory. One audit row per row changed."""
+    saved any row `fields` write to since its revision in `revisions` (by model; None for
+    a row there was none of yet) was read; else one audit.Conflict naming every field
+    changed since, and nothing saved. Compares with the rows as stored (locked), not with
+    instances a ModelForm may already have changed in memory. One audit row per row
+    changed."""
     unknown = set(fields) - set(SETTINGS_FIELDS)
     if unknown:
         raise TypeError(f"{', '.join(sorted(unknown))} is not a workspace setting")
     rows: list[tuple[models.Model, tuple[str, ...]]] = []
     stale: list[str] | None = None
     for model, names in ((Workspace, WORKSPACE_FIELDS), *APP_SETTINGS.items()):
+        if not fields.keys() & set(names):
+            continue  # a row nothing is written to cannot lose an update
         try:  # lock them all first, so the conflict names what changed in any of them
             if model is Workspace:
                 row: models.Model = locked(workspace, revision=revisions.get(Workspace))  # type: ignore[arg-type]
