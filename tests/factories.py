@@ -45,6 +45,19 @@ def join(workspace: Workspace, actor: Any, team: Team, user: Any, role: str) -> 
     return services.invitation_accept(token=token, user=user)
 
 
+def change_settings(workspace: Workspace, actor: Any, **fields: Any) -> Workspace:
+    """Save workspace settings (its own or its apps' settings rows) through the service,
+    as the settings page does, at the revisions stored now."""
+    fresh = Workspace.objects.get(pk=workspace.pk)
+    revisions = {
+        type(row): row.revision if row.pk else None  # type: ignore[attr-defined]
+        for row in services.settings_rows(fresh)
+    }
+    return services.workspace_update_settings(
+        workspace=fresh, actor=actor, revisions=revisions, data=fields
+    )
+
+
 def client_for(user: Any) -> Client:
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

@@ -4,6 +4,7 @@ from crewplan.workspaces import permissions
 from crewplan.workspaces.access import can
 from crewplan.workspaces.models import Membership, Team
 from crewplan.workspaces.permissions import Action, TeamTarget
+from tests.factories import change_settings
 
 
 def test_role_and_kind_values_match_the_rule_table() -> None:
@@ -17,8 +18,7 @@ def test_can_reads_memberships_and_workspace_policy(world) -> None:
     assert can(alice, Action.REMOVE_MEMBER, adam)
     assert not can(adam, Action.REMOVE_MEMBER, alice)
     assert not can(adam, Action.VIEW_BUDGET_AMOUNTS, TeamTarget(world.a_in_house.pk))
-    world.a.external_can_see_budget = True
-    world.a.save()
+    change_settings(world.a, world.people["alice"], external_can_see_budget=True)
     adam = world.member("adam")
     assert can(adam, Action.VIEW_BUDGET_AMOUNTS, TeamTarget(world.a_in_house.pk))
 
@@ -36,8 +36,7 @@ def test_roles_powers_come_from_the_table(world) -> None:
 def test_can_reads_the_work_visibility_policy(world) -> None:
     assert not can(world.member("adam"), Action.VIEW_ALL_WORK)
     assert can(world.member("alice"), Action.VIEW_ALL_WORK)
-    world.a.external_can_see_all_work = True
-    world.a.save()
+    change_settings(world.a, world.people["alice"], external_can_see_all_work=True)
     assert can(world.member("adam"), Action.VIEW_ALL_WORK)
 
 

@@ -4,22 +4,20 @@ settings): hidden field by field from those who may not see budget amounts."""
 from decimal import Decimal
 from typing import Any
 
-from crewplan.workspaces import services
-from tests.factories import client_for
+from tests.factories import change_settings, client_for
 
 
-def change_settings(world: Any) -> None:
-    world.a.refresh_from_db()
-    services.workspace_update_settings(
-        workspace=world.a,
-        actor=world.people["alice"],
-        revision=world.a.revision,
-        data={"budget_training_per_seat": Decimal(24680), "raci_max_consulted": 4},
+def change_money_settings(world: Any) -> None:
+    change_settings(
+        world.a,
+        world.people["alice"],
+        budget_training_per_seat=Decimal(24680),
+        raci_max_consulted=4,
     )
 
 
 def test_agency_manager_sees_the_settings_change_but_not_the_amount(world: Any) -> None:
-    change_settings(world)
+    change_money_settings(world)
     page = client_for(world.people["adam"]).get("/w/alpha/audit/").content.decode()
     assert "raci_max_consulted" in page and "budget_training_per_seat" in page
     assert "24680" not in page and "3000" not in page  # neither after nor before
@@ -27,19 +25,13 @@ def test_agency_manager_sees_the_settings_change_but_not_the_amount(world: Any) 
 
 
 def test_in_house_manager_sees_the_amount(world: Any) -> None:
-    change_settings(world)
+    change_money_settings(world)
     page = client_for(world.people["mike"]).get("/w/alpha/audit/").content.decode()
     assert "24680" in page and "(amount hidden)" not in page
 
 
 def test_agency_sees_the_amount_when_the_owner_allows_it(world: Any) -> None:
-    change_settings(world)
-    world.a.refresh_from_db()
-    services.workspace_update_settings(
-        workspace=world.a,
-        actor=world.people["alice"],
-        revision=world.a.revision,
-        data={"external_can_see_budget": True},
-    )
+    change_money_settings(world)
+    change_settings(world.a, world.people["alice"], external_can_see_budget=True)
     page = client_for(world.people["adam"]).get("/w/alpha/audit/").content.decode()
     assert "24680" in page

@@ -6,6 +6,9 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from crewplan.planning.models import BudgetSettings
+from crewplan.raci.models import RaciSettings
+from crewplan.work.models import WorkSettings
 from crewplan.workspaces.demo import AGENCY, IN_HOUSE
 from crewplan.workspaces.models import Membership, Team, Workspace
 
@@ -26,7 +29,10 @@ def test_createworkspace_with_generated_password(db: Any) -> None:
     m = Membership.objects.get(workspace__slug="test-bakery")
     assert m.role == "owner" and m.user.email == "boss@example.com"
     assert m.user.check_password(password)
-    assert Workspace.objects.get(slug="test-bakery").currency == "TWD"
+    workspace = Workspace.objects.get(slug="test-bakery")
+    assert workspace.currency == "TWD"
+    for model in (RaciSettings, BudgetSettings, WorkSettings):  # its apps' settings rows
+        assert model.objects.filter(workspace=workspace).exists(), model
 
 
 def test_createworkspace_refuses_bad_input(db: Any) -> None:
@@ -82,6 +88,8 @@ def test_demo_prepares_once(db: Any) -> None:
     assert agency.memberships.count() == len(AGENCY) == 4
     # The agency's account manager also works for a second client: the switcher has two.
     assert Membership.objects.filter(user__email=AGENCY[0].email).count() == 2
+    for model in (RaciSettings, BudgetSettings, WorkSettings):  # a row for each workspace
+        assert model.objects.count() == Workspace.objects.count() == 2, model
 
 
 def test_demo_budget_tells_a_story(db: Any) -> None:

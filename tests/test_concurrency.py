@@ -25,6 +25,7 @@ from crewplan.planning.goals import services as planning
 from crewplan.planning.models import (
     AiTool,
     BudgetLine,
+    BudgetSettings,
     EvaluationWeights,
     Goal,
     Kpi,
@@ -43,12 +44,12 @@ CONFLICT = "since you opened it"
 OUT_OF_DATE = "This form is incomplete or out of date. Reload the page"
 
 
-def revision_in(html: str, form_id: str | None = None) -> str:
-    """The hidden revision of the page's (or the form `form_id`'s) edit form, "" for a
-    form of a row nobody saved yet."""
+def revision_in(html: str, form_id: str | None = None, name: str = "revision") -> str:
+    """The hidden revision (`name`) of the page's (or the form `form_id`'s) edit form, ""
+    for a form of a row nobody saved yet."""
     if form_id is not None:
         html = html[html.index(f'id="{form_id}"') :]
-    found = re.search(r'<input type="hidden" name="revision"(?: value="(\d+)")?', html)
+    found = re.search(rf'<input type="hidden" name="{name}"(?: value="(\d+)")?', html)
     assert found, "the edit form has no hidden revision"
     return found.group(1) or ""
 
@@ -67,6 +68,9 @@ class Scenario:
     refused_status: int = 400
     form_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The hidden revisions of other rows the form saves with its own (`revision`).
+    revisions: tuple[str, ...] = ()
+    first_audits: int = 1  # audit rows the first save writes: one per row it changes
 
 
 def run(scenario: Scenario, first: Client, second: Client) -> None:
@@ -76,16 +80,20 @@ def run(scenario: Scenario, first: Client, second: Client) -> None:
     def audited_now() -> int:
         return AuditEvent.objects.filter(action__in=actions).count()
 
-    seen_first = revision_in(first.get(s.url).content.decode(), s.form_id)
-    seen_second = revision_in(second.get(s.url).content.decode(), s.form_id)
+    def seen(client: Client) -> dict[str, str]:
+        html = client.get(s.url).content.decode()
+        return {name: revision_in(html, s.form_id, name) for name in ("revision", *s.revisions)}
+
+    seen_first = seen(first)
+    seen_second = seen(second)
     assert seen_first == seen_second
     audited = audited_now()
 
-    saved = first.post(s.url, s.form | s.first | {"revision": seen_first})
+    saved = first.post(s.url, s.form | s.first | seen_first)
     assert saved.status_code == 302, saved.content.decode()[-3000:]
-    assert audited_now() == audited + 1
+    assert audited_now() == audited + s.first_audits
 
-    stale = second.post(s.url, s.form | s.second | {"revision": seen_second})
+    stale = second.post(s.url, s.form | s.second | seen_second)
     assert stale.status_code == s.refused_status
     message = " ".join(stale.context["form"].non_field_errors())
     assert CONFLICT in message and "Your changes were not saved; reload" in message
@@ -93,17 +101,17 @@ def run(scenario: Scenario, first: Client, second: Client) -> None:
     assert changed == s.changed, message
     assert s.typed in stale.content.decode()  # their typing is still in the form
     assert s.first_saved()
-    assert audited_now() == audited + 1  # none for it
+    assert audited_now() == audited + s.first_audits  # none for it
 
-    again = second.post(s.url, s.form | s.second | {"revision": seen_second})
+    again = second.post(s.url, s.form | s.second | seen_second)
     assert again.status_code == s.refused_status  # the refused form stays stale
 
-    current = revision_in(second.get(s.url).content.decode(), s.form_id)
-    assert current and current != seen_second
-    resaved = second.post(s.url, s.form | s.first | s.second | {"revision": current})
+    current = seen(second)
+    assert all(current.values()) and current != seen_second
+    resaved = second.post(s.url, s.form | s.first | s.second | current)
     assert resaved.status_code == 302, resaved.content.decode()[-3000:]
     assert s.second_saved()
-    assert audited_now() == audited + 2
+    assert audited_now() == audited + s.first_audits + 1
 
 
 @pytest.fixture
@@ -417,29 +425,41 @@ def test_workspace_settings(world: Any, alice: Client) -> None:
         "time_zone": "Asia/Taipei",
         "fiscal_year_start_month": "1",
         "default_language": "en",
-        "raci_max_accountable": "8",
-        "raci_max_consulted": "3",
-        "budget_max_tool_share": "0.60",
-        "budget_min_reserve_share": "0.05",
-        "budget_training_per_seat": "3000",
-        "budget_pilot_max_months": "3",
+        "raci-raci_max_accountable": "8",
+        "raci-raci_max_consulted": "3",
+        "budget-budget_max_tool_share": "0.60",
+        "budget-budget_min_reserve_share": "0.05",
+        "budget-budget_training_per_seat": "3000",
+        "budget-budget_pilot_max_months": "3",
     }
 
     def get() -> Workspace:
         return Workspace.objects.get(pk=world.a.pk)
 
+    def agency_sees_budget() -> bool:
+        return BudgetSettings.objects.get(workspace=world.a).external_can_see_budget
+
     run(
         Scenario(
             url="/w/alpha/settings/",
             form=form,
-            first={"currency": "USD", "external_can_see_budget": "on"},
+            # The workspace's own field and a budget settings one: two rows, one page.
+            first={"currency": "USD", "budget-external_can_see_budget": "on"},
             second={"name": "Alpha Bakery Ltd"},
             changed=["currency", "external teams can see budget amounts"],
             action="workspace.settings_changed",
-            first_saved=lambda: get().currency == "USD" and get().name == world.a.name,
-            second_saved=lambda: get().name == "Alpha Bakery Ltd" and get().currency == "USD",
+            first_saved=lambda: (
+                get().currency == "USD" and get().name == world.a.name and agency_sees_budget()
+            ),
+            second_saved=lambda: (
+                get().name == "Alpha Bakery Ltd"
+                and get().currency == "USD"
+                and agency_sees_budget()
+            ),
             typed="Alpha Bakery Ltd",
             refused_status=200,  # the page answers its form errors with 200
+            revisions=("work-revision", "budget-revision", "raci-revision"),
+            first_audits=2,  # the workspace's row and the budget settings' row
         ),
         alice,
         client_for(world.people["mike"]),

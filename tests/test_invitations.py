@@ -85,6 +85,33 @@ def test_signup_with_weak_or_mismatched_password_changes_nothing(world: Any, cli
     assert Invitation.objects.get(email="fresh@agency.example").is_pending
 
 
+def test_the_signup_service_checks_the_name_and_password_itself(world: Any) -> None:
+    """The page's form checks them for the person typing; a caller without the form (the
+    API) meets the same rules in the service."""
+    _, token = invite(world, "direct@agency.example")
+    for full_name, password, message in (
+        ("王小明", "123", "This password is too short"),
+        ("   ", "crew-plan-2026!", "Please enter your name."),
+        ("王" * 151, "crew-plan-2026!", "at most 150 characters"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            services.account_create_from_invitation(
+                token=token, full_name=full_name, password=password
+            )
+    assert not services.account_exists("direct@agency.example")
+    assert Invitation.objects.get(email="direct@agency.example").is_pending
+
+
+def test_signup_reports_every_problem_at_once(world: Any, client: Any) -> None:
+    _, token = invite(world, "fresh@agency.example")
+    data = {"full_name": "", "password": "123", "password_again": "1234"}
+    response = client.post(f"/invite/{token}/", data, HTTP_ACCEPT_LANGUAGE="en")
+    errors = response.context["errors"]
+    assert "Please enter your name." in errors
+    assert "The two passwords do not match." in errors
+    assert any("too short" in e for e in errors)
+
+
 def test_duplicate_invitation_is_refused(world: Any) -> None:
     invite(world, "dup@agency.example")
     with pytest.raises(ValidationError, match="already has a pending invitation"):

@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from crewplan.planning.budget.plan import Category as BudgetCategory
 from crewplan.planning.budget.plan import ToolStatus
 from crewplan.planning.goals.kpis import HIGHER, LOWER, Formula
-from crewplan.workspaces.models import Membership, Team, Workspace, WorkspaceOwnedQuerySet
+from crewplan.workspaces.models import (
+    Membership,
+    SettingsManager,
+    Team,
+    Workspace,
+    WorkspaceOwnedQuerySet,
+)
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -407,6 +413,61 @@ class BudgetLine(models.Model):
     def available(self) -> Decimal:
         """What is left to commit: planned less what is committed or already spent."""
         return self.planned - max(self.committed, self.actual)
+
+
+class BudgetSettings(models.Model):
+    """Who sees the workspace's budget amounts, and the thresholds of the budget health
+    check (`planning/budget/health.py`'s `Thresholds`)."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="budget_settings"
+    )
+    external_can_see_budget = models.BooleanField(
+        _("external teams can see budget amounts"),
+        default=False,
+        help_text=_(
+            "When off, members of external teams (agencies, freelancers) see only the "
+            "amounts of budget lines their own team owns."
+        ),
+    )
+    budget_max_tool_share = models.DecimalField(
+        _("Budget check: most of the AI tool spend one tool may take"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.60"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1"))],
+        help_text=_("A fraction: 0.60 is 60 percent."),
+    )
+    budget_min_reserve_share = models.DecimalField(
+        _("Budget check: smallest experiment reserve"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.05"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.5"))],
+        help_text=_("A fraction of the whole plan: 0.05 is 5 percent."),
+    )
+    budget_training_per_seat = models.DecimalField(
+        _("Budget check: training needed per seat whose user is not yet able"),
+        max_digits=10,
+        decimal_places=0,
+        default=Decimal(3000),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    budget_pilot_max_months = models.PositiveSmallIntegerField(
+        _("Budget check: longest a candidate tool may be funded without a pilot (months)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
+
+    objects = SettingsManager["BudgetSettings"]()
+
+    class Meta:
+        verbose_name = _("budget settings")
+        verbose_name_plural = _("budget settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
 
 
 class EvaluationWeights(models.Model):

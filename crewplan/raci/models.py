@@ -1,11 +1,18 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.raci.validation import Kind
-from crewplan.workspaces.models import Membership, Team, Workspace, WorkspaceOwnedQuerySet
+from crewplan.workspaces.models import (
+    Membership,
+    SettingsManager,
+    Team,
+    Workspace,
+    WorkspaceOwnedQuerySet,
+)
 
 
 class Function(models.Model):
@@ -206,3 +213,31 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} ({self.user_label})"
+
+
+class RaciSettings(models.Model):
+    """The workspace's limits for the matrix check (`raci/validation.py`'s `Rules`)."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="raci_settings"
+    )
+    raci_max_accountable = models.PositiveSmallIntegerField(
+        _("RACI: most activities one person may be Accountable for"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    raci_max_consulted = models.PositiveSmallIntegerField(
+        _("RACI: most parties consulted on one activity"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
+
+    objects = SettingsManager["RaciSettings"]()
+
+    class Meta:
+        verbose_name = _("RACI settings")
+        verbose_name_plural = _("RACI settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

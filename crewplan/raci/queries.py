@@ -8,7 +8,14 @@ from typing import Any
 from django.db.models import Count
 
 from crewplan.raci.messages import Worded, worded
-from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion, SignOff
+from crewplan.raci.models import (
+    Activity,
+    Assignment,
+    Function,
+    MatrixVersion,
+    RaciSettings,
+    SignOff,
+)
 from crewplan.raci.validation import Activity as CoreActivity
 from crewplan.raci.validation import (
     Kind,
@@ -46,9 +53,10 @@ class Grid:
 
 
 def rules_for(workspace: Workspace) -> Rules:
+    limits = RaciSettings.objects.for_workspace(workspace)
     return Rules(
-        max_accountable_per_person=workspace.raci_max_accountable,
-        max_consulted=workspace.raci_max_consulted,
+        max_accountable_per_person=limits.raci_max_accountable,
+        max_consulted=limits.raci_max_consulted,
     )
 
 

@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from crewplan.planning.models import BudgetLine, Goal
 from crewplan.raci.models import Activity
 from crewplan.work.workflow import STATES
-from crewplan.workspaces.models import Membership, Workspace, WorkspaceOwnedQuerySet
+from crewplan.workspaces.models import (
+    Membership,
+    SettingsManager,
+    Workspace,
+    WorkspaceOwnedQuerySet,
+)
 
 ROLE_LETTERS = ("R", "A", "C", "I")
 
@@ -265,6 +270,35 @@ class ContentRules(models.Model):
 
     def __str__(self) -> str:
         return f"content rules of {self.workspace_id}"
+
+
+class WorkSettings(models.Model):
+    """Who sees the workspace's work items. A row of its own rather than a key of
+    ContentRules: the content rules are checks on copy, edited on their own page by the
+    people who may edit the rules; this is the owner's switch on the settings page, and
+    sharing a row (and its revision) would make the two pages refuse each other's saves."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="work_settings"
+    )
+    external_can_see_all_work = models.BooleanField(
+        _("external teams can see all work items"),
+        default=False,
+        help_text=_(
+            "When off, members of external teams see only the work items of activities "
+            "their team holds a RACI role in, or where they are named on the item."
+        ),
+    )
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
+
+    objects = SettingsManager["WorkSettings"]()
+
+    class Meta:
+        verbose_name = _("work settings")
+        verbose_name_plural = _("work settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
 
 
 class CalendarDay(models.Model):

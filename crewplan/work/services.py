@@ -256,15 +256,17 @@ def error_codes(findings: Iterable[Mapping[str, Any]]) -> list[str]:
 
 @transaction.atomic
 def item_update(
-    *, item: WorkItem, membership: Membership, revision: int, **fields: Any
+    *, item: WorkItem, membership: Membership, revision: int, data: Mapping[str, Any]
 ) -> WorkItem:
-    """Change the item's fields. Editing the copy of an approved or scheduled item sends
-    it back to review (its approval was for other words) and asks the A and C again;
+    """Change the item's fields (`data`: some of ITEM_FIELDS). Editing the copy of an
+    approved or scheduled item sends it back to review (its approval was for other
+    words) and asks the A and C again;
     editing the copy, channel, kind or sponsored flag re-runs the content checks, so the
     stored findings are always those of the current copy."""
     book = role_book(item.workspace, [item])
     if not can(membership, Action.EDIT_WORK_ITEM, item_target(person_for(membership, book, item))):
         raise Forbidden
+    fields = only_fields(data, ITEM_FIELDS)
     _check_related(item.workspace, fields)
     current = _locked(item, revision)
     before = _snapshot(current)

@@ -256,7 +256,7 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
                     item=item,
                     membership=request.membership,
                     revision=form.cleaned_data["revision"],
-                    **data,
+                    data=data,
                 )
             except ValidationError as error:
                 form.add_error(None, error)

@@ -20,8 +20,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
+from crewplan.planning.models import BudgetSettings
+from crewplan.work.models import WorkSettings
 from crewplan.workspaces.models import Membership, Workspace
-from crewplan.workspaces.permissions import Action, Target, is_allowed
+from crewplan.workspaces.permissions import Action, Policy, Target, is_allowed
+
+# The apps' settings rows, loaded with the membership in the same query: the policy and
+# the pages' checks read them without one of their own.
+SETTINGS_ROWS = (
+    "workspace__raci_settings",
+    "workspace__budget_settings",
+    "workspace__work_settings",
+)
 
 
 class WorkspaceRequest(HttpRequest):
@@ -41,7 +51,7 @@ def membership_for(user: Any, slug: str) -> Membership:
     if not user.is_authenticated:
         raise Http404
     try:
-        return Membership.objects.select_related("workspace", "team", "user").get(
+        return Membership.objects.select_related(*SETTINGS_ROWS, "team", "user").get(
             workspace__slug=slug, user=user
         )
     except Membership.DoesNotExist:
@@ -77,10 +87,23 @@ def get_owned[M: models.Model](
     return found
 
 
+def policy_of(workspace: Workspace) -> Policy:
+    """The workspace's switches the rule table reads: who outside the company sees budget
+    amounts (the budget settings) and all work items (the work settings)."""
+    return Policy(
+        external_can_see_budget=BudgetSettings.objects.for_workspace(
+            workspace
+        ).external_can_see_budget,
+        external_can_see_all_work=WorkSettings.objects.for_workspace(
+            workspace
+        ).external_can_see_all_work,
+    )
+
+
 def can(membership: Membership, action: Action, target: Target | _HasTarget = None) -> bool:
     if target is not None and hasattr(target, "as_target"):
         target = target.as_target
-    return is_allowed(membership.actor, action, target, membership.workspace.policy)  # type: ignore[arg-type]
+    return is_allowed(membership.actor, action, target, policy_of(membership.workspace))  # type: ignore[arg-type]
 
 
 def require(request: WorkspaceRequest, action: Action, target: Target | _HasTarget = None) -> None:

@@ -1,6 +1,5 @@
 import hashlib
 import zoneinfo
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -53,60 +52,6 @@ class Workspace(models.Model):
     default_language = models.CharField(
         _("default language"), max_length=10, choices=settings.LANGUAGES, default="zh-hant"
     )
-    external_can_see_budget = models.BooleanField(
-        _("external teams can see budget amounts"),
-        default=False,
-        help_text=_(
-            "When off, members of external teams (agencies, freelancers) see only the "
-            "amounts of budget lines their own team owns."
-        ),
-    )
-    external_can_see_all_work = models.BooleanField(
-        _("external teams can see all work items"),
-        default=False,
-        help_text=_(
-            "When off, members of external teams see only the work items of activities "
-            "their team holds a RACI role in, or where they are named on the item."
-        ),
-    )
-    raci_max_accountable = models.PositiveSmallIntegerField(
-        _("RACI: most activities one person may be Accountable for"),
-        default=8,
-        validators=[MinValueValidator(1), MaxValueValidator(500)],
-    )
-    raci_max_consulted = models.PositiveSmallIntegerField(
-        _("RACI: most parties consulted on one activity"),
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(50)],
-    )
-    budget_max_tool_share = models.DecimalField(
-        _("Budget check: most of the AI tool spend one tool may take"),
-        max_digits=3,
-        decimal_places=2,
-        default=Decimal("0.60"),
-        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1"))],
-        help_text=_("A fraction: 0.60 is 60 percent."),
-    )
-    budget_min_reserve_share = models.DecimalField(
-        _("Budget check: smallest experiment reserve"),
-        max_digits=3,
-        decimal_places=2,
-        default=Decimal("0.05"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.5"))],
-        help_text=_("A fraction of the whole plan: 0.05 is 5 percent."),
-    )
-    budget_training_per_seat = models.DecimalField(
-        _("Budget check: training needed per seat whose user is not yet able"),
-        max_digits=10,
-        decimal_places=0,
-        default=Decimal(3000),
-        validators=[MinValueValidator(Decimal(0))],
-    )
-    budget_pilot_max_months = models.PositiveSmallIntegerField(
-        _("Budget check: longest a candidate tool may be funded without a pilot (months)"),
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
-    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
 
@@ -123,18 +68,28 @@ class Workspace(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def policy(self) -> permissions.Policy:
-        return permissions.Policy(
-            external_can_see_budget=self.external_can_see_budget,
-            external_can_see_all_work=self.external_can_see_all_work,
-        )
-
 
 class WorkspaceOwnedQuerySet[M: models.Model](models.QuerySet[M]):
     def for_workspace(self, workspace: Workspace) -> "WorkspaceOwnedQuerySet[M]":
         """The one way to read workspace-owned rows: scoped to one workspace."""
         return self.filter(workspace=workspace)
+
+
+class SettingsManager[M: models.Model](models.Manager[M]):
+    """The manager of an app's settings model: its thresholds and switches, one row per
+    workspace (`workspace`, a OneToOneField), created with the workspace
+    (`workspaces.services.workspace_create`) and saved through
+    `audit.services.locked_or_created`."""
+
+    def for_workspace(self, workspace: Workspace) -> M:
+        """The workspace's row: the one loaded with the workspace (the access layer's
+        `select_related`, no query), else the stored one, else an unsaved row of the
+        defaults. Never None and never a write, so any page may read it."""
+        accessor = self.model._meta.get_field("workspace").remote_field.get_accessor_name()
+        try:
+            return getattr(workspace, accessor)  # type: ignore[no-any-return]
+        except self.model.DoesNotExist:  # type: ignore[attr-defined]
+            return self.model(workspace=workspace)
 
 
 class Team(models.Model):

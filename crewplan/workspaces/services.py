@@ -8,11 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,25 +20,39 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from crewplan.audit.actions import AuditAction
-from crewplan.audit.services import changes, locked, model_update, only_fields, record, snapshot
+from crewplan.audit.services import (
+    Conflict,
+    changes,
+    locked,
+    locked_or_created,
+    model_update,
+    only_fields,
+    record,
+    snapshot,
+)
 from crewplan.lib.text import single_line
+from crewplan.planning.models import BudgetSettings
+from crewplan.raci.models import RaciSettings
+from crewplan.work.models import WorkSettings
 from crewplan.workspaces.models import Invitation, Membership, Team, Workspace, hash_token
 
 User = get_user_model()
-SETTINGS_FIELDS = (
-    "name",
-    "currency",
-    "time_zone",
-    "fiscal_year_start_month",
-    "default_language",
-    "external_can_see_budget",
-    "external_can_see_all_work",
-    "raci_max_accountable",
-    "raci_max_consulted",
-    "budget_max_tool_share",
-    "budget_min_reserve_share",
-    "budget_training_per_seat",
-    "budget_pilot_max_months",
+WORKSPACE_FIELDS = ("name", "currency", "time_zone", "fiscal_year_start_month", "default_language")
+# The apps' own settings rows (one per workspace, STYLE.md) that the workspace settings
+# page edits with the workspace's fields, in the page's order, and the fields of each.
+APP_SETTINGS: dict[type[models.Model], tuple[str, ...]] = {
+    WorkSettings: ("external_can_see_all_work",),
+    BudgetSettings: (
+        "external_can_see_budget",
+        "budget_max_tool_share",
+        "budget_min_reserve_share",
+        "budget_training_per_seat",
+        "budget_pilot_max_months",
+    ),
+    RaciSettings: ("raci_max_accountable", "raci_max_consulted"),
+}
+SETTINGS_FIELDS = WORKSPACE_FIELDS + tuple(
+    name for names in APP_SETTINGS.values() for name in names
 )
 
 
@@ -58,8 +72,8 @@ def workspace_create(
     time_zone: str | None = None,
     fiscal_year_start_month: int | None = None,
 ) -> Workspace:
-    """A new workspace with one in-house team, its owner in it. A setting not given
-    (None) takes the model's default."""
+    """A new workspace with one in-house team, its owner in it, and its apps' settings
+    rows. A setting not given (None) takes the model's default."""
     given = {
         "default_language": default_language,
         "currency": currency,
@@ -71,6 +85,12 @@ def workspace_create(
     )
     workspace.full_clean()
     workspace.save()
+    after = snapshot(workspace, WORKSPACE_FIELDS)
+    for model, names in APP_SETTINGS.items():
+        row = model(workspace=workspace)
+        row.full_clean(exclude=["workspace"])  # a new workspace: no row of its own yet
+        row.save()
+        after |= snapshot(row, names)
     with translation.override(workspace.default_language):
         team = Team.objects.create(
             workspace=workspace, name=team_name or _("In-house marketing"), kind=Team.Kind.INTERNAL
@@ -83,26 +103,60 @@ def workspace_create(
         actor=owner,
         action=AuditAction.WORKSPACE_CREATED,
         target=workspace,
-        after=snapshot(workspace, SETTINGS_FIELDS),
+        after=after,
     )
     return workspace
 
 
+def settings_rows(workspace: Workspace) -> list[models.Model]:
+    """What the settings page edits, in its order: the workspace and its apps' settings
+    rows (an unsaved row of defaults where one is missing: saving creates it)."""
+    return [workspace, *(model.objects.for_workspace(workspace) for model in APP_SETTINGS)]  # type: ignore[attr-defined]
+
+
 @transaction.atomic
 def workspace_update_settings(
-    *, workspace: Workspace, actor: Any, revision: int, data: Mapping[str, Any]
+    *,
+    workspace: Workspace,
+    actor: Any,
+    revisions: Mapping[type[models.Model], int | None],
+    data: Mapping[str, Any],
 ) -> Workspace:
-    """Change the settings (`data`: some of SETTINGS_FIELDS) if nobody saved them since
-    `revision` was read (else audit.Conflict). Compares with the row as stored (locked),
-    not with an instance a ModelForm may already have changed in memory."""
-    saved, _after = model_update(
-        instance=workspace,
-        fields=SETTINGS_FIELDS,
-        data=only_fields(data, SETTINGS_FIELDS),
-        revision=revision,
-        actor=actor,
-        action=AuditAction.WORKSPACE_SETTINGS_CHANGED,
-    )
+    """Change the workspace's settings and its apps' settings rows together, if nobody
+    saved any row `data` writes to since its revision in `revisions` (by model; None for
+    a row there was none of yet) was read; else one audit.Conflict naming every field
+    changed since, and nothing saved. Compares with the rows as stored (locked), not with
+    instances a ModelForm may already have changed in memory. One audit row per row
+    changed."""
+    fields = only_fields(data, SETTINGS_FIELDS)
+    rows: list[tuple[models.Model, tuple[str, ...]]] = []
+    stale: list[str] | None = None
+    for model, names in ((Workspace, WORKSPACE_FIELDS), *APP_SETTINGS.items()):
+        if not fields.keys() & set(names):
+            continue  # a row nothing is written to cannot lose an update
+        try:  # lock them all first, so the conflict names what changed in any of them
+            if model is Workspace:
+                row: models.Model = locked(workspace, revision=revisions.get(Workspace))  # type: ignore[arg-type]
+            else:
+                row = locked_or_created(model, workspace=workspace, revision=revisions.get(model))
+        except Conflict as conflict:
+            stale = [*(stale or []), *conflict.fields]
+            continue
+        rows.append((row, names))
+    if stale is not None:
+        raise Conflict(thing=str(Workspace._meta.verbose_name), fields=stale)
+    saved = workspace
+    for row, names in rows:
+        row, _after = model_update(
+            instance=row,
+            fields=names,
+            data=fields,
+            revision=row.revision,  # type: ignore[attr-defined]
+            actor=actor,
+            action=AuditAction.WORKSPACE_SETTINGS_CHANGED,
+        )
+        if isinstance(row, Workspace):
+            saved = row
     return saved
 
 
@@ -289,6 +343,15 @@ def invitation_problem(invitation: Invitation | None) -> str | None:
     return None
 
 
+def invitation_is_for(invitation: Invitation, user: Any) -> bool:
+    """Whether `user` is the person invited: only the invited e-mail address may join."""
+    return bool(user.email.lower() == invitation.email.lower())
+
+
+def account_exists(email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
+
+
 @transaction.atomic
 def invitation_accept(*, token: str, user: Any) -> Membership:
     """Join the invitation's workspace, team and role as `user` (whose e-mail must be
@@ -304,7 +367,7 @@ def invitation_accept(*, token: str, user: Any) -> Membership:
     if problem:
         raise ValidationError(problem)
     assert invitation is not None
-    if user.email.lower() != invitation.email.lower():
+    if not invitation_is_for(invitation, user):
         raise ValidationError(
             _("This invitation is for %(email)s. Sign out and open the link again.")
             % {"email": invitation.email}
@@ -335,14 +398,16 @@ def account_create_from_invitation(*, token: str, full_name: str, password: str)
     if problem:
         raise ValidationError(problem)
     assert invitation is not None
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    if account_exists(invitation.email):
         raise ValidationError(
             _("An account for %(email)s exists already: sign in to accept.")
             % {"email": invitation.email}
         )
-    User(email=invitation.email, full_name=full_name.strip()).full_clean(
-        exclude=["password"], validate_unique=False, validate_constraints=False
-    )
+    if not full_name.strip():
+        raise ValidationError(_("Please enter your name."))
+    candidate = User(email=invitation.email, full_name=full_name.strip())
+    candidate.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    password_validation.validate_password(password, candidate)
     try:
         with transaction.atomic():
             user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())

@@ -2,14 +2,12 @@
 render immediately (`render`, not TemplateResponse) because `@workspace_view`
 applies the workspace's time zone and language only while the view runs."""
 
-import copy
 from dataclasses import replace
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, password_validation
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -20,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crewplan.accounts.models import User
 from crewplan.audit.forms import expect_revision
 from crewplan.audit.labels import describe, hide_amounts
 from crewplan.audit.models import AuditEvent
@@ -29,17 +26,17 @@ from crewplan.workspaces import services
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.forms import (
     InvitationForm,
+    InvitationSignupForm,
     MemberForm,
     SwitchWorkspaceForm,
     TeamForm,
-    WorkspaceSettingsForm,
+    settings_changes,
+    settings_forms,
 )
-from crewplan.workspaces.models import Invitation, Membership, Team
+from crewplan.workspaces.models import Invitation, Membership, Team, Workspace
 from crewplan.workspaces.permissions import Action, MemberTarget
 
 SESSION_WORKSPACE = "crewplan_workspace"
-
-NAME_FIELD = forms.CharField(max_length=150, required=False)
 
 
 def _fail(request: HttpRequest, error: ValidationError) -> None:
@@ -315,23 +312,22 @@ def team_delete(request: WorkspaceRequest, team_id: int) -> HttpResponse:
 @workspace_view
 @require_http_methods(["GET", "POST"])
 def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
+    """The workspace's own settings and its apps' settings rows, saved together."""
     require(request, Action.EDIT_SETTINGS)
     workspace = request.workspace
-    # The form works on its own copy, so a rejected value never shows in the page header.
-    form = WorkspaceSettingsForm(request.POST or None, instance=copy.copy(workspace))
-    if request.method == "POST" and form.is_valid():
+    forms = settings_forms(services.settings_rows(workspace), request.POST or None)
+    if request.method == "POST" and all([form.is_valid() for form in forms]):
+        revisions, values = settings_changes(forms)
         try:
-            data = dict(form.cleaned_data)
-            revision = data.pop("revision")
             services.workspace_update_settings(
-                workspace=workspace, actor=request.user, revision=revision, data=data
+                workspace=workspace, actor=request.user, revisions=revisions, data=values
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            forms[0].add_error(None, error)
         else:
             messages.success(request, _("Settings saved."))
             return redirect("workspace_settings", slug=workspace.slug)
-    return render(request, "workspaces/settings.html", {"form": form})
+    return render(request, "workspaces/settings.html", {"form": forms[0], "forms": forms})
 
 
 @workspace_view
@@ -358,57 +354,55 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         status = 404 if invitation is None else 410
         return render(request, "workspaces/invitation.html", {"problem": problem}, status=status)
     assert invitation is not None
-    context: dict[str, Any] = {"invitation": invitation, "token": token}
-    user = request.user
-    if user.is_authenticated:
-        context["email_matches"] = user.email.lower() == invitation.email.lower()
-        if request.method == "POST":
-            try:
-                membership = services.invitation_accept(token=token, user=user)
-            except ValidationError as error:
-                _fail(request, error)
-                return redirect("invitation_accept", token=token)
-            request.session[SESSION_WORKSPACE] = membership.workspace.slug
-            messages.success(
-                request, _("Welcome to %(workspace)s.") % {"workspace": membership.workspace.name}
-            )
-            return redirect("workspace_overview", slug=membership.workspace.slug)
-        return render(request, "workspaces/invitation.html", context)
+    if request.user.is_authenticated:
+        return _join_signed_in(request, invitation, token)
+    return _join_with_new_account(request, invitation, token)
 
-    context["has_account"] = User.objects.filter(email__iexact=invitation.email).exists()
-    errors: list[str] = []
-    if request.method == "POST" and not context["has_account"]:
-        full_name = request.POST.get("full_name", "").strip()
-        password = request.POST.get("password", "")
-        if not full_name:
-            errors.append(_("Please enter your name."))
-        try:  # a NUL or a novel for a name is refused here, as a form field would
-            full_name = NAME_FIELD.clean(full_name)
-        except ValidationError as error:
-            errors.extend(error.messages)
-        if password != request.POST.get("password_again", ""):
-            errors.append(_("The two passwords do not match."))
+
+def _join_signed_in(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
+    if request.method == "POST":
         try:
-            password_validation.validate_password(
-                password, User(email=invitation.email, full_name=full_name)
-            )
+            membership = services.invitation_accept(token=token, user=request.user)
         except ValidationError as error:
-            errors.extend(error.messages)
-        if not errors:
-            try:
-                new_user = services.account_create_from_invitation(
-                    token=token, full_name=full_name, password=password
-                )
-            except ValidationError as error:
-                errors.extend(error.messages)
-            else:
-                login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
-                request.session[SESSION_WORKSPACE] = invitation.workspace.slug
-                messages.success(
-                    request,
-                    _("Welcome to %(workspace)s.") % {"workspace": invitation.workspace.name},
-                )
-                return redirect("workspace_overview", slug=invitation.workspace.slug)
-        context["full_name"] = full_name
-    context["errors"] = errors
+            _fail(request, error)
+            return redirect("invitation_accept", token=token)
+        return _welcome(request, membership.workspace)
+    context = {
+        "invitation": invitation,
+        "token": token,
+        "email_matches": services.invitation_is_for(invitation, request.user),
+    }
+    return render(request, "workspaces/invitation.html", context)
+
+
+def _join_with_new_account(
+    request: HttpRequest, invitation: Invitation, token: str
+) -> HttpResponse:
+    has_account = services.account_exists(invitation.email)  # then the page says: sign in
+    posted = request.method == "POST" and not has_account
+    form = InvitationSignupForm(request.POST if posted else None, email=invitation.email)
+    errors: list[str] = []
+    if posted and not form.is_valid():
+        errors = form.problems()
+    elif posted:
+        try:
+            user = services.account_create_from_invitation(token=token, **form.cleaned_data)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return _welcome(request, invitation.workspace)
+    context = {
+        "invitation": invitation,
+        "token": token,
+        "has_account": has_account,
+        "full_name": form["full_name"].value() or "",
+        "errors": errors,
+    }
     return render(request, "workspaces/invitation.html", context, status=400 if errors else 200)
+
+
+def _welcome(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    request.session[SESSION_WORKSPACE] = workspace.slug
+    messages.success(request, _("Welcome to %(workspace)s.") % {"workspace": workspace.name})
+    return redirect("workspace_overview", slug=workspace.slug)

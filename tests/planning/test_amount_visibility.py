@@ -11,8 +11,7 @@ import pytest
 
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, Goal, RoiEstimate
-from crewplan.workspaces import services
-from tests.factories import build, client_for, tenant_values, walk
+from tests.factories import build, change_settings, client_for, tenant_values, walk
 
 # In-house money the agency must not see, as the pages, files and logs would write it.
 HIDDEN = ["987,654", "987654", "43,219", "43219", "7,531", "7531", "24,680", "24680"]
@@ -34,13 +33,7 @@ def money_world(world: Any) -> dict[str, Any]:
         workspace=world.a, tool=tool, loaded_hourly_rate=Decimal(7531), hours_saved_per_month=3
     )
     # A money setting (the health check's training cost per seat) reaches the audit log.
-    world.a.refresh_from_db()
-    services.workspace_update_settings(
-        workspace=world.a,
-        actor=alice,
-        revision=world.a.revision,
-        data={"budget_training_per_seat": Decimal(24680)},
-    )
+    change_settings(world.a, alice, budget_training_per_seat=Decimal(24680))
     version = budget_services.version_create(
         workspace=world.a, actor=alice, fiscal_year=2026, name="P"
     )
@@ -134,13 +127,7 @@ def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) 
     """Control: the same walk shows the amounts once the setting allows it, so the test
     above is the rule at work, not amounts that never render anywhere."""
     alice = world.people["alice"]
-    world.a.refresh_from_db()
-    services.workspace_update_settings(
-        workspace=world.a,
-        actor=alice,
-        revision=world.a.revision,
-        data={"external_can_see_budget": True},
-    )
+    change_settings(world.a, alice, external_can_see_budget=True)
     bodies = fetch_all(client_for(world.people["amy"]), money_world)
     budget = next(body for url, body in bodies.items() if url.endswith("/plan/budget/"))
     assert "987,654" in budget

@@ -9,7 +9,7 @@ import pytest
 from crewplan.audit.models import AuditEvent
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
-from tests.factories import client_for
+from tests.factories import change_settings, client_for
 
 D = Decimal
 
@@ -159,8 +159,7 @@ def test_external_members_see_only_their_own_lines(world: Any, version: BudgetVe
     assert amy.get(f"/w/alpha/plan/budget/{version.pk}/lines/new/").status_code == 403
     line = BudgetLine.objects.get(item="In-house media")
     assert amy.get(f"/w/alpha/plan/budget/{version.pk}/lines/{line.pk}/").status_code == 403
-    world.a.external_can_see_budget = True
-    world.a.save()
+    change_settings(world.a, world.people["alice"], external_can_see_budget=True)
     assert "NT$480,000" in amy.get("/w/alpha/plan/budget/?year=2026").content.decode()
 
 
@@ -378,8 +377,7 @@ def test_health_thresholds_are_workspace_settings(world: Any, version: BudgetVer
         return {f.code for f in alice.get("/w/alpha/plan/budget/?year=2026").context["findings"]}
 
     assert "no_reserve" not in codes()  # 5% meets the default 5%
-    world.a.budget_min_reserve_share = D("0.10")
-    world.a.save()
+    change_settings(world.a, world.people["alice"], budget_min_reserve_share=D("0.10"))
     assert "no_reserve" in codes()
 
 

@@ -17,7 +17,7 @@ from crewplan.planning.tools import queries as tool_queries
 from crewplan.planning.tools import roi
 from crewplan.planning.tools import services as tool_services
 from crewplan.planning.tools import views as tool_views
-from tests.factories import client_for
+from tests.factories import change_settings, client_for
 
 D = Decimal
 
@@ -242,8 +242,7 @@ def test_agency_members_do_not_see_the_estimate(world: Any, tool: AiTool) -> Non
         assert "ROI estimate" not in page and "/roi/" not in page and "160.9%" not in page
     assert RoiEstimate.objects.get(tool=tool).hours_saved_per_month == D(20)
     # When the owner lets external teams see the budget, they may look, still not save.
-    world.a.external_can_see_budget = True
-    world.a.save()
+    change_settings(world.a, world.people["alice"], external_can_see_budget=True)
     amy = client_for(world.people["amy"])
     assert amy.get(url(tool)).status_code == 200
     assert amy.post(url(tool), estimate_data()).status_code == 403

@@ -25,11 +25,13 @@ def make(world: Any, raci: dict[str, Any], copy: str = MAINLAND, **fields: Any) 
     item = services.item_create(
         workspace=world.a,
         membership=amy,
-        title="Mooncake pre-order post",
-        activity=raci["social"],
-        channel=fields.pop("channel", "x_post"),
-        copy=copy,
-        **fields,
+        data={
+            "title": "Mooncake pre-order post",
+            "activity": raci["social"],
+            "channel": fields.pop("channel", "x_post"),
+            "copy": copy,
+            **fields,
+        },
     )
     services.item_move(item=item, membership=amy, action="start", revision=item.revision)
     return item
@@ -158,7 +160,7 @@ def test_editing_the_copy_reruns_the_checks(world: Any, raci: dict[str, Any]) ->
     item.refresh_from_db()
     checked = item.checked_at
     services.item_update(
-        item=item, membership=world.member("amy"), revision=item.revision, copy=FIXED
+        item=item, membership=world.member("amy"), revision=item.revision, data={"copy": FIXED}
     )
     assert error_codes(item) == set() and item.checked_at > checked
     # Fixing the copy removes the need: the A approves without an override.
@@ -176,7 +178,7 @@ def test_editing_the_channel_reruns_the_checks(world: Any, raci: dict[str, Any])
         item=item,
         membership=world.member("amy"),
         revision=item.revision,
-        channel="google_ads_headline",
+        data={"channel": "google_ads_headline"},
     )
     assert error_codes(item) == {"length"}
     assert refused(world, item, "amy", "submit") == "errors_need_note"
@@ -188,7 +190,10 @@ def test_a_sponsored_item_without_disclosure_is_an_error(world: Any, raci: dict[
     assert refused(world, item, "amy", "submit") == "errors_need_note"
     item.refresh_from_db()
     services.item_update(
-        item=item, membership=world.member("amy"), revision=item.revision, copy="#業配 " + CLEAN
+        item=item,
+        membership=world.member("amy"),
+        revision=item.revision,
+        data={"copy": "#業配 " + CLEAN},
     )
     assert error_codes(item) == set()
     step(world, item, "amy", "submit")
@@ -199,7 +204,10 @@ def test_a_sponsored_item_without_disclosure_is_an_error(world: Any, raci: dict[
     assert error_codes(other) == set()
     other.refresh_from_db()
     services.item_update(
-        item=other, membership=world.member("amy"), revision=other.revision, sponsored=True
+        item=other,
+        membership=world.member("amy"),
+        revision=other.revision,
+        data={"sponsored": True},
     )
     assert error_codes(other) == {"disclosure"}
     assert refused(world, other, "amy", "submit") == "errors_need_note"

@@ -142,7 +142,7 @@ def test_the_services_never_skip_the_check(world: Any, raci: dict[str, Any]) -> 
     with pytest.raises(Conflict):
         services.item_move(item=item, membership=membership, action="start", revision=0)
     with pytest.raises(Conflict):
-        services.item_update(item=item, membership=membership, revision=0, title="X")
+        services.item_update(item=item, membership=membership, revision=0, data={"title": "X"})
     with pytest.raises(Conflict):
         services.item_reschedule(
             item=item, membership=membership, day=item.publish_at.date(), revision=0

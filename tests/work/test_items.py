@@ -9,7 +9,7 @@ from crewplan.audit.models import AuditEvent
 from crewplan.raci.models import Activity, Function
 from crewplan.work.models import ItemRole, Notification, Transition, WorkItem
 from crewplan.workspaces.models import Membership
-from tests.factories import client_for, create, move
+from tests.factories import change_settings, client_for, create, move
 
 
 def test_agency_drafts_in_house_approves(world: Any, raci: dict[str, Any]) -> None:
@@ -150,8 +150,7 @@ def test_agency_sees_only_activities_it_holds_a_role_in(world: Any, raci: dict[s
     assert amy.get(f"/w/alpha/work/items/{secret.pk}/").status_code == 200
     # Or the workspace lets external teams see all work.
     ItemRole.objects.all().delete()
-    world.a.external_can_see_all_work = True
-    world.a.save()
+    change_settings(world.a, world.people["alice"], external_can_see_all_work=True)
     assert "Price rise memo" in amy.get("/w/alpha/work/?d=2026-09-01").content.decode()
 
 

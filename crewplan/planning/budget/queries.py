@@ -10,7 +10,7 @@ from typing import Any
 from crewplan.planning.budget.health import Thresholds
 from crewplan.planning.budget.plan import Category, Line, Plan, Tool, ToolStatus
 from crewplan.planning.budget.xlsx import VersionSheet
-from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
+from crewplan.planning.models import AiTool, BudgetLine, BudgetSettings, BudgetVersion
 from crewplan.planning.tools.queries import gaps_for
 from crewplan.workspaces.models import Workspace
 
@@ -79,11 +79,12 @@ def load_plan(version: BudgetVersion) -> LoadedPlan:
 
 
 def thresholds_for(workspace: Workspace) -> Thresholds:
+    saved = BudgetSettings.objects.for_workspace(workspace)
     return Thresholds(
-        max_tool_share=workspace.budget_max_tool_share,
-        min_reserve_share=workspace.budget_min_reserve_share,
-        training_per_seat=workspace.budget_training_per_seat,
-        pilot_max_months=workspace.budget_pilot_max_months,
+        max_tool_share=saved.budget_max_tool_share,
+        min_reserve_share=saved.budget_min_reserve_share,
+        training_per_seat=saved.budget_training_per_seat,
+        pilot_max_months=saved.budget_pilot_max_months,
     )
 
 
