@@ -6,7 +6,13 @@ openpyxl's read-only mode reads a sheet's size from its `<dimension>` element wh
 workbook is opened; a sheet without one (many generated files, and an attacker's) is
 parsed from end to end right there, before any limit can stop it: a 300,000-row sheet
 took 13 s to open. crewplan never uses that size (`lib/limits.limited_rows` reads rows
-until a limit), so its read-only sheets skip the scan."""
+until a limit), so its read-only sheets skip the scan.
+
+Strict Open XML (Excel's "Strict Open XML Spreadsheet", namespace
+`http://purl.oclc.org/ooxml/spreadsheetml/main`) is the same workbook under other
+namespace names; openpyxl knows only the transitional ones and sees no sheets at all.
+`open_workbook` renames the namespaces in memory (`STRICT_NAMESPACES`) and reads it like
+any other; a strict workbook that still shows no sheet is refused, never read as empty."""
 
 import io
 import zipfile
@@ -23,7 +29,60 @@ MAX_RATIO = 200  # uncompressed / compressed, for any member over 1 MiB
 MAX_MEMBERS = 10_000
 MAX_SHARED_STRINGS = 32 * 1024 * 1024  # bytes of the text table openpyxl loads at once
 
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
+STRICT_NAMESPACES = (
+    # Strict Open XML -> transitional; the relationships prefix also renames every
+    # relationship type (…/relationships/worksheet and so on).
+    (
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/sharedTypes",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/main",
+        b"http://schemas.openxmlformats.org/drawingml/2006/main",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+        b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/chart",
+        b"http://schemas.openxmlformats.org/drawingml/2006/chart",
+    ),
+)
+STRICT_MARK = b"http://purl.oclc.org/ooxml/"
+
 MESSAGES = {
+    "xls_file": (
+        "an Excel 97-2003 .xls workbook (or a password-protected one): save it as .xlsx "
+        "or CSV and upload that",
+        "這是 Excel 97-2003 的 .xls 活頁簿（或設有密碼的活頁簿）：請另存為 .xlsx 或 CSV 再上傳",
+    ),
+    "strict_unreadable": (
+        "a Strict Open XML workbook crewplan cannot read: save it as an ordinary "
+        "Excel Workbook (.xlsx)",
+        "這是 crewplan 無法讀取的 Strict Open XML 活頁簿：請另存為一般的 Excel 活頁簿（.xlsx）",
+    ),
     "not_zip": (
         "not an .xlsx file (it is not a zip archive)",
         "不是 .xlsx 檔案（不是 zip 壓縮檔）",
@@ -75,6 +134,8 @@ class UnusableFile(ValueError):
 
 def open_workbook(data: bytes) -> Any:
     """A read-only openpyxl workbook (cell values, not formulas) from uploaded bytes."""
+    if data.startswith(OLE2_MAGIC):
+        raise UnusableFile("xls_file")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise UnusableFile("not_zip")
     try:
@@ -94,9 +155,39 @@ def open_workbook(data: bytes) -> Any:
                 raise UnusableFile("too_much_text")
             if "[Content_Types].xml" not in archive.namelist():
                 raise UnusableFile("not_xlsx")
+            strict = _is_strict(archive)
+            if strict:
+                data = _transitional(archive)
     except zipfile.BadZipFile as error:
         raise UnusableFile("damaged", str(error)) from None
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for broken files
+        if strict:
+            raise UnusableFile("strict_unreadable") from None
         raise UnusableFile("damaged", type(error).__name__) from None
+    if strict and not workbook.sheetnames:
+        workbook.close()
+        raise UnusableFile("strict_unreadable")
+    return workbook
+
+
+def _is_strict(archive: zipfile.ZipFile) -> bool:
+    try:
+        with archive.open("xl/workbook.xml") as part:
+            return STRICT_MARK in part.read(4096)
+    except KeyError:
+        return False
+
+
+def _transitional(archive: zipfile.ZipFile) -> bytes:
+    """The workbook rewritten with transitional namespace names (the sizes were checked)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as copy:
+        for member in archive.infolist():
+            content = archive.read(member)
+            if member.filename.endswith((".xml", ".rels")):
+                for strict, transitional in STRICT_NAMESPACES:
+                    content = content.replace(strict, transitional)
+            copy.writestr(member.filename, content)
+    return out.getvalue()
