@@ -60,7 +60,7 @@ def plan_import(workspace: Workspace, result: ReadResult, language: str) -> Impo
                 )
             )
             continue
-        if kind != party.kind:
+        if kind != party.kind and result.layout.kinds_stated:
             plan.problems.append(
                 (
                     2,

@@ -7,26 +7,31 @@ merged ranges of the sheet, and finds the matrix in it the way a person would:
    "Responsible" (or "Accountable", "Consulted", "Informed", 負責/當責/諮詢/告知) alone,
    or such a word right of a single letter ("R" | "Responsible - does the work").
 2. The header is the row above a block of RACI letters that names the parties: every
-   row of the first `HEADER_SCAN` is scored by the columns whose cell names something
+   row of the first `HEADER_SCAN` is scored by the parties whose cell names something
    and whose cells below, in the rows that hold letters (`LOOKAHEAD` of them), are
-   letters or "not involved" (at most one in five anything else). The role columns run
-   from the first such column to the last; a named column with no letters between them
-   is a party not involved anywhere. Title rows and merged title cells above score
-   nothing. The highest score wins; on a tie, the row with names left of the role
-   columns (the activity header), then the upper one.
+   letters or "not involved" (one cell in four, or a single cell, may be anything
+   else). The role columns run from the first such column to the last; a named column
+   with no letters between them is a party not involved anywhere. A header cell merged
+   across columns is one party over sub-columns (Vertex42's template); a header whose
+   names repeat ("User" under two people) takes the names of the row above. Title rows
+   and merged title cells above score nothing. The highest score wins; on a tie, the
+   row with names left of the role columns (the activity header), then the upper one.
+   A header of the roles themselves (R | A | C | I with names in the cells) is refused
+   as `roles_as_columns`.
 3. The activity column is the text column left of the role columns: one headed
    Activity/Task/Deliverable/工作項目…, else the rightmost column filled in most letter
    rows that is not numbers. A column of numbers left of it is a step id (skipped); a
    text column left of it headed Function/Phase/Stage/Area/職能/階段…, or filled only
    on some rows (a section start), is the function, carried down.
-4. Below the header: a row with letters is an activity; a row with text and no letters
+4. Below the header: a row with letters is an activity. A row with text and no letters
    is a section (its text becomes the function of the activities below it), unless its
-   empty letter cells are merged from the row above (openpyxl's read-only rows do not
-   show merges; `merged` does): then its text continues the task above. A row with
-   letters but no activity text whose activity cell is merged from above adds its
-   letters to that task. A row with text in the role columns and no letters at all
-   (notes, a data-source table below the matrix) is skipped.
-5. Cells are read by `validation.read_cell`: "A/R", "R (A)", "RA", full-width letters,
+   name is merged down over the next rows (their letters are its), or its empty letter
+   cells are merged from the row above (openpyxl's read-only rows do not show merges;
+   `merged` does): then its text continues the task above. A row with letters but no
+   activity text whose activity cell is merged from above adds its letters to that
+   task. A row with text in the role columns and no letters at all (notes, a totals or
+   data-source table below the matrix) is skipped.
+5. Cells are read by `validation.read_cell`: "A/R", "R (A)", "RA", full-width letters;
    "N", "-", "x", "—", "n/a" and empty as not involved. Letters crewplan has no role for
    (RASCI's S, V, Q…) are reported per cell (`unknown_letters`); the cell's R/A/C/I
    letters are kept. Text in a role column of an activity row is `bad_cell`.
@@ -84,6 +89,11 @@ ACTIVITY_WORDS = (
     "作業",
     "交付",
     "aufgabe",
+    "tâche",
+    "tache",
+    "titre de la tâche",
+    "tarea",
+    "taak",
 )
 FUNCTION_WORDS = (
     "function",
@@ -257,13 +267,27 @@ def _sheet(rows: Sequence[Sequence[object]]) -> _Sheet:
     return _Sheet(values=values, texts=texts, cells=[], width=width)
 
 
-def _header_and_roles(sheet: _Sheet) -> tuple[int, list[int]] | None:
+def _spans(merged: Sequence[Merge], h: int) -> dict[int, int]:
+    """Column -> the first column of a header cell merged across columns on row `h`
+    (0-based): a party over several sub-columns (Vertex42's template: one per letter)."""
+    owners: dict[int, int] = {}
+    for top, left, _bottom, right in merged:
+        if top == h + 1 and right > left:
+            for c in range(left - 1, right):
+                owners[c] = left - 1
+    return owners
+
+
+def _header_and_roles(
+    sheet: _Sheet, merged: Sequence[Merge]
+) -> tuple[int, list[int], dict[int, int]] | None:
     letter_rows = [
         r for r, row in enumerate(sheet.cells) if any(c is not None and c.roles for c in row)
     ]
-    best: tuple[tuple[int, int, int], int, list[int]] | None = None
+    best: tuple[tuple[int, int, int], int, list[int], dict[int, int]] | None = None
     for h in range(min(len(sheet.texts), HEADER_SCAN)):
-        header = sheet.texts[h]
+        owners = _spans(merged, h)
+        header = [sheet.texts[h][owners.get(c, c)] for c in range(sheet.width)]
         if not any(header):
             continue
         below = [r for r in letter_rows if r > h][:LOOKAHEAD]
@@ -280,7 +304,7 @@ def _header_and_roles(sheet: _Sheet) -> tuple[int, list[int]] | None:
                 elif reading.roles or reading.unknown:
                     roles += 1
             named = bool(header[c]) and not _names_roles(header[c])
-            candidates.append(named and roles > 0 and text * 5 <= roles)
+            candidates.append(named and roles > 0 and text <= max(1, roles // 4))
             blank.append(named and roles == 0 and text == 0)
         # The role columns need the activity names left of them.
         left_text = [
@@ -303,15 +327,15 @@ def _header_and_roles(sheet: _Sheet) -> tuple[int, list[int]] | None:
             else:
                 break
         score = (
-            sum(1 for c in run if candidates[c]),
+            len({owners.get(c, c) for c in run if candidates[c]}),  # parties, not columns
             1 if any(header[:first]) else 0,
             -h,
         )
         if best is None or score > best[0]:
-            best = (score, h, run)
+            best = (score, h, run, owners)
     if best is None:
         return None
-    return best[1], best[2]
+    return best[1], best[2], best[3]
 
 
 _ROLE_HEADERS = {
@@ -327,18 +351,26 @@ _ROLE_HEADERS = {
     "當責": "A",
     "諮詢": "C",
     "告知": "I",
+    "responsable": "R",
+    "approbateur": "A",
+    "consulté": "C",
+    "informé": "I",
 }
+
+
+def _role_header_row(row: Sequence[str]) -> bool:
+    """R | A | C | I (or Responsible | Accountable | …) as cells of one row."""
+    letters = [x for x in (_ROLE_HEADERS.get(folded(t).strip("() ")) for t in row) if x]
+    return len(letters) >= 3 and len(set(letters)) == len(letters) and {"R", "A"} <= set(letters)
 
 
 def _roles_as_columns(texts: Sequence[Sequence[str]]) -> bool:
     """The other layout: one column per role (R | A | C | I, or Responsible |
     Accountable | …) with the names of people or teams in the cells below."""
     for r, row in enumerate(texts[:HEADER_SCAN]):
-        roles = {c: _ROLE_HEADERS.get(folded(t).strip("() ")) for c, t in enumerate(row)}
-        found = {c: x for c, x in roles.items() if x}
-        letters = list(found.values())
-        if len(letters) < 3 or len(set(letters)) < len(letters) or not {"R", "A"} <= set(letters):
+        if not _role_header_row(row):
             continue
+        found = [c for c, t in enumerate(row) if _ROLE_HEADERS.get(folded(t).strip("() "))]
         below = next((b for b in texts[r + 1 :] if any(b)), None)
         if (
             below is not None
@@ -418,15 +450,17 @@ def read_grid(
     UnusableFile when the header is found but cannot be used (duplicate_party,
     too_many_parties, no_activity_column)."""
     sheet = _sheet(rows)
-    if _roles_as_columns(sheet.texts):
-        raise UnusableFile("roles_as_columns")
     legend_rows = _set_legends_aside(sheet.texts)
     sheet.cells = [[read_cell(t) for t in row] for row in sheet.texts]
-    found = _header_and_roles(sheet)
+    found = _header_and_roles(sheet, merged)
     if found is None:
+        if _roles_as_columns(sheet.texts):
+            raise UnusableFile("roles_as_columns")
         return None
-    h, role_columns = found
-    header = sheet.texts[h]
+    h, role_columns, owners = found
+    header = [sheet.texts[h][owners.get(c, c)] for c in range(sheet.width)]
+    if _role_header_row([header[c] for c in role_columns]):
+        raise UnusableFile("roles_as_columns")
     letter_rows = [r for r in range(h + 1, len(sheet.texts)) if sheet.letters_in(r, role_columns)]
     activity_col, function_col, id_col = _pick_columns(sheet, h, role_columns[0], letter_rows)
 
@@ -457,14 +491,26 @@ def read_grid(
         skipped.append(SkippedRow(start + 1, "above_header", _row_text(rows[start])))
         start += 1
 
-    parties: list[tuple[int, Party]] = []
-    seen: set[str] = set()
+    spans: dict[int, list[int]] = {}  # a party's first column -> its columns
     for c in role_columns:
-        name = header[c]
+        spans.setdefault(owners.get(c, c), []).append(c)
+    names = {c: header[c] for c in spans}
+    if len({folded(n) for n in names.values()}) < len(names) and h > 0:
+        # A two-row header: people on the row above (often merged over their roles),
+        # their roles on this one ("Sponsor", "User" under each person).
+        above_owners = _spans(merged, h - 1)
+        above = {c: sheet.texts[h - 1][above_owners.get(c, c)] for c in spans}
+        if all(above.values()):
+            names = {c: f"{above[c]} – {names[c]}" for c in spans}
+    parties: list[tuple[list[int], Party]] = []
+    seen: set[str] = set()
+    for c, columns in spans.items():
+        name = names[c]
         if folded(name) in seen:
             raise UnusableFile("duplicate_party", name)
         seen.add(folded(name))
-        parties.append((c, Party(key=name, name=name, kind=kinds.get(c) or _guess_kind(name))))
+        kind = kinds.get(c) or _guess_kind(name)
+        parties.append((columns, Party(key=name, name=name, kind=kind)))
     if len(parties) > MAX_PARTIES:
         raise UnusableFile("too_many_parties")
 
@@ -486,7 +532,12 @@ def read_grid(
         has_letters = sheet.letters_in(r, role_columns)
         if function_col is not None and texts[function_col]:
             function = texts[function_col]
-        if not has_letters:
+        # A task's name merged down over the rows that hold its letters.
+        name_merged_down = bool(name) and any(
+            top == number < bottom and left <= activity_col + 1 <= right
+            for top, left, bottom, right in merged
+        )
+        if not has_letters and not name_merged_down:
             role_text = any(texts[c] and sheet.cells[r][c] is None for c in role_columns)
             fn_text = texts[function_col] if function_col is not None else ""
             if role_text or not (name or fn_text) or read_cell(name or fn_text) is not None:
@@ -505,28 +556,28 @@ def read_grid(
                 function = name
                 skipped.append(SkippedRow(number, "section", function))
             continue
+        if not name and _role_header_row([texts[c] for c in role_columns]):
+            skipped.append(SkippedRow(number, "note", _row_text(rows[r])))  # a totals table
+            continue
         row_cells: dict[str, frozenset[Role]] = {}
-        for c, party in parties:
-            reading = sheet.cells[r][c]
-            if reading is None:
-                problems.append(
-                    RowProblem(number, "bad_cell", {"column": party.key, "text": texts[c]})
-                )
+        for columns, party in parties:
+            readings = [sheet.cells[r][c] for c in columns]
+            text = " ".join(texts[c] for c in columns if texts[c])
+            if any(reading is None for reading in readings):
+                problems.append(RowProblem(number, "bad_cell", {"column": party.key, "text": text}))
                 continue
-            if reading.unknown:
+            roles = frozenset().union(*(x.roles for x in readings if x is not None))
+            unknown = "".join(x.unknown for x in readings if x is not None)
+            if unknown:
                 problems.append(
                     RowProblem(
                         number,
                         "unknown_letters",
-                        {
-                            "column": party.key,
-                            "text": texts[c],
-                            "letters": "/".join(reading.unknown),
-                        },
+                        {"column": party.key, "text": text, "letters": "/".join(unknown)},
                     )
                 )
-            if reading.roles:
-                row_cells[party.key] = reading.roles
+            if roles:
+                row_cells[party.key] = roles
         if not name:
             if last is not None and _covered(merged, number, activity_col + 1):
                 for party_key, roles in row_cells.items():
@@ -559,7 +610,14 @@ def read_grid(
         function_column=letter(function_col + 1) if function_col is not None else "",
         function_header=header[function_col] if function_col is not None else "",
         id_column=letter(id_col + 1) if id_col is not None else "",
-        role_columns=tuple(RoleColumn(letter(c + 1), p.name, p.kind) for c, p in parties),
+        role_columns=tuple(
+            RoleColumn(
+                letter(cs[0] + 1) + (f"–{letter(cs[-1] + 1)}" if len(cs) > 1 else ""),
+                p.name,
+                p.kind,
+            )
+            for cs, p in parties
+        ),
         kinds_stated=kinds_stated,
         skipped=tuple(skipped),
     )
