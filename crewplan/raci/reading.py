@@ -69,6 +69,7 @@ from crewplan.raci.validation import (
 MAX_PARTIES = 200
 HEADER_SCAN = 40  # rows searched for the header
 LOOKAHEAD = 60  # letter rows below a candidate header that score it
+MAX_MERGED_ROWS = 100_000  # rows inside merged ranges that are indexed
 
 ACTIVITY_WORDS = (
     "activity",
@@ -159,8 +160,8 @@ class RoleColumn:
 class SkippedRow:
     """A row that is not an activity. `reason`: above_header (titles, notes), legend,
     kinds (the internal/external row), section (its text is the function below),
-    continuation (its text continues the task above), note (text, no letters), blank
-    letters (a task's second row merged from above; its letters went to that task)."""
+    continuation (a task's second row, merged from the row above: its text or letters
+    went to that task), note (text but no letters: notes, totals, a table below)."""
 
     row: int
     reason: str
@@ -425,11 +426,36 @@ def _pick_columns(
     return activity, function, ids[-1] if ids else None
 
 
-def _covered(merged: Sequence[Merge], row: int, column: int) -> bool:
-    """Whether the cell (1-based) is inside a merged range that starts on a row above."""
-    return any(
-        top < row <= bottom and left <= column <= right for top, left, bottom, right in merged
-    )
+class _Merges:
+    """The merged ranges by row, so that each row asks only about its own: a sheet can
+    hold thousands of merges. Rows inside a merge are indexed up to MAX_MERGED_ROWS in
+    all (past that, continuation rows are told by their empty letters alone)."""
+
+    def __init__(self, merged: Sequence[Merge]) -> None:
+        self.below: dict[int, list[tuple[int, int]]] = {}  # row -> (left, right) covered
+        self.starts: dict[int, list[tuple[int, int, int]]] = {}  # top -> (left, right, bottom)
+        budget = MAX_MERGED_ROWS
+        for top, left, bottom, right in merged:
+            self.starts.setdefault(top, []).append((left, right, bottom))
+            for row in range(top + 1, min(bottom, top + budget) + 1):
+                self.below.setdefault(row, []).append((left, right))
+            budget -= max(0, bottom - top)
+            if budget <= 0:
+                break
+
+    def covered(self, row: int, column: int) -> bool:
+        """Whether the cell (1-based) is inside a merge that starts on a row above."""
+        return any(left <= column <= right for left, right in self.below.get(row, ()))
+
+    def merged_down(self, row: int, column: int) -> bool:
+        """Whether the cell (1-based) starts a merge over the rows below it."""
+        return any(
+            left <= column <= right and bottom > row
+            for left, right, bottom in self.starts.get(row, ())
+        )
+
+    def starts_on(self, row: int) -> bool:
+        return row in self.starts
 
 
 def _guess_kind(header: str) -> str:
@@ -452,6 +478,7 @@ def read_grid(
     sheet = _sheet(rows)
     legend_rows = _set_legends_aside(sheet.texts)
     sheet.cells = [[read_cell(t) for t in row] for row in sheet.texts]
+    merges = _Merges(merged)
     found = _header_and_roles(sheet, merged)
     if found is None:
         if _roles_as_columns(sheet.texts):
@@ -482,11 +509,9 @@ def read_grid(
     while (
         start < len(sheet.texts)
         and not sheet.letters_in(start, role_columns)
-        and any(_covered(merged, start + 1, c + 1) for c in role_columns)
-        and all(
-            _covered(merged, start + 1, c + 1) or not sheet.texts[start][c] for c in role_columns
-        )
-        and any(top == h + 1 for top, *_ in merged)
+        and any(merges.covered(start + 1, c + 1) for c in role_columns)
+        and all(merges.covered(start + 1, c + 1) or not sheet.texts[start][c] for c in role_columns)
+        and merges.starts_on(h + 1)
     ):
         skipped.append(SkippedRow(start + 1, "above_header", _row_text(rows[start])))
         start += 1
@@ -533,10 +558,7 @@ def read_grid(
         if function_col is not None and texts[function_col]:
             function = texts[function_col]
         # A task's name merged down over the rows that hold its letters.
-        name_merged_down = bool(name) and any(
-            top == number < bottom and left <= activity_col + 1 <= right
-            for top, left, bottom, right in merged
-        )
+        name_merged_down = bool(name) and merges.merged_down(number, activity_col + 1)
         if not has_letters and not name_merged_down:
             role_text = any(texts[c] and sheet.cells[r][c] is None for c in role_columns)
             fn_text = texts[function_col] if function_col is not None else ""
@@ -546,7 +568,7 @@ def read_grid(
             elif (
                 last is not None
                 and name
-                and any(_covered(merged, number, c + 1) for c in role_columns)
+                and any(merges.covered(number, c + 1) for c in role_columns)
             ):
                 last = _continue(last, name, activities)
                 skipped.append(SkippedRow(number, "continuation", name))
@@ -579,7 +601,7 @@ def read_grid(
             if roles:
                 row_cells[party.key] = roles
         if not name:
-            if last is not None and _covered(merged, number, activity_col + 1):
+            if last is not None and merges.covered(number, activity_col + 1):
                 for party_key, roles in row_cells.items():
                     cells[(last.key, party_key)] = (
                         cells.get((last.key, party_key), frozenset()) | roles

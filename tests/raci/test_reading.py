@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.raci.messages import layout_lines, row_problem, unusable
+from crewplan.raci.reading import read_grid
 from crewplan.raci.validation import read_cell, validate
 from crewplan.raci.xlsx import read_matrix
 from tests.factories import client_for
@@ -408,3 +411,47 @@ def test_import_page_takes_a_csv_whose_columns_name_the_teams(world: Any) -> Non
     assert plan.problems == []
     assert [a[:2] for a in plan.activities] == [["Content", "Blog post"], ["Content", "Newsletter"]]
     assert sorted(letters for _i, _p, letters in plan.cells) == ["A", "A", "R", "R"]
+
+
+TOKENS = [
+    "",
+    "R",
+    "A",
+    "A/R",
+    "r (a)",
+    "N",
+    "-",
+    "S",
+    "x",
+    "Plan",
+    "品牌部",
+    "R = Responsible",
+    "1",
+    2,
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6), min_size=1, max_size=12),
+    st.lists(
+        st.tuples(*(st.integers(1, 12) for _ in range(4))).map(
+            lambda m: (min(m[0], m[2]), min(m[1], m[3]), max(m[0], m[2]), max(m[1], m[3]))
+        ),
+        max_size=4,
+    ),
+)
+def test_any_grid_is_read_or_refused_never_a_crash(
+    rows: list[list[object]], merged: list[tuple[int, int, int, int]]
+) -> None:
+    try:
+        result = read_grid(rows, merged)
+    except UnusableFile as error:
+        assert unusable(error)
+        return
+    if result is None:
+        return
+    keys = {a.key for a in result.matrix.activities}
+    parties = {p.key for p in result.matrix.parties}
+    assert all(a in keys and p in parties for a, p in result.matrix.cells)
+    assert set(result.rows) == keys and result.layout.role_columns
