@@ -217,7 +217,12 @@ def _is_number(value: object, text: str) -> bool:
 
 
 def _is_letter(text: str) -> bool:
-    return len(folded(text).strip("()（） ")) == 1 and folded(text).strip("()（） ") in "racis"
+    letter = folded(text).strip("()（） ")
+    return len(letter) == 1 and letter in "racis"
+
+
+# How a legend cell can start (folded): a letter, a bracket, or a role word's first.
+_LEGEND_FIRST = frozenset("(（racis負當諮告知支")
 
 
 def _set_legends_aside(texts: list[list[str]]) -> set[int]:
@@ -225,20 +230,19 @@ def _set_legends_aside(texts: list[list[str]]) -> set[int]:
     rows: set[int] = set()
     for r, row in enumerate(texts):
         for c, text in enumerate(row):
-            if not text:
-                continue
+            if not text or folded(text[0]) not in _LEGEND_FIRST or len(text) < 4:
+                continue  # "R", "A/R", names: not a legend ("Responsible" is longer)
             low = folded(text)
-            left_letter = c > 0 and _is_letter(row[c - 1])
             if (
                 _LEGEND_ALONE.match(low)
                 or _LEGEND_PREFIXED.match(low)
                 or _LEGEND_SUFFIXED.match(low)
             ):
-                row[c] = ""
-                if left_letter:
+                if c > 0 and _is_letter(row[c - 1]):
                     row[c - 1] = ""
+                row[c] = ""
                 rows.add(r)
-            elif left_letter and _LEGEND_AFTER_LETTER.match(low):
+            elif c > 0 and _LEGEND_AFTER_LETTER.match(low) and _is_letter(row[c - 1]):
                 row[c] = row[c - 1] = ""
                 rows.add(r)
     return rows
@@ -477,7 +481,11 @@ def read_grid(
     too_many_parties, no_activity_column)."""
     sheet = _sheet(rows)
     legend_rows = _set_legends_aside(sheet.texts)
-    sheet.cells = [[read_cell(t) for t in row] for row in sheet.texts]
+    seen_cells: dict[str, CellReading | None] = {}  # a sheet repeats a handful of texts
+    sheet.cells = [
+        [seen_cells[t] if t in seen_cells else seen_cells.setdefault(t, read_cell(t)) for t in row]
+        for row in sheet.texts
+    ]
     merges = _Merges(merged)
     found = _header_and_roles(sheet, merged)
     if found is None:

@@ -15,12 +15,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
-from xml.etree.ElementTree import ParseError
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.xml.functions import iterparse as safe_iterparse  # defusedxml's
 
 from crewplan.lib import limits as file_limits
 from crewplan.lib.encodings import NotText, decode_text
@@ -198,10 +196,17 @@ def _delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
+_MERGE_REF = re.compile(
+    rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]{1,3}[0-9]{1,7}:[A-Za-z]{1,3}[0-9]{1,7})\""
+)
+
+
 def _merged_ranges(workbook: Any, sheet: Any) -> list[Merge]:
-    """The sheet's merged ranges, read from its XML: openpyxl's read-only sheets do not
-    give them. Skipped for a sheet part over MAX_MERGE_SCAN bytes (then continuation rows
-    are told by their empty letters alone)."""
+    """The sheet's merged ranges: openpyxl's read-only sheets do not give them. They
+    stand in `<mergeCells>` after the sheet's data, where no cell text can reach (text
+    inside cells has its "<" escaped), so the part's tail is searched for their `ref`
+    attributes instead of parsing every row a second time. Skipped for a sheet part over
+    MAX_MERGE_SCAN bytes (then continuation rows are told by their empty letters)."""
     archive = getattr(workbook, "_archive", None)
     path = getattr(sheet, "_worksheet_path", None)
     if archive is None or path is None:
@@ -209,21 +214,16 @@ def _merged_ranges(workbook: Any, sheet: Any) -> list[Merge]:
     try:
         if archive.getinfo(path).file_size > MAX_MERGE_SCAN:
             return []
-        merged: list[Merge] = []
-        with archive.open(path) as part:
-            for _event, element in safe_iterparse(part, events=("end",)):
-                tag = element.tag
-                if tag.endswith("}mergeCell"):
-                    ref = element.get("ref", "")
-                    if ":" in ref:
-                        left, top, right, bottom = range_boundaries(ref)
-                        if None not in (left, top, right, bottom):
-                            merged.append((top or 0, left or 0, bottom or 0, right or 0))
-                if tag.endswith(("}row", "}mergeCell")):
-                    element.clear()
-        return merged
-    except (KeyError, ValueError, TypeError, ParseError):
+        xml = archive.read(path)
+    except (KeyError, OSError, ValueError):
         return []
+    end = xml.rfind(b"sheetData>")
+    merged: list[Merge] = []
+    for ref in _MERGE_REF.findall(xml, max(end, 0)):
+        left, top, right, bottom = range_boundaries(ref.decode("ascii"))
+        if left and top and right and bottom:
+            merged.append((top, left, bottom, right))
+    return merged
 
 
 def _read_own_layout(rows: Sequence[Sequence[object]]) -> ReadResult:

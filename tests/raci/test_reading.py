@@ -455,3 +455,34 @@ def test_any_grid_is_read_or_refused_never_a_crash(
     parties = {p.key for p in result.matrix.parties}
     assert all(a in keys and p in parties for a, p in result.matrix.cells)
     assert set(result.rows) == keys and result.layout.role_columns
+
+
+def test_a_kinds_row_under_a_foreign_header_states_the_kinds() -> None:
+    data = book(
+        [
+            ["RACI 2026"],
+            ["Task", "品牌部", "Studio"],
+            ["", "內部", "external"],
+            ["拍攝", "A", "負責"],  # 負責 in a cell is R, not a legend
+        ]
+    )
+    result = read_matrix(data)
+    assert result.layout.kinds_stated and result.layout.header_row == 2
+    assert [p.kind for p in result.matrix.parties] == ["internal", "external"]
+    assert [(s.row, s.reason) for s in result.layout.skipped] == [
+        (1, "above_header"),
+        (3, "kinds"),
+    ]
+    assert cells_of(result, "拍攝") == {"品牌部": "A", "Studio": "R"}
+
+
+def test_csv_limits_are_the_same_as_xlsx_limits() -> None:
+    from crewplan.lib.limits import FileLimits
+
+    small = FileLimits(bytes=10_000, rows=3, columns=4)
+    rows = "Task,Us,Them\n" + "".join(f"T{n},A,R\n" for n in range(4))
+    assert len(read_matrix(rows.encode(), small, name="x.csv").matrix.activities) == 4
+    with pytest.raises(UnusableFile, match="more than 3 rows"):
+        read_matrix((rows + "T9,A,R\n").encode(), small, name="x.csv")
+    with pytest.raises(UnusableFile, match="more than 4 columns"):
+        read_matrix(b"Task,A,B,C,D\nT,A,R,C,I\n", small, name="x.csv")
