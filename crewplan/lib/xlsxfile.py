@@ -22,10 +22,51 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all members together
 MAX_RATIO = 200  # uncompressed / compressed, for any member over 1 MiB
 MAX_MEMBERS = 10_000
 MAX_SHARED_STRINGS = 32 * 1024 * 1024  # bytes of the text table openpyxl loads at once
-# Excel's "Strict Open XML Spreadsheet" names its parts' relationships in this namespace
-# instead of the transitional one; openpyxl cannot read such a workbook at all.
-STRICT_OOXML = b"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
-MAX_PACKAGE_RELATIONSHIPS = 64 * 1024  # bytes of _rels/.rels read to tell strict files
+# Excel's "Strict Open XML Spreadsheet" names its parts and relationships in the
+# purl.oclc.org namespaces instead of the transitional ones, which is all openpyxl knows:
+# such a workbook is read with the names rewritten in memory, else refused.
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
+STRICT_NAMESPACES = (
+    # Strict Open XML -> transitional; the relationships prefix also renames every
+    # relationship type (…/relationships/worksheet and so on).
+    (
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/sharedTypes",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/main",
+        b"http://schemas.openxmlformats.org/drawingml/2006/main",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+        b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/chart",
+        b"http://schemas.openxmlformats.org/drawingml/2006/chart",
+    ),
+)
+STRICT_MARK = b"http://purl.oclc.org/ooxml/"
 
 
 class _SheetOfUnknownSize(ReadOnlyWorksheet):
@@ -82,24 +123,46 @@ def open_workbook(data: bytes) -> Any:
                 raise UnusableFile("too_much_text")
             if "[Content_Types].xml" not in archive.namelist():
                 raise UnusableFile("not_xlsx")
-            if _is_strict(archive):
-                raise UnusableFile("strict_ooxml")
+            strict = _is_strict(archive)
+            if strict:
+                data = _transitional(archive)
     except zipfile.BadZipFile as error:
         raise UnusableFile("damaged", str(error)) from None
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for broken files
+        if strict:
+            raise UnusableFile("strict_ooxml") from None
         raise UnusableFile("damaged", type(error).__name__) from None
+    if strict and not workbook.sheetnames:
+        workbook.close()
+        raise UnusableFile("strict_ooxml")
+    return workbook
 
 
 def _is_strict(archive: zipfile.ZipFile) -> bool:
-    try:
-        relationships = archive.getinfo("_rels/.rels")
-    except KeyError:
-        return False
-    if relationships.file_size > MAX_PACKAGE_RELATIONSHIPS:
-        return False  # not Excel's; openpyxl decides
-    try:
-        return STRICT_OOXML in archive.read(relationships)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError):
-        return False  # damaged or encrypted: openpyxl says so
+    """Strict Open XML, told by the workbook part's or the package relationships' first
+    bytes (damaged or encrypted parts: openpyxl says so)."""
+    for name in ("xl/workbook.xml", "_rels/.rels"):
+        try:
+            with archive.open(name) as part:
+                if STRICT_MARK in part.read(4096):
+                    return True
+        except KeyError:
+            continue
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError):
+            return False
+    return False
+
+
+def _transitional(archive: zipfile.ZipFile) -> bytes:
+    """The workbook rewritten with transitional namespace names (the sizes were checked)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as copy:
+        for member in archive.infolist():
+            content = archive.read(member)
+            if member.filename.endswith((".xml", ".rels")):
+                for strict, transitional in STRICT_NAMESPACES:
+                    content = content.replace(strict, transitional)
+            copy.writestr(member.filename, content)
+    return out.getvalue()

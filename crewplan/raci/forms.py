@@ -45,7 +45,16 @@ class TemplateForm(forms.Form):
         label=_("In-house team"), queryset=Team.objects.none(), empty_label=None
     )
     agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Team.objects.none(), empty_label=None
+        label=_("Agency"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("Choose the agency team"),
+    )
+    new_agency = forms.CharField(
+        label=_("or a new agency team"),
+        max_length=80,
+        required=False,
+        help_text=_("An external team of this name is created with the template."),
     )
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
@@ -53,9 +62,20 @@ class TemplateForm(forms.Form):
         self.fields["in_house"].queryset = teams  # type: ignore[attr-defined]
         self.fields["agency"].queryset = teams  # type: ignore[attr-defined]
         internal = next((t for t in teams if t.kind == Team.Kind.INTERNAL), None)
-        external = next((t for t in teams if t.kind == Team.Kind.EXTERNAL), None)
+        # Never the in-house team for both sides: a workspace without an external team
+        # starts with no agency chosen, and the new agency field beside it.
+        external = next((t for t in teams if t.kind == Team.Kind.EXTERNAL and t != internal), None)
         self.fields["in_house"].initial = internal.pk if internal else None
         self.fields["agency"].initial = external.pk if external else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["new_agency"] = (data.get("new_agency") or "").strip()
+        if data.get("agency") and data["new_agency"]:
+            raise forms.ValidationError(_("Choose the agency team or name a new one, not both."))
+        if not data.get("agency") and not data["new_agency"]:
+            raise forms.ValidationError(_("Choose the agency team or name a new one."))
+        return data
 
 
 class PersonColumnForm(forms.Form):

@@ -16,6 +16,8 @@ from crewplan.raci.xlsx import ReadResult
 from crewplan.workspaces.models import Membership, Team, Workspace
 
 PURPOSE = "raci.import"  # of the signed preview
+# What a grid may come as: an .xlsx, or CSV text (raci/xlsx.read_matrix reads both).
+FILE_KINDS = (uploads.FileKind.XLSX, uploads.FileKind.TEXT)
 
 
 @dataclass
@@ -60,7 +62,7 @@ def plan_import(workspace: Workspace, result: ReadResult, language: str) -> Impo
                 )
             )
             continue
-        if kind != party.kind:
+        if kind != party.kind and result.layout.kinds_stated:
             plan.problems.append(
                 (
                     2,

@@ -27,6 +27,7 @@ from crewplan.raci.queries import (
 )
 from crewplan.raci.validation import CellError, Role, format_cell, has_errors, parse_cell, validate
 from crewplan.workspaces.models import Membership, Team, Workspace
+from crewplan.workspaces.services import team_create
 
 
 class CellConflict(Exception):
@@ -405,14 +406,35 @@ def activity_archive(*, activity: Activity, actor: Any) -> None:
 
 @transaction.atomic
 def template_apply(
-    *, workspace: Workspace, actor: Any, in_house: Team, agency: Team, language: str
+    *,
+    workspace: Workspace,
+    actor: Any,
+    in_house: Team,
+    agency: Team | None = None,
+    new_agency: str = "",
+    language: str,
 ) -> MatrixVersion:
     """Add the built-in template's functions, activities and roles to the draft, with its
-    in-house role played by `in_house` and its agency role by `agency`. Activities that
-    exist already keep their roles and get the template's added to them."""
+    in-house role played by `in_house` and its agency role by `agency`, or by a new
+    external team named `new_agency`, created in the same transaction. Activities that
+    exist already keep their roles and get the template's added to them. The two sides
+    are two different teams: one team on both would hold every R and A (no split)."""
+    if new_agency.strip():
+        agency = team_create(
+            workspace=workspace, actor=actor, name=new_agency, kind=Team.Kind.EXTERNAL
+        )
+    if agency is None:
+        raise ValidationError(_("Choose the agency team or name a new one."))
     for team in (in_house, agency):
         if team.workspace_id != workspace.pk:
             raise ValidationError(_("That team does not belong to this workspace."))
+    if in_house.pk == agency.pk:
+        raise ValidationError(
+            _(
+                "The in-house side and the agency must be two different teams: choose "
+                "the agency's team, or name a new one."
+            )
+        )
     lang = normalize(language)
     draft = draft_start(workspace=workspace, actor=actor)
     functions = {f.name: f for f in Function.objects.for_workspace(workspace)}

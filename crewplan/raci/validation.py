@@ -18,6 +18,7 @@ Finding codes (stable; documented in docs/raci.md):
 | accountable_overload | warning | a person is A on more than N activities |
 | too_many_consulted | warning | an activity has more than `max_consulted` C |
 | empty_team_role | warning | a team with no members holds a role |
+| no_split | warning | one team (or its people) holds every R and A of 2+ activities |
 
 Cost: one pass over the cells plus one over the activities, O(cells + activities).
 """
@@ -124,6 +125,7 @@ SEVERITIES: dict[str, Severity] = {
     "accountable_overload": Severity.WARNING,  # count, limit
     "too_many_consulted": Severity.WARNING,  # count, limit
     "empty_team_role": Severity.WARNING,  # roles: "R/C"
+    "no_split": Severity.WARNING,  # count: activities; `party` is the team
 }
 
 
@@ -234,6 +236,18 @@ def validate(matrix: Matrix, rules: Rules = Rules()) -> list[Finding]:
                 make_finding("empty_team_role", activity, (parties[party_key],), roles=letters)
             )
 
+    lone = _lone_team(matrix, parties, accountable, responsible)
+    if lone is not None:
+        team_party = parties.get(lone)
+        warnings.append(
+            make_finding(
+                "no_split",
+                None,
+                (team_party,) if team_party else (),
+                count=len(matrix.activities),
+                **({} if team_party else {"party": lone}),
+            )
+        )
     for party_key, count in per_person.items():
         if count > rules.max_accountable_per_person:
             warnings.append(
@@ -246,6 +260,33 @@ def validate(matrix: Matrix, rules: Rules = Rules()) -> list[Finding]:
                 )
             )
     return errors + warnings
+
+
+def _lone_team(
+    matrix: Matrix,
+    parties: Mapping[str, Party],
+    accountable: Mapping[str, list[str]],
+    responsible: Mapping[str, list[str]],
+) -> str | None:
+    """The one team holding every R and every A, when the matrix has other teams."""
+
+    def team_of(party: Party) -> str:
+        return party.team if party.is_person and party.team else party.key
+
+    teams = {team_of(p) for p in matrix.parties}
+    # One activity done and approved in-house says nothing about a split; two or more,
+    # every one of them, do.
+    if len(teams) < 2 or not accountable or not responsible:
+        return None
+    if len(set(accountable) | set(responsible)) < 2:
+        return None
+    holders = {
+        team_of(parties[k])
+        for held in (accountable, responsible)
+        for keys in held.values()
+        for k in keys
+    }
+    return next(iter(holders)) if len(holders) == 1 else None
 
 
 def external_accountable(matrix: Matrix) -> list[str]:
@@ -277,12 +318,12 @@ _WORDS = {
     "告知": Role.I,
     "知會": Role.I,
 }
-_SEPARATORS = str.maketrans({ch: " " for ch in "/,;+&|、，；．.・ \t\n"})
+_SEPARATORS = str.maketrans({ch: " " for ch in "/,;+&|、，；．.・ \t\n()[]"})
 
 
 def parse_cell(text: object) -> frozenset[Role]:
     """Read what people type in a RACI cell: "A/R", "R, C", "ra", full-width "Ｒ",
-    "R+A", or the Chinese words 負責/當責/諮詢/告知. Empty means no role."""
+    "R+A", "R (A)", "(R)", or the Chinese words 負責/當責/諮詢/告知. Empty means no role."""
     if text is None:
         return frozenset()
     raw = unicodedata.normalize("NFKC", str(text)).strip().upper()
@@ -313,3 +354,44 @@ def infer_kind(name: str) -> Kind:
     if "策略" in name or "strategy" in lowered:
         return Kind.STRATEGY
     return Kind.EXECUTION
+
+
+# How people write "not involved" in their own sheets (compared after NFKC and upper case).
+NOT_INVOLVED = frozenset({"N", "-", "--", "X", "—", "–", "N/A", "NA", "/", "·", "．"})
+# Letters of the RACI variants people use that crewplan has no role for: RASCI's S
+# (Support), V (Verify), O (Omitted), Q (Quality review)… Read, and reported per cell.
+_OTHER_LETTERS = frozenset("BDEFGHJKLMOPQSTUVWYZ")
+
+
+class CellReading(NamedTuple):
+    """A cell of someone's own sheet: its roles, and letters crewplan has no role for."""
+
+    roles: frozenset[Role]
+    unknown: str  # e.g. "S" for RASCI's Support, in the order written
+
+
+def read_cell(text: object) -> CellReading | None:
+    """A cell of a sheet people keep in their own layout, read more widely than
+    `parse_cell`: "N", "-", "x", "—", "n/a" mean not involved (no roles); single letters
+    outside R, A, C, I ("S", "V") and RASCI combinations ("RS") are kept as `unknown`.
+    None when the cell is not letters at all (a name, a note)."""
+    if text is None:
+        return CellReading(frozenset(), "")
+    raw = unicodedata.normalize("NFKC", str(text)).strip().upper()
+    if not raw or raw in NOT_INVOLVED:
+        return CellReading(frozenset(), "")
+    roles: set[Role] = set()
+    unknown = ""
+    for token in raw.translate(_SEPARATORS).split():
+        if token in _WORDS:
+            roles.add(_WORDS[token])
+        elif all(ch in "RACI" for ch in token):
+            roles.update(Role(ch) for ch in token)
+        elif len(token) == 1 and token in _OTHER_LETTERS:
+            unknown += token
+        elif len(token) <= 3 and all(ch in "RACIS" for ch in token):
+            roles.update(Role(ch) for ch in token if ch != "S")
+            unknown += "S"
+        else:
+            return None
+    return CellReading(frozenset(roles), unknown)

@@ -259,12 +259,15 @@ def template_apply(request: WorkspaceRequest) -> HttpResponse:
     require(request, Action.EDIT_RACI)
     form = TemplateForm(request.POST, teams=Team.objects.for_workspace(request.workspace))
     if form.is_valid():
+        if form.cleaned_data["new_agency"]:
+            require(request, Action.MANAGE_TEAMS)
         try:
             services.template_apply(
                 workspace=request.workspace,
                 actor=request.user,
                 in_house=form.cleaned_data["in_house"],
                 agency=form.cleaned_data["agency"],
+                new_agency=form.cleaned_data["new_agency"],
                 language=language.active(),
             )
         except ValidationError as error:
@@ -273,7 +276,9 @@ def template_apply(request: WorkspaceRequest) -> HttpResponse:
         else:
             messages.success(request, _("The in-house + agency template was added to the draft."))
     else:
-        messages.error(request, _("Choose the team for each side."))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return redirect("raci_matrix", slug=request.workspace.slug)
 
 
@@ -525,8 +530,10 @@ def import_upload(request: WorkspaceRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "raci/import.html", context)
     try:
-        upload = uploads.read_upload(request.FILES.get("file"), limits.RACI_MATRIX)
-        result = read_matrix(upload.data)
+        upload = uploads.read_upload(
+            request.FILES.get("file"), limits.RACI_MATRIX, kinds=imports.FILE_KINDS
+        )
+        result = read_matrix(upload.data, name=upload.name)
     except UnusableFile as error:
         context["error"] = file_messages.refusal(error, raci_messages.FILE_PROBLEMS)
         return render(request, "raci/import.html", context, status=400)

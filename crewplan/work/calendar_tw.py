@@ -37,6 +37,7 @@ from typing import Literal
 from holidays import HolidayBase, country_holidays
 
 from crewplan.lib import limits as file_limits
+from crewplan.lib.encodings import NotText, decode_text
 
 Kind = Literal["holiday", "makeup_workday"]
 
@@ -168,17 +169,11 @@ def warnings_for(day: date, infos: Mapping[date, DayInfo] | None = None) -> list
 
 
 def _decode(data: bytes) -> str:
-    """Text of the file: BOM sniff, then strict UTF-8, then cp950 (TAIWAN.md §4)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data.decode("utf-8-sig")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8", "cp950"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError("the calendar file is neither UTF-8 nor Big5 (cp950) text")
+    """Text of the file (lib/encodings: BOM, UTF-8, cp950; TAIWAN.md §4)."""
+    try:
+        return decode_text(data)[0]
+    except NotText:
+        raise ValueError("the calendar file is neither UTF-8 nor Big5 (cp950) text") from None
 
 
 def _parse_day(value: str, row: int) -> date:

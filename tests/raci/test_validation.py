@@ -223,3 +223,43 @@ def test_template_with_a_real_agency_is_clean() -> None:
     assert validate(m) == []
     kinds = {a.kind for a in m.activities}
     assert kinds == {Kind.STRATEGY, Kind.BUDGET, Kind.EXECUTION}
+
+
+TWO = (Activity("blog", "部落格文章撰寫", "內容"), Activity("ads", "廣告投放", "廣告"))
+
+
+def test_no_split_when_one_team_holds_every_r_and_a() -> None:
+    one_sided = {
+        ("blog", "t1"): "A/R",
+        ("ads", "p1"): "R",  # 林佳蓉 is of 品牌行銷部: still the same team
+        ("ads", "t1"): "A",
+        ("ads", "t2"): "C",
+    }
+    found = [f for f in validate(matrix(one_sided, TWO)) if f.code == "no_split"]
+    assert len(found) == 1 and found[0].severity is Severity.WARNING
+    assert found[0].parties == ("t1",) and found[0].params["count"] == 2
+    message, fix = wording(found[0])
+    assert "品牌行銷部 holds every R and every A" in message and "agency" in fix
+    chinese, _fix = wording(found[0], "zh-hant")
+    assert "品牌行銷部 握有" in chinese
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {("blog", "t1"): "A", ("blog", "t2"): "R", ("ads", "t1"): "A/R"},  # a split
+        {("blog", "t1"): "A/R"},  # one activity only: says nothing about a split
+        {("blog", "t1"): "A", ("ads", "t1"): "A"},  # no R at all (no_responsible says so)
+    ],
+)
+def test_no_split_not_reported_where_there_is_a_split_or_too_little(
+    cells: dict[tuple[str, str], str],
+) -> None:
+    assert "no_split" not in codes(matrix(cells, TWO))
+
+
+def test_no_split_needs_another_team_in_the_matrix() -> None:
+    alone = Matrix(
+        (HOME, LIN), TWO, {("blog", "t1"): parse_cell("A/R"), ("ads", "p1"): parse_cell("A/R")}
+    )
+    assert "no_split" not in codes(alone)

@@ -139,7 +139,7 @@ def test_unusable_layouts(rows: list[list[object]], code: str) -> None:
 
 def test_not_a_zip_and_zip_bomb_are_refused() -> None:
     with pytest.raises(UnusableFile) as error:
-        read_matrix(b"Function,Activity\nthis is a CSV")
+        read_matrix(b"Function,Activity\nthis is a CSV", name="matrix.xlsx")
     assert error.value.code == "not_zip"
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -215,8 +215,8 @@ def test_cli_check_speaks_the_locale_unless_told(tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.xlsx"
     wrong.write_bytes(sheet([["Name", "Team"], ["a", "b"]]))
     refused = run_check(wrong, locale={"LANG": "zh_TW.UTF-8"})
-    assert refused.returncode == 2 and "第 1 列必須以" in refused.stderr
-    assert "row 1 must start with" in run_check(wrong).stderr
+    assert refused.returncode == 2 and "找不到看起來像 RACI 標題列的一列" in refused.stderr
+    assert "no row looks like a RACI header" in run_check(wrong).stderr
 
 
 def test_cli_check_exit_codes_and_json(tmp_path: Path) -> None:

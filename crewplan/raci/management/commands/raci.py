@@ -1,6 +1,8 @@
-"""`crewplan raci check MATRIX.xlsx [--json] [--language zh-hant]`: the tolerant reader
-and the validation core on a file, no database. Exit 0: no errors; 1: errors found
-(row problems count as errors); 2: unusable file, with a one-line reason on stderr.
+"""`crewplan raci check MATRIX.xlsx|MATRIX.csv [--json] [--language zh-hant]`: the
+tolerant reader and the validation core on a file, no database. It says how it read the
+sheet (header row, activity column, role columns), then the findings. Exit 0: no
+errors; 1: errors found (row problems count as errors); 2: unusable file, with a
+one-line reason on stderr.
 The language: `--language`, else the locale (LANG=zh_TW.UTF-8: Traditional Chinese),
 else English."""
 
@@ -16,7 +18,8 @@ from django.utils import translation
 from crewplan.lib import limits, uploads
 from crewplan.lib.language import LANGUAGES, for_command_line
 from crewplan.lib.xlsxfile import UnusableFile
-from crewplan.raci.messages import row_problem, unusable, worded
+from crewplan.raci.imports import FILE_KINDS
+from crewplan.raci.messages import layout_lines, row_problem, skipped_row, unusable, worded
 from crewplan.raci.validation import Rules, Severity, has_errors, validate
 from crewplan.raci.xlsx import read_matrix
 
@@ -27,7 +30,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        check = sub.add_parser("check", help="validate a RACI matrix in .xlsx")
+        check = sub.add_parser("check", help="validate a RACI matrix in .xlsx or .csv")
         check.add_argument("file", type=Path)
         check.add_argument("--json", action="store_true", help="print one JSON document")
         check.add_argument(
@@ -45,8 +48,8 @@ class Command(BaseCommand):
     def _check(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
         try:
-            upload = uploads.read_path(path, limits.RACI_MATRIX)
-            result = read_matrix(upload.data, limits.RACI_MATRIX)
+            upload = uploads.read_path(path, limits.RACI_MATRIX, kinds=FILE_KINDS)
+            result = read_matrix(upload.data, limits.RACI_MATRIX, name=path.name)
         except OSError as error:
             self._unusable(f"{path}: {error.strerror}")
         except UnusableFile as error:
@@ -59,8 +62,29 @@ class Command(BaseCommand):
         names = {a.key: a.name for a in result.matrix.activities}
         failed = has_errors(findings) or bool(result.problems)
         if options["json"]:
+            layout = result.layout
             document = {
                 "file": str(path),
+                "layout": {
+                    "source": layout.source,
+                    "sheet": layout.sheet,
+                    "header_row": layout.header_row,
+                    "activity_column": layout.activity_column,
+                    "function_column": layout.function_column or None,
+                    "id_column": layout.id_column or None,
+                    "role_columns": [
+                        {"column": c.column, "header": c.header, "kind": c.kind}
+                        for c in layout.role_columns
+                    ],
+                    "kinds_stated": layout.kinds_stated,
+                    "encoding": layout.encoding or None,
+                    "delimiter": layout.delimiter or None,
+                    "skipped": [
+                        {"row": k.row, "reason": k.reason, "text": k.text, "why": skipped_row(k)}
+                        for k in layout.skipped
+                    ],
+                    "description": layout_lines(layout),
+                },
                 "activities": len(result.matrix.activities),
                 "parties": [p.key for p in result.matrix.parties],
                 "problems": [
@@ -88,6 +112,10 @@ class Command(BaseCommand):
 
     def _table(self, result: Any, findings: list[Any], names: dict[str, str]) -> None:
         out = self.stdout
+        for line in layout_lines(result.layout):
+            out.write(line)
+        for k in result.layout.skipped:
+            out.write(f"row {k.row:>5}  skipped  {skipped_row(k)}: {k.text}")
         out.write(
             f"{len(result.matrix.activities)} activities × {len(result.matrix.parties)} parties"
         )
