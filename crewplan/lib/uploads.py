@@ -26,14 +26,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 
 from crewplan.lib.limits import FileLimits, too_large
-from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.lib.xlsxfile import OLE2_MAGIC, UnusableFile
 
 PREVIEW_MAX_AGE = 60 * 60  # seconds a preview stays valid
 SNIFF_BYTES = 8 * 1024  # how much of the file tells text from binary
 
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first entry, an empty zip
-# An OLE2 compound file: Excel 97–2003 .xls, and also an .xlsx saved with a password.
-OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Control characters that do not occur in CSV or text (tab, line feed, form feed and
 # carriage return do; so does the DOS end-of-file mark 0x1a some exports leave).
@@ -68,7 +66,7 @@ def sniff(data: bytes) -> FileKind:
         raise UnusableFile("empty_file")
     if data.startswith(ZIP_SIGNATURES):
         return FileKind.XLSX
-    if data.startswith(OLE2_SIGNATURE):
+    if data.startswith(OLE2_MAGIC):
         raise UnusableFile("xls_file")
     if _is_text(data[:SNIFF_BYTES]):
         return FileKind.TEXT

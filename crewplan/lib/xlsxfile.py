@@ -104,6 +104,8 @@ class UnusableFile(ValueError):
 
 def open_workbook(data: bytes) -> Any:
     """A read-only openpyxl workbook (cell values, not formulas) from uploaded bytes."""
+    if data.startswith(OLE2_MAGIC):
+        raise UnusableFile("xls_file")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise UnusableFile("not_zip")
     try:

@@ -72,7 +72,7 @@ PERSON_HEADER = re.compile(r"^(?P<name>.+?)\s*\((?P<team>[^()]+)\)$")
 
 # The codes of what `read_matrix` refuses (UnusableFile: no_sheet, no_header, no_parties,
 # too_many_parties, duplicate_party, bad_team_kind, empty_file, not_text,
-# no_activity_column; lib/xlsxfile's own: not_zip, xls_file, strict_unreadable…) and of
+# no_activity_column; lib/xlsxfile's own: not_zip, xls_file, strict_ooxml…) and of
 # the row problems it reports (bad_cell, unknown_letters, no_activity_name, no_function,
 # bad_kind, duplicate_activity) are worded in `raci/messages.py`.
 

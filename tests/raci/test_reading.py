@@ -320,7 +320,7 @@ def test_strict_open_xml_is_read_never_empty() -> None:
         )
     with pytest.raises(UnusableFile) as error:
         read_matrix(broken.getvalue())
-    assert error.value.code == "strict_unreadable" and "Strict Open XML" in unusable(error.value)
+    assert error.value.code == "strict_ooxml" and "Strict Open XML" in unusable(error.value)
 
 
 @pytest.mark.parametrize(
