@@ -76,13 +76,20 @@ WORD_CLASSES = (
     "appearance_terms",
     "exaggerations",
     "health_food_terms",
+    "physiological_terms",
+    "tcm_actions",
+    "tcm_organs",
+    "body_measures",
+    "body_changes",
     "permitted",
+    "not_claims",
     "negators",
 )
 GAP = 6  # characters allowed between an action and its condition
 CHAIN_GAP = 3  # between conditions listed after one action (、 及 和 與, a space)
 NEGATION_WINDOW = 8  # how far before a claim a negator still denies it
-_CLAUSE_END = regex.compile(r"[，。！？；,.!?;\n：:（）()「」『』【】\[\]~～…]")
+# Parentheses do not end a clause: 增強(增加)自體免疫力 is one claim.
+_CLAUSE_END = regex.compile(r"[，。！？；,.!?;\n：:「」『』【】\[\]~～…]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +165,9 @@ def law(kind: str, category: str, lexicon: Lexicon | None = None) -> str:
 
 _EXAMPLES = {
     "medical": ("actions", "conditions", "medical_terms"),
-    "tcm": ("tcm_terms",),
-    "physiological": ("boosts", "functions"),
-    "structure": ("structure_terms",),
+    "tcm": ("tcm_terms", "tcm_actions", "tcm_organs"),
+    "physiological": ("boosts", "functions", "physiological_terms"),
+    "structure": ("structure_terms", "body_measures", "body_changes"),
     "appearance": ("appearance_terms", "appearance"),
     "exaggeration": ("exaggerations",),
     "health_food": ("health_food_terms",),
@@ -210,7 +217,8 @@ class _Scan:
         self.text = text
         self.lexicon = lexicon
         masked = list(text)
-        for start, end in _spans(text, lexicon.words["permitted"]):
+        hidden = lexicon.words["permitted"] + lexicon.words["not_claims"]
+        for start, end in _spans(text, hidden):
             masked[start:end] = "\u3000" * (end - start)
         self.masked = "".join(masked)
 
@@ -280,10 +288,22 @@ def find_claims(text: str, lexicon: Lexicon | None = None) -> list[Claim]:
         if hits:
             add(start, hits[-1][1], "physiological", taiwan[hits[0][0] : hits[0][1]])
     suffixes = _starting_at(scan.spans("effect_suffixes"))
-    for start, end in conditions.items():
-        after = next((p for p in range(end, end + 3) if p in suffixes), None)
+    for targets, kind in ((conditions, "medical"), (appearance, "appearance")):
+        for start, end in targets.items():
+            after = next((p for p in range(end, end + 3) if p in suffixes), None)
+            if after is not None:
+                add(start, suffixes[after], kind, taiwan[start:end])
+    # A verb of Chinese medicine right before an organ (補腎, 潤肺, 傷肺, 養肝).
+    organs = _starting_at(scan.spans("tcm_organs"))
+    for start, end in scan.spans("tcm_actions"):
+        if end in organs:
+            add(start, organs[end], "tcm", taiwan[start : organs[end]])
+    # A measure of the body followed by its growth (髮量變多, 罩杯升級, 胸圍增加).
+    changes = _starting_at(scan.spans("body_changes"))
+    for start, end in scan.spans("body_measures"):
+        after = next((p for p in range(end, end + 3) if p in changes), None)
         if after is not None:
-            add(start, suffixes[after], "medical", taiwan[start:end])
+            add(start, changes[after], "structure", taiwan[start:end])
     for key, kind in (
         ("medical_terms", "medical"),
         ("tcm_terms", "tcm"),
@@ -291,6 +311,7 @@ def find_claims(text: str, lexicon: Lexicon | None = None) -> list[Claim]:
         ("appearance_terms", "appearance"),
         ("exaggerations", "exaggeration"),
         ("health_food_terms", "health_food"),
+        ("physiological_terms", "physiological"),
     ):
         for start, end in scan.spans(key):
             add(start, end, kind, taiwan[start:end])
