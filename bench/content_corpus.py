@@ -58,16 +58,20 @@ def bench_vocabulary(corpus: Path, quiet: bool) -> None:
         characters = 0
         errors: Counter[str] = Counter()
         per_file = []
+        converted_characters = 0
         for path in files:
-            header, body = read_copy(path)
+            _header, body = read_copy(path)
             found = vocabulary_errors(body)
             characters += len(body)
+            if path.name.startswith("s2t-"):
+                converted_characters += len(body)
             per_file.append((path.name, len(found)))
             for start, end, replacement in found:
                 errors[f"{body[start:end]} → {replacement}"] += 1
                 if side == "taiwan" and not quiet:
                     context = body[max(0, start - 12) : end + 12].replace("\n", " ")
-                    print(f"  taiwan error {path.name}: {body[start:end]} → {replacement}  …{context}…")
+                    found_text = body[start:end]
+                    print(f"  taiwan error {path.name}: {found_text} → {replacement}  …{context}…")
         total = sum(errors.values())
         rate = total / characters * 10_000 if characters else 0.0
         clean = sum(1 for _name, n in per_file if n == 0)
@@ -76,10 +80,22 @@ def bench_vocabulary(corpus: Path, quiet: bool) -> None:
             f"{total} errors = {rate:.1f} per 10,000 characters; "
             f"{clean} files without an error"
         )
-        if side == "mainland" and not quiet:
-            fewest = sorted(per_file, key=lambda item: item[1])[:3]
-            print(f"  fewest errors: {fewest}")
-            print(f"  most frequent: {errors.most_common(15)}")
+        if side == "mainland":
+            counts = sorted(n for _name, n in per_file)
+            converted = sorted(n for name, n in per_file if name.startswith("s2t-"))
+            print(
+                f"  errors per mainland file: fewest {counts[0]}, median "
+                f"{counts[len(counts) // 2]}"
+                + (
+                    f"; of the {len(converted)} in traditional characters (s2t): "
+                    f"fewest {converted[0]}, median {converted[len(converted) // 2]}, "
+                    f"{sum(converted) / converted_characters * 10_000:.1f} per 10,000 characters"
+                    if converted
+                    else ""
+                )
+            )
+            if not quiet:
+                print(f"  most frequent: {errors.most_common(15)}")
 
 
 def bench_claims_on_copy(corpus: Path, quiet: bool) -> None:
