@@ -70,6 +70,7 @@ WORD_CLASSES = (
     "effect_suffixes",
     "boosts",
     "functions",
+    "rises",
     "medical_terms",
     "tcm_terms",
     "structure_terms",
@@ -108,6 +109,7 @@ class Lexicon:
     words: dict[str, tuple[str, ...]]
     alternatives: dict[str, str]
     permit: regex.Pattern[str]
+    patterns: tuple[tuple[str, regex.Pattern[str]], ...] = ()  # (kind, pattern)
 
 
 def _words(data: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -135,12 +137,21 @@ def lexicon_from_toml(text: str) -> Lexicon:
         for category, table in data.get("laws", {}).items()
     }
     lexicon = data.get("lexicon", {})
+    patterns = []
+    for index, entry in enumerate(data.get("patterns", [])):
+        if not isinstance(entry, dict) or entry.get("kind") not in KINDS:
+            raise ValueError(f"patterns[{index}].kind must be one of {', '.join(KINDS)}")
+        try:
+            patterns.append((str(entry["kind"]), regex.compile(str(entry["regex"]))))
+        except (KeyError, regex.error) as error:
+            raise ValueError(f"patterns[{index}].regex is missing or broken: {error}") from None
     return Lexicon(
         kinds=kinds,
         laws=laws,
         words={key: _words(lexicon, key) for key in WORD_CLASSES},
         alternatives={str(k): str(v) for k, v in data.get("alternatives", {}).items()},
         permit=regex.compile(str(lexicon.get("permit_pattern", r"(?!)"))),
+        patterns=tuple(patterns),
     )
 
 
@@ -287,6 +298,12 @@ def find_claims(text: str, lexicon: Lexicon | None = None) -> list[Claim]:
         hits = _followers(scan, end, functions, 2)
         if hits:
             add(start, hits[-1][1], "physiological", taiwan[hits[0][0] : hits[0][1]])
+    # A function followed by its rise (免疫力全面升級, 保護力UP).
+    rises = _starting_at(scan.spans("rises"))
+    for start, end in functions.items():
+        after = next((p for p in range(end, end + 3) if p in rises), None)
+        if after is not None:
+            add(start, rises[after], "physiological", taiwan[start:end])
     suffixes = _starting_at(scan.spans("effect_suffixes"))
     for targets, kind in ((conditions, "medical"), (appearance, "appearance")):
         for start, end in targets.items():
@@ -304,6 +321,10 @@ def find_claims(text: str, lexicon: Lexicon | None = None) -> list[Claim]:
         after = next((p for p in range(end, end + 3) if p in changes), None)
         if after is not None:
             add(start, changes[after], "structure", taiwan[start:end])
+    # Shapes a word list cannot hold (三天瘦三公斤, 保證有感, 燃燒卡路里).
+    for kind, pattern in lex.patterns:
+        for match in pattern.finditer(scan.masked):
+            add(match.start(), match.end(), kind, match.group())
     for key, kind in (
         ("medical_terms", "medical"),
         ("tcm_terms", "tcm"),
