@@ -14,13 +14,23 @@ functions. So a claim here is
   action (抗, 防, 治, 降 …) counts only right before the condition (抗癌, 治失眠);
 - a condition followed by an **effect suffix** (感冒剋星, 失眠掰掰, 便秘不再);
 - a **boost** (增強, 提升, 促進 …) before a physiological **function** (免疫力, 代謝 …);
-- an action before a sign of **appearance** (改善皺紋, 降低體脂);
-- a term that is a claim by itself (利尿, 補腎, 豐胸, 美白, 無副作用, 健康食品 …).
+- a function followed by its **rise** (免疫力全面升級, 保護力UP);
+- an action before a sign of **appearance** (改善皺紋, 降低體脂), or the sign followed by
+  an effect (脂肪細胞分解, 紋路填補);
+- a verb of **Chinese medicine** right before an organ (補腎, 潤肺, 疏肝, 護腎);
+- a **measure of the body** followed by its growth (髮量變多, 罩杯升級);
+- a term that is a claim by itself (利尿, 補腎, 豐胸, 美白, 抗氧化, 無副作用, 健康食品 …);
+- a **pattern** for shapes a list cannot hold (三天瘦三公斤, 保證有感, 燃燒卡路里).
 
-Never a claim: the **permitted** wording (幫助入睡, 促進新陳代謝, 保濕 …), which also hides
-the words inside it, and a claim right after a **negator** in its clause (本產品不具療效,
-無法治療疾病). Simplified text is matched through its Taiwan form (OpenCC s2tw, which
-keeps offsets: it maps character to character).
+Never a claim: the **permitted** wording (幫助入睡, 促進新陳代謝, 保濕 …) and ordinary words
+that hold a claim's characters (`not_claims`: 保溫, 殺菌條件 …), which hide the words
+inside them, and a claim right after a **negator** in its clause (本產品不具療效,
+無法治療疾病). Parentheses do not end a clause (增強(增加)自體免疫力). Simplified text is
+matched through its Taiwan form (OpenCC s2tw, which keeps offsets: it maps character to
+character).
+
+Measured on the regulators' own example lists (tests/work/data/claims_official.toml,
+bench/content_corpus.py; figures in docs/benchmarks.md).
 
 `find_claims(text)` returns `Claim`s (span, kind, the condition or term it is about, and
 the allowed alternative where the rules name one); `severity(kind, category)` and
@@ -28,7 +38,7 @@ the allowed alternative where the rules name one); `severity(kind, category)` an
 `crewplan/work/messages.py`), per product category (food, health_food, cosmetics, drugs,
 other; "" or anything else: unknown, a warning). `claim_findings(text, rules)` turns the
 workspace's own phrases and these claims into findings.
-Cost: one regex scan per word class over the text, O(length).
+Cost: one regex scan per word class and pattern over the text, O(length).
 """
 
 import tomllib
