@@ -325,11 +325,12 @@ def find_claims(text: str, lexicon: Lexicon | None = None) -> list[Claim]:
     for start, end in scan.spans("tcm_actions"):
         if end in organs:
             add(start, organs[end], "tcm", taiwan[start : organs[end]])
-    # A measure of the body followed by its growth (髮量變多, 罩杯升級, 胸圍增加).
+    # A measure of the body followed by its growth (髮量變多, 罩杯升級, 胸圍增加), unless
+    # the growth is an impression (睫毛增加纖長感: 附件二 allows 豐厚感).
     changes = _starting_at(scan.spans("body_changes"))
     for start, end in scan.spans("body_measures"):
         after = next((p for p in range(end, end + 3) if p in changes), None)
-        if after is not None:
+        if after is not None and "感" not in scan.masked[changes[after] : changes[after] + 4]:
             add(start, changes[after], "structure", taiwan[start:end])
     # Shapes a word list cannot hold (三天瘦三公斤, 保證有感, 燃燒卡路里).
     for kind, pattern in lex.patterns:
