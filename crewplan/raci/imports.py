@@ -11,6 +11,7 @@ the kind the sheet states or the reader guessed (for those who may manage teams)
 nothing (the column must be chosen). Reading the upload and the signed preview are
 `lib/uploads.py`'s."""
 
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -90,6 +91,8 @@ def sheet_read(result: ReadResult, filename: str) -> SheetRead:
 def sign_read(workspace: Workspace, read: SheetRead) -> str:
     payload = {
         "v": PAYLOAD_VERSION,
+        # The same file uploaded again within a second is another preview, not one used.
+        "nonce": secrets.token_hex(8),
         "filename": read.filename,
         "layout": asdict(read.layout),
         "columns": [asdict(c) for c in read.columns],
