@@ -241,3 +241,36 @@ class RaciSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+class ColumnMapping(models.Model):
+    """What a party column of imported RACI sheets becomes in this workspace, as the last
+    confirmed import mapped it: a team, a person, or neither (the column is ignored). The
+    next import proposes it before matching the header to names. `header` is the
+    column's header as `raci.imports.header_key` compares it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    header = models.CharField(max_length=200)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import column mapping")
+        verbose_name_plural = _("import column mappings")
+        constraints = [
+            models.UniqueConstraint("workspace", "header", name="raci_column_mapping_unique"),
+            models.CheckConstraint(
+                condition=Q(team__isnull=True) | Q(membership__isnull=True),
+                name="raci_column_mapping_one_party",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.header

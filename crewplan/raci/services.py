@@ -1,7 +1,7 @@
 """Every write to the RACI matrix: keyword-only, one transaction, audited. A refused
 change raises ValidationError (a message for people) and changes nothing."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,8 +15,16 @@ from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import locked, record, use_once
 from crewplan.lib.language import normalize
 from crewplan.lib.params import int_param
-from crewplan.raci import template
-from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion, SignOff
+from crewplan.raci import imports, template
+from crewplan.raci import messages as raci_messages
+from crewplan.raci.models import (
+    Activity,
+    Assignment,
+    ColumnMapping,
+    Function,
+    MatrixVersion,
+    SignOff,
+)
 from crewplan.raci.queries import (
     draft_of,
     live_matrix,
@@ -579,21 +587,35 @@ def import_apply(
     *,
     workspace: Workspace,
     actor: Any,
-    activities: list[list[str]],
-    cells: list[list[Any]],
+    read: imports.SheetRead,
+    choices: Sequence[str],
+    may_create_teams: bool,
     preview: str,
 ) -> MatrixVersion:
-    """Make the draft exactly the imported grid: its activities (created or brought back
-    as needed; others archived) and its cells. All or nothing; `preview` (the signed token
-    the grid came from) works once."""
+    """Make the draft exactly the imported grid, each column of the file mapped as
+    `choices` say (`raci.imports`: a team, a person, a new team, or ignored). New teams
+    are created first (`team_create`, audited), the mapping is remembered for the next
+    import, then the draft gets the file's activities (created or brought back as needed;
+    others archived) and cells. All or nothing: a choice this workspace does not offer
+    this person (another workspace's id, a new team from someone who may not manage
+    teams), a problem of the mapping or of the file's rows refuses the whole import.
+    `preview` (the signed token the file came from) works once."""
     use_once(workspace=workspace, token=preview)
+    mapped = imports.resolve(
+        read, imports.mapping_options(workspace, may_create_teams=may_create_teams), choices
+    )
+    if mapped.problems or read.problems:
+        raise ValidationError(
+            mapped.problems + [raci_messages.row_problem(p) for p in read.problems]
+        )
+    keys, columns = _import_columns(workspace=workspace, actor=actor, targets=mapped.targets)
     draft = draft_start(workspace=workspace, actor=actor)
     functions = {f.name.casefold(): f for f in Function.objects.for_workspace(workspace)}
     existing = {
         (a.function_id, a.name.casefold()): a for a in Activity.objects.for_workspace(workspace)
     }
     kept: list[Activity] = []
-    for position, (function_name, name, kind, split) in enumerate(activities, start=1):
+    for position, (function_name, name, kind, split) in enumerate(read.activities, start=1):
         function = functions.get(function_name.casefold())
         if function is None:
             function = Function(
@@ -622,21 +644,14 @@ def import_apply(
         .exclude(pk__in=kept_ids)
         .update(archived_at=timezone.now())
     )
-    teams = {t.pk for t in Team.objects.for_workspace(workspace)}
-    members = {m.pk for m in Membership.objects.for_workspace(workspace)}
     Assignment.objects.for_workspace(workspace).filter(version=draft).delete()
     rows = []
     people: list[int] = []
-    for index, party, letters in cells:
-        kind, _sep, raw = str(party).partition("-")
+    for index, column, letters in read.cells:
+        kind, _sep, raw = keys[int(column)].partition("-")
+        if not raw:
+            continue  # an ignored column
         pk = int(raw)
-        if (
-            (kind == "team" and pk not in teams)
-            or (kind == "person" and pk not in members)
-            or kind not in ("team", "person")
-        ):
-            raise ValidationError(_("Unknown column."))
-        roles = parse_cell(letters)
         rows.append(
             Assignment(
                 workspace=workspace,
@@ -644,7 +659,7 @@ def import_apply(
                 activity=kept[int(index)],
                 team_id=pk if kind == "team" else None,
                 membership_id=pk if kind == "person" else None,
-                roles=_letters(roles),
+                roles=_letters(parse_cell(letters)),
                 updated_by=actor,
             )
         )
@@ -659,9 +674,44 @@ def import_apply(
         actor=actor,
         action=AuditAction.RACI_IMPORTED,
         target=draft,
-        after={"activities": len(kept), "cells": len(rows), "archived": archived},
+        after={
+            "activities": len(kept),
+            "cells": len(rows),
+            "archived": archived,
+            "columns": columns,
+        },
     )
     return draft
+
+
+def _import_columns(
+    *, workspace: Workspace, actor: Any, targets: Sequence[imports.Target]
+) -> tuple[list[str], dict[str, str | None]]:
+    """The party key each column of an import becomes ("" when ignored), creating the
+    new teams, and the mapping remembered for the next import (the header's last one
+    replaces what was remembered); with the mapping as the audit row keeps it (header ->
+    party, None when ignored)."""
+    keys: list[str] = []
+    columns: dict[str, str | None] = {}
+    remembered: dict[str, ColumnMapping] = {}
+    for target in targets:
+        team, member = target.team, target.membership
+        if target.new_kind:
+            team = team_create(
+                workspace=workspace, actor=actor, name=target.column.name, kind=target.new_kind
+            )
+        keys.append(f"team-{team.pk}" if team else f"person-{member.pk}" if member else "")
+        columns[target.column.header] = (
+            team.name if team else imports.person_label(member) if member else None
+        )
+        header = imports.header_key(target.column.header)
+        if len(header) <= imports.HEADER_MAX:
+            remembered[header] = ColumnMapping(
+                workspace=workspace, header=header, team=team, membership=member
+            )
+    ColumnMapping.objects.for_workspace(workspace).filter(header__in=list(remembered)).delete()
+    ColumnMapping.objects.bulk_create(remembered.values())
+    return keys, columns
 
 
 def _swap(items: list[Any], item: Any, direction: str) -> bool:

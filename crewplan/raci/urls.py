@@ -24,5 +24,6 @@ urlpatterns = [
     path("versions/<int:version_id>/export.pdf", views.export_pdf, name="raci_export_pdf"),
     path("template.xlsx", views.template_xlsx, name="raci_template_xlsx"),
     path("import/", views.import_upload, name="raci_import"),
+    path("import/preview/", views.import_preview, name="raci_import_preview"),
     path("import/confirm/", views.import_confirm, name="raci_import_confirm"),
 ]

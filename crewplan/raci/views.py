@@ -523,9 +523,9 @@ def template_xlsx(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view
 @require_http_methods(["GET", "POST"])
 def import_upload(request: WorkspaceRequest) -> HttpResponse:
-    """Upload a grid, see what it holds and every problem per row; nothing is saved."""
+    """Upload a grid, see how it was read, how its columns map and every problem per
+    row; nothing is saved."""
     require(request, Action.EDIT_RACI)
-    workspace = request.workspace
     context: dict[str, Any] = {"max_mb": uploads.megabytes(limits.RACI_MATRIX)}
     if request.method == "GET":
         return render(request, "raci/import.html", context)
@@ -537,15 +537,53 @@ def import_upload(request: WorkspaceRequest) -> HttpResponse:
     except UnusableFile as error:
         context["error"] = file_messages.refusal(error, raci_messages.FILE_PROBLEMS)
         return render(request, "raci/import.html", context, status=400)
-    plan = imports.plan_import(workspace, result, language.active())
-    context.update(
-        plan=plan,
-        filename=upload.name,
-        columns=[label for _header, label in plan.columns],
-        preview=imports.preview_rows(plan),
-        archived=imports.archived_by(workspace, plan),
-        token=imports.sign_plan(workspace, plan) if not plan.problems else "",
-    )
+    read = imports.sheet_read(result, upload.name)
+    return _import_preview(request, read, imports.sign_read(request.workspace, read), None)
+
+
+@workspace_view
+@require_POST
+def import_preview(request: WorkspaceRequest) -> HttpResponse:
+    """The same file again with the columns mapped as the form says: no upload, the
+    signed preview carries what was read."""
+    require(request, Action.EDIT_RACI)
+    token = request.POST.get("plan", "")
+    try:
+        read = imports.open_read(request.workspace, token)
+    except uploads.PreviewRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("raci_import", slug=request.workspace.slug)
+    return _import_preview(request, read, token, request.POST)
+
+
+def _import_mapping(
+    request: WorkspaceRequest, read: imports.SheetRead, posted: Any
+) -> tuple[imports.Options, list[str], imports.Mapped, imports.ImportPlan]:
+    workspace = request.workspace
+    may_create = can(request.membership, Action.MANAGE_TEAMS)
+    options = imports.mapping_options(workspace, may_create_teams=may_create)
+    choices = imports.chosen(workspace, read, options, posted)
+    mapped = imports.resolve(read, options, choices)
+    return options, choices, mapped, imports.plan_import(read, mapped, language.active())
+
+
+def _import_preview(
+    request: WorkspaceRequest, read: imports.SheetRead, token: str, posted: Any
+) -> HttpResponse:
+    options, _choices, mapped, plan = _import_mapping(request, read, posted)
+    context = {
+        "max_mb": uploads.megabytes(limits.RACI_MATRIX),
+        "plan": plan,
+        "filename": read.filename,
+        "layout": imports.layout_rows(read, language.active()),
+        "mapping": mapped.targets,
+        "option_groups": options.groups(),
+        "kinds_stated": read.layout.kinds_stated,
+        "columns": [label for _header, label in plan.columns],
+        "preview": imports.preview_rows(plan),
+        "archived": imports.archived_by(request.workspace, plan),
+        "token": token,
+    }
     return render(request, "raci/import.html", context, status=400 if plan.problems else 200)
 
 
@@ -554,15 +592,19 @@ def import_upload(request: WorkspaceRequest) -> HttpResponse:
 def import_confirm(request: WorkspaceRequest) -> HttpResponse:
     require(request, Action.EDIT_RACI)
     workspace = request.workspace
-    preview = request.POST.get("plan", "")
+    token = request.POST.get("plan", "")
     try:
-        plan = imports.open_plan(workspace, preview)
+        read = imports.open_read(workspace, token)
+        _options, choices, _mapped, plan = _import_mapping(request, read, request.POST)
+        if plan.problems:  # the page again, with the problems and the choices made
+            return _import_preview(request, read, token, request.POST)
         services.import_apply(
             workspace=workspace,
             actor=request.user,
-            activities=plan["activities"],
-            cells=plan["cells"],
-            preview=preview,
+            read=read,
+            choices=choices,
+            may_create_teams=can(request.membership, Action.MANAGE_TEAMS),
+            preview=token,
         )
     except uploads.PreviewRefused as refused:
         messages.error(request, refused.message)
@@ -573,7 +615,7 @@ def import_confirm(request: WorkspaceRequest) -> HttpResponse:
         return redirect("raci_import", slug=workspace.slug)
     messages.success(
         request,
-        _("Imported %(count)s activities into the draft.") % {"count": len(plan["activities"])},
+        _("Imported %(count)s activities into the draft.") % {"count": len(read.activities)},
     )
     return redirect("raci_matrix", slug=workspace.slug)
 

@@ -100,7 +100,11 @@ def test_import_problems_are_listed_and_nothing_changes(world: Any, draft: Matri
     assert response.status_code == 400
     problems = response.context["plan"].problems
     text = " ".join(m for _row, m in problems)
-    assert "Unknown Agency" in text and "Nobody" in text and "Q" in text
+    # A team the workspace lacks is proposed as a new team of the kind row 2 states; a
+    # person it lacks must be chosen (or ignored) before the import.
+    proposed = {t.column.header: t.choice for t in response.context["mapping"]}
+    assert proposed["Unknown Agency"] == "new-external" and "Unknown Agency" not in text
+    assert "Nobody" in text and "Q" in text
     assert tuple({row for row, _m in problems if row and row > 2}) == (4,)
     assert b'id="import-confirm"' not in response.content
     assert grid_cells(draft) == before
