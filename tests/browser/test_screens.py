@@ -56,6 +56,7 @@ ENGLISH_RUN = re.compile(rf"{WORD}(?:[ \u00a0]+{WORD})+")
 ADDRESS = re.compile(
     r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.(?:xlsx|csv|ics|pdf)\b"
 )
+CODE_NAME = re.compile(r"(?<![\w.@/-])[a-z]+(?:_[a-z0-9]+)+(?![\w.@/-])")
 PLACEHOLDER = re.compile(r"%\([^)]*\)[sdif]|%[sdif]|<[^>]+>|\{[^}]*\}")
 
 
@@ -127,6 +128,10 @@ def english_on_chinese_page(text: str) -> list[str]:
     text = ADDRESS.sub(" · ", text)
     for allowed in sorted({*ALLOWED_ENGLISH, *used_in_chinese}, key=len, reverse=True):
         text = text.replace(allowed, " · ")
+    # A field's or a code's name (publish_at, changes_requested) is the code's, not a
+    # word for people, in either language; it is looked for on Chinese pages.
+    if names := list(dict.fromkeys(CODE_NAME.findall(text))):
+        problems.append(f"code names shown: {', '.join(names)}")
     for run in ENGLISH_RUN.findall(text):
         # Acronyms split a run: "KPI ROI" is no sentence, "Save changes" is.
         for is_word, group in groupby(run.split(), key=lambda w: not ACRONYM.match(w)):
@@ -263,6 +268,9 @@ def test_the_english_check_tells_names_from_sentences() -> None:
     )
     assert "untranslated msgid 'Sign out'" in flagged
     assert "English words 'Sign out'" in flagged
+    assert english_on_chinese_page("欄位 publish_at：2026-12-02，https://x.example/a_b") == [
+        "code names shown: publish_at"
+    ]
     assert any(p.startswith("untranslated msgid '%(n)s problems must") for p in flagged)
     assert not english_on_chinese_page(
         "crewplan 的 RACI 與 KPI、ROI 估算；Google Ads 與 LINE 官方帳號；ChatGPT Team 訂閱；"
