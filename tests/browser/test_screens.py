@@ -276,3 +276,23 @@ def test_the_english_check_tells_names_from_sentences() -> None:
         "crewplan 的 RACI 與 KPI、ROI 估算；Google Ads 與 LINE 官方帳號；ChatGPT Team 訂閱；"
         "匯出 XLSX：https://example.com/a b 或寫信到 owner@maixiang.example；English"
     )
+
+
+APPEND_HTML = "html => document.body.append(document.createRange().createContextualFragment(html))"
+
+
+def test_the_watch_sees_what_the_content_security_policy_refuses(
+    live_server: Any, browser: Browser, browser_context_args: dict[str, Any], tmp_path: Path
+) -> None:
+    """The control case of the console watch: an inline style and an inline script put
+    on a page are refused, and each refusal is a failure of that page."""
+    context = browser.new_context(**browser_context_args)
+    look = Look(context.new_page(), live_server.url, tmp_path, "1280", "zh-TW", "zh-Hant-TW")
+    look.at(Screen("login", "/accounts/login/", "main form"))
+    assert look.failures == []
+    for element in ('<p style="color: red">', "<script>void 0</script>"):
+        with look.page.expect_console_message(lambda m: m.type == "error"):
+            look.page.evaluate(APPEND_HTML, element)
+    context.close()
+    assert len(look.failures) == 2, look.failures
+    assert all("Content Security Policy" in f for f in look.failures), look.failures
