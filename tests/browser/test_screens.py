@@ -200,10 +200,13 @@ def test_every_screen_at_both_widths_in_both_languages(
             look.at(Screen("login", "/accounts/login/", "main form"))
             look.page.fill("input[name=username]", OWNER)
             look.page.fill("input[name=password]", DEMO_PASSWORD)
-            look.page.locator("main form button[type=submit]").click()
-            expect(look.page.locator("main h1")).to_be_visible()
-            # Signed in: the header's button, as a person switches (saved on the account).
-            look.page.locator(f"button[name=language][value={button}]").click()
+            overview = re.compile(rf"/w/{DEMO_SLUG}/$")
+            with look.page.expect_navigation(url=overview):
+                look.page.locator("main form button[type=submit]").click()
+            # Signed in: the header's button, as a person switches (saved on the account),
+            # back on the same page once the choice is saved.
+            with look.page.expect_navigation(url=overview):
+                look.page.locator(f"button[name=language][value={button}]").click()
             expect(look.page.locator("html")).to_have_attribute("lang", html_lang)
             for screen in pages:
                 look.at(screen)
