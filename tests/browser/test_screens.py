@@ -1,13 +1,16 @@
 """Every main page of the demo workspace, at a desktop and a phone width, in Chinese and
 in English: a full-page screenshot of each (artifacts/screens/<page>-<width>-<lang>.png,
-to look at), and three things a person would notice without looking closely, collected
-over all pages and reported together:
+to look at), and what a person would notice without looking closely, collected over all
+pages and reported together:
 
 - the page itself scrolls sideways (a table or grid may scroll inside its own box);
 - the browser reports an error (a script error, a refused inline script or style: the
   Content-Security-Policy's refusals are console errors);
-- a Chinese page shows English: a catalogue msgid verbatim, or two English words in a
-  row that are not a name (the allowlist below says which and why).
+- a Chinese page shows English (its visible text, header and main): a catalogue msgid
+  verbatim, two English words in a row that are not a name (the allowlist below says
+  which and why), or a field's or choice's code name (publish_at);
+
+and, on the way, a page answering with another status or in another language than asked.
 
 One browser; one context per language and width, reused across the pages; the language
 is switched as a person does, with the header's language buttons (saved on their
