@@ -1,0 +1,304 @@
+"""Every main page of the demo workspace, at a desktop and a phone width, in Chinese and
+in English: a full-page screenshot of each (artifacts/screens/<page>-<width>-<lang>.png,
+to look at), and what a person would notice without looking closely, collected over all
+pages and reported together:
+
+- the page itself scrolls sideways (a table or grid may scroll inside its own box);
+- the browser reports an error (a script error, a refused inline script or style: the
+  Content-Security-Policy's refusals are console errors);
+- a Chinese page shows English (its visible text, header and main): a catalogue msgid
+  verbatim, two English words in a row that are not a name (the allowlist below says
+  which and why), or a field's or choice's code name (publish_at);
+
+and, on the way, a page answering with another status or in another language than asked.
+
+One browser; one context per language and width, reused across the pages; the language
+is switched as a person does, with the header's language buttons (saved on their
+account), and the signed-out login page follows the browser's Accept-Language."""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import polib
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+
+from crewplan.planning.models import AiTool, Goal, Kpi, RoiEstimate
+from crewplan.raci.models import MatrixVersion
+from crewplan.work.models import WorkItem
+from crewplan.workspaces.demo import DEMO_PASSWORD, DEMO_SLUG, IN_HOUSE, load_demo
+from crewplan.workspaces.models import Workspace
+
+PO = Path(__file__).resolve().parents[2] / "crewplan" / "locale" / "zh_Hant" / "LC_MESSAGES"
+OWNER = IN_HOUSE[0].email  # the owner sees every page (settings, audit log)
+WIDTHS = {"1366": {"width": 1366, "height": 900}, "390": {"width": 390, "height": 844}}
+LANGUAGES = {
+    # context locale (Accept-Language), the header button's value, <html lang>
+    "zh-TW": ("zh-TW", "zh-hant", "zh-Hant-TW"),
+    "en": ("en-US", "en", "en"),
+}
+
+# English that may stand on a Chinese page. Acronyms (two or more capitals or digits:
+# KPI, ROI, RACI, CSV, XLSX, PDF, LINE, SHOPLINE, GA4, IG, POP) are names, not prose, and
+# are never counted as English words; nor are URLs and e-mail addresses. Beyond those,
+# runs of English words the Chinese catalogue itself uses (its msgstrs) are allowed, and:
+ALLOWED_ENGLISH = [
+    "crewplan",  # the product
+    "Google Ads",  # ad platforms, named as their owners name them
+    "ChatGPT Team",  # the demo's AI tools (its own data)
+    "Bot Bonnie",
+    "Jasper AI",
+    "Copy.ai",
+]
+ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9&]+s?$")
+WORD = r"[A-Za-z][A-Za-z0-9]*(?:['’.\-][A-Za-z0-9]+)*"
+ENGLISH_RUN = re.compile(rf"{WORD}(?:[ \u00a0]+{WORD})+")
+ADDRESS = re.compile(
+    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.(?:xlsx|csv|ics|pdf)\b"
+)
+CODE_NAME = re.compile(r"(?<![\w.@/-])[a-z]+(?:_[a-z0-9]+)+(?![\w.@/-])")
+PLACEHOLDER = re.compile(r"%\([^)]*\)[sdif]|%[sdif]|<[^>]+>|\{[^}]*\}")
+
+
+# What sticks out on the right, outermost first, skipping what sits in a scroller of its
+# own: the failure names the element to fix.
+WIDEST = """() => {
+  const inScroller = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const x = getComputedStyle(p).overflowX;
+      if (x === "auto" || x === "scroll" || x === "hidden" || x === "clip") return true;
+    }
+    return false;
+  };
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + [...el.classList].map((c) => "." + c).join("");
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const right = el.getBoundingClientRect().right;
+    if (right > window.innerWidth + 1 && !inScroller(el)
+        && !out.some((o) => o.el.contains(el))) out.push({el, right});
+  }
+  return out.slice(0, 4).map((o) => name(o.el) + " to " + Math.round(o.right) + "px").join(", ");
+}"""
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A page, and the element that shows it is there with the demo's content."""
+
+    name: str
+    path: str
+    ready: str = "main h1"
+    status: int = 200
+
+
+def english_words(text: str) -> list[str]:
+    return [w for w in re.findall(WORD, text) if not ACRONYM.match(w)]
+
+
+@cache
+def catalogue() -> tuple[list[tuple[str, re.Pattern[str]]], frozenset[str]]:
+    """The msgids of two or more English words whose translation differs from them, as
+    patterns (placeholders and markup match anything), and the English runs the
+    translations themselves use."""
+    patterns: list[tuple[str, re.Pattern[str]]] = []
+    used_in_chinese: set[str] = set()
+    for entry in polib.pofile(str(PO / "django.po")):
+        translations = [entry.msgstr, *entry.msgstr_plural.values()]
+        for text in translations:
+            used_in_chinese.update(
+                ENGLISH_RUN.findall(PLACEHOLDER.sub(" ", ADDRESS.sub(" ", text)))
+            )
+        for msgid in filter(None, [entry.msgid, entry.msgid_plural]):
+            if msgid in translations or len(english_words(PLACEHOLDER.sub(" ", msgid))) < 2:
+                continue
+            parts = PLACEHOLDER.split(msgid)
+            while not parts[0].strip():
+                parts.pop(0)
+            while not parts[-1].strip():
+                parts.pop()
+            body = re.sub(r"(?:\\ )+", r"\\s+", ".+?".join(map(re.escape, parts)))
+            patterns.append((msgid, re.compile(rf"(?<![A-Za-z]){body}(?![A-Za-z])")))
+    return patterns, frozenset(used_in_chinese)
+
+
+def english_on_chinese_page(text: str) -> list[str]:
+    patterns, used_in_chinese = catalogue()
+    problems = [f"untranslated msgid {msgid!r}" for msgid, p in patterns if p.search(text)]
+    text = ADDRESS.sub(" · ", text)
+    for allowed in sorted({*ALLOWED_ENGLISH, *used_in_chinese}, key=len, reverse=True):
+        text = text.replace(allowed, " · ")
+    # A field's or a code's name (publish_at, changes_requested) is the code's, not a
+    # word for people, in either language; it is looked for on Chinese pages.
+    if names := list(dict.fromkeys(CODE_NAME.findall(text))):
+        problems.append(f"code names shown: {', '.join(names)}")
+    for run in ENGLISH_RUN.findall(text):
+        # Acronyms split a run: "KPI ROI" is no sentence, "Save changes" is.
+        for is_word, group in groupby(run.split(), key=lambda w: not ACRONYM.match(w)):
+            words = list(group)
+            if is_word and len(words) >= 2:
+                problems.append(f"English words {' '.join(words)!r}")
+    return problems
+
+
+def screens() -> list[Screen]:
+    """The pages, with the demo's own rows for those that show one."""
+    workspace = Workspace.objects.get(slug=DEMO_SLUG)
+    w = f"/w/{DEMO_SLUG}"
+    first, second = MatrixVersion.objects.for_workspace(workspace).order_by("number")[:2]
+    item = WorkItem.objects.for_workspace(workspace).get(title="跨年蛋糕 IG 貼文")
+    goal = Goal.objects.for_workspace(workspace).exclude(kpi=None).order_by("pk").first()
+    assert goal is not None and goal.kpi_id is not None
+    kpi = Kpi.objects.for_workspace(workspace).get(pk=goal.kpi_id)
+    roi_tool = RoiEstimate.objects.for_workspace(workspace).get().tool_id
+    tool = AiTool.objects.for_workspace(workspace).get(pk=roi_tool)
+    return [
+        Screen("overview", f"{w}/", ".team-card"),
+        Screen("raci-matrix", f"{w}/raci/", "ul.findings li"),  # findings and sign-offs
+        Screen("raci-versions", f"{w}/raci/versions/?a={first.pk}&b={second.pk}", "table.diff"),
+        Screen("raci-import", f"{w}/raci/import/", "main form input[type=file]"),
+        Screen("calendar-month", f"{w}/work/", "table.calendar li.item"),
+        Screen("calendar-week", f"{w}/work/?view=week", "table.calendar.week li.item"),
+        Screen("item", f"{w}/work/items/{item.pk}/", "#item-state"),
+        Screen("item-new", f"{w}/work/items/new/", "#item-form"),
+        Screen("inbox", f"{w}/work/inbox/", "#inbox"),
+        Screen("feed", f"{w}/work/feed/"),
+        Screen("content-rules", f"{w}/work/rules/", "#rules-form"),
+        Screen("goals", f"{w}/plan/goals/", "table.goals tbody tr"),
+        Screen("goal", f"{w}/plan/goals/{goal.pk}/", "#smart-panel"),
+        Screen("kpi", f"{w}/plan/kpis/{kpi.pk}/", "#targets-table"),
+        Screen("tools", f"{w}/plan/tools/", "main table tbody tr"),
+        Screen("tool", f"{w}/plan/tools/{tool.pk}/", "#tool-form"),
+        Screen("roi", f"{w}/plan/tools/{tool.pk}/roi/", "#roi-scenarios"),
+        Screen("tools-compare", f"{w}/plan/tools/compare/", "#compare-table"),
+        Screen("resources", f"{w}/plan/resources/", "#gap-table"),
+        Screen("budget", f"{w}/plan/budget/", "table.budget tbody tr"),  # and its health check
+        Screen("budget-import", f"{w}/plan/budget/import/", "main form input[type=file]"),
+        Screen("people", f"{w}/people/", "table.people tbody tr"),
+        Screen("settings", f"{w}/settings/", "main form"),
+        Screen("audit", f"{w}/audit/", "table.audit tbody tr"),
+        Screen("profile", "/accounts/profile/", "main form"),
+        Screen("not-found", f"{w}/work/items/999999999/", status=404),
+    ]
+
+
+def test_every_screen_at_both_widths_in_both_languages(
+    live_server: Any, browser: Browser, browser_context_args: dict[str, Any], artifacts: Path
+) -> None:
+    load_demo()
+    folder = artifacts / "screens"
+    folder.mkdir(exist_ok=True)
+    pages = screens()
+    failures: list[str] = []
+    for lang, (locale, button, html_lang) in LANGUAGES.items():
+        for width, viewport in WIDTHS.items():
+            context = browser.new_context(
+                **{**browser_context_args, "locale": locale, "viewport": viewport}
+            )
+            look = Look(context.new_page(), live_server.url, folder, width, lang, html_lang)
+            # Signed out: the login page, in the language the browser asks for.
+            look.at(Screen("login", "/accounts/login/", "main form"))
+            look.page.fill("input[name=username]", OWNER)
+            look.page.fill("input[name=password]", DEMO_PASSWORD)
+            overview = re.compile(rf"/w/{DEMO_SLUG}/$")
+            with look.page.expect_navigation(url=overview):
+                look.page.locator("main form button[type=submit]").click()
+            # Signed in: the header's button, as a person switches (saved on the account),
+            # back on the same page once the choice is saved.
+            with look.page.expect_navigation(url=overview):
+                look.page.locator(f"button[name=language][value={button}]").click()
+            expect(look.page.locator("html")).to_have_attribute("lang", html_lang)
+            for screen in pages:
+                look.at(screen)
+            context.close()
+            failures += look.failures
+    assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures)
+
+
+class Look:
+    """One browser tab at one width in one language, going from page to page and noting
+    what is wrong on each; the browser's errors are noted against the page open when
+    they came."""
+
+    def __init__(
+        self, page: Page, base: str, folder: Path, width: str, lang: str, html_lang: str
+    ) -> None:
+        self.page, self.base, self.folder = page, base, folder
+        self.width, self.lang, self.html_lang = width, lang, html_lang
+        self.screen = Screen("(none)", "")
+        self.failures: list[str] = []
+        page.on("console", self.console)
+        page.on("pageerror", lambda error: self.report(f"page error {error}"))
+
+    def report(self, what: str) -> None:
+        self.failures.append(f"{self.screen.name} {self.width} {self.lang}: {what}")
+
+    def console(self, message: ConsoleMessage) -> None:
+        # The error page's own 404 is the browser noting the status it was sent.
+        expected = self.screen.status == 404 and "status of 404" in message.text
+        if message.type == "error" and not expected:
+            self.report(f"console error {message.text!r}")
+
+    def at(self, screen: Screen) -> None:
+        self.screen = screen
+        page = self.page
+        response = page.goto(self.base + screen.path)
+        assert response is not None
+        if response.status != screen.status:
+            self.report(f"status {response.status}, not {screen.status}")
+        expect(page.locator(screen.ready).first).to_be_visible()
+        lang = page.locator("html").get_attribute("lang")
+        if lang != self.html_lang:
+            self.report(f"<html lang> is {lang!r}, not {self.html_lang!r}")
+        scroll_width, inner_width = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        if scroll_width > inner_width + 1:
+            culprits = page.evaluate(WIDEST)
+            self.report(f"page scrolls sideways: {scroll_width}px in {inner_width}px ({culprits})")
+        if self.lang == "zh-TW":
+            for problem in english_on_chinese_page(page.locator("body").inner_text()):
+                self.report(problem)
+        name = f"{screen.name}-{self.width}-{self.lang}.png"
+        page.screenshot(path=str(self.folder / name), full_page=True)
+
+
+def test_the_english_check_tells_names_from_sentences() -> None:
+    """The control case of the walk above: what it must flag and what it must let be."""
+    flagged = english_on_chinese_page(
+        "按 Sign out 離開\n"
+        "3 problems must be fixed in the file before it can be imported. Nothing was saved."
+    )
+    assert "untranslated msgid 'Sign out'" in flagged
+    assert "English words 'Sign out'" in flagged
+    assert english_on_chinese_page("欄位 publish_at：2026-12-02，https://x.example/a_b") == [
+        "code names shown: publish_at"
+    ]
+    assert any(p.startswith("untranslated msgid '%(n)s problems must") for p in flagged)
+    assert not english_on_chinese_page(
+        "crewplan 的 RACI 與 KPI、ROI 估算；Google Ads 與 LINE 官方帳號；ChatGPT Team 訂閱；"
+        "匯出 XLSX：https://example.com/a b 或寫信到 owner@maixiang.example；English"
+    )
+
+
+APPEND_HTML = "html => document.body.append(document.createRange().createContextualFragment(html))"
+
+
+def test_the_watch_sees_what_the_content_security_policy_refuses(
+    live_server: Any, browser: Browser, browser_context_args: dict[str, Any], tmp_path: Path
+) -> None:
+    """The control case of the console watch: an inline style and an inline script put
+    on a page are refused, and each refusal is a failure of that page."""
+    context = browser.new_context(**browser_context_args)
+    look = Look(context.new_page(), live_server.url, tmp_path, "1280", "zh-TW", "zh-Hant-TW")
+    look.at(Screen("login", "/accounts/login/", "main form"))
+    assert look.failures == []
+    for element in ('<p style="color: red">', "<script>void 0</script>"):
+        with look.page.expect_console_message(lambda m: m.type == "error"):
+            look.page.evaluate(APPEND_HTML, element)
+    context.close()
+    assert len(look.failures) == 2, look.failures
+    assert all("Content Security Policy" in f for f in look.failures), look.failures
