@@ -2,6 +2,7 @@
 under the month grid, which narrow screens show instead of the grid (CSS, no script).
 Each day headed as a Taiwanese calendar heads it: 12月10日（四）."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from crewplan.work.models import WorkItem
@@ -81,3 +82,34 @@ def test_the_agenda_of_a_week_and_its_filters(world: Any, raci: dict[str, Any]) 
 
     empty = amy.get("/w/alpha/work/?view=agenda&d=2026-11-01").content.decode()
     assert "Nothing is planned this month." in empty
+
+
+def test_agenda_queries_do_not_grow(
+    world: Any,
+    raci: dict[str, Any],
+    django_assert_max_num_queries: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    alice = client_for(world.people["alice"])
+
+    def add(n: int) -> None:
+        WorkItem.objects.bulk_create(
+            WorkItem(
+                workspace=world.a,
+                title=f"Post {i}",
+                activity=raci["social"],
+                publish_at=datetime(2026, 9, 1 + i % 28, 3, tzinfo=UTC),
+            )
+            for i in range(n)
+        )
+
+    add(3)
+    url = "/w/alpha/work/?view=agenda&d=2026-09-01"
+    alice.get(url)  # warm the session
+    with django_assert_max_num_queries(16) as small:
+        page = alice.get(url)
+    assert page.content.decode().count('class="agenda-item ') == 3
+    add(60)
+    with django_assert_num_queries(len(small.captured_queries)):
+        page = alice.get(url)
+    assert page.content.decode().count('class="agenda-item ') == 63
