@@ -38,6 +38,7 @@ from holidays import HolidayBase, country_holidays
 
 from crewplan.lib import limits as file_limits
 from crewplan.lib.encodings import NotText, decode_text
+from crewplan.lib.language import pick
 
 Kind = Literal["holiday", "makeup_workday"]
 
@@ -50,7 +51,9 @@ LONG_WEEKEND_MIN_DAYS = 3
 SCAN_DAYS = 16  # the longest run of days off (春節 with bridge days) is well below this
 
 DGPA_COLUMNS = ("西元日期", "星期", "是否放假", "備註")
-WEEKDAYS_ZH = "一二三四五六日"
+WEEKDAYS_ZH = "一二三四五六日"  # Monday first, as date.weekday() counts
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # Names in the government's 備註 column, for the English calendar; others keep the Chinese.
 DGPA_NAMES_EN = {
@@ -166,6 +169,15 @@ def warnings_for(day: date, infos: Mapping[date, DayInfo] | None = None) -> list
     if any(_run_of_days_off(d, infos) >= LONG_WEEKEND_MIN_DAYS for d in neighbours):
         codes.append("long_weekend")
     return codes
+
+
+def day_label(day: date, language: str) -> str:
+    """A day as a Taiwanese calendar heads it, 12月10日（四）, or in English Thu 10 Dec:
+    the agenda's day headings."""
+    weekday = day.weekday()
+    chinese = f"{day.month}月{day.day}日（{WEEKDAYS_ZH[weekday]}）"
+    english = f"{WEEKDAYS_EN[weekday]} {day.day} {MONTHS_EN[day.month - 1]}"
+    return pick((english, chinese), language)
 
 
 def _decode(data: bytes) -> str:

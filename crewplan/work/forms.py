@@ -58,7 +58,11 @@ class ItemForm(RevisionModelForm):
 class RescheduleForm(forms.Form):
     """Drag and drop, or the keyboard fallback: a new day, the time of day kept."""
 
-    day = DateInRangeField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input takes ISO dates whatever the language (zh-Hant's format is 2026/12/10).
+    day = DateInRangeField(
+        label=_("New date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)  # always required
 
 

@@ -9,13 +9,13 @@ again each time they are shown, so they read in the reader's language; rows stor
 this (with `message_en` / `message_zh_hant`) still show those.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any
 
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 from crewplan.lib import language as languages
 from crewplan.work.checks import DISPLAY_WIDTH, GRAPHEMES, UTF16, X_WEIGHTED, Finding
@@ -98,6 +98,9 @@ CLAIM_CATEGORIES: dict[str, Promise] = {
         "slimming or beauty claim misleading without medical evidence (公平會)"
     ),
 }
+
+# The category of a claim the workspace added on the rules page (checks/rules.py).
+OWN_CLAIM_CATEGORY = gettext_lazy("your own list")
 
 # The kinds of built-in claim (checks/claims.py KINDS).
 CLAIM_KINDS: dict[str, Promise] = {
@@ -217,6 +220,27 @@ def action_label(action: str, language: str | None = None) -> str:
     return verb[:1].upper() + verb[1:]
 
 
+def either(names: Sequence[str]) -> str:
+    """People any one of whom may act: "A", "A or B", "A, B or C"."""
+    if len(names) < 2:
+        return "".join(names)
+    separator = pgettext("list separator", ", ")
+    return gettext("%(some)s or %(last)s") % {"some": separator.join(names[:-1]), "last": names[-1]}
+
+
+def approvers(names: Sequence[str]) -> str:
+    """Who in the team an item's A names may approve for it."""
+    return gettext("(approves: %(people)s)") % {"people": either(names)}
+
+
+def claim_category_label(category: str) -> str:
+    """A risky claim's category as people read it: the label of a known code, "your own
+    list" for the claims a workspace adds without one, else the workspace's own word."""
+    if category == "custom":
+        return str(OWN_CLAIM_CATEGORY)
+    return str(CLAIM_CATEGORIES.get(category, category))
+
+
 def claim_kind_label(kind: str) -> str:
     return str(CLAIM_KINDS.get(kind, kind))
 
@@ -271,7 +295,7 @@ def _values(key: str, params: Mapping[str, Any], replacement: str) -> dict[str, 
         values["law"] = law_label(str(params["law"]))
     if "category" in params:
         category = str(params["category"])
-        values["category"] = str(CLAIM_CATEGORIES.get(category, category))
+        values["category"] = claim_category_label(category)
     if "words" in params:
         values["words"] = _quoted(params["words"])
     if "missing" in params:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import pgettext
 
 from crewplan.lib import language as languages
@@ -176,6 +177,32 @@ def calendar_rows(
     ]
 
 
+def agenda(rows: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The calendar's days that have items, or are a holiday or make-up workday, in order,
+    each headed 12月10日（四）: the list a phone shows instead of the grid (no query)."""
+    language = languages.active()
+    return [
+        {**cell, "label": calendar_tw.day_label(cell["day"], language)}
+        for week in rows
+        for cell in week
+        if cell["in_month"] and (cell["items"] or cell["special"])
+    ]
+
+
+def weekday_headers() -> list[tuple[str, str]]:
+    """The grid's column heads, Sunday first: a short name that fits a narrow column
+    (日, Sun) and the full one (星期日, Sunday)."""
+    language = languages.active()
+    order = [6, 0, 1, 2, 3, 4, 5]
+    return [
+        (
+            languages.pick((calendar_tw.WEEKDAYS_EN[i], calendar_tw.WEEKDAYS_ZH[i]), language),
+            str(WEEKDAYS[i]),
+        )
+        for i in order
+    ]
+
+
 def calendar_choices(workspace: Workspace) -> dict[str, Any]:
     """What the calendar's filters offer."""
     return {
@@ -186,12 +213,32 @@ def calendar_choices(workspace: Workspace) -> dict[str, Any]:
     }
 
 
-def role_people(book: RoleBook, item: WorkItem) -> dict[str, list[Membership]]:
-    """The people holding each letter on the item, in id order."""
-    return {
+@dataclass(frozen=True)
+class RoleHolders:
+    """Who holds a letter on an item: its people, and for an A the matrix gives a team,
+    that team with the sentence naming who in it may approve (one voice, DESIGN.md B)."""
+
+    people: list[Membership]
+    team: Team | None = None
+    approvers: str = ""
+
+
+def role_people(book: RoleBook, item: WorkItem) -> dict[str, RoleHolders]:
+    """The holders of each letter on the item, people in id order."""
+    held = {
         letter: [book.members[m] for m in sorted(ids) if m in book.members]
         for letter, ids in book.of(item).items()
     }
+    team_id = book.team_of(item, "A")
+    leads = held["A"]
+    if team_id is not None and leads and all(m.team_id == team_id for m in leads):
+        names = [m.user.display_name for m in leads]
+        held_a = RoleHolders(leads, leads[0].team, messages.approvers(names))
+        return {
+            letter: held_a if letter == "A" else RoleHolders(people)
+            for letter, people in held.items()
+        }
+    return {letter: RoleHolders(people) for letter, people in held.items()}
 
 
 def timeline(item: WorkItem) -> list[dict[str, Any]]:
@@ -239,3 +286,19 @@ def claim_kinds(rules: checks.Rules) -> list[ClaimKind]:
             ClaimKind(kind, label, law, claims.severity(kind, rules.product_category), groups)
         )
     return rows
+
+
+@dataclass(frozen=True)
+class OwnClaim:
+    """One of the workspace's own risky claims, as the rules page shows it."""
+
+    phrase: str
+    category: str  # the translated label, never the code
+    alternative: str
+
+
+def own_claims(rules: checks.Rules) -> list[OwnClaim]:
+    return [
+        OwnClaim(c.phrase, messages.claim_category_label(c.category), c.alternative)
+        for c in rules.risky_claims
+    ]

@@ -44,11 +44,22 @@ class RoleBook:
     by_activity: dict[int, Letters] = field(default_factory=dict)
     overrides: dict[int, Letters] = field(default_factory=dict)
     members: dict[int, Membership] = field(default_factory=dict)
+    # The teams (not people) the matrix gives each letter, per activity: an A held by a
+    # team is one voice even when several of its leads may speak for it.
+    teams: dict[int, dict[str, frozenset[int]]] = field(default_factory=dict)
 
     def of(self, item: WorkItem) -> Letters:
         base = self.by_activity.get(item.activity_id or 0, {})
         own = self.overrides.get(item.pk, {})
         return {letter: own.get(letter, base.get(letter, frozenset())) for letter in ROLE_LETTERS}
+
+    def team_of(self, item: WorkItem, letter: str) -> int | None:
+        """The team holding `letter` on the item as a team, when the matrix names exactly
+        one and the item does not override the letter."""
+        if letter in self.overrides.get(item.pk, {}):
+            return None
+        teams = self.teams.get(item.activity_id or 0, {}).get(letter, frozenset())
+        return next(iter(teams)) if len(teams) == 1 else None
 
     def letters_of(self, item: WorkItem, membership_id: int) -> frozenset[str]:
         return frozenset(
@@ -58,9 +69,9 @@ class RoleBook:
 
 def _expand(
     assignments: Iterable[Assignment], members: list[Membership], *, accepted: bool
-) -> dict[int, Letters]:
-    """Letters per activity and person. Unless `accepted`, no A goes to an external
-    party (see the module docstring)."""
+) -> tuple[dict[int, Letters], dict[int, dict[str, frozenset[int]]]]:
+    """Letters per activity and person, and the teams holding letters as teams. Unless
+    `accepted`, no A goes to an external party (see the module docstring)."""
     by_team: dict[int, list[Membership]] = defaultdict(list)
     external_teams = {m.team_id for m in members if m.team.kind == Team.Kind.EXTERNAL}
     external_people = {m.pk for m in members if m.team_id in external_teams}
@@ -68,6 +79,7 @@ def _expand(
         if m.role != Membership.Role.VIEWER:
             by_team[m.team_id].append(m)
     result: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    teams: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for a in assignments:
         for letter in a.roles:
             unaccepted = letter == "A" and not accepted
@@ -77,14 +89,19 @@ def _expand(
                 result[a.activity_id][letter].add(a.membership_id)
                 continue
             people = by_team.get(a.team_id or 0, [])
+            teams[a.activity_id][letter].add(a.team_id or 0)
             if letter == "A":
                 team = TeamTarget(a.team_id)
                 leads = [m for m in people if is_allowed(m.actor, Action.SPEAK_FOR_TEAM, team)]
                 people = leads or people
             result[a.activity_id][letter].update(m.pk for m in people)
+    return _frozen(result), _frozen(teams)
+
+
+def _frozen(grouped: dict[int, dict[str, set[int]]]) -> dict[int, dict[str, frozenset[int]]]:
     return {
-        activity: {letter: frozenset(ids) for letter, ids in letters.items()}
-        for activity, letters in result.items()
+        key: {letter: frozenset(ids) for letter, ids in letters.items()}
+        for key, letters in grouped.items()
     }
 
 
@@ -94,20 +111,17 @@ def role_book(workspace: Workspace, items: Iterable[WorkItem] | None = None) -> 
     members = list(Membership.objects.for_workspace(workspace).select_related("user", "team"))
     version = effective_version(workspace)
     by_activity: dict[int, Letters] = {}
+    teams: dict[int, dict[str, frozenset[int]]] = {}
     if version is not None:
         assignments = Assignment.objects.for_workspace(workspace).filter(version=version)
-        by_activity = _expand(assignments, members, accepted=is_accepted(version))
+        by_activity, teams = _expand(assignments, members, accepted=is_accepted(version))
     overrides_qs = ItemRole.objects.for_workspace(workspace)
     if items is not None:
         overrides_qs = overrides_qs.filter(item__in=[i.pk for i in items])
     grouped: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for o in overrides_qs:
         grouped[o.item_id][o.role].add(o.membership_id)
-    overrides = {
-        item: {letter: frozenset(ids) for letter, ids in letters.items()}
-        for item, letters in grouped.items()
-    }
-    return RoleBook(by_activity, overrides, {m.pk: m for m in members})
+    return RoleBook(by_activity, _frozen(grouped), {m.pk: m for m in members}, teams)
 
 
 def activities_with_role(book: RoleBook, membership: Membership) -> set[int]:

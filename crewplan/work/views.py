@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +24,7 @@ from crewplan.lib import language as languages
 from crewplan.lib.params import int_param
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal
 from crewplan.raci.models import Activity
+from crewplan.raci.validation import Role, format_cell
 from crewplan.work import calendar_tw, checks, feeds, queries, services, workflow
 from crewplan.work import messages as work_messages
 from crewplan.work.forms import (
@@ -103,10 +103,13 @@ def visible_item(request: WorkspaceRequest, item_id: int) -> tuple[WorkItem, Rol
 @workspace_view
 @require_GET
 def calendar_view(request: WorkspaceRequest) -> HttpResponse:
+    """The month grid, the week, or the agenda (?view=agenda: the days with items, which
+    narrow screens show instead of the grid, by CSS alone)."""
     workspace = request.workspace
-    mode = "week" if request.GET.get("view") == "week" else "month"
-    span = queries.calendar_span(_anchor(request), mode)
+    mode = request.GET.get("view") if request.GET.get("view") in ("week", "agenda") else "month"
+    span = queries.calendar_span(_anchor(request), "week" if mode == "week" else "month")
     filters = _filters(request)
+    rows = queries.calendar_rows(workspace, request.membership, span, filters)
     query = request.GET.copy()
     query.pop("d", None)
     return render(
@@ -115,8 +118,9 @@ def calendar_view(request: WorkspaceRequest) -> HttpResponse:
         {
             "mode": mode,
             "anchor": span.anchor,
-            "rows": queries.calendar_rows(workspace, request.membership, span, filters),
-            "weekdays": [WEEKDAYS_ABBR[(i + 6) % 7] for i in range(7)],
+            "rows": rows,
+            "agenda": queries.agenda(rows),
+            "weekdays": queries.weekday_headers(),
             "previous": span.previous,
             "following": span.following,
             "query": query.urlencode(),
@@ -218,7 +222,8 @@ def _item_context(
     return {
         "item": item,
         "roles": queries.role_people(book, item),
-        "my_letters": "/".join(sorted(person.roles, key="RACI".index)),  # A/I, as in the matrix
+        # Written as the matrix writes a cell (A/I), by its own function.
+        "my_letters": format_cell(Role(letter) for letter in person.roles),
         "actions": _actions(item, person, book.of(item), errors),
         "has_errors": errors,
         "override_label": work_messages.OVERRIDE_LABEL,
@@ -472,7 +477,7 @@ def rules(request: WorkspaceRequest) -> HttpResponse:
         {
             "form": form,
             "may_edit": may_edit,
-            "claims": active.risky_claims,
+            "claims": queries.own_claims(active),
             "claim_kinds": queries.claim_kinds(active) if active.builtin_claims else [],
             "disclaimer": work_messages.CLAIMS_DISCLAIMER,
         },

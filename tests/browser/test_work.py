@@ -143,6 +143,20 @@ def test_draft_check_review_approve_publish_drag(
     assert timezone.localtime(item.publish_at).hour == 12
     shot(page, "work-04-moved")
 
+    # On a phone: the days as a list instead of the grid, and every section tab in sight.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.locator("table.calendar")).to_be_hidden()
+    day = page.locator('#agenda [data-agenda-day="2026-12-14"]')
+    expect(day.locator("h2")).to_contain_text("12月14日（一）")
+    expect(day.locator(f'[data-agenda-item="{item.pk}"]')).to_contain_text("中秋禮盒預購貼文")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    tabs = page.locator("nav.modules")
+    assert tabs.evaluate("nav => nav.scrollWidth <= nav.clientWidth")
+    expect(tabs.locator("li").last).to_be_in_viewport()
+    shot(page, "work-04-phone-agenda")
+    page.set_viewport_size({"width": 1280, "height": 860})
+
     reviewer.reload()
     reviewer.locator("button[data-action=publish]").click()
     expect(reviewer.locator("#item-state")).to_have_text("已發布")
