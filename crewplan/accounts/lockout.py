@@ -68,5 +68,6 @@ class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]
             or 0
         )
         if from_address >= address_limit:
-            return max(failures, get_failure_limit(request, credentials))
+            limit: int = get_failure_limit(request, credentials)  # axes is untyped
+            return max(failures, limit)
         return failures

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from crewplan.lib import language as languages
+from crewplan.lib.active_language import active_language
 from crewplan.raci.models import Function
 from crewplan.work import calendar_tw, checks, messages, workflow
 from crewplan.work.checks import claims
@@ -104,7 +105,9 @@ def calendar_days(first: date, last: date) -> dict[date, calendar_tw.DayInfo]:
     """Holidays and make-up workdays, the imported official calendar overriding the
     holidays package (1 query)."""
     extra = [
-        calendar_tw.DayInfo(day=d.day, kind=d.kind, name_zh=d.name, name_en=d.name_en or d.name)
+        calendar_tw.DayInfo(
+            day=d.day, kind=calendar_tw.as_kind(d.kind), name_zh=d.name, name_en=d.name_en or d.name
+        )
         for d in CalendarDay.objects.filter(day__gte=first, day__lte=last)
     ]
     return calendar_tw.days_between(first, last, extra)
@@ -156,7 +159,7 @@ def calendar_rows(
     first, last = span.weeks[0][0], span.weeks[-1][-1]
     per_day = by_day(calendar_items(workspace, membership, first, last, filters))
     special = calendar_days(first, last)
-    today, now, language = timezone.localdate(), timezone.now(), languages.active()
+    today, now, language = timezone.localdate(), timezone.now(), active_language()
     return [
         [
             {

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
+from crewplan.accounts.requests import SignedInRequest
 from crewplan.planning.models import BudgetSettings
 from crewplan.work.models import WorkSettings
 from crewplan.workspaces.models import Membership, Workspace
@@ -34,7 +35,7 @@ SETTINGS_ROWS = (
 )
 
 
-class WorkspaceRequest(HttpRequest):
+class WorkspaceRequest(SignedInRequest):
     """An HttpRequest that went through `@workspace_view`."""
 
     workspace: Workspace
@@ -103,7 +104,7 @@ def policy_of(workspace: Workspace) -> Policy:
 def can(membership: Membership, action: Action, target: Target | _HasTarget = None) -> bool:
     if target is not None and hasattr(target, "as_target"):
         target = target.as_target
-    return is_allowed(membership.actor, action, target, policy_of(membership.workspace))  # type: ignore[arg-type]
+    return is_allowed(membership.actor, action, target, policy_of(membership.workspace))
 
 
 def require(request: WorkspaceRequest, action: Action, target: Target | _HasTarget = None) -> None:
