@@ -249,7 +249,7 @@ def model_update[M: models.Model](
     instance: M,
     fields: Iterable[str],
     data: Mapping[str, Any],
-    revision: int,
+    revision: int | None,
     actor: Any,
     action: AuditAction,
     labels: Mapping[str, StrOrPromise] | None = None,

@@ -64,6 +64,7 @@ def workspace_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
         membership = membership_for(request.user, slug)
+        # The same request, given the two attributes that make it a WorkspaceRequest.
         wrequest: WorkspaceRequest = request  # type: ignore[assignment]
         wrequest.workspace = membership.workspace
         wrequest.membership = membership
@@ -84,6 +85,7 @@ def get_owned[M: models.Model](
     request's (already loaded), so nothing that follows queries it again."""
     manager = model._default_manager
     found = get_object_or_404(manager.filter(workspace=request.workspace, **filters), pk=pk)
+    # Every workspace-owned model has `workspace`; a bare Model type says nothing of it.
     found.workspace = request.workspace  # type: ignore[attr-defined]
     return found
 

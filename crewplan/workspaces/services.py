@@ -111,6 +111,7 @@ def workspace_create(
 def settings_rows(workspace: Workspace) -> list[models.Model]:
     """What the settings page edits, in its order: the workspace and its apps' settings
     rows (an unsaved row of defaults where one is missing: saving creates it)."""
+    # Every APP_SETTINGS model has a SettingsManager; type[Model] only promises a Manager.
     return [workspace, *(model.objects.for_workspace(workspace) for model in APP_SETTINGS)]  # type: ignore[attr-defined]
 
 

@@ -257,7 +257,7 @@ def goal_save(
             instance=goal,
             fields=GOAL_FIELDS,
             data=data,
-            revision=revision,  # type: ignore[arg-type]
+            revision=revision,
             actor=actor,
             action=AuditAction.PLANNING_GOAL_SAVED,
         )

@@ -286,7 +286,7 @@ def tool_save(
             instance=tool,
             fields=TOOL_FIELDS,
             data=data,
-            revision=revision,  # type: ignore[arg-type]
+            revision=revision,
             actor=actor,
             action=AuditAction.PLANNING_TOOL_SAVED,
         )
@@ -339,7 +339,7 @@ def estimate_save(
             instance=current,
             fields=ESTIMATE_FIELDS,
             data=data,
-            revision=revision,  # type: ignore[arg-type]
+            revision=revision,
             actor=actor,
             action=AuditAction.PLANNING_ROI_ESTIMATE_SAVED,
         )
