@@ -35,8 +35,10 @@ Finding codes (stable) and their severity:
 The risky-claims list is **a starting point, not legal advice** (messages.CLAIMS_DISCLAIMER):
 seed phrases from Taiwan's food, health food, cosmetics, medical device and Fair Trade
 rules as summarised in shared/TAIWAN.md §1 (partly from the 2012 predecessor of the
-current food 準則 and from secondary copies); authorities judge the overall impression
-of an ad, so an empty result proves nothing.
+current food 準則 and from secondary copies), and rules (word classes and patterns,
+claims.py) measured on the regulators' own example lists, each with its source in
+tests/work/data/claims_official.toml; authorities judge the overall impression of an
+ad, so an empty result proves nothing.
 
 Channels and how they count (`CHANNELS`, in counting.py):
 
@@ -97,8 +99,13 @@ of letters, digits and marks that contain Han characters:
    (`COMPUTING_CUES`: App, 軟體, 檔案, 帳號, 網站 …) stands within `COMPUTING_WINDOW`
    characters, else nothing. OpenCC misses some mainland terms: `MAINLAND_TERMS` (質量
    for quality, 營銷, 渠道, 充電寶, 點贊 …) are errors too.
-4. Never flagged: known names (`PROPER_NOUNS`: 博客來 holds 博客) and the preferred
-   terms of the workspace's glossary.
+4. Never flagged: known names (`PROPER_NOUNS`: 博客來 holds 博客), Taiwan words OpenCC
+   misreads when it joins a neighbour into a phrase (`TAIWAN_WORDS`: 被干擾 read as 被幹,
+   和面談 as 和麵, 邊几 as 邊幾), words the phrase table rewrites although Taiwan writes
+   them in every sense (`EVERYDAY_TERMS`: 審核), and the preferred terms of the
+   workspace's glossary. A character OpenCC makes a measure word (只 → 隻) is an error
+   only after a numeral or a demonstrative (`MEASURE_WORDS`: 一只 yes, 不是只看 no).
+   Measured on Taiwan and mainland copy by bench/content_corpus.py (docs/benchmarks.md).
 Phrase conversions change lengths (U盤 → 隨身碟), so spans are aligned with
 difflib.SequenceMatcher and grown to the smallest window OpenCC converts on its own.
 

@@ -14,13 +14,23 @@ functions. So a claim here is
   action (抗, 防, 治, 降 …) counts only right before the condition (抗癌, 治失眠);
 - a condition followed by an **effect suffix** (感冒剋星, 失眠掰掰, 便秘不再);
 - a **boost** (增強, 提升, 促進 …) before a physiological **function** (免疫力, 代謝 …);
-- an action before a sign of **appearance** (改善皺紋, 降低體脂);
-- a term that is a claim by itself (利尿, 補腎, 豐胸, 美白, 無副作用, 健康食品 …).
+- a function followed by its **rise** (免疫力全面升級, 保護力UP);
+- an action before a sign of **appearance** (改善皺紋, 降低體脂), or the sign followed by
+  an effect (脂肪細胞分解, 紋路填補);
+- a verb of **Chinese medicine** right before an organ (補腎, 潤肺, 疏肝, 護腎);
+- a **measure of the body** followed by its growth (髮量變多, 罩杯升級);
+- a term that is a claim by itself (利尿, 補腎, 豐胸, 美白, 抗氧化, 無副作用, 健康食品 …);
+- a **pattern** for shapes a list cannot hold (三天瘦三公斤, 保證有感, 燃燒卡路里).
 
-Never a claim: the **permitted** wording (幫助入睡, 促進新陳代謝, 保濕 …), which also hides
-the words inside it, and a claim right after a **negator** in its clause (本產品不具療效,
-無法治療疾病). Simplified text is matched through its Taiwan form (OpenCC s2tw, which
-keeps offsets: it maps character to character).
+Never a claim: the **permitted** wording (幫助入睡, 促進新陳代謝, 保濕 …) and ordinary words
+that hold a claim's characters (`not_claims`: 保溫, 殺菌條件 …), which hide the words
+inside them, and a claim right after a **negator** in its clause (本產品不具療效,
+無法治療疾病). Parentheses do not end a clause (增強(增加)自體免疫力). Simplified text is
+matched through its Taiwan form (OpenCC s2tw, which keeps offsets: it maps character to
+character).
+
+Measured on the regulators' own example lists (tests/work/data/claims_official.toml,
+bench/content_corpus.py; figures in docs/benchmarks.md).
 
 `find_claims(text)` returns `Claim`s (span, kind, the condition or term it is about, and
 the allowed alternative where the rules name one); `severity(kind, category)` and
@@ -28,7 +38,7 @@ the allowed alternative where the rules name one); `severity(kind, category)` an
 `crewplan/work/messages.py`), per product category (food, health_food, cosmetics, drugs,
 other; "" or anything else: unknown, a warning). `claim_findings(text, rules)` turns the
 workspace's own phrases and these claims into findings.
-Cost: one regex scan per word class over the text, O(length).
+Cost: one regex scan per word class and pattern over the text, O(length).
 """
 
 import tomllib
@@ -70,19 +80,27 @@ WORD_CLASSES = (
     "effect_suffixes",
     "boosts",
     "functions",
+    "rises",
     "medical_terms",
     "tcm_terms",
     "structure_terms",
     "appearance_terms",
     "exaggerations",
     "health_food_terms",
+    "physiological_terms",
+    "tcm_actions",
+    "tcm_organs",
+    "body_measures",
+    "body_changes",
     "permitted",
+    "not_claims",
     "negators",
 )
 GAP = 6  # characters allowed between an action and its condition
 CHAIN_GAP = 3  # between conditions listed after one action (、 及 和 與, a space)
 NEGATION_WINDOW = 8  # how far before a claim a negator still denies it
-_CLAUSE_END = regex.compile(r"[，。！？；,.!?;\n：:（）()「」『』【】\[\]~～…]")
+# Parentheses do not end a clause: 增強(增加)自體免疫力 is one claim.
+_CLAUSE_END = regex.compile(r"[，。！？；,.!?;\n：:「」『』【】\[\]~～…]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +119,7 @@ class Lexicon:
     words: dict[str, tuple[str, ...]]
     alternatives: dict[str, str]
     permit: regex.Pattern[str]
+    patterns: tuple[tuple[str, regex.Pattern[str]], ...] = ()  # (kind, pattern)
 
 
 def _words(data: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -128,12 +147,21 @@ def lexicon_from_toml(text: str) -> Lexicon:
         for category, table in data.get("laws", {}).items()
     }
     lexicon = data.get("lexicon", {})
+    patterns = []
+    for index, entry in enumerate(data.get("patterns", [])):
+        if not isinstance(entry, dict) or entry.get("kind") not in KINDS:
+            raise ValueError(f"patterns[{index}].kind must be one of {', '.join(KINDS)}")
+        try:
+            patterns.append((str(entry["kind"]), regex.compile(str(entry["regex"]))))
+        except (KeyError, regex.error) as error:
+            raise ValueError(f"patterns[{index}].regex is missing or broken: {error}") from None
     return Lexicon(
         kinds=kinds,
         laws=laws,
         words={key: _words(lexicon, key) for key in WORD_CLASSES},
         alternatives={str(k): str(v) for k, v in data.get("alternatives", {}).items()},
         permit=regex.compile(str(lexicon.get("permit_pattern", r"(?!)"))),
+        patterns=tuple(patterns),
     )
 
 
@@ -158,9 +186,9 @@ def law(kind: str, category: str, lexicon: Lexicon | None = None) -> str:
 
 _EXAMPLES = {
     "medical": ("actions", "conditions", "medical_terms"),
-    "tcm": ("tcm_terms",),
-    "physiological": ("boosts", "functions"),
-    "structure": ("structure_terms",),
+    "tcm": ("tcm_terms", "tcm_actions", "tcm_organs"),
+    "physiological": ("boosts", "functions", "physiological_terms"),
+    "structure": ("structure_terms", "body_measures", "body_changes"),
     "appearance": ("appearance_terms", "appearance"),
     "exaggeration": ("exaggerations",),
     "health_food": ("health_food_terms",),
@@ -210,7 +238,8 @@ class _Scan:
         self.text = text
         self.lexicon = lexicon
         masked = list(text)
-        for start, end in _spans(text, lexicon.words["permitted"]):
+        hidden = lexicon.words["permitted"] + lexicon.words["not_claims"]
+        for start, end in _spans(text, hidden):
             masked[start:end] = "\u3000" * (end - start)
         self.masked = "".join(masked)
 
@@ -279,11 +308,34 @@ def find_claims(text: str, lexicon: Lexicon | None = None) -> list[Claim]:
         hits = _followers(scan, end, functions, 2)
         if hits:
             add(start, hits[-1][1], "physiological", taiwan[hits[0][0] : hits[0][1]])
-    suffixes = _starting_at(scan.spans("effect_suffixes"))
-    for start, end in conditions.items():
-        after = next((p for p in range(end, end + 3) if p in suffixes), None)
+    # A function followed by its rise (免疫力全面升級, 保護力UP).
+    rises = _starting_at(scan.spans("rises"))
+    for start, end in functions.items():
+        after = next((p for p in range(end, end + 3) if p in rises), None)
         if after is not None:
-            add(start, suffixes[after], "medical", taiwan[start:end])
+            add(start, rises[after], "physiological", taiwan[start:end])
+    suffixes = _starting_at(scan.spans("effect_suffixes"))
+    for targets, kind in ((conditions, "medical"), (appearance, "appearance")):
+        for start, end in targets.items():
+            after = next((p for p in range(end, end + 3) if p in suffixes), None)
+            if after is not None:
+                add(start, suffixes[after], kind, taiwan[start:end])
+    # A verb of Chinese medicine right before an organ (補腎, 潤肺, 傷肺, 養肝).
+    organs = _starting_at(scan.spans("tcm_organs"))
+    for start, end in scan.spans("tcm_actions"):
+        if end in organs:
+            add(start, organs[end], "tcm", taiwan[start : organs[end]])
+    # A measure of the body followed by its growth (髮量變多, 罩杯升級, 胸圍增加), unless
+    # the growth is an impression (睫毛增加纖長感: 附件二 allows 豐厚感).
+    changes = _starting_at(scan.spans("body_changes"))
+    for start, end in scan.spans("body_measures"):
+        after = next((p for p in range(end, end + 3) if p in changes), None)
+        if after is not None and "感" not in scan.masked[changes[after] : changes[after] + 4]:
+            add(start, changes[after], "structure", taiwan[start:end])
+    # Shapes a word list cannot hold (三天瘦三公斤, 保證有感, 燃燒卡路里).
+    for kind, pattern in lex.patterns:
+        for match in pattern.finditer(scan.masked):
+            add(match.start(), match.end(), kind, match.group())
     for key, kind in (
         ("medical_terms", "medical"),
         ("tcm_terms", "tcm"),
@@ -291,6 +343,7 @@ def find_claims(text: str, lexicon: Lexicon | None = None) -> list[Claim]:
         ("appearance_terms", "appearance"),
         ("exaggerations", "exaggeration"),
         ("health_food_terms", "health_food"),
+        ("physiological_terms", "physiological"),
     ):
         for start, end in scan.spans(key):
             add(start, end, kind, taiwan[start:end])

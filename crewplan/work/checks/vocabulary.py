@@ -52,8 +52,14 @@ COMPUTING_CUES = _word_list(_LISTS, "computing_cues")
 COMPUTING_WINDOW = 12
 # Mainland terms the OpenCC tables miss, with the Taiwan word.
 MAINLAND_TERMS = _word_table(_LISTS, "mainland_terms")
+# Words the Taiwan phrase table rewrites although Taiwan writes them in every sense.
+EVERYDAY_TERMS = frozenset(_word_list(_LISTS, "everyday_terms"))
 # Names that contain such a term: never flagged, like the workspace's glossary terms.
 PROPER_NOUNS = _word_list(_LISTS, "proper_nouns")
+# Taiwan words OpenCC rewrites when it reads a neighbour into a phrase: never flagged.
+TAIWAN_WORDS = _word_list(_LISTS, "taiwan_words")
+# A character OpenCC makes a measure word (只 → 隻) is one only after these characters.
+MEASURE_WORDS = _word_table(_LISTS, "measure_words")
 # (written, converted) pairs OpenCC changes although Taiwan writes both: never flagged.
 TAIWAN_VARIANTS = _pairs(_LISTS, "taiwan_variants")
 
@@ -193,7 +199,7 @@ def vocabulary_findings(
                     found=found,
                 )
             )
-    protected = _occurrences(text, (*PROPER_NOUNS, *own_terms))
+    protected = _occurrences(text, (*PROPER_NOUNS, *TAIWAN_WORDS, *own_terms))
     if protected:
         findings = [f for f in findings if not any(s < f.end and f.start < e for s, e in protected)]
     return findings
@@ -284,6 +290,7 @@ def _phrase_spans(run: _Run) -> list[tuple[int, int, str]]:
                 or round_trip[k] != converted
                 or not _in_cp950(char)
                 or (char, converted) in TAIWAN_VARIANTS
+                or not _measure_word(original, k)
             ):
                 continue
             spans.append((k, k + 1, converted))
@@ -294,11 +301,20 @@ def _phrase_spans(run: _Run) -> list[tuple[int, int, str]]:
         if (i1, i2, converted) not in agreed or not all(_in_cp950(c) for c in piece):
             continue
         if len(piece) == len(converted) and all(
-            a == b or (a, b) in TAIWAN_VARIANTS for a, b in zip(piece, converted, strict=True)
+            a == b or (a, b) in TAIWAN_VARIANTS or not _measure_word(original, i1 + k)
+            for k, (a, b) in enumerate(zip(piece, converted, strict=True))
         ):
             continue
         spans.append((i1, i2, converted))
     return spans
+
+
+def _measure_word(text: str, k: int) -> bool:
+    """Whether text[k], a character OpenCC would make a measure word (只 → 隻), stands
+    where one does: after a numeral or a demonstrative (一只, 这只). True for any other
+    character."""
+    cues = MEASURE_WORDS.get(text[k])
+    return cues is None or (k > 0 and text[k - 1] in cues)
 
 
 def _mainland_spans(
@@ -313,6 +329,8 @@ def _mainland_spans(
     spans = []
     for start, end, piece, replacement in _mainland_pieces(run.text, run.round_trip, run.taiwan):
         written = run.text[start:end]
+        if piece in EVERYDAY_TERMS or written in EVERYDAY_TERMS:
+            continue
         if piece in COMPUTING_SENSE_TERMS or written in COMPUTING_SENSE_TERMS:
             if not _computing_context(text, run.start + start, run.start + end):
                 continue

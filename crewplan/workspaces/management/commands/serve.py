@@ -28,6 +28,9 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         connection.close()
+        # Links in e-mails (invitations, notifications) point at where it serves unless
+        # CREWPLAN_SITE_URL says otherwise (behind a proxy it must).
+        os.environ.setdefault("CREWPLAN_SITE_URL", f"http://{host}:{port}")
         argv = [
             sys.executable,
             "-m",
