@@ -23,10 +23,10 @@ def main() -> None:
 
         try:
             executor = MigrationExecutor(connection)
-            pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+            unmigrated = bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
         except DatabaseError:
-            pending = [None]
-        if not pending:
+            unmigrated = True
+        if not unmigrated:
             raise
         sys.stderr.write(
             f"crewplan: the database is not up to date ({str(error).splitlines()[0]}); "

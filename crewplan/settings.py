@@ -4,13 +4,18 @@ per-user data directory with a secret key generated there on first start."""
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.lib.env import env_bool, env_int, env_list
 from crewplan.lib.paths import data_dir, private_file, secret_key
+
+# Lets classes the type stubs make generic be subscripted at runtime too (ModelForm[User]).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -140,7 +145,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "crewplan_language"
 LANGUAGE_COOKIE_SECURE = env_bool("CREWPLAN_HTTPS", False)
 LANGUAGE_COOKIE_HTTPONLY = True
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax"] = "Lax"
 USE_I18N = True
 TIME_ZONE = "Asia/Taipei"
 USE_TZ = True

@@ -81,7 +81,7 @@ def test_the_size_limit_is_checked_reading_one_byte_past_it() -> None:
     with pytest.raises(UnusableFile) as error:
         uploads.read_upload(UploadedFile(endless, "big.csv", size=None), LIMITS, [FileKind.TEXT])
     assert endless.taken == limit + 1
-    assert str(error.value) == (
+    assert file_messages.unusable(error.value, "en") == (
         "the file is larger than 1 MB; crewplan reads files of at most 1 MB"
     )
     stated = CountingFile(b"a" * (3 * limit))
@@ -96,8 +96,9 @@ def test_commands_read_files_under_the_same_limit(tmp_path: Path) -> None:
     big = FileLimits(bytes=len(path.read_bytes()), rows=10, columns=10)
     assert uploads.read_path(path, big).kind is FileKind.XLSX
     small = FileLimits(bytes=big.bytes - 1, rows=10, columns=10)
-    with pytest.raises(UnusableFile, match="larger than"):
+    with pytest.raises(UnusableFile) as error:
         uploads.read_path(path, small)
+    assert "larger than" in file_messages.unusable(error.value, "en")
     with pytest.raises(FileNotFoundError):
         uploads.read_path(tmp_path / "missing.xlsx", big)
 
@@ -142,7 +143,8 @@ def test_files_of_no_kind_crewplan_reads_are_refused(
 
 
 def test_a_kind_the_import_does_not_read_is_refused() -> None:
-    assert "not a zip archive" in str(refused(b"Category,Item\nmedia,Meta\n"))
+    not_xlsx = refused(b"Category,Item\nmedia,Meta\n")
+    assert "not a zip archive" in file_messages.unusable(not_xlsx, "en")
     assert refused(workbook_bytes(), (FileKind.TEXT,)).code == "not_text"
     accepted = uploads.read_upload(
         SimpleUploadedFile("plan.csv", b"a,b\n"), LIMITS, (FileKind.XLSX, FileKind.TEXT)
@@ -167,14 +169,14 @@ def test_strict_open_xml_is_read_with_its_names_rewritten() -> None:
         plain.close()
     # Refused with what to do where even then it cannot be read.
     error = UnusableFile("strict_ooxml")
-    assert "save it as .xlsx (Excel Workbook)" in error.message("en")
-    assert "另存為 .xlsx（Excel 活頁簿）" in error.message("zh-hant")
+    assert "save it as .xlsx (Excel Workbook)" in file_messages.unusable(error, "en")
+    assert "另存為 .xlsx（Excel 活頁簿）" in file_messages.unusable(error, "zh-hant")
 
 
 def test_refusals_are_worded_from_code_and_params_in_one_place() -> None:
     error = UnusableFile("too_many_rows", params={"rows": 20_000, "sheet": "預算"})
     assert error.params == {"rows": 20_000, "sheet": "預算"}
-    assert str(error) == (
+    assert file_messages.unusable(error, "en") == (
         "the file has more than 20,000 rows in sheet “預算”; crewplan reads at most 20,000 rows"
     )
     assert file_messages.unusable(error, "zh-hant") == (
@@ -187,6 +189,7 @@ def test_refusals_are_worded_from_code_and_params_in_one_place() -> None:
     own = {"no_sheet": "the workbook has no sheet"}
     assert file_messages.unusable(UnusableFile("no_sheet"), "en", own) == own["no_sheet"]
     assert str(UnusableFile("some_readers_code")) == "some_readers_code"
+    assert str(damaged) == "damaged: KeyError"  # logs and tracebacks: the code, no Django
 
 
 def test_a_preview_token_opens_for_its_purpose_and_workspace_only() -> None:

@@ -17,7 +17,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["full_name", "language", "email_notifications"]

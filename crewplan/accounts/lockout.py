@@ -51,7 +51,7 @@ def client_username(request: HttpRequest, credentials: dict[str, Any] | None) ->
     return login_key(raw) if isinstance(raw, str) else None
 
 
-class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]
+class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes is untyped: its base is Any
     """axes' database handler plus the per-address limit against password spraying (axes
     combines lockout parameters but has one limit for all of them)."""
 
@@ -68,5 +68,6 @@ class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]
             or 0
         )
         if from_address >= address_limit:
-            return max(failures, get_failure_limit(request, credentials))
+            limit: int = get_failure_limit(request, credentials)  # axes is untyped
+            return max(failures, limit)
         return failures

@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crewplan.accounts.forms import EmailAuthenticationForm, ProfileForm
+from crewplan.accounts.requests import SignedInRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -94,7 +95,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -108,7 +109,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @login_required
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: SignedInRequest) -> HttpResponse:
     """Change the password, knowing the current one. This browser stays signed in; the
     account's other sessions end (Django ties them to the old password's hash)."""
     form = PasswordChangeForm(request.user, request.POST or None)

@@ -27,11 +27,12 @@ def expect_revision(form: forms.BaseForm, revision: int | None) -> None:
         form.initial.setdefault("revision", revision)
 
 
-class RevisionModelForm(forms.ModelForm):
-    """A ModelForm whose saved instance's revision travels with it (see RevisionField)."""
+class RevisionModelForm(forms.ModelForm[Any]):
+    """A ModelForm whose saved instance's revision travels with it (see RevisionField).
+    Its subclasses edit models of every app, each with an integer `revision`."""
 
     revision = RevisionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        expect_revision(self, self.instance.revision if self.instance.pk else None)  # type: ignore[attr-defined]
+        expect_revision(self, self.instance.revision if self.instance.pk else None)

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.models import AuditEvent
@@ -19,28 +20,30 @@ AMOUNT_ACTIONS = frozenset(
 # Money fields inside actions that are otherwise not about money: only these values are
 # hidden from people who may not see every amount, the rest of the change stays readable.
 # (Shares such as budget_max_tool_share are fractions, not amounts.)
-AMOUNT_FIELDS = {
+# Keyed by the action's value: an event's `action` is the stored string.
+AMOUNT_FIELDS: dict[str, frozenset[str]] = {
     AuditAction.WORKSPACE_CREATED: frozenset({"budget_training_per_seat"}),
     AuditAction.WORKSPACE_SETTINGS_CHANGED: frozenset({"budget_training_per_seat"}),
 }
 
 
-def hide_amounts(event: AuditEvent) -> None:
+def hide_amounts(event: AuditEvent) -> bool:
     """Blank the money in `event` (in memory, for display) for a reader who may not see
-    budget amounts: the whole before/after of AMOUNT_ACTIONS, the AMOUNT_FIELDS of others."""
+    budget amounts: the whole before/after of AMOUNT_ACTIONS (then True: say that the
+    amounts are hidden), the AMOUNT_FIELDS of others."""
     if event.action in AMOUNT_ACTIONS:
         event.before = event.after = None
-        event.amounts_hidden = True  # type: ignore[attr-defined]
-        return
+        return True
     fields = AMOUNT_FIELDS.get(event.action, frozenset())
     for side in ("before", "after"):
         values = getattr(event, side)
         if isinstance(values, dict) and fields & values.keys():
             hidden = str(_("(amount hidden)"))
             setattr(event, side, {k: hidden if k in fields else v for k, v in values.items()})
+    return False
 
 
-ACTION_LABELS = {
+ACTION_LABELS: dict[str, StrOrPromise] = {
     AuditAction.WORKSPACE_CREATED: gettext_lazy("created the workspace"),
     AuditAction.WORKSPACE_SETTINGS_CHANGED: gettext_lazy("changed the workspace settings"),
     AuditAction.TEAM_CREATED: gettext_lazy("created a team"),

@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
+from django_stubs_ext import StrOrPromise
 
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.models import AuditEvent, UsedToken
@@ -39,7 +40,7 @@ def record(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=actor.email if actor is not None else "",
         action=action,
-        target_type=target._meta.model_name if target is not None else "",
+        target_type=(target._meta.model_name or "") if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:254] if target is not None else "",
         before=dict(before) if before is not None else None,
@@ -149,17 +150,22 @@ def _workspace_of(instance: models.Model) -> Workspace:
     return instance if isinstance(instance, Workspace) else instance.workspace  # type: ignore[attr-defined]
 
 
-def _label(model: type[models.Model], key: str, action: str, labels: Mapping[str, str]) -> str:
+def _label(
+    model: type[models.Model], key: str, action: str, labels: Mapping[str, StrOrPromise]
+) -> str:
     if key in labels:
         return str(labels[key])
     try:
-        return str(model._meta.get_field(key).verbose_name)
+        field = model._meta.get_field(key)
     except FieldDoesNotExist:  # a key of another audit row of the target, e.g. a month
         return str(labels.get(action, key))
+    if isinstance(field, models.Field):
+        return str(field.verbose_name)
+    return str(labels.get(action, key))  # a reverse relation has no verbose name
 
 
 def changed_since(
-    instance: models.Model, revision: int, labels: Mapping[str, str] | None = None
+    instance: models.Model, revision: int, labels: Mapping[str, StrOrPromise] | None = None
 ) -> list[str]:
     """What the audited changes of `instance` after `revision` touched: field labels in
     the order first changed, once each. `labels` names keys better than their fields do
@@ -190,11 +196,12 @@ def changed_since(
 
 
 def locked[M: models.Model](
-    instance: M, *, revision: int, labels: Mapping[str, str] | None = None
+    instance: M, *, revision: int | None, labels: Mapping[str, StrOrPromise] | None = None
 ) -> M:
     """`instance`'s row as stored now, locked until the transaction ends, if nobody saved
     it since `revision` was read; otherwise Conflict, naming what changed since. The row
-    is looked up inside the instance's workspace."""
+    is looked up inside the instance's workspace. No revision (None, a form that carried
+    none) is refused, never taken as "skip the check"."""
     model = type(instance)
     rows = model._default_manager.select_for_update()
     if not isinstance(instance, Workspace):
@@ -217,7 +224,7 @@ def locked_or_created[M: models.Model](
     *,
     workspace: Workspace,
     revision: int | None,
-    labels: Mapping[str, str] | None = None,
+    labels: Mapping[str, StrOrPromise] | None = None,
     **defaults: Any,
 ) -> M:
     """The workspace's one `model` row (settings kept one per workspace), locked, if it is
@@ -242,10 +249,10 @@ def model_update[M: models.Model](
     instance: M,
     fields: Iterable[str],
     data: Mapping[str, Any],
-    revision: int,
+    revision: int | None,
     actor: Any,
     action: AuditAction,
-    labels: Mapping[str, str] | None = None,
+    labels: Mapping[str, StrOrPromise] | None = None,
     touched: bool = False,
 ) -> tuple[M, dict[str, Any]]:
     """Set `fields` of `instance` from `data`, if the row is still at `revision` (else

@@ -74,8 +74,9 @@ def _values(params: Mapping[str, object]) -> dict[str, object]:
     values = {
         name: f"{value:,}" if isinstance(value, int) else value for name, value in params.items()
     }
-    if isinstance(params.get("bytes"), int):
-        values["mb"] = f"{params['bytes'] / (1024 * 1024):g}"  # type: ignore[operator]
+    size = params.get("bytes")
+    if isinstance(size, int):
+        values["mb"] = f"{size / (1024 * 1024):g}"
     return values
 
 

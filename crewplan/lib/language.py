@@ -3,9 +3,9 @@
 crewplan speaks Traditional Chinese (Taiwan) and English. Every language code it meets
 (Django's "zh-hant", a browser's "zh-TW", a locale's "zh_TW.UTF-8", a CLI's
 "--language zh-hant") comes down to one of `LANGUAGES` through `normalize`. Pages take
-the active Django language (`crewplan.lib.language.active()` reads it lazily, so this
-module imports no Django); command-line tools take `--language`, else the locale, else
-English (`for_command_line`).
+the active Django language (`crewplan.lib.active_language`, apart so that this module
+imports no Django); command-line tools take `--language`, else the locale, else English
+(`for_command_line`).
 """
 
 from collections.abc import Mapping
@@ -50,11 +50,3 @@ def of_locale(environ: Mapping[str, str]) -> str | None:
         if value:
             return normalize(value)
     return None
-
-
-def active() -> str:
-    """The active Django language, normalized (the request's, or an override's)."""
-    # Imported here so the module stays importable, and checkable, without Django.
-    from django.utils.translation import get_language  # type: ignore[import-untyped]
-
-    return normalize(get_language())

@@ -91,15 +91,10 @@ class UnusableFile(ValueError):
         self.params: Mapping[str, object] = dict(params or {})
         super().__init__(code, detail)
 
-    def message(self, language: str | None = "en") -> str:
-        """The sentence of a shared code in `language` (the active one when None)."""
-        # Imported here so this module stays importable, and checkable, without Django.
-        from crewplan.lib.file_messages import unusable
-
-        return unusable(self, language)
-
     def __str__(self) -> str:
-        return self.message("en")
+        """The code and detail, for logs and tracebacks: people read the sentence,
+        `lib/file_messages.unusable()` (this module imports no Django)."""
+        return f"{self.code}: {self.detail}" if self.detail else self.code
 
 
 def open_workbook(data: bytes) -> Any:

@@ -78,14 +78,18 @@ class TemplateForm(forms.Form):
         return data
 
 
+class MemberChoiceField(forms.ModelChoiceField[Membership]):
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.user.display_name} ({obj.team.name})"
+
+
 class PersonColumnForm(forms.Form):
-    membership = forms.ModelChoiceField(
+    membership = MemberChoiceField(
         label=_("Person"), queryset=Membership.objects.none(), empty_label=_("Choose a person")
     )
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = members  # type: ignore[attr-defined]
-        self.fields["membership"].label_from_instance = lambda m: (
-            f"{m.user.display_name} ({m.team.name})"
-        )  # type: ignore[attr-defined]
+        field = self.fields["membership"]
+        assert isinstance(field, MemberChoiceField)
+        field.queryset = members

@@ -103,7 +103,7 @@ def live_matrix(
     )
     team_by_id = {t.pk: t for t in teams}
     parties: list[Party] = [
-        Party(team_key(t.pk), t.name, t.kind, members=t.member_count)  # type: ignore[attr-defined]
+        Party(team_key(t.pk), t.name, t.kind, members=t.member_count)
         for t in sorted(teams, key=lambda t: (t.kind != Team.Kind.INTERNAL, t.name))
     ]
     parties += [

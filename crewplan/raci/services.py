@@ -340,7 +340,7 @@ def activity_save(
     """Create an activity, or change one (`activity`) that is still at `revision` (else
     audit.Conflict naming what someone else changed)."""
     if activity is not None:
-        activity = locked(activity, revision=revision)  # type: ignore[arg-type]
+        activity = locked(activity, revision=revision)
     name = name.strip()
     if function.workspace_id != workspace.pk:
         raise ValidationError(_("Unknown function."))

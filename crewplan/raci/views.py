@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.audit.forms import expect_revision
-from crewplan.lib import file_messages, language, limits, uploads
+from crewplan.lib import file_messages, limits, uploads
+from crewplan.lib.active_language import active_language
 from crewplan.lib.params import int_param
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.raci import imports, services
@@ -80,7 +81,7 @@ def _row_cells(activity: str, values: list[str], parties: list[str], editable: b
 def _grid_context(
     request: WorkspaceRequest, version: MatrixVersion, printable: bool = False
 ) -> dict[str, Any]:
-    grid = load_grid(version, language.active())
+    grid = load_grid(version, active_language())
     membership = request.membership
     editable = not printable and version.is_draft and can(membership, Action.EDIT_RACI)
     sign_rows = _sign_rows(request, version, grid)
@@ -268,7 +269,7 @@ def template_apply(request: WorkspaceRequest) -> HttpResponse:
                 in_house=form.cleaned_data["in_house"],
                 agency=form.cleaned_data["agency"],
                 new_agency=form.cleaned_data["new_agency"],
-                language=language.active(),
+                language=active_language(),
             )
         except ValidationError as error:
             for m in error.messages:
@@ -277,8 +278,8 @@ def template_apply(request: WorkspaceRequest) -> HttpResponse:
             messages.success(request, _("The in-house + agency template was added to the draft."))
     else:
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for message in errors:
+                messages.error(request, str(message))
     return redirect("raci_matrix", slug=request.workspace.slug)
 
 
@@ -290,8 +291,8 @@ def activity_create(request: WorkspaceRequest) -> HttpResponse:
     form = ActivityForm(request.POST, functions=functions_of(workspace))
     if not form.is_valid():
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for message in errors:
+                messages.error(request, str(message))
         return redirect("raci_matrix", slug=workspace.slug)
     data = form.cleaned_data
     try:
@@ -429,7 +430,7 @@ def publish(request: WorkspaceRequest, version_id: int) -> HttpResponse:
 
 def _version_grid(request: WorkspaceRequest, version_id: int) -> tuple[MatrixVersion, Any]:
     version = get_owned(request, MatrixVersion, version_id)
-    return version, load_grid(version, language.active())
+    return version, load_grid(version, active_language())
 
 
 @workspace_view
@@ -469,7 +470,7 @@ def export_xlsx(request: WorkspaceRequest, version_id: int) -> HttpResponse:
         team_names=grid.team_names,
         findings=grid.findings,
         signoffs=_signoff_rows(version),
-        language=language.active(),
+        language=active_language(),
         title=f"{request.workspace.name} RACI v{version.number}",
     )
     response = HttpResponse(data, content_type=XLSX)
@@ -513,7 +514,7 @@ def template_xlsx(request: WorkspaceRequest) -> HttpResponse:
         )
     }
     data = write_matrix(
-        apply_template(parties, language.active()), team_names={}, language=language.active()
+        apply_template(parties, active_language()), team_names={}, language=active_language()
     )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="crewplan-raci-template.xlsx"'
@@ -564,7 +565,7 @@ def _import_mapping(
     options = imports.mapping_options(workspace, may_create_teams=may_create)
     choices = imports.chosen(workspace, read, options, posted)
     mapped = imports.resolve(read, options, choices)
-    return options, choices, mapped, imports.plan_import(read, mapped, language.active())
+    return options, choices, mapped, imports.plan_import(read, mapped, active_language())
 
 
 def _import_preview(
@@ -575,7 +576,7 @@ def _import_preview(
         "max_mb": uploads.megabytes(limits.RACI_MATRIX),
         "plan": plan,
         "filename": read.filename,
-        "layout": imports.layout_rows(read, language.active()),
+        "layout": imports.layout_rows(read, active_language()),
         "mapping": mapped.targets,
         "option_groups": options.groups(),
         "kinds_stated": read.layout.kinds_stated,

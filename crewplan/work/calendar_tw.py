@@ -44,11 +44,22 @@ Kind = Literal["holiday", "makeup_workday"]
 
 HOLIDAY: Kind = "holiday"
 MAKEUP_WORKDAY: Kind = "makeup_workday"
+
 MAKEUP_NAME_ZH = "補行上班"
 MAKEUP_NAME_EN = "Make-up workday"
 DAY_OFF_NAME_ZH = "放假"
 LONG_WEEKEND_MIN_DAYS = 3
 SCAN_DAYS = 16  # the longest run of days off (春節 with bridge days) is well below this
+
+
+def as_kind(value: str) -> Kind:
+    """A stored day kind as a Kind; ValueError for anything else."""
+    if value == HOLIDAY:
+        return HOLIDAY
+    if value == MAKEUP_WORKDAY:
+        return MAKEUP_WORKDAY
+    raise ValueError(f"not a day kind: {value!r}")
+
 
 DGPA_COLUMNS = ("西元日期", "星期", "是否放假", "備註")
 WEEKDAYS_ZH = "一二三四五六日"  # Monday first, as date.weekday() counts

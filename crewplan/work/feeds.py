@@ -71,7 +71,8 @@ def ical(membership: Membership) -> bytes:
             for key, value in common.items():
                 publish.add(key, value)
             cal.add_component(publish)
-    return cal.to_ical()
+    feed: bytes = cal.to_ical()
+    return feed
 
 
 @transaction.atomic

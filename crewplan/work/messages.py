@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 from crewplan.lib import language as languages
+from crewplan.lib.active_language import active_language
 from crewplan.work.checks import DISPLAY_WIDTH, GRAPHEMES, UTF16, X_WEIGHTED, Finding
 from crewplan.work.models import WorkItem
 from crewplan.work.workflow import TransitionRefused
@@ -318,7 +319,7 @@ def finding_message(finding: Finding | Mapping[str, Any], language: str | None =
             return str(FINDING_TEXTS[key]) % _values(key, params, replacement)
         # Stored before findings kept their parameters: the two sentences of then.
         pair = (stored.get("message_en", ""), stored.get("message_zh_hant", ""))
-        return str(languages.pick(pair, languages.active()) or stored.get("message", key))
+        return str(languages.pick(pair, active_language()) or stored.get("message", key))
 
 
 def findings_for_display(

@@ -13,6 +13,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import pgettext
 
 from crewplan.lib import language as languages
+from crewplan.lib.active_language import active_language
 from crewplan.raci.models import Function
 from crewplan.work import calendar_tw, checks, messages, workflow
 from crewplan.work.checks import claims
@@ -105,7 +106,9 @@ def calendar_days(first: date, last: date) -> dict[date, calendar_tw.DayInfo]:
     """Holidays and make-up workdays, the imported official calendar overriding the
     holidays package (1 query)."""
     extra = [
-        calendar_tw.DayInfo(day=d.day, kind=d.kind, name_zh=d.name, name_en=d.name_en or d.name)
+        calendar_tw.DayInfo(
+            day=d.day, kind=calendar_tw.as_kind(d.kind), name_zh=d.name, name_en=d.name_en or d.name
+        )
         for d in CalendarDay.objects.filter(day__gte=first, day__lte=last)
     ]
     return calendar_tw.days_between(first, last, extra)
@@ -157,7 +160,7 @@ def calendar_rows(
     first, last = span.weeks[0][0], span.weeks[-1][-1]
     per_day = by_day(calendar_items(workspace, membership, first, last, filters))
     special = calendar_days(first, last)
-    today, now, language = timezone.localdate(), timezone.now(), languages.active()
+    today, now, language = timezone.localdate(), timezone.now(), active_language()
     return [
         [
             {
@@ -180,7 +183,7 @@ def calendar_rows(
 def agenda(rows: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """The calendar's days that have items, or are a holiday or make-up workday, in order,
     each headed 12月10日（四）: the list a phone shows instead of the grid (no query)."""
-    language = languages.active()
+    language = active_language()
     return [
         {**cell, "label": calendar_tw.day_label(cell["day"], language)}
         for week in rows
@@ -192,7 +195,7 @@ def agenda(rows: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
 def weekday_headers() -> list[tuple[str, str]]:
     """The grid's column heads, Sunday first: a short name that fits a narrow column
     (日, Sun) and the full one (星期日, Sunday)."""
-    language = languages.active()
+    language = active_language()
     order = [6, 0, 1, 2, 3, 4, 5]
     return [
         (

@@ -242,9 +242,9 @@ CHECKED_FIELDS = frozenset({"copy", "channel", "kind", "sponsored"})
 def _store_checks(item: WorkItem) -> list[dict[str, Any]]:
     """Run the checks on the item's current copy and keep the findings with it (the
     caller saves)."""
-    item.checks = _run_checks(item)
-    item.checked_at = timezone.now()
-    return item.checks
+    checks = _run_checks(item)
+    item.checks, item.checked_at = checks, timezone.now()
+    return checks
 
 
 def error_codes(findings: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -404,10 +404,10 @@ def item_check(*, item: WorkItem, membership: Membership) -> list[dict[str, Any]
         raise Forbidden
     current = WorkItem.objects.select_for_update().get(pk=item.pk, workspace=item.workspace)
     current.workspace = item.workspace
-    _store_checks(current)
+    checks = _store_checks(current)
     current.save(update_fields=["checks", "checked_at"])
     item.checks, item.checked_at = current.checks, current.checked_at
-    return current.checks
+    return checks
 
 
 @transaction.atomic

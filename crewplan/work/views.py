@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crewplan.audit.forms import expect_revision
 from crewplan.audit.services import STALE_FORM
 from crewplan.lib import dates
-from crewplan.lib import language as languages
+from crewplan.lib.active_language import active_language
 from crewplan.lib.params import int_param
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal
 from crewplan.raci.models import Activity
@@ -73,7 +73,7 @@ def warn_about_day(request: WorkspaceRequest, item: WorkItem) -> None:
     if day is None:
         return
     infos = queries.calendar_days(day, day)  # the imported official calendar included
-    name = queries.day_name(infos.get(day), languages.active())
+    name = queries.day_name(infos.get(day), active_language())
     texts = {
         "holiday": _(
             "%(day)s is a public holiday (%(name)s): few people will see it, and "

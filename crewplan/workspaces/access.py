@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
+from crewplan.accounts.requests import SignedInRequest
 from crewplan.planning.models import BudgetSettings
 from crewplan.work.models import WorkSettings
 from crewplan.workspaces.models import Membership, Workspace
@@ -34,7 +35,7 @@ SETTINGS_ROWS = (
 )
 
 
-class WorkspaceRequest(HttpRequest):
+class WorkspaceRequest(SignedInRequest):
     """An HttpRequest that went through `@workspace_view`."""
 
     workspace: Workspace
@@ -63,6 +64,7 @@ def workspace_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
         membership = membership_for(request.user, slug)
+        # The same request, given the two attributes that make it a WorkspaceRequest.
         wrequest: WorkspaceRequest = request  # type: ignore[assignment]
         wrequest.workspace = membership.workspace
         wrequest.membership = membership
@@ -83,6 +85,7 @@ def get_owned[M: models.Model](
     request's (already loaded), so nothing that follows queries it again."""
     manager = model._default_manager
     found = get_object_or_404(manager.filter(workspace=request.workspace, **filters), pk=pk)
+    # Every workspace-owned model has `workspace`; a bare Model type says nothing of it.
     found.workspace = request.workspace  # type: ignore[attr-defined]
     return found
 
@@ -103,7 +106,7 @@ def policy_of(workspace: Workspace) -> Policy:
 def can(membership: Membership, action: Action, target: Target | _HasTarget = None) -> bool:
     if target is not None and hasattr(target, "as_target"):
         target = target.as_target
-    return is_allowed(membership.actor, action, target, policy_of(membership.workspace))  # type: ignore[arg-type]
+    return is_allowed(membership.actor, action, target, policy_of(membership.workspace))
 
 
 def require(request: WorkspaceRequest, action: Action, target: Target | _HasTarget = None) -> None:

@@ -5,9 +5,9 @@ real data, so the audit log reads as it would."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from crewplan.accounts.models import User
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Membership, Team, Workspace
 
@@ -41,13 +41,12 @@ def demo_exists() -> bool:
     return Workspace.objects.filter(slug=DEMO_SLUG).exists()
 
 
-def _user(person: DemoPerson):  # type: ignore[no-untyped-def]
-    User = get_user_model()
+def _user(person: DemoPerson) -> User:
     user = User.objects.filter(email=person.email).first()
     return user or User.objects.create_user(person.email, DEMO_PASSWORD, full_name=person.name)
 
 
-def _join(workspace: Workspace, actor, team: Team, person: DemoPerson) -> None:  # type: ignore[no-untyped-def]
+def _join(workspace: Workspace, actor: User, team: Team, person: DemoPerson) -> None:
     user = _user(person)
     _, token = services.invitation_create(
         workspace=workspace,
@@ -139,7 +138,7 @@ def _demo_raci(bakery: Workspace, in_house: Team, agency: Team) -> None:
     )
 
 
-def _demo_goals(bakery: Workspace, in_house: Team, owner) -> None:  # type: ignore[no-untyped-def]
+def _demo_goals(bakery: Workspace, in_house: Team, owner: User) -> None:
     """Two catalogue KPIs with a year of history, one SMART goal and one still vague."""
     from datetime import timedelta
     from decimal import Decimal

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from crewplan.accounts.models import User
 from crewplan.audit.forms import RevisionField, RevisionModelForm
@@ -76,7 +77,7 @@ def settings_changes(
     return revisions, values
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(forms.ModelForm[Team]):
     # No blank choice: a team is one kind or the other, and a new one is usually an agency.
     kind = forms.ChoiceField(label=_("Kind"), choices=Team.Kind.choices, initial=Team.Kind.EXTERNAL)
     revision = RevisionField()  # the team's, when editing one (expect_revision)
@@ -94,7 +95,7 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial="member")
 
     def __init__(
-        self, *args: object, teams: object, roles: list[tuple[str, str]], **kwargs: object
+        self, *args: object, teams: object, roles: list[tuple[str, StrOrPromise]], **kwargs: object
     ):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
@@ -131,7 +132,7 @@ class InvitationSignupForm(forms.Form):
         return data
 
     def problems(self) -> list[str]:
-        return [message for errors in self.errors.values() for message in errors]
+        return [str(message) for errors in self.errors.values() for message in errors]
 
 
 class MemberForm(forms.Form):

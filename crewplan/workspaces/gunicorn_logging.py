@@ -8,7 +8,7 @@ from gunicorn.glogging import Logger
 from crewplan.lib.redact import RedactSecretsFilter
 
 
-class RedactingLogger(Logger):  # type: ignore[misc]
+class RedactingLogger(Logger):  # type: ignore[misc]  # gunicorn is untyped: Logger is Any
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
         # On the loggers, not the handlers: setup (re-run on reload) replaces handlers,

@@ -1,8 +1,9 @@
 import hashlib
 import zoneinfo
+from typing import Self
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -70,7 +71,7 @@ class Workspace(models.Model):
 
 
 class WorkspaceOwnedQuerySet[M: models.Model](models.QuerySet[M]):
-    def for_workspace(self, workspace: Workspace) -> "WorkspaceOwnedQuerySet[M]":
+    def for_workspace(self, workspace: Workspace) -> Self:
         """The one way to read workspace-owned rows: scoped to one workspace."""
         return self.filter(workspace=workspace)
 
@@ -85,11 +86,15 @@ class SettingsManager[M: models.Model](models.Manager[M]):
         """The workspace's row: the one loaded with the workspace (the access layer's
         `select_related`, no query), else the stored one, else an unsaved row of the
         defaults. Never None and never a write, so any page may read it."""
-        accessor = self.model._meta.get_field("workspace").remote_field.get_accessor_name()
+        field = self.model._meta.get_field("workspace")
+        assert isinstance(field, models.OneToOneField)
+        accessor = field.remote_field.get_accessor_name()
+        assert accessor is not None
         try:
-            return getattr(workspace, accessor)  # type: ignore[no-any-return]
-        except self.model.DoesNotExist:  # type: ignore[attr-defined]
+            row: M = getattr(workspace, accessor)
+        except ObjectDoesNotExist:  # the reverse accessor's RelatedObjectDoesNotExist
             return self.model(workspace=workspace)
+        return row
 
 
 class Team(models.Model):

@@ -111,6 +111,7 @@ def workspace_create(
 def settings_rows(workspace: Workspace) -> list[models.Model]:
     """What the settings page edits, in its order: the workspace and its apps' settings
     rows (an unsaved row of defaults where one is missing: saving creates it)."""
+    # Every APP_SETTINGS model has a SettingsManager; type[Model] only promises a Manager.
     return [workspace, *(model.objects.for_workspace(workspace) for model in APP_SETTINGS)]  # type: ignore[attr-defined]
 
 
@@ -131,12 +132,16 @@ def workspace_update_settings(
     fields = only_fields(data, SETTINGS_FIELDS)
     rows: list[tuple[models.Model, tuple[str, ...]]] = []
     stale: list[str] | None = None
-    for model, names in ((Workspace, WORKSPACE_FIELDS), *APP_SETTINGS.items()):
+    targets: list[tuple[type[models.Model], tuple[str, ...]]] = [
+        (Workspace, WORKSPACE_FIELDS),
+        *APP_SETTINGS.items(),
+    ]
+    for model, names in targets:
         if not fields.keys() & set(names):
             continue  # a row nothing is written to cannot lose an update
         try:  # lock them all first, so the conflict names what changed in any of them
             if model is Workspace:
-                row: models.Model = locked(workspace, revision=revisions.get(Workspace))  # type: ignore[arg-type]
+                row: models.Model = locked(workspace, revision=revisions.get(Workspace))
             else:
                 row = locked_or_created(model, workspace=workspace, revision=revisions.get(model))
         except Conflict as conflict:
@@ -167,7 +172,9 @@ def _check_team_name(workspace: Workspace, name: str, exclude_pk: int | None = N
     Team(workspace=workspace, name=name, kind=Team.Kind.INTERNAL).full_clean(
         exclude=["workspace"], validate_unique=False, validate_constraints=False
     )  # lengths first: the clash query below cannot take a name of any length
-    clash = Team.objects.for_workspace(workspace).filter(name__iexact=name).exclude(pk=exclude_pk)
+    clash = Team.objects.for_workspace(workspace).filter(name__iexact=name)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError(_("There is already a team called “%(name)s”.") % {"name": name})
     return name

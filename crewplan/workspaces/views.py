@@ -2,27 +2,25 @@
 render immediately (`render`, not TemplateResponse) because `@workspace_view`
 applies the workspace's time zone and language only while the view runs."""
 
-from dataclasses import replace
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_stubs_ext import StrOrPromise
 
+from crewplan.accounts.requests import SignedInRequest
 from crewplan.audit.forms import expect_revision
-from crewplan.audit.labels import describe, hide_amounts
 from crewplan.audit.models import AuditEvent
 from crewplan.audit.services import Conflict
-from crewplan.workspaces import services
+from crewplan.workspaces import queries, services
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.forms import (
     InvitationForm,
@@ -33,7 +31,13 @@ from crewplan.workspaces.forms import (
     settings_changes,
     settings_forms,
 )
-from crewplan.workspaces.models import Invitation, Membership, Team, Workspace
+from crewplan.workspaces.models import (
+    Invitation,
+    Membership,
+    Team,
+    Workspace,
+    WorkspaceOwnedQuerySet,
+)
 from crewplan.workspaces.permissions import Action, MemberTarget
 
 SESSION_WORKSPACE = "crewplan_workspace"
@@ -46,7 +50,7 @@ def _fail(request: HttpRequest, error: ValidationError) -> None:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     """The last workspace the person switched to, else their first; or a page saying
     how to get into one."""
     memberships = Membership.objects.filter(user=request.user).select_related("workspace")
@@ -61,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def switch_workspace(request: HttpRequest) -> HttpResponse:
+def switch_workspace(request: SignedInRequest) -> HttpResponse:
     form = SwitchWorkspaceForm(request.POST)
     if form.is_valid():
         slug = form.cleaned_data["workspace"]
@@ -72,13 +76,15 @@ def switch_workspace(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
-def _invite_choices(request: WorkspaceRequest) -> tuple[Any, list[tuple[str, str]]]:
+def _invite_choices(
+    request: WorkspaceRequest,
+) -> tuple[WorkspaceOwnedQuerySet[Team], list[tuple[str, StrOrPromise]]]:
     """The teams and roles this person may invite into."""
     membership = request.membership
     teams = Team.objects.for_workspace(request.workspace)
     if membership.role != Membership.Role.OWNER:
         teams = teams.filter(pk=membership.team_id)
-    roles = [
+    roles: list[tuple[str, StrOrPromise]] = [
         (value, label)
         for value, label in Membership.Role.choices
         if can(membership, Action.INVITE, MemberTarget(role=value, team_id=membership.team_id))
@@ -97,37 +103,19 @@ def overview(request: WorkspaceRequest) -> HttpResponse:
 @require_GET
 def people(request: WorkspaceRequest) -> HttpResponse:
     workspace, membership = request.workspace, request.membership
-    members = Membership.objects.for_workspace(workspace).select_related("user", "team")
-    teams = sorted(  # the company's own teams first, then the agencies and freelancers
-        Team.objects.for_workspace(workspace).prefetch_related(
-            Prefetch("memberships", queryset=members.order_by("user__full_name", "user__email"))
-        ),
-        key=lambda t: (t.kind != Team.Kind.INTERNAL, t.name),
-    )
-    owners = sum(1 for t in teams for m in t.memberships.all() if m.role == Membership.Role.OWNER)
-    for team in teams:
-        for m in team.memberships.all():
-            m.last_owner = m.role == Membership.Role.OWNER and owners == 1
-            target = replace(m.as_target, last_owner=m.last_owner)
-            m.may_change = can(membership, Action.CHANGE_MEMBER, target)
-            m.may_remove = can(membership, Action.REMOVE_MEMBER, target)
-    invitations = list(
-        Invitation.objects.for_workspace(workspace).pending().select_related("team", "invited_by")
-    )
-    for inv in invitations:
-        inv.may_revoke = can(membership, Action.REVOKE_INVITATION, inv)
+    teams = queries.team_rows(workspace, membership)
     invite_teams, invite_roles = _invite_choices(request)
     is_owner = membership.role == Membership.Role.OWNER
     context = {
         "teams": teams,
         # What the change forms offer; the rule table still decides on submit.
-        "member_teams": [t for t in teams if is_owner or t.pk == membership.team_id],
+        "member_teams": [r.team for r in teams if is_owner or r.team.pk == membership.team_id],
         "roles": [
             (v, label)
             for v, label in Membership.Role.choices
             if is_owner or v != Membership.Role.OWNER
         ],
-        "invitations": invitations,
+        "invitations": queries.invitation_rows(workspace, membership),
         "invite_form": InvitationForm(teams=invite_teams, roles=invite_roles)
         if invite_roles
         else None,
@@ -148,7 +136,7 @@ def invite(request: WorkspaceRequest) -> HttpResponse:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+                messages.error(request, f"{label}: {error}" if label else str(error))
         return redirect("people", slug=request.workspace.slug)
     team, role = form.cleaned_data["team"], form.cleaned_data["role"]
     require(request, Action.INVITE, MemberTarget(role=role, team_id=team.pk))
@@ -336,12 +324,8 @@ def audit_log(request: WorkspaceRequest) -> HttpResponse:
     require(request, Action.VIEW_AUDIT)
     events = AuditEvent.objects.for_workspace(request.workspace).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    amounts_visible = can(request.membership, Action.VIEW_BUDGET_AMOUNTS)
-    for event in page.object_list:
-        event.description = describe(event)
-        if not amounts_visible:
-            hide_amounts(event)
-    return render(request, "workspaces/audit.html", {"page": page})
+    rows = queries.audit_rows(page, request.membership)
+    return render(request, "workspaces/audit.html", {"page": page, "rows": rows})
 
 
 @never_cache  # the link is a credential: no shared cache keeps what it shows

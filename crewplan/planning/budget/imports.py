@@ -32,7 +32,10 @@ class BudgetImport:
 
     @property
     def total(self) -> Decimal:
-        return sum((sum(Decimal(a) for a in line["amounts"]) for line in self.lines), Decimal(0))
+        return sum(
+            (sum((Decimal(a) for a in line["amounts"]), Decimal(0)) for line in self.lines),
+            Decimal(0),
+        )
 
 
 def plan_budget_import(workspace: Workspace, result: ReadPlan) -> BudgetImport:
@@ -73,12 +76,12 @@ def plan_budget_import(workspace: Workspace, result: ReadPlan) -> BudgetImport:
                     % {"name": line.kpi},
                 )
             )
-        tool = file_tools.get(line.tool)
+        file_tool = file_tools.get(line.tool)
         plan.lines.append(
             {
                 "category": line.category.value,
                 "item": line.item,
-                "tool": tool.name if tool else "",
+                "tool": file_tool.name if file_tool else "",
                 "kpi": line.kpi,
                 "owner": line.owner,
                 "amounts": [str(a) for a in line.amounts],

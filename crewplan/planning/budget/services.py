@@ -143,7 +143,7 @@ def line_save(
             instance=line,
             fields=LINE_FIELDS,
             data=data,
-            revision=revision,  # type: ignore[arg-type]
+            revision=revision,
             actor=actor,
             action=AuditAction.PLANNING_BUDGET_LINE_SAVED,
             labels=LINE_LABELS,

@@ -163,7 +163,7 @@ def version_create(request: WorkspaceRequest) -> HttpResponse:
     form = VersionNameForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors["name"])
+            raise ValidationError(form.errors["name"].as_data())
         version = services.version_create(
             workspace=workspace,
             actor=request.user,
@@ -306,7 +306,7 @@ def budget_import_confirm(request: WorkspaceRequest) -> HttpResponse:
     form = VersionNameForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors["name"])
+            raise ValidationError(form.errors["name"].as_data())
         version = budget_imports.import_apply(
             workspace=workspace,
             actor=request.user,

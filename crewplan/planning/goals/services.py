@@ -86,7 +86,7 @@ def kpi_save(
     its monthly history and targets when given: all of it or nothing. `data`: the
     KPI_FIELDS to set (a change sets only those given)."""
     only_fields(data, KPI_FIELDS)
-    current = locked(kpi, revision=revision, labels=KPI_LABELS) if kpi else None  # type: ignore[arg-type]
+    current = locked(kpi, revision=revision, labels=KPI_LABELS) if kpi else None
     merged = Kpi(workspace=workspace, **(_values(current, KPI_FIELDS) if current else {}))
     for name, value in data.items():
         setattr(merged, name, value)
@@ -257,7 +257,7 @@ def goal_save(
             instance=goal,
             fields=GOAL_FIELDS,
             data=data,
-            revision=revision,  # type: ignore[arg-type]
+            revision=revision,
             actor=actor,
             action=AuditAction.PLANNING_GOAL_SAVED,
         )

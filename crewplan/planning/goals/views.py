@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crewplan.lib import language
+from crewplan.lib.active_language import active_language
 from crewplan.lib.params import year_param
 from crewplan.planning.budget.queries import fiscal_year_of
 from crewplan.planning.goals import messages as goal_messages
@@ -56,7 +56,7 @@ def goals(request: WorkspaceRequest) -> HttpResponse:
         "rows": rows,
         "kpis": Kpi.objects.for_workspace(workspace),
         "may_edit": may_edit,
-        "catalogue_form": CatalogueForm(language=language.active()) if may_edit else None,
+        "catalogue_form": CatalogueForm(language=active_language()) if may_edit else None,
     }
     return render(request, "planning/goals.html", context)
 
@@ -187,13 +187,13 @@ def goal_delete(request: WorkspaceRequest, goal_id: int) -> HttpResponse:
 @require_POST
 def kpis_add(request: WorkspaceRequest) -> HttpResponse:
     require(request, Action.EDIT_GOALS)
-    form = CatalogueForm(request.POST, language=language.active())
+    form = CatalogueForm(request.POST, language=active_language())
     if form.is_valid():
         added = services.kpis_add_from_catalogue(
             workspace=request.workspace,
             actor=request.user,
             keys=form.cleaned_data["keys"],
-            language=language.active(),
+            language=active_language(),
         )
         messages.success(request, _("%(count)s KPI(s) added.") % {"count": len(added)})
     else:

@@ -286,7 +286,7 @@ def tool_save(
             instance=tool,
             fields=TOOL_FIELDS,
             data=data,
-            revision=revision,  # type: ignore[arg-type]
+            revision=revision,
             actor=actor,
             action=AuditAction.PLANNING_TOOL_SAVED,
         )
@@ -317,7 +317,7 @@ def estimate_save(
     existing = RoiEstimate.objects.for_workspace(workspace).filter(tool=tool).first()
     if existing is not None and revision is None:  # both opened the page before it existed
         raise Conflict(thing=str(RoiEstimate._meta.verbose_name), fields=changed_since(existing, 0))
-    current = locked(existing, revision=revision) if existing else None  # type: ignore[arg-type]
+    current = locked(existing, revision=revision) if existing else None
     merged = RoiEstimate(
         workspace=workspace,
         tool=tool,
@@ -339,7 +339,7 @@ def estimate_save(
             instance=current,
             fields=ESTIMATE_FIELDS,
             data=data,
-            revision=revision,  # type: ignore[arg-type]
+            revision=revision,
             actor=actor,
             action=AuditAction.PLANNING_ROI_ESTIMATE_SAVED,
         )

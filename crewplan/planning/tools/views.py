@@ -64,10 +64,10 @@ def _resources_page(
     fits = queries.fits_of(workspace)
     gaps = queries.gaps_for(workspace, tools)
     per_seat = thresholds_for(workspace).training_per_seat
+    seated = [tool for tool in tools if tool.seats]
     gap_rows = [
         {"tool": tool, "gap": gaps[str(tool.pk)], "training": per_seat * gaps[str(tool.pk)].gap}
-        for tool in tools
-        if tool.seats
+        for tool in seated
     ]
     hours = skills.hours_by_team(queries.pure_people(rows))
     teams = {row.membership.team_id: row.membership.team for row in rows}
@@ -80,7 +80,7 @@ def _resources_page(
             "fit_form": fit_form or FitForm(tools=tools, systems=systems, fits=fits),
             "systems": systems,
             "gap_rows": gap_rows,
-            "gap_total": sum(row["gap"].gap for row in gap_rows),
+            "gap_total": sum(gaps[str(tool.pk)].gap for tool in seated),
             "team_hours": [(teams[int(key)], value) for key, value in hours.items()],
             "categories": AiTool.Category.choices,
             "may_edit": can(request.membership, Action.EDIT_BUDGET),
@@ -379,12 +379,15 @@ def _results(request: WorkspaceRequest, tool: AiTool, estimate: RoiEstimate) -> 
         "results": results,
         "scenarios": scenarios,
         "sensitivity": sensitivity,
-        "strongest": sensitivity[0] if sensitivity and sensitivity[0]["row"].swing else None,
+        "strongest": sensitivity[0]
+        if results.sensitivity and results.sensitivity[0].swing
+        else None,
         "roi_chart": charts.chart(
             kind="line",
             labels=[str(m.month) for m in results.expected.months],
             series=[
-                (str(s["label"]), [m.cumulative for m in s["estimate"].months]) for s in scenarios
+                (str(SCENARIO_LABELS[name]), [m.cumulative for m in result.months])
+                for name, result in results.scenarios.items()
             ],
             x_title=_("Month"),
             y_title=_("Cumulative net cash flow"),

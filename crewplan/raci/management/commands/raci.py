@@ -60,7 +60,7 @@ class Command(BaseCommand):
         )
         findings = worded(validate(result.matrix, rules))
         names = {a.key: a.name for a in result.matrix.activities}
-        failed = has_errors(findings) or bool(result.problems)
+        failed = has_errors(w.finding for w in findings) or bool(result.problems)
         if options["json"]:
             layout = result.layout
             document = {

@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from crewplan.lib import limits
+from crewplan.lib.file_messages import unusable
+from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.work.calendar_tw import parse_dgpa_calendar
 from crewplan.work.models import CalendarDay
 
@@ -29,6 +31,9 @@ class Command(BaseCommand):
         try:
             data = limits.read_limited(path, limits.OFFICE_CALENDAR)
             days = parse_dgpa_calendar(data, limits.OFFICE_CALENDAR)
+        except UnusableFile as error:  # a limit of lib/limits: worded there, in English
+            sys.stderr.write(f"{path}: {unusable(error, 'en')}\n")
+            sys.exit(2)
         except (OSError, ValueError) as error:
             sys.stderr.write(f"{path}: {str(error).splitlines()[0]}\n")
             sys.exit(2)
