@@ -79,12 +79,17 @@ def test_a_vague_goal_fails_then_a_fixed_one_passes(world: Any) -> None:
         "revision": goal.revision,
     }
     response = alice.post(f"/w/alpha/plan/goals/{goal.pk}/", fixed, follow=True)
-    assert all(x.ok for x in response.context["letters"])
+    letters = {x.letter: x for x in response.context["letters"]}
+    # The KPI has no history: achievability is unknown (neither passed nor failed), the rest pass.
+    assert all(letters[x].ok for x in "SMRT")
+    assert not letters["A"].ok and letters["A"].unknown and not letters["A"].problems
+    assert b"achievability is checked once the KPI has 3 months of history" in response.content
     goal.refresh_from_db()
     assert goal.target == Decimal("2.2") and goal.kpi == kpi
     assert AuditEvent.objects.filter(action="planning.goal_saved").count() == 2
     page = alice.get("/w/alpha/plan/goals/").content.decode()
-    assert page.count('class="letter ok"') == 5
+    assert page.count('class="letter ok"') == 4
+    assert page.count('class="letter unknown"') == 1 and 'class="letter no"' not in page
 
 
 def test_history_makes_the_achievability_check_bite(world: Any) -> None:
