@@ -23,6 +23,7 @@ from crewplan.planning.goals.forms import (
     TargetsForm,
     fiscal_months,
     last_months,
+    plain_number,
 )
 from crewplan.planning.goals.queries import goal_input, histories, smart_for_goals
 from crewplan.planning.goals.smart import (
@@ -225,7 +226,7 @@ def kpi_edit(request: WorkspaceRequest, kpi_id: int | None = None) -> HttpRespon
     current = {}
     if kpi is not None:
         current = {
-            f"m{v.month:%Y%m}": v.value
+            f"m{v.month:%Y%m}": plain_number(v.value)
             for v in KpiValue.objects.for_workspace(request.workspace).filter(kpi=kpi)
         }
     workspace = request.workspace
@@ -237,9 +238,11 @@ def kpi_edit(request: WorkspaceRequest, kpi_id: int | None = None) -> HttpRespon
         for t in KpiTarget.objects.for_workspace(workspace).filter(
             kpi=kpi, starts__gte=fiscal[0], starts__lte=fiscal[-1]
         ):
-            targets_now[f"{'m' if t.period == 'month' else 'q'}{t.starts:%Y%m}"] = t.value
+            targets_now[f"{'m' if t.period == 'month' else 'q'}{t.starts:%Y%m}"] = plain_number(
+                t.value
+            )
         actuals = {
-            v.month: v.value
+            v.month: plain_number(v.value)
             for v in KpiValue.objects.for_workspace(workspace).filter(
                 kpi=kpi, month__gte=fiscal[0], month__lte=fiscal[-1]
             )
