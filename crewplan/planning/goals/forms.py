@@ -70,9 +70,7 @@ class KpiForm(RevisionModelForm):
     """The metrics are chosen by their translated labels; a metric outside the catalogue is
     typed in the box under each choice, which wins when filled."""
 
-    metric_own = forms.CharField(
-        label=_("or a metric of your own"), required=False, max_length=40
-    )
+    metric_own = forms.CharField(label=_("or a metric of your own"), required=False, max_length=40)
     denominator_own = forms.CharField(
         label=_("or a metric of your own"), required=False, max_length=40
     )
