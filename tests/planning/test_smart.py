@@ -11,8 +11,8 @@ from crewplan.planning.goals.smart import (
     LOWER,
     GoalInput,
     is_smart,
-    passes_what_can_be_checked,
     monthly_rate,
+    passes_what_can_be_checked,
     smart_check,
 )
 
