@@ -166,6 +166,7 @@ def test_shares_are_typed_and_shown_as_percentages(world: Any) -> None:
     # Money inputs say which currency they are in.
     assert 'id="id_budget-budget_training_per_seat"' in page
     assert '<span class="unit">NT$</span>' in page
+    assert "{#" not in page  # no template comment leaks into the page
     response = alice.post(
         "/w/alpha/settings/",
         {**data, "budget-revision": "2"} | {"budget-budget_min_reserve_share": "60"},

@@ -329,7 +329,7 @@ def test_goals_list_headers_and_no_wrapping_inside_values(world: Any) -> None:
     head = page[page.index('<table class="striped goals">') :]
     head = head[: head.index("</thead>")]
     assert head.count("<th>目標</th>") == 1 and "基準值 → 目標值" in head
-    assert '<td class="num">2 → 5 篇</td>' in page  # the unit in words, translated
-    assert '<td class="date">2027-06-30</td>' in page
+    assert '<td class="num" data-label="基準值 → 目標值">2 → 5 篇</td>' in page  # unit translated
+    assert '<td class="date" data-label="期限">2027-06-30</td>' in page
     # No history: achievability is neither passed nor failed.
-    assert 'class="letter unknown" title="可達成: 尚無法檢查"' in page
+    assert 'class="letter unknown" title="可達成：尚無法檢查"' in page
