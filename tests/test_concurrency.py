@@ -427,8 +427,8 @@ def test_workspace_settings(world: Any, alice: Client) -> None:
         "default_language": "en",
         "raci-raci_max_accountable": "8",
         "raci-raci_max_consulted": "3",
-        "budget-budget_max_tool_share": "0.60",
-        "budget-budget_min_reserve_share": "0.05",
+        "budget-budget_max_tool_share": "60",
+        "budget-budget_min_reserve_share": "5",
         "budget-budget_training_per_seat": "3000",
         "budget-budget_pilot_max_months": "3",
     }

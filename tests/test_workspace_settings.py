@@ -1,5 +1,6 @@
 """Workspace settings: owner only, validated, audited; time zone applied to pages."""
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -25,8 +26,8 @@ VALID = {
     "default_language": "en",
     "raci-raci_max_accountable": "8",
     "raci-raci_max_consulted": "3",
-    "budget-budget_max_tool_share": "0.60",
-    "budget-budget_min_reserve_share": "0.05",
+    "budget-budget_max_tool_share": "60",
+    "budget-budget_min_reserve_share": "5",
     "budget-budget_training_per_seat": "3000",
     "budget-budget_pilot_max_months": "3",
     # A new workspace's and its settings rows'; the page's hidden fields.
@@ -133,7 +134,9 @@ def test_bad_settings_are_refused_and_change_nothing(world: Any) -> None:
         {"currency": "XYZ"},
         {"name": ""},
         {"raci-raci_max_consulted": "0"},
-        {"budget-budget_max_tool_share": "1.5"},
+        {"budget-budget_max_tool_share": "1.5"},  # a percentage now: 1.5 % is below 10 %
+        {"budget-budget_max_tool_share": "150"},
+        {"budget-budget_min_reserve_share": "0.05"},  # the old fraction, refused clearly
         {"budget-budget_pilot_max_months": "13"},
         {"budget-revision": ""},  # a settings row's revision is required like the page's
     ):
@@ -144,6 +147,50 @@ def test_bad_settings_are_refused_and_change_nothing(world: Any) -> None:
     assert RaciSettings.objects.get(workspace=world.a).raci_max_consulted == 3
     assert BudgetSettings.objects.get(workspace=world.a).budget_pilot_max_months == 3
     assert not AuditEvent.objects.filter(action="workspace.settings_changed").exists()
+
+
+def test_shares_are_typed_and_shown_as_percentages(world: Any) -> None:
+    alice = client_for(world.people["alice"])
+    data = {**VALID, "budget-budget_max_tool_share": "75", "budget-budget_min_reserve_share": "8"}
+    assert alice.post("/w/alpha/settings/", data).status_code == 302
+    budget = BudgetSettings.objects.get(workspace=world.a)
+    # The model keeps fractions; the form converts.
+    assert (budget.budget_max_tool_share, budget.budget_min_reserve_share) == (
+        Decimal("0.75"),
+        Decimal("0.08"),
+    )
+    page = alice.get("/w/alpha/settings/").content.decode()
+    assert 'name="budget-budget_max_tool_share" value="75"' in page
+    assert 'name="budget-budget_min_reserve_share" value="8"' in page
+    assert '<span class="unit">%</span>' in page
+    # Money inputs say which currency they are in.
+    assert 'id="id_budget-budget_training_per_seat"' in page
+    assert '<span class="unit">NT$</span>' in page
+    assert "{#" not in page  # no template comment leaks into the page
+    response = alice.post(
+        "/w/alpha/settings/",
+        {**data, "budget-revision": "2"} | {"budget-budget_min_reserve_share": "60"},
+    )
+    assert response.status_code == 200
+    assert "Ensure this value is less than or equal to 50." in response.content.decode()
+    assert BudgetSettings.objects.get(workspace=world.a).budget_min_reserve_share == Decimal("0.08")
+
+
+def test_time_zone_is_chosen_from_a_list(world: Any) -> None:
+    alice = client_for(world.people["alice"])
+    page = alice.get("/w/alpha/settings/").content.decode()
+    select = page[page.index('<select name="time_zone"') :]
+    select = select[: select.index("</select>")]
+    options = select.split("<option")[1:]
+    assert 'value="Asia/Taipei" selected' in options[0]  # Asia/Taipei first
+    assert any('value="Europe/Berlin"' in option for option in options)
+    assert len(options) > 300
+    response = alice.post("/w/alpha/settings/", {**VALID, "time_zone": "Asia/Taipai"})
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    assert Workspace.objects.get(pk=world.a.pk).time_zone == "Asia/Taipei"
+    assert alice.post("/w/alpha/settings/", {**VALID, "time_zone": "Asia/Tokyo"}).status_code == 302
+    assert Workspace.objects.get(pk=world.a.pk).time_zone == "Asia/Tokyo"
 
 
 def test_only_owners_change_settings(world: Any) -> None:

@@ -14,6 +14,12 @@ SYMBOLS = {
 DECIMALS = {"TWD": 0, "JPY": 0}
 
 
+def symbol(currency: str) -> str:
+    """What goes before an amount, or beside a money input: NT$ for TWD, the code itself
+    for a currency without a usual symbol."""
+    return SYMBOLS.get(currency, currency)
+
+
 def decimals(currency: str) -> int:
     return DECIMALS.get(currency, 2)
 

@@ -406,6 +406,12 @@ class BudgetLine(models.Model):
         return tuple(getattr(self, f"m{m:02d}") for m in range(1, 13))
 
     @property
+    def quarters(self) -> tuple[Decimal, ...]:
+        """The fiscal quarters' amounts: fiscal months 1–3, 4–6, 7–9, 10–12."""
+        amounts = self.amounts
+        return tuple(sum(amounts[q : q + 3], Decimal(0)) for q in range(0, 12, 3))
+
+    @property
     def planned(self) -> Decimal:
         return sum(self.amounts, Decimal(0))
 

@@ -1,5 +1,7 @@
 import copy
+import zoneinfo
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,6 +14,7 @@ from django_stubs_ext import StrOrPromise
 
 from crewplan.accounts.models import User
 from crewplan.audit.forms import RevisionField, RevisionModelForm
+from crewplan.lib.money import symbol
 from crewplan.planning.models import BudgetSettings
 from crewplan.raci.models import RaciSettings
 from crewplan.work.models import WorkSettings
@@ -19,10 +22,41 @@ from crewplan.workspaces.models import Membership, Team, Workspace
 from crewplan.workspaces.services import APP_SETTINGS, WORKSPACE_FIELDS
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every zone the server knows, Asia/Taipei first (where nearly every workspace is)."""
+    zones = sorted(zoneinfo.available_timezones() - {"Asia/Taipei"})
+    return [(zone, zone) for zone in ["Asia/Taipei", *zones]]
+
+
 class WorkspaceSettingsForm(RevisionModelForm):
     class Meta:
         model = Workspace
         fields = list(WORKSPACE_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label = self.fields["time_zone"].label
+        self.fields["time_zone"] = forms.ChoiceField(label=label, choices=time_zone_choices())
+
+
+class PercentField(forms.DecimalField):
+    """A share the model keeps as a fraction (0.60), typed and shown as a whole percentage
+    (60); `minimum` and `maximum` are percentages too."""
+
+    def __init__(self, *, minimum: int, maximum: int, **kwargs: Any) -> None:
+        super().__init__(
+            min_value=Decimal(minimum), max_value=Decimal(maximum), decimal_places=0, **kwargs
+        )
+        self.unit = "%"
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):  # the model's fraction; typed text is shown as typed
+            return f"{value * 100:.0f}"
+        return value
+
+    def clean(self, value: Any) -> Any:
+        percent = super().clean(value)
+        return None if percent is None else (percent / 100).quantize(Decimal("0.01"))
 
 
 class WorkSettingsForm(RevisionModelForm):
@@ -32,9 +66,26 @@ class WorkSettingsForm(RevisionModelForm):
 
 
 class BudgetSettingsForm(RevisionModelForm):
+    budget_max_tool_share = PercentField(
+        label=BudgetSettings._meta.get_field("budget_max_tool_share").verbose_name,
+        minimum=10,
+        maximum=100,
+        help_text=_("A percentage of the AI tool spend, from 10 to 100."),
+    )
+    budget_min_reserve_share = PercentField(
+        label=BudgetSettings._meta.get_field("budget_min_reserve_share").verbose_name,
+        minimum=0,
+        maximum=50,
+        help_text=_("A percentage of the whole plan, from 0 to 50."),
+    )
+
     class Meta:
         model = BudgetSettings
         fields = list(APP_SETTINGS[BudgetSettings])
+
+    def __init__(self, *args: Any, currency: str = "TWD", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["budget_training_per_seat"].unit = symbol(currency)  # type: ignore[attr-defined]
 
 
 class RaciSettingsForm(RevisionModelForm):
@@ -57,10 +108,13 @@ def settings_forms(rows: Iterable[models.Model], data: QueryDict | None) -> list
     """One form per row of the settings page, each on its own copy of the row, so a
     rejected value never shows in the page header nor changes the policy the page is
     drawn with."""
+    rows = list(rows)
+    currency = next(row.currency for row in rows if isinstance(row, Workspace))
     forms = []
     for row in rows:
         form_class, prefix = SETTINGS_FORMS[type(row)]
-        forms.append(form_class(data, instance=copy.copy(row), prefix=prefix))
+        extra = {"currency": currency} if form_class is BudgetSettingsForm else {}
+        forms.append(form_class(data, instance=copy.copy(row), prefix=prefix, **extra))
     return forms
 
 

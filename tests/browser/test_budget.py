@@ -92,7 +92,10 @@ def test_goal_tools_roi_budget_health_export_import(
     goal_form.locator("input[name=deadline]").fill(deadline.isoformat())
     goal_form.locator("input[name=objective]").fill("線上營收占比明年底達到 30%")
     goal_form.locator("select[name=owner]").select_option(label="品牌行銷部")
-    expect(panel.locator("li.ok")).to_have_count(5)
+    # The new KPI has no history: achievability is unknown, neither passed nor failed.
+    expect(panel.locator("li.ok")).to_have_count(4)
+    expect(panel.locator('li.unknown[data-letter="A"]')).to_have_count(1)
+    expect(panel.locator("li.no")).to_have_count(0)
     goal_form.locator("button[type=submit]").click()
     expect(page.locator(".message.success")).to_be_visible()
     shot(page, "budget-02-smart-goal")

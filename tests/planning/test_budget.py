@@ -1,6 +1,7 @@
 """AI tools and the budget plan through the pages: spreading, versions, the over-budget
 warning, the health check, and who sees which amounts."""
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -511,3 +512,54 @@ def test_line_service_refuses_a_forecast_over_what_remains(
         version=version, actor=alice, data={"category": "media", "item": "More", **small}
     )
     assert BudgetLine.objects.filter(version=version).count() == 2
+
+
+def test_plan_table_totals_first_then_months_or_quarters(
+    world: Any, version: BudgetVersion
+) -> None:
+    alice = client_for(world.people["alice"])
+    url = f"/w/alpha/plan/budget/{version.pk}/lines/new/"
+    months = {f"m{m:02d}": "0" for m in range(1, 13)} | {"m01": "1000", "m05": "2000"}
+    alice.post(
+        url, line_data(item="Meta ads", entry="monthly", annual="", committed="500", **months)
+    )
+    page = alice.get("/w/alpha/plan/budget/?year=2026").content.decode()
+    row = page[page.index('<tr data-line="Meta ads">') :]
+    row = row[: row.index("</tr>")]
+    # Planned, committed, actual and available right after the line's name, then the months.
+    cells = row.split('<td class="num')[1:]
+    assert [c[c.index(">") + 1 : c.index("</td>")] for c in cells[:6]] == [
+        "NT$3,000",
+        "NT$500",
+        "NT$0",
+        "NT$2,500",
+        "NT$1,000",
+        "NT$0",
+    ]
+    assert len(cells) == 4 + 12
+    head = page[page.index('<table class="budget plan-table"') : page.index("</thead>")]
+    assert head.index("Planned") < head.index("Jan") and head.count('class="num period') == 12
+    assert '<td class="category">Media spend</td>' in row  # sticky, like the item
+    # The quarter view: the same line in four columns that add up to the year.
+    quarters = alice.get("/w/alpha/plan/budget/?year=2026&view=quarters").content.decode()
+    row = quarters[quarters.index('<tr data-line="Meta ads">') :]
+    row = row[: row.index("</tr>")]
+    periods = [c[c.index(">") + 1 : c.index("</td>")] for c in row.split("period")[1:]]
+    assert periods == ["NT$1,000", "NT$2,000", "NT$0", "NT$0"]
+    assert 'id="quarter-view" aria-current="true"' not in page
+    assert 'aria-current="true" id="quarter-view"' in quarters
+    foot = quarters[quarters.index("<tfoot>") : quarters.index("</tfoot>")]
+    assert 'id="plan-total">NT$3,000<' in foot and foot.count('class="num period') == 4
+
+
+def test_budget_chart_speaks_the_tables_currency(world: Any, version: BudgetVersion) -> None:
+    """The chart's axis writes NT$ as the tables do, in Chinese too (the browser's currency
+    format says "$" for TWD in zh-TW)."""
+    change_settings(world.a, world.people["alice"], default_language="zh-hant")
+    alice = client_for(world.people["alice"])
+    alice.post(f"/w/alpha/plan/budget/{version.pk}/lines/new/", line_data())
+    page = alice.get("/w/alpha/plan/budget/?year=2026").content.decode()
+    start = page.index('<script id="budget-chart-data" type="application/json">')
+    chart = json.loads(page[page.index(">", start) + 1 : page.index("</script>", start)])
+    assert (chart["currency"], chart["symbol"], chart["decimals"]) == ("TWD", "NT$", 0)
+    assert chart["labels"][0] == "一月"

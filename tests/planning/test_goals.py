@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -10,7 +11,7 @@ from crewplan.audit.models import AuditEvent
 from crewplan.planning.goals import messages as goal_messages
 from crewplan.planning.goals.kpis import CATALOGUE
 from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
-from tests.factories import client_for
+from tests.factories import change_settings, client_for
 
 D = Decimal
 
@@ -79,12 +80,17 @@ def test_a_vague_goal_fails_then_a_fixed_one_passes(world: Any) -> None:
         "revision": goal.revision,
     }
     response = alice.post(f"/w/alpha/plan/goals/{goal.pk}/", fixed, follow=True)
-    assert all(x.ok for x in response.context["letters"])
+    letters = {x.letter: x for x in response.context["letters"]}
+    # The KPI has no history: achievability is unknown (neither passed nor failed), the rest pass.
+    assert all(letters[x].ok for x in "SMRT")
+    assert not letters["A"].ok and letters["A"].unknown and not letters["A"].problems
+    assert b"achievability is checked once the KPI has 3 months of history" in response.content
     goal.refresh_from_db()
     assert goal.target == Decimal("2.2") and goal.kpi == kpi
     assert AuditEvent.objects.filter(action="planning.goal_saved").count() == 2
     page = alice.get("/w/alpha/plan/goals/").content.decode()
-    assert page.count('class="letter ok"') == 5
+    assert page.count('class="letter ok"') == 4
+    assert page.count('class="letter unknown"') == 1 and 'class="letter no"' not in page
 
 
 def test_history_makes_the_achievability_check_bite(world: Any) -> None:
@@ -260,3 +266,70 @@ def test_kpi_targets_per_month_and_quarter(world: Any) -> None:
     adam = client_for(world.people["adam"])
     assert adam.post(url, data | {"t-m202604": "9"}).status_code == 403
     assert KpiTarget.objects.get(kpi=kpi, starts=date(2026, 4, 1)).value == D("1.8")
+
+
+def test_kpi_page_reads_in_labels_not_codes(world: Any) -> None:
+    alice = client_for(world.people["alice"])
+    change_settings(world.a, world.people["alice"], default_language="zh-hant")
+    add_catalogue(alice, "conversion_rate")
+    kpi = Kpi.objects.get(workspace=world.a)
+    today = timezone.localdate(timezone=ZoneInfo(world.a.time_zone))  # as the page sees it
+    month = today.replace(day=1) - timedelta(days=1)
+    KpiValue.objects.create(
+        workspace=world.a, kpi=kpi, month=month.replace(day=1), value=D("1.5500")
+    )
+    page = alice.get(f"/w/alpha/plan/kpis/{kpi.pk}/").content.decode()
+    # The metrics are chosen by their translated labels; the codes are only the values.
+    assert '<option value="conversions" selected>轉換次數</option>' in page
+    assert '<option value="sessions" selected>工作階段數</option>' in page
+    assert ">conversions<" not in page and ">sessions<" not in page
+    assert 'value="100"' in page and "100.0000" not in page  # the scale, as people write it
+    # Each month's label sits over its own input, in one cell of the grid.
+    field = f"h-m{month:%Y%m}"
+    assert (
+        f'<div class="history-cell"><label for="id_{field}">{month:%Y-%m}</label>'
+        f'<input type="number" name="{field}" value="1.55"'
+    ) in page
+
+
+def test_kpi_of_its_own_metric_keeps_it(world: Any) -> None:
+    alice = client_for(world.people["alice"])
+    data = {
+        "name": "Repeat rate",
+        "unit": "%",
+        "direction": "higher",
+        "formula": "ratio",
+        "metric": "conversions",
+        "metric_own": "repeat_orders",
+        "denominator": "customers",
+        "scale": "100",
+    }
+    assert alice.post("/w/alpha/plan/kpis/new/", data).status_code == 302
+    kpi = Kpi.objects.get(workspace=world.a, name="Repeat rate")
+    assert (kpi.metric, kpi.denominator) == ("repeat_orders", "customers")
+    page = alice.get(f"/w/alpha/plan/kpis/{kpi.pk}/").content.decode()
+    assert '<option value="repeat_orders" selected>repeat_orders</option>' in page
+    assert '<option value="customers" selected>Customers</option>' in page
+
+
+def test_goals_list_headers_and_no_wrapping_inside_values(world: Any) -> None:
+    alice = client_for(world.people["alice"])
+    change_settings(world.a, world.people["alice"], default_language="zh-hant")
+    add_catalogue(alice, "content_per_week")
+    kpi = Kpi.objects.get(workspace=world.a)
+    Goal.objects.create(
+        workspace=world.a,
+        text="每週發布 5 篇內容",
+        kpi=kpi,
+        baseline=D(2),
+        target=D(5),
+        deadline=date(2027, 6, 30),
+    )
+    page = alice.get("/w/alpha/plan/goals/").content.decode()
+    head = page[page.index('<table class="striped goals">') :]
+    head = head[: head.index("</thead>")]
+    assert head.count("<th>目標</th>") == 1 and "基準值 → 目標值" in head
+    assert '<td class="num" data-label="基準值 → 目標值">2 → 5 篇</td>' in page  # unit translated
+    assert '<td class="date" data-label="期限">2027-06-30</td>' in page
+    # No history: achievability is neither passed nor failed.
+    assert 'class="letter unknown" title="可達成：尚無法檢查"' in page

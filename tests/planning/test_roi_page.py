@@ -310,3 +310,31 @@ def test_budget_chart_data_for_those_who_see_every_amount(world: Any) -> None:
     hidden = amy.get("/w/alpha/plan/budget/?year=2026").content.decode()
     assert "budget-chart-data" not in hidden and "chart.umd.min.js" not in hidden
     assert BudgetLine.objects.filter(version=version).count() == 3
+
+
+def test_assumptions_show_as_people_write_them(world: Any, tool: AiTool) -> None:
+    alice = client_for(world.people["alice"])
+    data = estimate_data(
+        hours_saved_per_month="60",
+        conversion_rate_lift="0.05",
+        gross_margin="45",
+        average_order_value="1200",
+    )
+    assert alice.post(url(tool), data).status_code == 302
+    html = alice.get(url(tool)).content.decode()
+    # 60 and 0.05, not the columns' 60.0 and 0.0500; each with its unit beside it.
+    assert 'name="hours_saved_per_month" value="60"' in html
+    assert 'name="conversion_rate_lift" value="0.05"' in html and "0.0500" not in html
+    for name, unit in (
+        ("gross_margin", "%"),
+        ("spread", "%"),
+        ("loaded_hourly_rate", "NT$"),
+        ("average_order_value", "NT$"),
+        ("conversion_rate_lift", "pp"),
+    ):
+        field = html[html.index(f'name="{name}"') :]
+        assert field[: field.index("</div>")].endswith(f'<span class="unit">{unit}</span>'), name
+    # The form is part of the page (no scroller of its own); results in the currency.
+    assert '<aside class="roi-side">' in html and "raci-side" not in html
+    chart = json_data(html, "roi-chart-data")
+    assert (chart["currency"], chart["symbol"]) == ("TWD", "NT$")

@@ -12,6 +12,7 @@ from crewplan.planning.goals.smart import (
     GoalInput,
     is_smart,
     monthly_rate,
+    passes_what_can_be_checked,
     smart_check,
 )
 
@@ -84,7 +85,12 @@ def test_achievable_against_history() -> None:
     assert "+22.3%" in found.problems[0].message and "+4.7%" in found.problems[0].message
     assert letter(GOOD, "A").ok  # 1.8 -> 2.2 over 8 months: +2.5% a month, within the record
     no_history = letter(_with(bold, history=(D(1), D(2))), "A")
-    assert no_history.ok and "3 months" in no_history.note
+    # Without history achievability is unknown: not passed, not failed, and said so.
+    assert not no_history.ok and no_history.unknown and not no_history.problems
+    assert "3 months" in no_history.note
+    without_history = smart_check(_with(GOOD, history=()))
+    assert not is_smart(without_history) and passes_what_can_be_checked(without_history)
+    assert not passes_what_can_be_checked(smart_check(_with(GOOD, history=(), objective="")))
 
 
 def test_monthly_rate_is_compounded() -> None:

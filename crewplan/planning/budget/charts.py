@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from crewplan.lib.money import symbol
 from crewplan.planning.budget.plan import Category, Plan
 
 CENTS = Decimal("0.01")
@@ -31,7 +32,9 @@ def chart(
     stacked: bool = False,
 ) -> dict[str, Any]:
     """One chart: `kind` is Chart.js's type ("line", "bar"), `series` (name, one amount
-    per label) in drawing order."""
+    per label) in drawing order. The axis and tooltips put `symbol` before the amounts, as
+    the tables do (NT$ in every language; the browser's own currency format says "$" for
+    TWD in zh-TW)."""
     return {
         "type": kind,
         "labels": list(labels),
@@ -42,6 +45,7 @@ def chart(
         "xTitle": x_title,
         "yTitle": y_title,
         "currency": currency,
+        "symbol": symbol(currency),
         "decimals": decimals,
     }
 

@@ -119,17 +119,23 @@ def _comparison(
     }
 
 
+QUARTER_LABELS = ("Q1", "Q2", "Q3", "Q4")
+
+
 @workspace_view
 @require_GET
 def budget(request: WorkspaceRequest) -> HttpResponse:
     workspace, membership = request.workspace, request.membership
     year = year_param(request.GET.get("year")) or fiscal_year_of(workspace, timezone.localdate())
     version = _version(request, year)
+    by_quarter = request.GET.get("view") == "quarters"  # the plan table's columns
     context: dict[str, Any] = {
         "year": year,
         "version": version,
         "versions": queries.versions_of(workspace, year),
         "months": month_labels(workspace),
+        "by_quarter": by_quarter,
+        "periods": QUARTER_LABELS if by_quarter else month_labels(workspace),
         "may_edit": can(membership, Action.EDIT_BUDGET),
     }
     if version is not None:
@@ -140,10 +146,18 @@ def budget(request: WorkspaceRequest) -> HttpResponse:
         }
         see_all = all(visible_for.values())
         page = Paginator(loaded.lines(), LINES_PER_PAGE).get_page(request.GET.get("page"))
-        rows = [{"line": ln, "visible": visible_for[ln.owner_id]} for ln in page]
+        rows = [
+            {
+                "line": ln,
+                "visible": visible_for[ln.owner_id],
+                "amounts": ln.quarters if by_quarter else ln.amounts,
+            }
+            for ln in page
+        ]
         context.update(rows=rows, page=page, see_all=see_all)
         if see_all:
             context.update(_whole_plan(workspace, loaded.plan, context["months"]))
+            context["period_totals"] = context["quarters" if by_quarter else "month_totals"]
             context.update(_comparison(request, context["versions"], loaded))
     return render(request, "planning/budget.html", context)
 

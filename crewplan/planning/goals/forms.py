@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crewplan.audit.forms import RevisionModelForm
 from crewplan.planning.goals import kpis
-from crewplan.planning.goals.messages import kpi_name
+from crewplan.planning.goals.messages import METRIC_NAMES, kpi_name, metric_name
 from crewplan.planning.models import Goal, Kpi
 from crewplan.workspaces.fields import DateInRangeField
 
@@ -48,10 +48,64 @@ def plain_number(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def metric_choices(current: str) -> list[tuple[str, str]]:
+    """The catalogue's metrics by their labels, and the KPI's own metric if it has one
+    outside the catalogue (kept, not lost on save)."""
+    choices = [(key, metric_name(key)) for key in METRIC_NAMES]
+    choices.sort(key=lambda choice: choice[1])
+    if current and current not in METRIC_NAMES:
+        choices.insert(0, (current, current))
+    return choices
+
+
+class MetricField(forms.ChoiceField):
+    """A catalogue metric chosen by its label, or a metric of the workspace's own posted by
+    its name (the form's "own metric" box)."""
+
+    def valid_value(self, value: Any) -> bool:
+        return super().valid_value(value) or 0 < len(str(value)) <= 40
+
+
 class KpiForm(RevisionModelForm):
+    """The metrics are chosen by their translated labels; a metric outside the catalogue is
+    typed in the box under each choice, which wins when filled."""
+
+    metric_own = forms.CharField(label=_("or a metric of your own"), required=False, max_length=40)
+    denominator_own = forms.CharField(
+        label=_("or a metric of your own"), required=False, max_length=40
+    )
+
     class Meta:
         model = Kpi
         fields = ["name", "unit", "direction", "formula", "metric", "denominator", "scale"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        metric, denominator = self.fields["metric"], self.fields["denominator"]
+        self.fields["metric"] = MetricField(
+            label=metric.label, required=False, choices=metric_choices(self.instance.metric)
+        )
+        self.fields["denominator"] = MetricField(
+            label=denominator.label,
+            required=False,
+            choices=[("", _("None (not a ratio)")), *metric_choices(self.instance.denominator)],
+        )
+        order = ["name", "unit", "direction", "formula", "metric", "metric_own"]
+        order += ["denominator", "denominator_own", "scale"]
+        self.order_fields(order)
+        scale = self.initial.get("scale")
+        if scale is not None:  # 100, not the column's 100.0000
+            self.initial["scale"] = plain_number(Decimal(scale))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("metric", "denominator"):
+            own = (data.get(f"{name}_own") or "").strip()
+            if own:
+                data[name] = own
+        if not data.get("metric"):
+            self.add_error("metric", _("Choose the metric, or type one of your own."))
+        return data
 
 
 class CatalogueForm(forms.Form):

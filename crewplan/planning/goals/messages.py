@@ -69,6 +69,44 @@ KPI_NAMES: dict[str, Promise] = {
     "csat": gettext_lazy("Customer satisfaction (CSAT)"),
 }
 
+# The metrics the built-in KPIs are computed over (kpis.CATALOGUE's metric and denominator),
+# by key: what the KPI page shows instead of the key.
+METRIC_NAMES: dict[str, Promise] = {
+    "sessions": gettext_lazy("Sessions"),
+    "conversions": gettext_lazy("Conversions"),
+    "revenue": gettext_lazy("Revenue"),
+    "customers": gettext_lazy("Customers"),
+    "profit": gettext_lazy("Profit"),
+    "spend": gettext_lazy("Spend"),
+    "new_customers": gettext_lazy("New customers"),
+    "engagements": gettext_lazy("Engagements"),
+    "impressions": gettext_lazy("Impressions"),
+    "email_opens": gettext_lazy("E-mail opens"),
+    "emails_delivered": gettext_lazy("E-mails delivered"),
+    "content_pieces": gettext_lazy("Content pieces published"),
+    "weeks": gettext_lazy("Weeks"),
+    "chats_resolved": gettext_lazy("Chats resolved"),
+    "chats": gettext_lazy("Chats"),
+    "csat_score": gettext_lazy("CSAT score"),
+}
+
+# The built-in KPIs' units that are words (kpis.CATALOGUE); "%", "x" and currency codes
+# are shown as they are.
+UNIT_NAMES: dict[str, Promise] = {
+    "pieces": pgettext_lazy("unit of a KPI", "pieces"),
+    "score": pgettext_lazy("unit of a KPI", "score"),
+}
+
+
+def metric_name(key: str) -> str:
+    """The metric's label in the active language; a metric of the workspace's own (not in
+    the catalogue) is shown as it was typed."""
+    return str(METRIC_NAMES[key]) if key in METRIC_NAMES else key
+
+
+def unit_name(unit: str) -> str:
+    return str(UNIT_NAMES[unit]) if unit in UNIT_NAMES else unit
+
 
 def _in(language: str | None) -> AbstractContextManager[None]:
     if language is None:
@@ -110,11 +148,13 @@ class WordedProblem:
 class WordedLetter:
     """A SMART letter with its name, problems and note in words, for the templates."""
 
-    __slots__ = ("letter", "name", "note", "ok", "problems")
+    __slots__ = ("letter", "name", "note", "ok", "problems", "state", "unknown")
 
     def __init__(self, letter: Letter, language: str | None = None) -> None:
         self.letter = letter.letter
         self.ok = letter.ok
+        self.unknown = letter.unknown
+        self.state = "ok" if letter.ok else "unknown" if letter.unknown else "no"
         self.name = letter_name(letter.letter, language)
         self.problems = tuple(WordedProblem(p, language) for p in letter.problems)
         self.note = problem_message(letter.note, language) if letter.note else ""

@@ -6,7 +6,8 @@
 - A, achievable: once the KPI has at least 3 months of history, the monthly
   improvement the target needs is compared with the KPI's own record: it is
   implausible when it exceeds both the best month seen and twice the average month
-  (`beyond_history`). Without history the letter passes with a note.
+  (`beyond_history`). Without history the letter is unknown (neither passed nor failed)
+  with a note, and the goal is not yet SMART.
 - R, relevant: the business objective it serves is named (`no_objective`).
 - T, time-bound: a deadline, in the future, at most 36 months away (`no_deadline`,
   `deadline_past`, `deadline_too_far`).
@@ -68,9 +69,10 @@ class Problem(NamedTuple):
 
 class Letter(NamedTuple):
     letter: str  # S, M, A, R or T
-    ok: bool
+    ok: bool  # passed; False both when it failed and when it cannot be checked yet
     problems: tuple[Problem, ...]
-    note: Problem | None = None  # said even when the letter passes (no_history)
+    note: Problem | None = None  # said whatever the outcome (no_history)
+    unknown: bool = False  # cannot be checked yet (A without history): neither ok nor failed
 
 
 def _problem(code: str, **values: object) -> Problem:
@@ -183,8 +185,17 @@ def smart_check(goal: GoalInput) -> list[Letter]:
         t.append(_problem("deadline_too_far", months=months_away, limit=MAX_MONTHS))
     letters.append(("T", t, None))
 
-    return [Letter(code, not problems, tuple(problems), note) for code, problems, note in letters]
+    result = []
+    for code, problems, note in letters:
+        unknown = note is not None and note.code == "no_history"
+        result.append(Letter(code, not problems and not unknown, tuple(problems), note, unknown))
+    return result
 
 
 def is_smart(letters: list[Letter]) -> bool:
     return all(letter.ok for letter in letters)
+
+
+def passes_what_can_be_checked(letters: list[Letter]) -> bool:
+    """No letter failed, though some cannot be checked yet (no history)."""
+    return all(letter.ok or letter.unknown for letter in letters)

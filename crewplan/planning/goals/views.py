@@ -23,9 +23,15 @@ from crewplan.planning.goals.forms import (
     TargetsForm,
     fiscal_months,
     last_months,
+    plain_number,
 )
 from crewplan.planning.goals.queries import goal_input, histories, smart_for_goals
-from crewplan.planning.goals.smart import Letter, is_smart, smart_check
+from crewplan.planning.goals.smart import (
+    Letter,
+    is_smart,
+    passes_what_can_be_checked,
+    smart_check,
+)
 from crewplan.planning.models import BudgetLine, BudgetVersion, Goal, Kpi, KpiTarget, KpiValue
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Team
@@ -120,13 +126,7 @@ def goal_edit(request: WorkspaceRequest, goal_id: int | None = None) -> HttpResp
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            letters = _letters_for(request, form)
-            if is_smart(letters):
-                messages.success(request, _("Goal saved. It passes all five SMART checks."))
-            else:
-                messages.warning(
-                    request, _("Goal saved, but it does not pass every SMART check yet.")
-                )
+            _say_saved(request, _letters_for(request, form))
             return redirect("planning_goal", slug=request.workspace.slug, goal_id=saved.pk)
     context = {
         "form": form,
@@ -138,6 +138,21 @@ def goal_edit(request: WorkspaceRequest, goal_id: int | None = None) -> HttpResp
     return render(
         request, "planning/goal.html", context, status=400 if form.is_bound and form.errors else 200
     )
+
+
+def _say_saved(request: WorkspaceRequest, letters: list[Letter]) -> None:
+    if is_smart(letters):
+        messages.success(request, _("Goal saved. It passes all five SMART checks."))
+    elif passes_what_can_be_checked(letters):
+        messages.success(
+            request,
+            _(
+                "Goal saved. It passes the SMART checks that can be made now; achievability "
+                "is checked once the KPI has 3 months of history."
+            ),
+        )
+    else:
+        messages.warning(request, _("Goal saved, but it does not pass every SMART check yet."))
 
 
 def _goal_lines(request: WorkspaceRequest, goal: Goal) -> list[dict[str, Any]]:
@@ -211,7 +226,7 @@ def kpi_edit(request: WorkspaceRequest, kpi_id: int | None = None) -> HttpRespon
     current = {}
     if kpi is not None:
         current = {
-            f"m{v.month:%Y%m}": v.value
+            f"m{v.month:%Y%m}": plain_number(v.value)
             for v in KpiValue.objects.for_workspace(request.workspace).filter(kpi=kpi)
         }
     workspace = request.workspace
@@ -223,9 +238,11 @@ def kpi_edit(request: WorkspaceRequest, kpi_id: int | None = None) -> HttpRespon
         for t in KpiTarget.objects.for_workspace(workspace).filter(
             kpi=kpi, starts__gte=fiscal[0], starts__lte=fiscal[-1]
         ):
-            targets_now[f"{'m' if t.period == 'month' else 'q'}{t.starts:%Y%m}"] = t.value
+            targets_now[f"{'m' if t.period == 'month' else 'q'}{t.starts:%Y%m}"] = plain_number(
+                t.value
+            )
         actuals = {
-            v.month: v.value
+            v.month: plain_number(v.value)
             for v in KpiValue.objects.for_workspace(workspace).filter(
                 kpi=kpi, month__gte=fiscal[0], month__lte=fiscal[-1]
             )

@@ -4,12 +4,15 @@ POST saves the whole grid atomically); the ROI estimate form (the benefits someo
 expects of a tool: its costs are the tool's own cost model, so they are not asked for)."""
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.audit.forms import RevisionField, RevisionModelForm
+from crewplan.lib.money import symbol
+from crewplan.planning.goals.forms import plain_number
 from crewplan.planning.models import AiTool, IntegrationFit, RoiEstimate, SkillLevel, StackItem
 from crewplan.planning.tools import evaluation, queries
 from crewplan.planning.tools.queries import CATEGORIES, PersonRow
@@ -248,9 +251,21 @@ class RoiEstimateForm(RevisionModelForm):
         model = RoiEstimate
         fields = list(queries.ESTIMATE_FIELDS)
 
-    def __init__(self, *args: Any, tool: AiTool, **kwargs: Any) -> None:
+    MONEY = ("loaded_hourly_rate", "average_order_value", "costs_avoided_per_month")
+    PERCENT = ("gross_margin", "spread")
+
+    def __init__(self, *args: Any, tool: AiTool, currency: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tool = tool
+        # Shown beside the input (roi.html): what the number is in.
+        units = dict.fromkeys(self.MONEY, symbol(currency)) | dict.fromkeys(self.PERCENT, "%")
+        units["conversion_rate_lift"] = str(_("pp"))
+        units["hours_saved_per_month"] = str(_("h"))
+        for name, field in self.fields.items():
+            field.unit = units.get(name, "")  # type: ignore[attr-defined]
+            value = self.initial.get(name)
+            if isinstance(value, Decimal):  # 60 and 0.05, not the columns' 60.0 and 0.0500
+                self.initial[name] = plain_number(value)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

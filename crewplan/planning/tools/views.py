@@ -402,6 +402,7 @@ def _form(request: WorkspaceRequest, tool: AiTool, saved: RoiEstimate | None) ->
         request.POST if request.method == "POST" else None,
         instance=saved or RoiEstimate(workspace=request.workspace, tool=tool),
         tool=tool,
+        currency=request.workspace.currency,
     )
 
 

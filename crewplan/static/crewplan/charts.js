@@ -3,7 +3,10 @@
 // Content-Security-Policy requires. Each <canvas data-chart="ID"> reads the JSON of the
 // element with that id, written by crewplan/planning/budget/charts.py:
 //   {type, labels, datasets: [{label, data: ["1234.50", …]}], stacked, xTitle, yTitle,
-//    currency, decimals}
+//    currency, symbol, decimals}
+// Amounts are written as the tables write them (lib/money.py): the symbol the page uses for
+// the currency (NT$), then the number with thousands separators; Intl's currency style
+// would say "$" for TWD in zh-TW.
 // Amounts arrive as decimal strings; they become numbers only for drawing. Every figure is
 // also in a table on the page, so nothing is lost without JavaScript.
 (() => {
@@ -17,12 +20,11 @@
     Chart.getChart(canvas)?.destroy();
     const spec = JSON.parse(source.textContent);
     const language = document.documentElement.lang || undefined;
-    const money = new Intl.NumberFormat(language, {
-      style: "currency",
-      currency: spec.currency,
+    const number = new Intl.NumberFormat(language, {
       maximumFractionDigits: spec.decimals,
       minimumFractionDigits: spec.decimals,
     });
+    const money = { format: (value) => `${value < 0 ? "-" : ""}${spec.symbol}${number.format(Math.abs(value))}` };
     const line = spec.type === "line";
     const colours = line && spec.datasets.length === 3 ? SCENARIO_COLOURS : PALETTE;
     const datasets = spec.datasets.map((set, index) => {
