@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from crewplan.planning.goals.smart import GoalInput, Letter, smart_check
-from crewplan.planning.models import Goal, KpiValue
+from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
 from crewplan.workspaces.models import Workspace
 
 
@@ -50,3 +50,21 @@ def smart_for_goals(
 ) -> dict[int, list[Letter]]:
     history = histories(workspace, {g.kpi_id for g in goals if g.kpi_id}, today)
     return {g.pk: smart_check(goal_input(g, today, history.get(g.kpi_id or 0, ()))) for g in goals}
+
+
+def kpi_history(workspace: Workspace, kpi: Kpi | None) -> dict[date, Decimal]:
+    """Every monthly value of the KPI (none for a KPI not saved yet), by month."""
+    if kpi is None:
+        return {}
+    return {v.month: v.value for v in KpiValue.objects.for_workspace(workspace).filter(kpi=kpi)}
+
+
+def kpi_targets(workspace: Workspace, kpi: Kpi | None, first: date, last: date) -> list[KpiTarget]:
+    """The KPI's monthly and quarterly targets starting between `first` and `last`."""
+    if kpi is None:
+        return []
+    return list(
+        KpiTarget.objects.for_workspace(workspace).filter(
+            kpi=kpi, starts__gte=first, starts__lte=last
+        )
+    )

@@ -25,14 +25,20 @@ from crewplan.planning.goals.forms import (
     last_months,
     plain_number,
 )
-from crewplan.planning.goals.queries import goal_input, histories, smart_for_goals
+from crewplan.planning.goals.queries import (
+    goal_input,
+    histories,
+    kpi_history,
+    kpi_targets,
+    smart_for_goals,
+)
 from crewplan.planning.goals.smart import (
     Letter,
     is_smart,
     passes_what_can_be_checked,
     smart_check,
 )
-from crewplan.planning.models import BudgetLine, BudgetVersion, Goal, Kpi, KpiTarget, KpiValue
+from crewplan.planning.models import BudgetLine, BudgetVersion, Goal, Kpi
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Team
 from crewplan.workspaces.permissions import Action, TeamTarget
@@ -216,42 +222,38 @@ def kpis_add(request: WorkspaceRequest) -> HttpResponse:
     return redirect("planning_goals", slug=request.workspace.slug)
 
 
+def _kpi_forms(
+    request: WorkspaceRequest, kpi: Kpi | None
+) -> tuple[KpiForm, HistoryForm, TargetsForm, dict[str, Any]]:
+    """The KPI page's three forms (the KPI, its monthly history, this fiscal year's
+    targets), bound to the POST if any, and the rest of the page's context."""
+    workspace = request.workspace
+    year = _fiscal_year(request)
+    fiscal = fiscal_months(year, workspace.fiscal_year_start_month)
+    values = kpi_history(workspace, kpi)
+    current = {f"m{month:%Y%m}": plain_number(value) for month, value in values.items()}
+    actuals = {m: plain_number(v) for m, v in values.items() if fiscal[0] <= m <= fiscal[-1]}
+    targets_now = {
+        f"{'m' if t.period == 'month' else 'q'}{t.starts:%Y%m}": plain_number(t.value)
+        for t in kpi_targets(workspace, kpi, fiscal[0], fiscal[-1])
+    }
+    posted = request.POST or None
+    form = KpiForm(posted, instance=kpi)
+    months = last_months(_today(request))
+    history = HistoryForm(posted, initial=current, months=months, prefix="h")
+    targets = TargetsForm(posted, initial=targets_now, months=fiscal, prefix="t")
+    context = {"target_rows": targets.rows(actuals), "year": year, "kpi": kpi}
+    return form, history, targets, context
+
+
 @workspace_view
 @require_http_methods(["GET", "POST"])
 def kpi_edit(request: WorkspaceRequest, kpi_id: int | None = None) -> HttpResponse:
     kpi = get_owned(request, Kpi, kpi_id) if kpi_id is not None else None
     if request.method == "POST":
         require(request, Action.EDIT_GOALS)
-    months = last_months(_today(request))
-    current = {}
-    if kpi is not None:
-        current = {
-            f"m{v.month:%Y%m}": plain_number(v.value)
-            for v in KpiValue.objects.for_workspace(request.workspace).filter(kpi=kpi)
-        }
-    workspace = request.workspace
-    year = _fiscal_year(request)
-    fiscal = fiscal_months(year, workspace.fiscal_year_start_month)
-    targets_now = {}
-    actuals = {}
-    if kpi is not None:
-        for t in KpiTarget.objects.for_workspace(workspace).filter(
-            kpi=kpi, starts__gte=fiscal[0], starts__lte=fiscal[-1]
-        ):
-            targets_now[f"{'m' if t.period == 'month' else 'q'}{t.starts:%Y%m}"] = plain_number(
-                t.value
-            )
-        actuals = {
-            v.month: plain_number(v.value)
-            for v in KpiValue.objects.for_workspace(workspace).filter(
-                kpi=kpi, month__gte=fiscal[0], month__lte=fiscal[-1]
-            )
-        }
-    form = KpiForm(request.POST or None, instance=kpi)
-    history = HistoryForm(request.POST or None, initial=current, months=months, prefix="h")
-    targets = TargetsForm(request.POST or None, initial=targets_now, months=fiscal, prefix="t")
+    form, history, targets, context = _kpi_forms(request, kpi)
     if request.method == "POST" and form.is_valid() and history.is_valid() and targets.is_valid():
-        data = {name: form.cleaned_data[name] for name in services.KPI_FIELDS}
         try:  # the KPI, its history and its targets, or nothing
             saved = services.kpi_save(
                 workspace=request.workspace,
@@ -260,21 +262,14 @@ def kpi_edit(request: WorkspaceRequest, kpi_id: int | None = None) -> HttpRespon
                 revision=form.cleaned_data["revision"],
                 history=history.values(),
                 targets=targets.values(),
-                data=data,
+                data={name: form.cleaned_data[name] for name in services.KPI_FIELDS},
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("KPI %(name)s saved.") % {"name": saved.name})
             return redirect("planning_goals", slug=request.workspace.slug)
-    context = {
-        "form": form,
-        "history": history,
-        "targets": targets,
-        "target_rows": targets.rows(actuals),
-        "year": year,
-        "kpi": kpi,
-        "may_edit": can(request.membership, Action.EDIT_GOALS),
-    }
+    context |= {"form": form, "history": history, "targets": targets}
+    context["may_edit"] = can(request.membership, Action.EDIT_GOALS)
     invalid = form.is_bound and (form.errors or history.errors or targets.errors)
     return render(request, "planning/kpi.html", context, status=400 if invalid else 200)

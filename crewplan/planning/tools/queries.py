@@ -11,6 +11,7 @@ exact: no float, no rounding."""
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy
 
@@ -188,3 +189,18 @@ def evaluation_revision(workspace: Workspace) -> int | None:
 
 def scores_of(tool: AiTool) -> dict[str, int | None]:
     return {c: getattr(tool, field) for c, field in SCORE_FIELDS.items()}
+
+
+def training_gaps(
+    workspace: Workspace, tools: Sequence[AiTool], per_seat: Decimal
+) -> tuple[list[dict[str, Any]], int]:
+    """For each tool with seats: its skills gap (seats whose users are not yet able) and
+    the training that gap needs at `per_seat` (the budget check's cost per seat); and the
+    gap in all."""
+    gaps = gaps_for(workspace, tools)
+    seated = [tool for tool in tools if tool.seats]
+    rows = [
+        {"tool": tool, "gap": gaps[str(tool.pk)], "training": per_seat * gaps[str(tool.pk)].gap}
+        for tool in seated
+    ]
+    return rows, sum(gaps[str(tool.pk)].gap for tool in seated)

@@ -62,13 +62,8 @@ def _resources_page(
     )
     systems = list(StackItem.objects.for_workspace(workspace))
     fits = queries.fits_of(workspace)
-    gaps = queries.gaps_for(workspace, tools)
     per_seat = thresholds_for(workspace).training_per_seat
-    seated = [tool for tool in tools if tool.seats]
-    gap_rows = [
-        {"tool": tool, "gap": gaps[str(tool.pk)], "training": per_seat * gaps[str(tool.pk)].gap}
-        for tool in seated
-    ]
+    gap_rows, gap_total = queries.training_gaps(workspace, tools, per_seat)
     hours = skills.hours_by_team(queries.pure_people(rows))
     teams = {row.membership.team_id: row.membership.team for row in rows}
     return render(
@@ -80,7 +75,7 @@ def _resources_page(
             "fit_form": fit_form or FitForm(tools=tools, systems=systems, fits=fits),
             "systems": systems,
             "gap_rows": gap_rows,
-            "gap_total": sum(gaps[str(tool.pk)].gap for tool in seated),
+            "gap_total": gap_total,
             "team_hours": [(teams[int(key)], value) for key, value in hours.items()],
             "categories": AiTool.Category.choices,
             "may_edit": can(request.membership, Action.EDIT_BUDGET),
