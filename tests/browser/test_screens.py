@@ -144,6 +144,9 @@ def english_on_chinese_page(text: str) -> list[str]:
     return problems
 
 
+AGENDA = "#agenda li.agenda-item:visible"
+
+
 def screens() -> list[Screen]:
     """The pages, with the demo's own rows for those that show one."""
     workspace = Workspace.objects.get(slug=DEMO_SLUG)
@@ -160,8 +163,14 @@ def screens() -> list[Screen]:
         Screen("raci-matrix", f"{w}/raci/", "ul.findings li"),  # findings and sign-offs
         Screen("raci-versions", f"{w}/raci/versions/?a={first.pk}&b={second.pk}", "table.diff"),
         Screen("raci-import", f"{w}/raci/import/", "main form input[type=file]"),
-        Screen("calendar-month", f"{w}/work/", "table.calendar li.item"),
-        Screen("calendar-week", f"{w}/work/?view=week", "table.calendar.week li.item"),
+        # A phone sees the agenda instead of the grid (CSS): whichever is shown.
+        Screen("calendar-month", f"{w}/work/", f"table.calendar li.item:visible, {AGENDA}"),
+        Screen(
+            "calendar-week",
+            f"{w}/work/?view=week",
+            f"table.calendar.week li.item:visible, {AGENDA}",
+        ),
+        Screen("calendar-agenda", f"{w}/work/?view=agenda", AGENDA),
         Screen("item", f"{w}/work/items/{item.pk}/", "#item-state"),
         Screen("item-new", f"{w}/work/items/new/", "#item-form"),
         Screen("inbox", f"{w}/work/inbox/", "#inbox"),
