@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,9 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crewplan.audit.forms import expect_revision
-from crewplan.audit.labels import describe, hide_amounts
-from crewplan.audit.models import AuditEvent
+from crewplan.audit import queries as audit_queries
+from crewplan.audit.forms import AuditFilterForm, expect_revision
 from crewplan.audit.services import Conflict
 from crewplan.workspaces import services
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
@@ -148,7 +146,8 @@ def invite(request: WorkspaceRequest) -> HttpResponse:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+                text = _("%(label)s: %(error)s") % {"label": label, "error": error}
+                messages.error(request, text if label else error)
         return redirect("people", slug=request.workspace.slug)
     team, role = form.cleaned_data["team"], form.cleaned_data["role"]
     require(request, Action.INVITE, MemberTarget(role=role, team_id=team.pk))
@@ -201,7 +200,9 @@ def member_update(request: WorkspaceRequest, membership_id: int) -> HttpResponse
     teams = Team.objects.for_workspace(request.workspace)
     form = MemberForm(request.POST, teams=teams, prefix=f"m{member.pk}")
     if not form.is_valid():
-        messages.error(request, _("Choose a team and a role."))
+        messages.error(
+            request, _("Choose a team and a role; a job title has at most 80 characters.")
+        )
         return redirect("people", slug=request.workspace.slug)
     team, role = form.cleaned_data["team"], form.cleaned_data["role"]
     target = MemberTarget(
@@ -218,6 +219,7 @@ def member_update(request: WorkspaceRequest, membership_id: int) -> HttpResponse
             actor=request.user,
             role=role,
             team=team,
+            title=form.cleaned_data["title"],
             revision=form.cleaned_data["revision"],
         )
     except ValidationError as error:
@@ -333,15 +335,19 @@ def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view
 @require_GET
 def audit_log(request: WorkspaceRequest) -> HttpResponse:
+    """The log, filtered by the query string's who, kind and dates; a bad filter is
+    shown on the form and the log is shown unfiltered."""
     require(request, Action.VIEW_AUDIT)
-    events = AuditEvent.objects.for_workspace(request.workspace).select_related("actor")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    workspace = request.workspace
+    form = AuditFilterForm(request.GET, people=audit_queries.actor_choices(workspace))
+    valid = form.is_valid()
+    events = audit_queries.filtered_events(workspace, form.cleaned_data if valid else {})
     amounts_visible = can(request.membership, Action.VIEW_BUDGET_AMOUNTS)
-    for event in page.object_list:
-        event.description = describe(event)
-        if not amounts_visible:
-            hide_amounts(event)
-    return render(request, "workspaces/audit.html", {"page": page})
+    page = audit_queries.log_page(workspace, events, request.GET.get("page"), amounts_visible)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "form": form, "query": query.urlencode()}
+    return render(request, "workspaces/audit.html", context, status=200 if valid else 400)
 
 
 @never_cache  # the link is a credential: no shared cache keeps what it shows

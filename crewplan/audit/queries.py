@@ -1,0 +1,61 @@
+"""Reads of the audit log: the events a filter asks for, the people who can be chosen in
+it, and each shown event's labels, in a fixed number of queries per page."""
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from crewplan.audit.labels import changed_fields, describe, hide_amounts, kind_filter, people_ids
+from crewplan.audit.models import AuditEvent
+from crewplan.workspaces.models import Membership, Workspace
+
+EVENTS_PER_PAGE = 50
+
+
+def actor_choices(workspace: Workspace) -> list[tuple[int, str]]:
+    """The workspace's people, by name, for the log's "who" filter."""
+    members = Membership.objects.for_workspace(workspace).select_related("user")
+    people = [(m.user_id, m.user.display_name) for m in members]
+    return sorted(people, key=lambda p: p[1])
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def filtered_events(workspace: Workspace, wanted: dict[str, Any]) -> QuerySet[AuditEvent]:
+    """The workspace's events matching the filter form's cleaned data (days in the
+    active time zone, the workspace's in its pages), newest first."""
+    events = AuditEvent.objects.for_workspace(workspace).select_related("actor")
+    if wanted.get("who"):
+        events = events.filter(actor_id=wanted["who"])
+    if wanted.get("kind"):
+        events = events.filter(kind_filter(wanted["kind"]))
+    if wanted.get("since"):
+        events = events.filter(created_at__gte=_start_of(wanted["since"]))
+    if wanted.get("until"):
+        events = events.filter(created_at__lt=_start_of(wanted["until"] + timedelta(days=1)))
+    return events
+
+
+def log_page(
+    workspace: Workspace, events: QuerySet[AuditEvent], number: str | None, amounts_visible: bool
+) -> Page[AuditEvent]:
+    """One page of events, each with its sentence and its fields' labels (people named
+    by work items' role changes looked up in one query)."""
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(number)
+    shown = list(page.object_list)
+    ids = people_ids(shown)
+    members = Membership.objects.for_workspace(workspace).filter(pk__in=sorted(ids))
+    names = {m.pk: m.user.display_name for m in members.select_related("user")} if ids else {}
+    for event in shown:
+        event.description = describe(event)  # type: ignore[attr-defined]
+        if not amounts_visible:
+            hide_amounts(event)
+        event.before_fields = changed_fields(event, "before", names)  # type: ignore[attr-defined]
+        event.after_fields = changed_fields(event, "after", names)  # type: ignore[attr-defined]
+    page.object_list = shown
+    return page
