@@ -219,7 +219,8 @@ def member_update(request: WorkspaceRequest, membership_id: int) -> HttpResponse
             actor=request.user,
             role=role,
             team=team,
-            title=form.cleaned_data["title"],
+            # A form without the field (an older page) leaves the title alone.
+            title=form.cleaned_data["title"] if f"m{member.pk}-title" in request.POST else None,
             revision=form.cleaned_data["revision"],
         )
     except ValidationError as error:
