@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crewplan.audit import queries as audit_queries
 from crewplan.audit.forms import AuditFilterForm, expect_revision
 from crewplan.audit.services import Conflict
+from crewplan.planning.budget.queries import budget_summary
+from crewplan.raci.queries import matrix_health
+from crewplan.work import queries as work_queries
 from crewplan.workspaces import services
+from crewplan.workspaces.queries import setup_steps
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.forms import (
     InvitationForm,
@@ -87,8 +92,24 @@ def _invite_choices(request: WorkspaceRequest) -> tuple[Any, list[tuple[str, str
 @workspace_view
 @require_GET
 def overview(request: WorkspaceRequest) -> HttpResponse:
-    teams = Team.objects.for_workspace(request.workspace).annotate(people=Count("memberships"))
-    return render(request, "workspaces/overview.html", {"teams": teams})
+    """What waits for this person, the state of the matrix and (for who may see every
+    amount) the budget, and, until it is done, the workspace's setup checklist."""
+    workspace, membership = request.workspace, request.membership
+    today = timezone.localdate()
+    steps = setup_steps(workspace) if can(membership, Action.MANAGE_TEAMS) else []
+    may_see_budget = can(membership, Action.VIEW_BUDGET_AMOUNTS)
+    context = {
+        "teams": Team.objects.for_workspace(workspace).annotate(people=Count("memberships")),
+        "steps": [] if all(step.done for step in steps) else steps,
+        "steps_done": sum(step.done for step in steps),
+        "waiting": work_queries.waiting_for(workspace, membership, today),
+        "unread": work_queries.unread_count(workspace, request.user),
+        "matrix": matrix_health(workspace),
+        "budget": budget_summary(workspace, today) if may_see_budget else None,
+        "may_see_budget": may_see_budget,
+        "may_create_work": can(membership, Action.CREATE_WORK),
+    }
+    return render(request, "workspaces/overview.html", context)
 
 
 @workspace_view
