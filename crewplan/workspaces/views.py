@@ -25,7 +25,6 @@ from crewplan.planning.budget.queries import budget_summary
 from crewplan.raci.queries import matrix_health
 from crewplan.work import queries as work_queries
 from crewplan.workspaces import services
-from crewplan.workspaces.queries import setup_steps
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.forms import (
     InvitationForm,
@@ -38,6 +37,7 @@ from crewplan.workspaces.forms import (
 )
 from crewplan.workspaces.models import Invitation, Membership, Team, Workspace
 from crewplan.workspaces.permissions import Action, MemberTarget
+from crewplan.workspaces.queries import setup_steps
 
 SESSION_WORKSPACE = "crewplan_workspace"
 
