@@ -230,3 +230,27 @@ def test_overview_queries_do_not_grow_with_items(
         response = alice.get("/w/alpha/")
     assert len(response.context["waiting"].to_approve) == 13
     assert "and 8 more" in response.content.decode()
+
+
+def test_empty_states_say_what_to_do(db: Any) -> None:
+    owner = make_user("owner@empty.example", "Evan 林")
+    workspace = services.workspace_create(
+        name="Empty", slug="empty", owner=owner, team_name="Marketing", default_language="en"
+    )
+    client = client_for(owner)
+    form = client.get("/w/empty/work/items/new/").content.decode()
+    assert "The RACI matrix has no activities yet" in form
+    assert '<a href="/w/empty/raci/">Set up the matrix first →</a>' in form
+    services.team_create(workspace=workspace, actor=owner, name="Agency", kind="external")
+    people = client.get("/w/empty/people/").content.decode()
+    assert "Nobody in this team yet." in people
+    assert '<a href="#invite-form">Invite someone with the form below.</a>' in people
+    log = client_for(owner).get("/w/empty/audit/", {"kind": "raci"}).content.decode()
+    assert "No change matches these filters." in log
+
+
+def test_the_new_item_form_has_no_hint_once_the_matrix_has_activities(
+    world: Any, as_user: Any, social: Any
+) -> None:
+    form = as_user("alice").get("/w/alpha/work/items/new/").content.decode()
+    assert "The RACI matrix has no activities yet" not in form
