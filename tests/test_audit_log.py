@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from crewplan.audit.labels import field_label, value_label
 from crewplan.audit.models import AuditEvent
 from crewplan.audit.queries import EVENTS_PER_PAGE
+from crewplan.planning.tools import services as tool_services
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Team
 from tests.factories import client_for
@@ -131,3 +132,19 @@ def test_audit_log_queries_do_not_grow_with_events(
     with django_assert_max_num_queries(small):
         page = client.get("/w/alpha/audit/")
     assert page.status_code == 200 and len(page.context["page"].object_list) == EVENTS_PER_PAGE
+
+
+def test_grid_changes_read_by_name(world: Any) -> None:
+    """The skills grid records membership ids: the log names the person, the skill and
+    its levels, before → after."""
+    maya = world.member("maya")
+    tool_services.people_save(
+        workspace=world.a,
+        actor=world.people["alice"],
+        hours={maya.pk: 40},
+        levels={maya.pk: {"seo": "basic"}},
+    )
+    page = client_for(world.people["alice"]).get("/w/alpha/audit/").content.decode()
+    assert "<dt>Maya 黃 · marketing hours per month</dt><dd>(empty) → 40</dd>" in page
+    assert f"{maya.pk}.hours" not in page and f"{maya.pk}.seo" not in page
+    assert "<dt>Maya 黃 · SEO</dt><dd>None → Basic</dd>" in page  # the levels' labels

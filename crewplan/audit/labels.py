@@ -306,3 +306,49 @@ def kind_filter(kind: str) -> Q:
             wanted |= Q(action__startswith=prefix)
         return wanted
     return Q(action=kind)
+
+
+# Changes recorded as {"<id>.<id or field>": [before, after]} against the workspace: the
+# skills grid (membership id . skill category, or "hours") and the integration fit grid
+# (tool id . system id). Their names are looked up per page (audit/queries.py).
+SKILLS = AuditAction.PLANNING_SKILLS_CHANGED
+FITS = AuditAction.PLANNING_INTEGRATION_FIT_CHANGED
+
+
+def grid_keys(event: AuditEvent) -> list[tuple[int, str]]:
+    """The (id, rest) pairs of a grid change's keys; [] for other events."""
+    if event.action not in (SKILLS, FITS) or not isinstance(event.after, dict):
+        return []
+    found = []
+    for key in event.after:
+        head, _dot, rest = str(key).partition(".")
+        if head.isdigit():
+            found.append((int(head), rest))
+    return found
+
+
+def _choice(model: str, field: str, value: Any) -> str:
+    return value_label(model, field, value) if value is not None else _("(empty)")
+
+
+def grid_changes(event: AuditEvent, names: dict[str, dict[int, str]]) -> list[tuple[str, str]]:
+    """A grid change as (whose or which pair, "before → after") rows, by name."""
+    rows = []
+    for key, pair in (event.after or {}).items():
+        head, _dot, rest = str(key).partition(".")
+        if not (head.isdigit() and isinstance(pair, list) and len(pair) == 2):
+            return []
+        if event.action == SKILLS:
+            who = names.get("people", {}).get(int(head), head)
+            if rest == "hours":
+                what = field_label("membership", "hours_per_month")
+                values = [str(v) if v is not None else _("(empty)") for v in pair]
+            else:
+                what = value_label("skill", "category", rest)
+                values = [_choice("skill", "level", v) for v in pair]
+        else:
+            who = names.get("tools", {}).get(int(head), head)
+            what = names.get("systems", {}).get(int(rest), rest) if rest.isdigit() else rest
+            values = [_choice("toolfit", "fit", v) for v in pair]
+        rows.append((f"{who} · {what}", f"{values[0]} → {values[1]}"))
+    return rows

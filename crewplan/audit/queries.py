@@ -8,8 +8,18 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from crewplan.audit.labels import changed_fields, describe, hide_amounts, kind_filter, people_ids
+from crewplan.audit.labels import (
+    SKILLS,
+    changed_fields,
+    describe,
+    grid_changes,
+    grid_keys,
+    hide_amounts,
+    kind_filter,
+    people_ids,
+)
 from crewplan.audit.models import AuditEvent
+from crewplan.planning.models import AiTool, StackItem
 from crewplan.workspaces.models import Membership, Workspace
 
 EVENTS_PER_PAGE = 50
@@ -41,6 +51,32 @@ def filtered_events(workspace: Workspace, wanted: dict[str, Any]) -> QuerySet[Au
     return events
 
 
+def _names(workspace: Workspace, events: list[AuditEvent]) -> dict[str, dict[int, str]]:
+    """The people, tools and systems the page's events name by id: a query for each kind
+    that occurs."""
+    people = people_ids(events)
+    tools: set[int] = set()
+    systems: set[int] = set()
+    for event in events:
+        for head, rest in grid_keys(event):
+            if event.action == SKILLS:
+                people.add(head)
+            else:
+                tools.add(head)
+                systems.update([int(rest)] if rest.isdigit() else [])
+    names: dict[str, dict[int, str]] = {"people": {}, "tools": {}, "systems": {}}
+    if people:
+        members = Membership.objects.for_workspace(workspace).filter(pk__in=sorted(people))
+        names["people"] = {m.pk: m.user.display_name for m in members.select_related("user")}
+    if tools:
+        found = AiTool.objects.for_workspace(workspace).filter(pk__in=sorted(tools))
+        names["tools"] = dict(found.values_list("pk", "name"))
+    if systems:
+        found_systems = StackItem.objects.for_workspace(workspace).filter(pk__in=sorted(systems))
+        names["systems"] = dict(found_systems.values_list("pk", "name"))
+    return names
+
+
 def log_page(
     workspace: Workspace, events: QuerySet[AuditEvent], number: str | None, amounts_visible: bool
 ) -> Page[AuditEvent]:
@@ -48,14 +84,13 @@ def log_page(
     by work items' role changes looked up in one query)."""
     page = Paginator(events, EVENTS_PER_PAGE).get_page(number)
     shown = list(page.object_list)
-    ids = people_ids(shown)
-    members = Membership.objects.for_workspace(workspace).filter(pk__in=sorted(ids))
-    names = {m.pk: m.user.display_name for m in members.select_related("user")} if ids else {}
+    names = _names(workspace, shown)
     for event in shown:
         event.description = describe(event)  # type: ignore[attr-defined]
         if not amounts_visible:
             hide_amounts(event)
-        event.before_fields = changed_fields(event, "before", names)  # type: ignore[attr-defined]
-        event.after_fields = changed_fields(event, "after", names)  # type: ignore[attr-defined]
+        grid = grid_changes(event, names) if grid_keys(event) else []
+        event.before_fields = changed_fields(event, "before", names["people"])  # type: ignore[attr-defined]
+        event.after_fields = grid or changed_fields(event, "after", names["people"])  # type: ignore[attr-defined]
     page.object_list = shown
     return page
