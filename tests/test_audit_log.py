@@ -32,6 +32,13 @@ def test_values_are_labels_in_both_languages() -> None:
         assert value_label("kpi", "formula", "ratio") == "兩個指標的比率"
         assert value_label("workitem", "due_on", "2026-12-10") == "2026年12月10日（星期四）"
         assert field_label("kpi", "2026-03-01") == "2026年3月"
+        # The content rules' keys and values, named by the rules form.
+        assert field_label("contentrules", "glossary") == "品牌用語表"
+        assert value_label("contentrules", "product_category", "food") == "食品"
+        term = [{"preferred": "麥香烘焙坊", "forbidden": ["麦香烘焙坊", "麥香麵包店"]}]
+        assert (
+            value_label("contentrules", "glossary", term) == "麥香烘焙坊 · 麦香烘焙坊、麥香麵包店"
+        )
 
 
 def test_instants_are_shown_in_the_active_time_zone() -> None:

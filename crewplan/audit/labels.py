@@ -186,10 +186,22 @@ def _field(target_type: str, name: str) -> "models.Field[Any, Any] | None":
     return found if isinstance(found, models.Field) else None
 
 
+def _form_field(target_type: str, name: str) -> Any:
+    """The content rules are one JSON field: their keys are named by the rules form."""
+    if target_type != "contentrules":
+        return None
+    from crewplan.work.forms import RulesForm  # work's forms import audit's: no cycle here
+
+    return RulesForm.base_fields.get(name)
+
+
 def field_label(target_type: str, name: str) -> str:
     """The translated name of field `name` of an audit row's target."""
     if name in EXTRA_FIELDS:
         return str(EXTRA_FIELDS[name])
+    form_field = _form_field(target_type, name)
+    if form_field is not None and form_field.label:
+        return str(form_field.label)
     try:  # a KPI's history and targets are recorded by month
         return date_format(date.fromisoformat(name), "YEAR_MONTH_FORMAT")
     except ValueError:
@@ -229,6 +241,8 @@ def value_label(
         return pgettext("list separator", ", ").join(
             value_label(target_type, name, v, people) for v in value
         )
+    if isinstance(value, dict):  # e.g. a glossary term: its values in order
+        return " · ".join(value_label(target_type, k, v, people) for k, v in value.items())
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if name in EXTRA_VALUES and value in EXTRA_VALUES[name]:
@@ -242,6 +256,10 @@ def value_label(
         for key, label in field.flatchoices:
             if str(key) == str(value):
                 return str(label)
+    form_field = _form_field(target_type, name)
+    for key, label in getattr(form_field, "choices", None) or ():
+        if str(key) == str(value):
+            return str(label)
     if isinstance(value, str):
         return _when(field, value) or value
     return str(value)
