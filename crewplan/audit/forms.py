@@ -58,7 +58,7 @@ class AuditFilterForm(forms.Form):
         self.fields["who"].choices = [("", _("Anyone")), *people]  # type: ignore[attr-defined]
         self.fields["kind"].choices = kind_choices()  # type: ignore[attr-defined]
         for name in ("since", "until"):  # ISO in the date picker, whatever the language
-            self.fields[name].widget.format = "%Y-%m-%d"  # type: ignore[attr-defined]
+            self.fields[name].widget.format = "%Y-%m-%d"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -168,7 +168,7 @@ def invite(request: WorkspaceRequest) -> HttpResponse:
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
                 text = _("%(label)s: %(error)s") % {"label": label, "error": error}
-                messages.error(request, text if label else error)
+                messages.error(request, text if label else str(error))
         return redirect("people", slug=request.workspace.slug)
     team, role = form.cleaned_data["team"], form.cleaned_data["role"]
     require(request, Action.INVITE, MemberTarget(role=role, team_id=team.pk))
