@@ -24,6 +24,8 @@ def test_values_are_labels_in_both_languages() -> None:
         assert value_label("kpi", "direction", "higher") == "Higher is better"
         assert value_label("aitool", "customer_data", False) == "no"
         assert field_label("kpi", "2026-03-01") == "Mar 2026"
+        scores = [{"features": None, "ease": 2}, {"features": 4, "ease": 2}]  # a tool's
+        assert value_label("evaluationweights", "Jasper", scores) == "features (empty) → 4"
     with translation.override("zh-hant"):
         assert field_label("workitem", "title") == "標題"
         assert value_label("workitem", "publish_at", None) == "（空白）"

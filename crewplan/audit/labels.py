@@ -237,6 +237,16 @@ def value_label(
     if name in PEOPLE_KEYS and isinstance(value, list):
         names = [(people or {}).get(v, str(v)) if isinstance(v, int) else str(v) for v in value]
         return pgettext("list separator", ", ").join(names)
+    if (
+        isinstance(value, list) and len(value) == 2 and all(isinstance(v, dict) for v in value)
+    ):  # [before, after] of a group of fields (a tool's evaluation scores): what changed
+        old, new = value
+        return pgettext("list separator", ", ").join(
+            f"{field_label(target_type, k)} {value_label(target_type, k, old.get(k))} → "
+            f"{value_label(target_type, k, v)}"
+            for k, v in new.items()
+            if old.get(k) != v
+        ) or _("(empty)")
     if isinstance(value, list):
         return pgettext("list separator", ", ").join(
             value_label(target_type, name, v, people) for v in value
