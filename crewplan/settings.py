@@ -147,6 +147,8 @@ LANGUAGE_COOKIE_SECURE = env_bool("CREWPLAN_HTTPS", False)
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE: Literal["Lax"] = "Lax"
 USE_I18N = True
+# One date format per language (crewplan/formats/<locale>/formats.py), read by |date.
+FORMAT_MODULE_PATH = ["crewplan.formats"]
 TIME_ZONE = "Asia/Taipei"
 USE_TZ = True
 

@@ -19,7 +19,10 @@ def change_money_settings(world: Any) -> None:
 def test_agency_manager_sees_the_settings_change_but_not_the_amount(world: Any) -> None:
     change_money_settings(world)
     page = client_for(world.people["adam"]).get("/w/alpha/audit/").content.decode()
-    assert "raci_max_consulted" in page and "budget_training_per_seat" in page
+    # The fields by their labels (audit/labels.py), not their names.
+    assert "RACI: most parties consulted on one activity" in page
+    assert "Budget check: training needed per seat whose user is not yet able" in page
+    assert "raci_max_consulted" not in page and "budget_training_per_seat" not in page
     assert "24680" not in page and "3000" not in page  # neither after nor before
     assert "(amount hidden)" in page
 

@@ -88,6 +88,8 @@ def test_demo_prepares_once(db: Any) -> None:
     assert agency.memberships.count() == len(AGENCY) == 4
     # The agency's account manager also works for a second client: the switcher has two.
     assert Membership.objects.filter(user__email=AGENCY[0].email).count() == 2
+    titles = dict(Membership.objects.filter(workspace=bakery).values_list("user__email", "title"))
+    assert titles == {p.email: p.title for p in IN_HOUSE + AGENCY}  # job titles on the page
     for model in (RaciSettings, BudgetSettings, WorkSettings):  # a row for each workspace
         assert model.objects.count() == Workspace.objects.count() == 2, model
 

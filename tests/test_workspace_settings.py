@@ -64,7 +64,11 @@ def test_owner_changes_settings_with_audit(world: Any) -> None:
         "budgetsettings": ({"external_can_see_budget": False}, {"external_can_see_budget": True}),
     }
     audit_page = alice.get("/w/alpha/audit/").content.decode()
-    assert "fiscal_year_start_month" in audit_page and "external_can_see_budget" in audit_page
+    # Both changes, by their labels and their values' labels (audit/labels.py).
+    assert "<dt>fiscal year starts in</dt><dd>April</dd>" in audit_page
+    assert "<dt>external teams can see budget amounts</dt><dd>yes</dd>" in audit_page
+    assert "fiscal_year_start_month" not in audit_page
+    assert "external_can_see_budget" not in audit_page
 
 
 def test_settings_rows_come_with_the_membership(world: Any, django_assert_num_queries: Any) -> None:
@@ -214,7 +218,8 @@ def test_pages_show_times_in_the_workspace_time_zone(world: Any) -> None:
 
     for tz in ("Asia/Taipei", "America/New_York"):
         Workspace.objects.filter(pk=world.a.pk).update(time_zone=tz)
-        local = event.created_at.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+        # The workspace speaks English: its DATETIME_FORMAT (crewplan/formats/en).
+        local = event.created_at.astimezone(ZoneInfo(tz)).strftime("%a %-d %b %Y, %H:%M")
         assert local in alice.get("/w/alpha/audit/").content.decode()
 
 

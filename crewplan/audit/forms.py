@@ -1,8 +1,11 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from crewplan.audit.labels import kind_choices
 from crewplan.audit.services import STALE_FORM
+from crewplan.workspaces.fields import DateInRangeField
 
 
 class RevisionField(forms.IntegerField):
@@ -36,3 +39,31 @@ class RevisionModelForm(forms.ModelForm[Any]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         expect_revision(self, self.instance.revision if self.instance.pk else None)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters, read from the query string: who, what kind of change (a
+    part of crewplan or one kind), and a date range in the workspace's time zone."""
+
+    who = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("What"), required=False)
+    since = DateInRangeField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = DateInRangeField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["who"].choices = [("", _("Anyone")), *people]  # type: ignore[attr-defined]
+        self.fields["kind"].choices = kind_choices()  # type: ignore[attr-defined]
+        for name in ("since", "until"):  # ISO in the date picker, whatever the language
+            self.fields[name].widget.format = "%Y-%m-%d"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data

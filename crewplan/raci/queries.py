@@ -23,6 +23,7 @@ from crewplan.raci.validation import (
     Party,
     Role,
     Rules,
+    Severity,
     external_accountable,
     parse_cell,
     validate,
@@ -233,3 +234,30 @@ def signoffs_of(version: MatrixVersion) -> list[SignOff]:
 
 def functions_of(workspace: Workspace) -> list[Function]:
     return list(Function.objects.for_workspace(workspace).filter(archived_at__isnull=True))
+
+
+@dataclass
+class MatrixHealth:
+    """The check's findings on the matrix that counts: the draft being written, else the
+    published version."""
+
+    version: MatrixVersion
+    errors: int
+    warnings: int
+
+
+def matrix_health(workspace: Workspace) -> MatrixHealth | None:
+    """Findings of the draft (else the published version) by severity; None when the
+    workspace has no matrix yet. 5 queries at most, whatever the matrix's size."""
+    version = draft_of(workspace) or published_of(workspace)
+    if version is None:
+        return None
+    version.workspace = workspace
+    if version.snapshot is not None:
+        matrix = matrix_from_snapshot(version.snapshot)[0]
+    else:
+        matrix = live_matrix(version)[0]
+    findings = validate(matrix, rules_for(workspace))
+    errors = sum(1 for f in findings if f.severity == Severity.ERROR)
+    warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
+    return MatrixHealth(version, errors, warnings)

@@ -13,8 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any
 
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 from crewplan.lib import language as languages
@@ -336,3 +338,14 @@ def findings_for_display(
             }
             for f in stored
         ]
+
+
+def no_activities(slug: str) -> str:
+    """The new-item form's hint while the matrix has no activity to choose: a work item
+    takes its R, A, C and I from one."""
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        gettext("The RACI matrix has no activities yet: every work item belongs to one."),
+        reverse("raci_matrix", args=[slug]),
+        gettext("Set up the matrix first →"),
+    )

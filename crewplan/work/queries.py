@@ -17,8 +17,9 @@ from crewplan.lib.active_language import active_language
 from crewplan.raci.models import Function
 from crewplan.work import calendar_tw, checks, messages, workflow
 from crewplan.work.checks import claims
-from crewplan.work.models import CalendarDay, ItemRole, WorkItem
+from crewplan.work.models import CalendarDay, ItemRole, Notification, WorkItem
 from crewplan.work.roles import RoleBook, activities_with_role, role_book
+from crewplan.work.services import error_codes, item_roles, person_for
 from crewplan.workspaces.access import can
 from crewplan.workspaces.models import Membership, Team, Workspace
 from crewplan.workspaces.permissions import Action
@@ -305,3 +306,58 @@ def own_claims(rules: checks.Rules) -> list[OwnClaim]:
         OwnClaim(c.phrase, messages.claim_category_label(c.category), c.alternative)
         for c in rules.risky_claims
     ]
+
+
+@dataclass
+class Waiting:
+    """What waits for one person: items they may approve, items sent back to them to
+    fix, and approved or scheduled items they may publish whose day is this week or
+    already past (overdue)."""
+
+    to_approve: list[WorkItem]
+    to_fix: list[WorkItem]
+    to_publish: list[WorkItem]
+
+    @property
+    def count(self) -> int:
+        return len(self.to_approve) + len(self.to_fix) + len(self.to_publish)
+
+
+WAITING_STATES = ("in_review", "changes_requested", "approved", "scheduled")
+
+
+def waiting_for(workspace: Workspace, membership: Membership, today: date) -> Waiting:
+    """The items that wait for `membership`'s next step, among those they may see, by
+    the workflow's own rule of who may take it (so the owner's stand-in counts). A
+    fixed number of queries (the role book's, and the items')."""
+    book = role_book(workspace)
+    items = (
+        visible_items(workspace, membership, book)
+        .filter(state__in=WAITING_STATES)
+        .order_by("publish_at", "due_on", "pk")
+    )
+    week_end = today + timedelta(days=6 - today.weekday())  # Monday to Sunday
+    waiting = Waiting([], [], [])
+    for item in items:
+        person = person_for(membership, book, item)
+        errors = bool(error_codes(item.checks))
+        actions = workflow.allowed_actions(
+            item.state, person, item_roles(book.of(item)), errors=errors
+        )
+        names = {a.name for a in actions}
+        if item.state == "in_review" and "approve" in names:
+            waiting.to_approve.append(item)
+        elif item.state == "changes_requested" and "resume" in names:
+            waiting.to_fix.append(item)
+        elif "publish" in names and (day := local_day(item)) is not None and day <= week_end:
+            waiting.to_publish.append(item)
+    return waiting
+
+
+def unread_count(workspace: Workspace, user: Any) -> int:
+    """How many of the person's notifications they have not read. 1 query."""
+    return (
+        Notification.objects.for_workspace(workspace)
+        .filter(recipient=user, read_at__isnull=True)
+        .count()
+    )

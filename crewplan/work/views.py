@@ -139,7 +139,7 @@ def _item_form(
     workspace = request.workspace
     newest = BudgetVersion.objects.for_workspace(workspace).order_by("-fiscal_year", "-number")
     latest = newest.first()
-    return ItemForm(
+    form = ItemForm(
         data,
         instance=item,
         activities=Activity.objects.for_workspace(workspace)
@@ -150,6 +150,9 @@ def _item_form(
         if latest
         else BudgetLine.objects.none(),
     )
+    if item is None and not form.fields["activity"].queryset.exists():  # type: ignore[attr-defined]
+        form.fields["activity"].help_text = work_messages.no_activities(workspace.slug)
+    return form
 
 
 @workspace_view

@@ -56,7 +56,8 @@ def _join(workspace: Workspace, actor: User, team: Team, person: DemoPerson) -> 
         role=person.role,
         send=False,
     )
-    services.invitation_accept(token=token, user=user)
+    membership = services.invitation_accept(token=token, user=user)
+    services.membership_change(membership=membership, actor=user, title=person.title)
 
 
 @transaction.atomic
@@ -70,6 +71,11 @@ def load_demo() -> Workspace:
         fiscal_year_start_month=1,
     )
     in_house = Team.objects.for_workspace(bakery).get()
+    services.membership_change(
+        membership=Membership.objects.for_workspace(bakery).get(user=owner),
+        actor=owner,
+        title=IN_HOUSE[0].title,
+    )
     agency = services.team_create(
         workspace=bakery, actor=owner, name="星火數位行銷", kind=Team.Kind.EXTERNAL
     )

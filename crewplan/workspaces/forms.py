@@ -192,6 +192,7 @@ class InvitationSignupForm(forms.Form):
 class MemberForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    title = forms.CharField(label=_("Job title"), max_length=80, required=False)
     revision = RevisionField()
 
     def __init__(self, *args: object, teams: object, **kwargs: object):

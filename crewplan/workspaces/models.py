@@ -147,6 +147,12 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
     joined_at = models.DateTimeField(default=timezone.now, editable=False)
+    title = models.CharField(
+        _("job title"),
+        max_length=80,
+        blank=True,
+        help_text=_("What this person does, as their colleagues would say it."),
+    )
     hours_per_month = models.PositiveSmallIntegerField(
         _("marketing hours per month"),
         null=True,

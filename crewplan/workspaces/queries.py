@@ -1,13 +1,16 @@
 """Reads for the workspace pages: rows that carry what the rule table says each reader may
-do with each person, invitation and audit event, so templates ask no questions of it."""
+do with each person and invitation, so templates ask no questions of it; and the setup
+checklist a new workspace follows, each step ticked from the data itself."""
 
 from dataclasses import dataclass, replace
 
-from django.core.paginator import Page
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from crewplan.audit.labels import describe, hide_amounts
-from crewplan.audit.models import AuditEvent
+from crewplan.planning.models import BudgetLine, Goal
+from crewplan.raci.models import Activity
 from crewplan.workspaces.access import can
 from crewplan.workspaces.models import Invitation, Membership, Team, Workspace
 from crewplan.workspaces.permissions import Action
@@ -31,13 +34,6 @@ class TeamRow:
 class InvitationRow:
     invitation: Invitation
     may_revoke: bool
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    event: AuditEvent  # before/after blanked where the reader may not see the amounts
-    description: str
-    amounts_hidden: bool
 
 
 def team_rows(workspace: Workspace, reader: Membership) -> list[TeamRow]:
@@ -80,15 +76,72 @@ def invitation_rows(workspace: Workspace, reader: Membership) -> list[Invitation
     ]
 
 
-def audit_rows(page: Page[AuditEvent], reader: Membership) -> list[AuditRow]:
-    """The events of one page of the audit log, described in the active language, with the
-    money blanked for a reader who may not see budget amounts."""
-    amounts_visible = can(reader, Action.VIEW_BUDGET_AMOUNTS)
-    return [
-        AuditRow(
-            event=event,
-            description=describe(event),
-            amounts_hidden=False if amounts_visible else hide_amounts(event),
+@dataclass(frozen=True)
+class SetupStep:
+    key: str
+    label: Promise
+    hint: Promise
+    done: bool
+    url: str
+
+
+def setup_steps(workspace: Workspace) -> list[SetupStep]:
+    """The five steps of setting a workspace up, in order, each ticked when the data
+    shows it done (one query)."""
+
+    def owned(model: type) -> Exists:
+        return Exists(model.objects.filter(workspace=OuterRef("pk")))  # type: ignore[attr-defined]
+
+    others = Membership.objects.filter(workspace=OuterRef("pk")).exclude(role="owner")
+    invited = Invitation.objects.filter(workspace=OuterRef("pk")).pending()
+    facts = (
+        Workspace.objects.filter(pk=workspace.pk)
+        .annotate(
+            agency=Exists(Team.objects.filter(workspace=OuterRef("pk"), kind=Team.Kind.EXTERNAL)),
+            matrix=owned(Activity),
+            people=Exists(others) | Exists(invited),
+            goal=owned(Goal),
+            budget=owned(BudgetLine),
         )
-        for event in page.object_list
+        .values("agency", "matrix", "people", "goal", "budget")
+        .get()
+    )
+    slug = workspace.slug
+    people = reverse("people", args=[slug])
+    return [
+        SetupStep(
+            "agency",
+            _("Create the agency team"),
+            _("An external team for your agency or freelancers, so the matrix can name them."),
+            facts["agency"],
+            people + "#team-form",
+        ),
+        SetupStep(
+            "matrix",
+            _("Apply the RACI template"),
+            _("Who does, approves, is consulted and told, for every marketing activity."),
+            facts["matrix"],
+            reverse("raci_template_apply", args=[slug]),
+        ),
+        SetupStep(
+            "people",
+            _("Invite people"),
+            _("Your colleagues and the agency's people, each in their team with a role."),
+            facts["people"],
+            people + "#invite-form",
+        ),
+        SetupStep(
+            "goal",
+            _("Set a goal"),
+            _("A SMART goal with a KPI, so the work and the budget have a purpose."),
+            facts["goal"],
+            reverse("planning_goals", args=[slug]),
+        ),
+        SetupStep(
+            "budget",
+            _("Plan the budget"),
+            _("This year's budget by month, with a health check of the plan."),
+            facts["budget"],
+            reverse("planning_budget", args=[slug]),
+        ),
     ]

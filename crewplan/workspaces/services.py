@@ -57,7 +57,7 @@ SETTINGS_FIELDS = WORKSPACE_FIELDS + tuple(
 
 
 def _membership_snapshot(m: Membership) -> dict[str, Any]:
-    return {"user": m.user.email, "team": m.team.name, "role": m.role}
+    return {"user": m.user.email, "team": m.team.name, "role": m.role, "title": m.title}
 
 
 @transaction.atomic
@@ -440,10 +440,11 @@ def membership_change(
     actor: Any,
     role: str | None = None,
     team: Team | None = None,
+    title: str | None = None,
     revision: int | None = None,
 ) -> Membership:
-    """Change a person's role or team. With `revision` (a form's), refused with
-    audit.Conflict when someone changed the membership since it was read."""
+    """Change a person's role, team or job title. With `revision` (a form's), refused
+    with audit.Conflict when someone changed the membership since it was read."""
     workspace = membership.workspace
     if revision is not None:
         membership = locked(membership, revision=revision)
@@ -465,10 +466,13 @@ def membership_change(
         if team.workspace_id != workspace.pk:
             raise ValidationError(_("That team does not belong to this workspace."))
         membership.team = team
+    if title is not None:
+        membership.title = " ".join(title.split())
+        Membership._meta.get_field("title").clean(membership.title, membership)
     before, after = changes(old, _membership_snapshot(membership))
     if after:
         membership.revision += 1
-        membership.save(update_fields=["role", "team", "revision"])
+        membership.save(update_fields=["role", "team", "title", "revision"])
         record(
             workspace=workspace,
             actor=actor,

@@ -7,19 +7,22 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_stubs_ext import StrOrPromise
 
 from crewplan.accounts.requests import SignedInRequest
-from crewplan.audit.forms import expect_revision
-from crewplan.audit.models import AuditEvent
+from crewplan.audit import queries as audit_queries
+from crewplan.audit.forms import AuditFilterForm, expect_revision
 from crewplan.audit.services import Conflict
+from crewplan.planning.budget.queries import budget_summary
+from crewplan.raci.queries import matrix_health
+from crewplan.work import queries as work_queries
 from crewplan.workspaces import queries, services
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.forms import (
@@ -95,8 +98,24 @@ def _invite_choices(
 @workspace_view
 @require_GET
 def overview(request: WorkspaceRequest) -> HttpResponse:
-    teams = Team.objects.for_workspace(request.workspace).annotate(people=Count("memberships"))
-    return render(request, "workspaces/overview.html", {"teams": teams})
+    """What waits for this person, the state of the matrix and (for who may see every
+    amount) the budget, and, until it is done, the workspace's setup checklist."""
+    workspace, membership = request.workspace, request.membership
+    today = timezone.localdate()
+    steps = queries.setup_steps(workspace) if can(membership, Action.MANAGE_TEAMS) else []
+    may_see_budget = can(membership, Action.VIEW_BUDGET_AMOUNTS)
+    context = {
+        "teams": Team.objects.for_workspace(workspace).annotate(people=Count("memberships")),
+        "steps": [] if all(step.done for step in steps) else steps,
+        "steps_done": sum(step.done for step in steps),
+        "waiting": work_queries.waiting_for(workspace, membership, today),
+        "unread": work_queries.unread_count(workspace, request.user),
+        "matrix": matrix_health(workspace),
+        "budget": budget_summary(workspace, today) if may_see_budget else None,
+        "may_see_budget": may_see_budget,
+        "may_create_work": can(membership, Action.CREATE_WORK),
+    }
+    return render(request, "workspaces/overview.html", context)
 
 
 @workspace_view
@@ -136,7 +155,8 @@ def invite(request: WorkspaceRequest) -> HttpResponse:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}: {error}" if label else str(error))
+                text = _("%(label)s: %(error)s") % {"label": label, "error": error}
+                messages.error(request, text if label else str(error))
         return redirect("people", slug=request.workspace.slug)
     team, role = form.cleaned_data["team"], form.cleaned_data["role"]
     require(request, Action.INVITE, MemberTarget(role=role, team_id=team.pk))
@@ -189,7 +209,9 @@ def member_update(request: WorkspaceRequest, membership_id: int) -> HttpResponse
     teams = Team.objects.for_workspace(request.workspace)
     form = MemberForm(request.POST, teams=teams, prefix=f"m{member.pk}")
     if not form.is_valid():
-        messages.error(request, _("Choose a team and a role."))
+        messages.error(
+            request, _("Choose a team and a role; a job title has at most 80 characters.")
+        )
         return redirect("people", slug=request.workspace.slug)
     team, role = form.cleaned_data["team"], form.cleaned_data["role"]
     target = MemberTarget(
@@ -206,6 +228,8 @@ def member_update(request: WorkspaceRequest, membership_id: int) -> HttpResponse
             actor=request.user,
             role=role,
             team=team,
+            # A form without the field (an older page) leaves the title alone.
+            title=form.cleaned_data["title"] if f"m{member.pk}-title" in request.POST else None,
             revision=form.cleaned_data["revision"],
         )
     except ValidationError as error:
@@ -321,11 +345,19 @@ def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view
 @require_GET
 def audit_log(request: WorkspaceRequest) -> HttpResponse:
+    """The log, filtered by the query string's who, kind and dates; a bad filter is
+    shown on the form and the log is shown unfiltered."""
     require(request, Action.VIEW_AUDIT)
-    events = AuditEvent.objects.for_workspace(request.workspace).select_related("actor")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    rows = queries.audit_rows(page, request.membership)
-    return render(request, "workspaces/audit.html", {"page": page, "rows": rows})
+    workspace = request.workspace
+    form = AuditFilterForm(request.GET, people=audit_queries.actor_choices(workspace))
+    valid = form.is_valid()
+    events = audit_queries.filtered_events(workspace, form.cleaned_data if valid else {})
+    amounts_visible = can(request.membership, Action.VIEW_BUDGET_AMOUNTS)
+    page, rows = audit_queries.log_page(workspace, events, request.GET.get("page"), amounts_visible)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "rows": rows, "form": form, "query": query.urlencode()}
+    return render(request, "workspaces/audit.html", context, status=200 if valid else 400)
 
 
 @never_cache  # the link is a credential: no shared cache keeps what it shows

@@ -7,7 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from crewplan.planning.budget.health import Thresholds
+from django.db.models import Sum
+
+from crewplan.planning.budget.health import Thresholds, health_findings
 from crewplan.planning.budget.plan import Category, Line, Plan, Tool, ToolStatus
 from crewplan.planning.budget.xlsx import VersionSheet
 from crewplan.planning.models import AiTool, BudgetLine, BudgetSettings, BudgetVersion
@@ -138,3 +140,52 @@ def export_sheets(
     if number not in numbers:
         raise ValueError(f"fiscal year {fiscal_year} has no version {number}")
     return sheets, numbers.index(number)
+
+
+@dataclass
+class BudgetSummary:
+    """The current fiscal year's plan at a glance: what is planned, what was planned up
+    to this month, what is spent and committed, and how many health findings it has."""
+
+    version: BudgetVersion
+    total: Decimal
+    planned_to_date: Decimal
+    actual: Decimal
+    committed: Decimal
+    findings: int
+
+    @property
+    def spent_share(self) -> Decimal | None:
+        """Spent as a share of what was planned up to now (1 = on pace)."""
+        return self.actual / self.planned_to_date if self.planned_to_date else None
+
+    @property
+    def spent_percent(self) -> int | None:
+        share = self.spent_share
+        return round(share * 100) if share is not None else None
+
+
+def budget_summary(workspace: Workspace, today: date) -> BudgetSummary | None:
+    """The summary of this fiscal year's first version, or None without one. For those
+    who may see every amount only. A fixed number of queries, whatever the plan's size."""
+    versions = versions_of(workspace, fiscal_year_of(workspace, today))
+    if not versions:
+        return None
+    version = versions[0]
+    version.workspace = workspace
+    loaded = load_plan(version)
+    findings = health_findings(loaded.plan, thresholds_for(workspace), workspace.currency)
+    fiscal_month = (today.month - workspace.fiscal_year_start_month) % 12  # 0-based
+    spent = (
+        BudgetLine.objects.for_workspace(workspace)
+        .filter(version=version)
+        .aggregate(actual=Sum("actual"), committed=Sum("committed"))
+    )
+    return BudgetSummary(
+        version=version,
+        total=loaded.plan.total(),
+        planned_to_date=sum(loaded.plan.month_totals()[: fiscal_month + 1], Decimal(0)),
+        actual=spent["actual"] or Decimal(0),
+        committed=spent["committed"] or Decimal(0),
+        findings=len(findings),
+    )
