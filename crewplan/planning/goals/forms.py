@@ -3,6 +3,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.audit.forms import RevisionModelForm
@@ -61,6 +62,8 @@ def metric_choices(current: str) -> list[tuple[str, str]]:
 class MetricField(forms.ChoiceField):
     """A catalogue metric chosen by its label, or a metric of the workspace's own posted by
     its name (the form's "own metric" box)."""
+
+    default_validators = [ProhibitNullCharactersValidator()]  # what CharField refuses too
 
     def valid_value(self, value: Any) -> bool:
         return super().valid_value(value) or 0 < len(str(value)) <= 40
