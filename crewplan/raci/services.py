@@ -326,11 +326,22 @@ def function_create(*, workspace: Workspace, actor: Any, name: str) -> Function:
 
 
 @transaction.atomic
+def activity_add(
+    *, workspace: Workspace, actor: Any, function: Function | str, name: str, kind: str, split: str
+) -> Activity:
+    """A new activity of the matrix being drafted (a draft is started if there is none)."""
+    draft_start(workspace=workspace, actor=actor)
+    return activity_save(
+        workspace=workspace, actor=actor, function=function, name=name, kind=kind, split=split
+    )
+
+
+@transaction.atomic
 def activity_save(
     *,
     workspace: Workspace,
     actor: Any,
-    function: Function,
+    function: Function | str,
     name: str,
     kind: str,
     split: str,
@@ -338,9 +349,12 @@ def activity_save(
     revision: int | None = None,
 ) -> Activity:
     """Create an activity, or change one (`activity`) that is still at `revision` (else
-    audit.Conflict naming what someone else changed)."""
+    audit.Conflict naming what someone else changed). `function`: the activity's, or the
+    name of a new one, created with it (nothing is created if the activity is refused)."""
     if activity is not None:
         activity = locked(activity, revision=revision)
+    if isinstance(function, str):
+        function = function_create(workspace=workspace, actor=actor, name=function)
     name = name.strip()
     if function.workspace_id != workspace.pk:
         raise ValidationError(_("Unknown function."))

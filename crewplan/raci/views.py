@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -296,28 +295,26 @@ def activity_create(request: WorkspaceRequest) -> HttpResponse:
         return redirect("raci_matrix", slug=workspace.slug)
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            services.draft_start(workspace=workspace, actor=request.user)
-            if data["new_function"].strip():
-                function = services.function_create(
-                    workspace=workspace, actor=request.user, name=data["new_function"]
-                )
-            else:
-                function = get_owned(request, Function, int(data["function"]))
-            services.activity_save(
-                workspace=workspace,
-                actor=request.user,
-                function=function,
-                name=data["name"],
-                kind=data["kind"],
-                split=data["split"],
-            )
+        services.activity_add(
+            workspace=workspace,
+            actor=request.user,
+            function=_chosen_function(request, data),
+            name=data["name"],
+            kind=data["kind"],
+            split=data["split"],
+        )
     except ValidationError as error:
         for m in error.messages:
             messages.error(request, m)
     else:
         messages.success(request, _("Activity %(name)s added.") % {"name": data["name"]})
     return redirect("raci_matrix", slug=workspace.slug)
+
+
+def _chosen_function(request: WorkspaceRequest, data: dict[str, Any]) -> Function | str:
+    """The activity form's function: the name of a new one, else the chosen one (this
+    workspace's, through the access layer)."""
+    return data["new_function"].strip() or get_owned(request, Function, int(data["function"]))
 
 
 @workspace_view
@@ -337,23 +334,16 @@ def activity_edit(request: WorkspaceRequest, activity_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                if data["new_function"].strip():
-                    function = services.function_create(
-                        workspace=workspace, actor=request.user, name=data["new_function"]
-                    )
-                else:
-                    function = get_owned(request, Function, int(data["function"]))
-                services.activity_save(
-                    workspace=workspace,
-                    actor=request.user,
-                    function=function,
-                    name=data["name"],
-                    kind=data["kind"],
-                    split=data["split"],
-                    activity=activity,
-                    revision=data["revision"],
-                )
+            services.activity_save(
+                workspace=workspace,
+                actor=request.user,
+                function=_chosen_function(request, data),
+                name=data["name"],
+                kind=data["kind"],
+                split=data["split"],
+                activity=activity,
+                revision=data["revision"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from crewplan.audit.models import AuditEvent
 from crewplan.raci import services
-from crewplan.raci.models import Activity, Assignment, MatrixVersion, SignOff
+from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion, SignOff
 from crewplan.raci.queries import draft_of, load_grid, required_teams
 from crewplan.raci.template import template_activities
 from tests.factories import client_for, join, make_user
@@ -369,3 +369,26 @@ def test_cells_set_is_all_or_nothing_without_the_page(world: Any, draft: MatrixV
     foreign = services.CellChange(str(10**9), agency, "R", "")
     with pytest.raises(Activity.DoesNotExist):
         services.cells_set(version=draft, changes=[foreign], actor=alice)
+
+
+def test_an_activity_with_a_new_function_is_added_whole_or_not_at_all(world: Any) -> None:
+    alice = world.people["alice"]
+    assert draft_of(world.a) is None
+    with pytest.raises(ValidationError):
+        services.activity_add(
+            workspace=world.a, actor=alice, function="直播", name="  ", kind="execution", split=""
+        )
+    # Refused: neither the new function nor a draft is left behind.
+    assert not Function.objects.filter(workspace=world.a, name="直播").exists()
+    assert draft_of(world.a) is None
+    added = services.activity_add(
+        workspace=world.a, actor=alice, function="直播", name="直播腳本", kind="execution", split=""
+    )
+    assert added.function.name == "直播" and added.function.workspace_id == world.a.pk
+    assert draft_of(world.a) is not None
+    response = client_for(alice).post(
+        "/w/alpha/raci/activities/new/",
+        {"function": "", "new_function": "活動", "name": "快閃店", "kind": "execution"},
+    )
+    assert response.status_code == 302
+    assert Activity.objects.get(workspace=world.a, name="快閃店").function.name == "活動"
