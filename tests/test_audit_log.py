@@ -11,6 +11,7 @@ from crewplan.audit.labels import field_label, value_label
 from crewplan.audit.models import AuditEvent
 from crewplan.audit.queries import EVENTS_PER_PAGE
 from crewplan.planning.tools import services as tool_services
+from crewplan.work import services as work_services
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Team
 from tests.factories import client_for
@@ -157,3 +158,20 @@ def test_grid_changes_read_by_name(world: Any) -> None:
     assert "<dt>Maya 黃 · marketing hours per month</dt><dd>(empty) → 40</dd>" in page
     assert f"{maya.pk}.hours" not in page and f"{maya.pk}.seo" not in page
     assert "<dt>Maya 黃 · SEO</dt><dd>None → Basic</dd>" in page  # the levels' labels
+
+
+def test_the_workspaces_one_of_a_kind_rows_are_named_in_the_readers_language(world: Any) -> None:
+    alice = world.people["alice"]
+    with translation.override("en"):  # stored while someone works in English
+        work_services.rules_save(
+            workspace=world.a, actor=alice, rules={"instagram_hashtag_limit": 5}
+        )
+    stored = AuditEvent.objects.get(workspace=world.a, target_type="contentrules")
+    assert stored.target_label.startswith("content rules of")
+    pages = {}
+    for language in ("zh-hant", "en"):
+        alice.language = language
+        alice.save(update_fields=["language"])
+        pages[language] = client_for(alice).get("/w/alpha/audit/").content.decode()
+    assert "內容檢查規則" in pages["zh-hant"] and "content rules of" not in pages["zh-hant"]
+    assert "Content rules" in pages["en"] and "content rules of" not in pages["en"]

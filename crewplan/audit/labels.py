@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django_stubs_ext import StrOrPromise
@@ -162,6 +163,21 @@ def _models_by_name() -> dict[str, type[models.Model]]:
         for m in apps.get_models()
         if m.__module__.startswith("crewplan.")
     }
+
+
+# The workspace's one-of-a-kind rows: their name is the kind of thing, in the reader's
+# language (what was stored is the row's English __str__, "content rules of 5").
+ONE_PER_WORKSPACE = frozenset(
+    {"contentrules", "evaluationweights", "racisettings", "budgetsettings", "worksettings"}
+)
+
+
+def target_label(event: AuditEvent) -> str:
+    """What the event changed, as the log names it."""
+    model = _models_by_name().get(event.target_type) if event.target_type else None
+    if model is not None and event.target_type in ONE_PER_WORKSPACE:
+        return capfirst(str(model._meta.verbose_name)) or ""
+    return event.target_label
 
 
 @cache

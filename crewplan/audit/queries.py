@@ -18,6 +18,7 @@ from crewplan.audit.labels import (
     hide_amounts,
     kind_filter,
     people_ids,
+    target_label,
 )
 from crewplan.audit.models import AuditEvent
 from crewplan.planning.models import AiTool, StackItem
@@ -84,6 +85,7 @@ class AuditRow:
 
     event: AuditEvent  # before/after blanked where the reader may not see the amounts
     description: str
+    target: str  # what it changed, as of now in the reader's language where that is a kind
     amounts_hidden: bool
     before_fields: list[tuple[str, str]]
     after_fields: list[tuple[str, str]]
@@ -105,6 +107,7 @@ def log_page(
             AuditRow(
                 event=event,
                 description=describe(event),
+                target=target_label(event),
                 amounts_hidden=hidden,
                 before_fields=changed_fields(event, "before", names["people"]),
                 after_fields=grid or changed_fields(event, "after", names["people"]),
