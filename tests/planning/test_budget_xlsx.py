@@ -170,7 +170,7 @@ def test_cli_budget_check(tmp_path: Path) -> None:
     codes = [f["code"] for f in document["findings"]]
     assert codes[0] == "no_privacy_budget" and "no_reserve" in codes
     first = document["findings"][0]["message"]
-    assert "LINE Bot" in first and "數據處理與隱私" in first
+    assert "LINE Bot" in first and "資料處理與隱私" in first
 
     junk = tmp_path / "junk.xlsx"
     junk.write_text("Category,Item\nmedia,ads")

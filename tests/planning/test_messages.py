@@ -140,7 +140,7 @@ def test_every_health_code_has_its_sentences_in_both_languages() -> None:
 def test_core_enums_have_the_models_one_label() -> None:
     assert set(Category) == set(BudgetLine.CategoryChoices.values)
     assert set(ToolStatus) == set(AiTool.Status.values)
-    assert budget_messages.category_labels("zh-hant")[Category.DATA_PRIVACY] == "數據處理與隱私"
+    assert budget_messages.category_labels("zh-hant")[Category.DATA_PRIVACY] == "資料處理與隱私"
     assert budget_messages.category_labels("en")[Category.MEDIA] == "Media spend"
     with translation.override("zh-hant"):
         assert budget_messages.category_label(Category.TRAINING) == "教育訓練"

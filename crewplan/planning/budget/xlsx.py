@@ -63,7 +63,8 @@ CATEGORY_WORDS: dict[str, Category] = {c.value: c for c in Category} | {
     "integration and customization": Category.INTEGRATION,
     "教育訓練": Category.TRAINING,
     "training": Category.TRAINING,
-    "數據處理與隱私": Category.DATA_PRIVACY,
+    "資料處理與隱私": Category.DATA_PRIVACY,
+    "數據處理與隱私": Category.DATA_PRIVACY,  # the label files written before 2026-12 carry
     "data processing and privacy": Category.DATA_PRIVACY,
     "實驗預備金": Category.EXPERIMENT_RESERVE,
     "experiment reserve": Category.EXPERIMENT_RESERVE,
