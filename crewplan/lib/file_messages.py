@@ -4,13 +4,11 @@ message (English msgid, zh-Hant in the catalogue), worded in the active language
 `language` when one is given (a command's). A reader with codes of its own (the RACI grid,
 the budget plan) words them in its app's `messages.py` and passes them here as `own`."""
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 
-from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
-from crewplan.lib import language as languages
+from crewplan.lib.active_language import speaking
 from crewplan.lib.xlsxfile import UnusableFile
 
 # code -> message; the `%(…)s` values come from the error's params (see `_values`).
@@ -58,16 +56,6 @@ IN_SHEET: dict[str, str] = {
         "crewplan reads at most %(columns)s columns"
     ),
 }
-
-
-@contextmanager
-def speaking(language: str | None) -> Iterator[None]:
-    """Word what follows in `language`; in the active language when None."""
-    if language is None:
-        yield
-        return
-    with translation.override(languages.normalize(language)):
-        yield
 
 
 def _values(params: Mapping[str, object]) -> dict[str, object]:

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from django.utils.translation import gettext, gettext_noop, pgettext
 
 from crewplan.lib import file_messages
+from crewplan.lib import wording as wording_lib
+from crewplan.lib.active_language import speaking
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.raci.models import Activity
 from crewplan.raci.reading import Layout, RowProblem, SkippedRow
@@ -150,43 +152,25 @@ def _values(params: Mapping[str, object]) -> dict[str, object]:
 def wording(finding: Finding, language: str | None = None) -> tuple[str, str]:
     """The finding's message and suggested fix."""
     message, fix = FINDINGS[finding.code]
-    with file_messages.speaking(language):
+    with speaking(language):
         values = _values(finding.params)
         return gettext(message) % values, gettext(fix) % values
 
 
-class Worded:
-    """A finding with its sentences, worded when first read (a large matrix with many
-    findings pays only for those someone reads), for templates, exports and commands."""
+class Worded(wording_lib.Worded):
+    """A matrix finding with its sentences (lib/wording)."""
 
-    __slots__ = ("_text", "finding", "language")
+    __slots__ = ()
 
-    def __init__(self, finding: Finding, language: str | None = None) -> None:
-        self.finding = finding
-        self.language = language
-        self._text: tuple[str, str] | None = None
-
-    code = property(lambda self: self.finding.code)
     activity = property(lambda self: self.finding.activity)
     parties = property(lambda self: self.finding.parties)
-    params = property(lambda self: self.finding.params)
 
     @property
     def severity(self) -> Severity:
-        return self.finding.severity
+        return self.finding.severity  # type: ignore[no-any-return]
 
-    def _wording(self) -> tuple[str, str]:
-        if self._text is None:
-            self._text = wording(self.finding, self.language)
-        return self._text
-
-    @property
-    def message(self) -> str:
-        return self._wording()[0]
-
-    @property
-    def fix(self) -> str:
-        return self._wording()[1]
+    def _word(self) -> tuple[str, str]:
+        return wording(self.finding, self.language)
 
 
 def worded(findings: Iterable[Finding], language: str | None = None) -> list[Worded]:
@@ -194,7 +178,7 @@ def worded(findings: Iterable[Finding], language: str | None = None) -> list[Wor
 
 
 def row_problem(problem: RowProblem, language: str | None = None) -> str:
-    with file_messages.speaking(language):
+    with speaking(language):
         return gettext(ROW_PROBLEMS[problem.code]) % dict(problem.params)
 
 
@@ -205,13 +189,13 @@ def unusable(error: UnusableFile, language: str | None = None) -> str:
 
 
 def skipped_row(skipped: SkippedRow, language: str | None = None) -> str:
-    with file_messages.speaking(language):
+    with speaking(language):
         return gettext(SKIPPED[skipped.reason])
 
 
 def layout_lines(layout: Layout, language: str | None = None) -> list[str]:
     """How a sheet was read, in a few lines for people to check before they import."""
-    with file_messages.speaking(language):
+    with speaking(language):
         if layout.source == "crewplan":
             return [gettext("crewplan's own layout: header on row 1, kinds on row 2.")]
         where = (

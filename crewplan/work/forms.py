@@ -6,25 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from crewplan.audit.forms import RevisionField, RevisionModelForm
 from crewplan.work.models import WorkItem
+from crewplan.work.services import ITEM_FIELDS
 from crewplan.workspaces.fields import DateInRangeField, DateTimeInRangeField
 
 
 class ItemForm(RevisionModelForm):
     class Meta:
         model = WorkItem
-        fields = [
-            "title",
-            "kind",
-            "activity",
-            "channel",
-            "brief",
-            "copy",
-            "sponsored",
-            "due_on",
-            "publish_at",
-            "goal",
-            "budget_line",
-        ]
+        fields = list(ITEM_FIELDS)  # what the item services take
         field_classes = {"due_on": DateInRangeField, "publish_at": DateTimeInRangeField}
         widgets = {
             "brief": forms.Textarea(attrs={"rows": 3}),

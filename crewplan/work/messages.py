@@ -10,17 +10,15 @@ this (with `message_en` / `message_zh_hant`) still show those.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import nullcontext
 from typing import Any
 
 from django.urls import reverse
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 from crewplan.lib import language as languages
-from crewplan.lib.active_language import active_language
+from crewplan.lib.active_language import active_language, speaking
 from crewplan.work.checks import DISPLAY_WIDTH, GRAPHEMES, UTF16, X_WEIGHTED, Finding
 from crewplan.work.models import WorkItem
 from crewplan.work.workflow import TransitionRefused
@@ -193,11 +191,6 @@ REASON_LABELS: dict[str, Promise] = {
 OVERRIDE_LABEL = gettext_lazy("Override the errors")
 
 
-def _in(language: str | None) -> Any:
-    """The block's language: `language` when given, else the active one."""
-    return translation.override(languages.normalize(language)) if language else nullcontext()
-
-
 # --- labels of the cores' codes -------------------------------------------------------
 
 
@@ -218,7 +211,7 @@ def channel_label(channel: str) -> str:
 
 def action_label(action: str, language: str | None = None) -> str:
     """The button of a workflow action: its verb with a capital."""
-    with _in(language):
+    with speaking(language):
         verb = str(ACTION_VERBS.get(action, action))
     return verb[:1].upper() + verb[1:]
 
@@ -253,17 +246,17 @@ def law_label(code: str) -> str:
 
 
 def unit_label(unit: str, language: str | None = None) -> str:
-    with _in(language):
+    with speaking(language):
         return str(UNIT_LABELS.get(unit, unit))
 
 
 def disclaimer(language: str | None = None) -> str:
-    with _in(language):
+    with speaking(language):
         return str(CLAIMS_DISCLAIMER)
 
 
 def refusal_message(refused: TransitionRefused, language: str | None = None) -> str:
-    with _in(language):
+    with speaking(language):
         verb = ACTION_VERBS.get(refused.action)
         action = str(verb) if verb is not None else refused.action
         # The state's label, as it reads inside a sentence ("an item that is in review").
@@ -316,7 +309,7 @@ def finding_message(finding: Finding | Mapping[str, Any], language: str | None =
         stored = finding
         key, params = stored.get("key") or "", stored.get("params") or {}
         replacement = str(stored.get("replacement", ""))
-    with _in(language):
+    with speaking(language):
         if key in FINDING_TEXTS:
             return str(FINDING_TEXTS[key]) % _values(key, params, replacement)
         # Stored before findings kept their parameters: the two sentences of then.
@@ -329,7 +322,7 @@ def findings_for_display(
 ) -> list[dict[str, Any]]:
     """Findings stored with an item, with their sentence (`text`) and their check's
     badge (`label`) in the reader's language."""
-    with _in(language):
+    with speaking(language):
         return [
             {
                 **f,

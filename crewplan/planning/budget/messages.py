@@ -6,14 +6,13 @@ catalogue), worded in the active language, or in `language` when one is given (a
 command's, an export's)."""
 
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager, nullcontext
 
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext, pgettext_lazy
 
 from crewplan.lib import file_messages
-from crewplan.lib import language as languages
+from crewplan.lib import wording as wording_lib
+from crewplan.lib.active_language import speaking
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.planning.budget.health import Finding
 from crewplan.planning.budget.plan import Category
@@ -127,19 +126,13 @@ FILE_MONTHS = (
 )
 
 
-def _in(language: str | None) -> AbstractContextManager[None]:
-    if language is None:
-        return nullcontext()
-    return translation.override(languages.normalize(language))
-
-
 def category_label(category: Category | str) -> str:
     """The category's one label, the model's choice, in the active language."""
     return str(BudgetLine.CategoryChoices(str(category)).label)
 
 
 def category_labels(language: str | None = None) -> dict[Category, str]:
-    with _in(language):
+    with speaking(language):
         return {c: category_label(c) for c in Category}
 
 
@@ -155,39 +148,21 @@ def _values(params: Mapping[str, object]) -> dict[str, object]:
 def wording(finding: Finding, language: str | None = None) -> tuple[str, str]:
     """The finding's message and suggested fix."""
     message, fix = FINDINGS[finding.code]
-    with _in(language):
+    with speaking(language):
         values = _values(finding.params)
         return str(message) % values, str(fix) % values
 
 
-class Worded:
-    """A finding with its sentences, worded when first read (a big plan has thousands of
-    findings of which the page shows a few), for templates, exports and commands."""
+class Worded(wording_lib.Worded):
+    """A health finding with its sentences (lib/wording)."""
 
-    __slots__ = ("_text", "finding", "language")
+    __slots__ = ()
 
-    def __init__(self, finding: Finding, language: str | None = None) -> None:
-        self.finding = finding
-        self.language = language
-        self._text: tuple[str, str] | None = None
-
-    code = property(lambda self: self.finding.code)
     severity = property(lambda self: self.finding.severity)
     subjects = property(lambda self: self.finding.subjects)
-    params = property(lambda self: self.finding.params)
 
-    def _wording(self) -> tuple[str, str]:
-        if self._text is None:
-            self._text = wording(self.finding, self.language)
-        return self._text
-
-    @property
-    def message(self) -> str:
-        return self._wording()[0]
-
-    @property
-    def fix(self) -> str:
-        return self._wording()[1]
+    def _word(self) -> tuple[str, str]:
+        return wording(self.finding, self.language)
 
 
 def worded(findings: Iterable[Finding], language: str | None = None) -> list[Worded]:
@@ -195,7 +170,7 @@ def worded(findings: Iterable[Finding], language: str | None = None) -> list[Wor
 
 
 def row_problem(problem: RowProblem, language: str | None = None) -> str:
-    with _in(language):
+    with speaking(language):
         return str(ROW_PROBLEMS[problem.code]) % dict(problem.params)
 
 
@@ -207,7 +182,7 @@ def unusable(error: UnusableFile, language: str | None = None) -> str:
 
 def file_labels(language: str | None = None) -> FileLabels:
     """The words of a written plan file, in `language` (else the active one)."""
-    with _in(language):
+    with speaking(language):
         return FileLabels(
             budget=pgettext("budget file sheet", "Budget"),
             tools=pgettext("budget file sheet", "Tools"),

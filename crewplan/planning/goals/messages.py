@@ -5,13 +5,11 @@ gettext message (English msgid, zh-Hant in the catalogue), worded in the active
 language, or in `language` when one is given."""
 
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager, nullcontext
 
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from crewplan.lib import language as languages
+from crewplan.lib.active_language import speaking
 from crewplan.planning.goals.smart import HIGHER, LOWER, Letter, Problem
 
 LETTER_NAMES: dict[str, Promise] = {
@@ -108,12 +106,6 @@ def unit_name(unit: str) -> str:
     return str(UNIT_NAMES[unit]) if unit in UNIT_NAMES else unit
 
 
-def _in(language: str | None) -> AbstractContextManager[None]:
-    if language is None:
-        return nullcontext()
-    return translation.override(languages.normalize(language))
-
-
 def _values(params: Mapping[str, object]) -> dict[str, object]:
     values = dict(params)
     if "direction" in values:
@@ -122,17 +114,17 @@ def _values(params: Mapping[str, object]) -> dict[str, object]:
 
 
 def problem_message(problem: Problem, language: str | None = None) -> str:
-    with _in(language):
+    with speaking(language):
         return str(PROBLEMS[problem.code]) % _values(problem.params)
 
 
 def letter_name(letter: str, language: str | None = None) -> str:
-    with _in(language):
+    with speaking(language):
         return str(LETTER_NAMES[letter])
 
 
 def kpi_name(key: str, language: str | None = None) -> str:
-    with _in(language):
+    with speaking(language):
         return str(KPI_NAMES[key])
 
 
