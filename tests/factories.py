@@ -5,6 +5,7 @@ from another test module or a conftest."""
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -175,3 +176,16 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
         "uidb64": "MQ",
         "token_reset": "x",
     }
+
+
+def posts_in_september(workspace: Any, activity: Any, n: int) -> None:
+    """`n` work items of `activity` published across September 2026 (query-count tests)."""
+    WorkItem.objects.bulk_create(
+        WorkItem(
+            workspace=workspace,
+            title=f"Post {i}",
+            activity=activity,
+            publish_at=datetime(2026, 9, 1 + i % 28, 3, tzinfo=UTC),
+        )
+        for i in range(n)
+    )

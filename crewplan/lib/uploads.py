@@ -25,6 +25,7 @@ from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 
+from crewplan.lib.encodings import FALLBACKS
 from crewplan.lib.limits import FileLimits, too_large
 from crewplan.lib.xlsxfile import OLE2_MAGIC, UnusableFile
 
@@ -40,7 +41,7 @@ _BINARY_CONTROLS = frozenset(range(32)) - {9, 10, 12, 13, 26}
 
 class FileKind(StrEnum):
     XLSX = "xlsx"  # a zip; `open_workbook` checks it is a spreadsheet
-    TEXT = "text"  # CSV or other text, in UTF-8, UTF-16 with a BOM, or Big5 (cp950)
+    TEXT = "text"  # CSV or other text, in UTF-8, UTF-16 with a BOM, or Big5 (cp950, HKSCS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,7 @@ def _is_text(head: bytes) -> bool:
         return True
     if _BINARY_CONTROLS.intersection(head):
         return False
-    for encoding in ("utf-8", "cp950"):
+    for encoding in FALLBACKS:  # the encodings the readers decode (lib/encodings)
         try:
             # Incremental: the head may end inside a character.
             codecs.getincrementaldecoder(encoding)().decode(head, final=False)

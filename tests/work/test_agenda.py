@@ -2,11 +2,10 @@
 under the month grid, which narrow screens show instead of the grid (CSS, no script).
 Each day headed as a Taiwanese calendar heads it: 12月10日（四）."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 from crewplan.work.models import WorkItem
-from tests.factories import client_for, create
+from tests.factories import client_for, create, posts_in_september
 
 
 def _agenda(page: str) -> str:
@@ -93,15 +92,7 @@ def test_agenda_queries_do_not_grow(
     alice = client_for(world.people["alice"])
 
     def add(n: int) -> None:
-        WorkItem.objects.bulk_create(
-            WorkItem(
-                workspace=world.a,
-                title=f"Post {i}",
-                activity=raci["social"],
-                publish_at=datetime(2026, 9, 1 + i % 28, 3, tzinfo=UTC),
-            )
-            for i in range(n)
-        )
+        posts_in_september(world.a, raci["social"], n)
 
     add(3)
     url = "/w/alpha/work/?view=agenda&d=2026-09-01"

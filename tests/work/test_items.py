@@ -9,7 +9,7 @@ from crewplan.audit.models import AuditEvent
 from crewplan.raci.models import Activity, Function
 from crewplan.work.models import ItemRole, Notification, Transition, WorkItem
 from crewplan.workspaces.models import Membership
-from tests.factories import change_settings, client_for, create, move
+from tests.factories import change_settings, client_for, create, move, posts_in_september
 
 
 def test_agency_drafts_in_house_approves(world: Any, raci: dict[str, Any]) -> None:
@@ -192,15 +192,7 @@ def test_calendar_queries_do_not_grow(
     alice = client_for(world.people["alice"])
 
     def add(n: int) -> None:
-        WorkItem.objects.bulk_create(
-            WorkItem(
-                workspace=world.a,
-                title=f"Post {i}",
-                activity=raci["social"],
-                publish_at=datetime(2026, 9, 1 + i % 28, 3, tzinfo=UTC),
-            )
-            for i in range(n)
-        )
+        posts_in_september(world.a, raci["social"], n)
 
     add(3)
     alice.get("/w/alpha/work/?d=2026-09-01")  # warm the session
