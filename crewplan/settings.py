@@ -33,7 +33,8 @@ INSTALLED_APPS = [
     "crewplan.raci",
     "crewplan.planning",
     "crewplan.work",
-    # Later capabilities land here as apps of their own: measure, optimize, reports, api
+    "crewplan.measure",
+    # Later capabilities land here as apps of their own: optimize, reports, api
     # (see docs/architecture.md).
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -266,7 +266,6 @@ def test_budget_line_keeps_the_months_of_the_first_save(
         "item": "Meta ads",
         "entry": "monthly",
         "committed": "0",
-        "actual": "0",
         **{name: "10000" for name in months},
     }
 

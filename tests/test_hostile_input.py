@@ -251,10 +251,9 @@ def populate(world: Any) -> dict[str, Any]:
             "tool": tool,
             "goal": goal,
             "kpi": kpi,
-            "channel": "",
+            "channel": None,
             "owner": world.a_in_house,
             "committed": Decimal(0),
-            "actual": Decimal(0),
             **{f"m{m:02d}": Decimal(1800) for m in range(1, 13)},
         },
     )

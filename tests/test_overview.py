@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from crewplan.measure.models import Expense
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.budget.queries import fiscal_year_of
 from crewplan.planning.goals import services as goal_services
@@ -28,7 +29,7 @@ def step_states(page: str) -> dict[str, str]:
 def budget_line(version: Any, actor: Any, owner: Team, amount: int) -> None:
     month = timezone.localdate().month
     amounts = {f"m{m:02d}": Decimal(0) for m in range(1, 13)}
-    budget_services.line_save(
+    line = budget_services.line_save(
         actor=actor,
         version=version,
         data={
@@ -37,12 +38,17 @@ def budget_line(version: Any, actor: Any, owner: Team, amount: int) -> None:
             "tool": None,
             "goal": None,
             "kpi": None,
-            "channel": "",
+            "channel": None,
             "owner": owner,
             "committed": Decimal(0),
-            "actual": Decimal(amount // 4),
             **(amounts | {f"m{month:02d}": Decimal(amount)}),
         },
+    )
+    Expense.objects.create(
+        workspace=version.workspace,
+        line=line,
+        day=timezone.localdate(),
+        amount=Decimal(amount // 4),
     )
 
 

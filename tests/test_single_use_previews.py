@@ -29,7 +29,7 @@ def test_budget_preview_confirms_once(world: Any) -> None:
     alice.post(
         f"/w/alpha/plan/budget/{version.pk}/lines/new/",
         {"category": "media", "item": "Meta ads", "entry": "even", "annual": "120000"}
-        | {"committed": "0", "actual": "0"},
+        | {"committed": "0"},
     )
     exported = alice.get("/w/alpha/plan/budget/export.xlsx?year=2026").content
     preview = alice.post("/w/alpha/plan/budget/import/", {"file": as_upload(exported, "p.xlsx")})
@@ -53,7 +53,7 @@ def test_a_failed_confirm_does_not_use_up_the_preview(world: Any) -> None:
     alice.post(
         f"/w/alpha/plan/budget/{version.pk}/lines/new/",
         {"category": "media", "item": "Meta ads", "entry": "even", "annual": "120000"}
-        | {"committed": "0", "actual": "0", "owner": str(world.a_agency.pk)},
+        | {"committed": "0", "owner": str(world.a_agency.pk)},
     )
     exported = alice.get("/w/alpha/plan/budget/export.xlsx?year=2026").content
     preview = alice.post("/w/alpha/plan/budget/import/", {"file": as_upload(exported, "p.xlsx")})

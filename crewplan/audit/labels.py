@@ -29,6 +29,10 @@ AMOUNT_ACTIONS = frozenset(
         AuditAction.PLANNING_BUDGET_LINE_DELETED,
         AuditAction.PLANNING_BUDGET_IMPORTED,
         AuditAction.PLANNING_ROI_ESTIMATE_SAVED,
+        AuditAction.MEASURE_IMPORTED,
+        AuditAction.MEASURE_IMPORT_ROLLED_BACK,
+        AuditAction.MEASURE_EXPENSE_SAVED,
+        AuditAction.MEASURE_EXPENSE_DELETED,
     }
 )
 
@@ -113,6 +117,14 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
         "changed how tools fit the software stack"
     ),
     AuditAction.PLANNING_EVALUATION_CHANGED: gettext_lazy("changed the tool evaluation"),
+    AuditAction.MEASURE_CHANNEL_SAVED: gettext_lazy("saved a channel"),
+    AuditAction.MEASURE_CHANNEL_ALIAS_SAVED: gettext_lazy("said which channel a file's name means"),
+    AuditAction.MEASURE_MAPPING_SAVED: gettext_lazy("mapped the columns of an import file"),
+    AuditAction.MEASURE_IMPORTED: gettext_lazy("imported figures from a file"),
+    AuditAction.MEASURE_IMPORT_ROLLED_BACK: gettext_lazy("rolled an import back"),
+    AuditAction.MEASURE_EXPENSE_SAVED: gettext_lazy("recorded an expense"),
+    AuditAction.MEASURE_EXPENSE_DELETED: gettext_lazy("deleted an expense"),
+    AuditAction.MEASURE_TOOL_REVIEW_SAVED: gettext_lazy("reviewed an AI tool's month"),
 }
 
 

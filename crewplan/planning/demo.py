@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from crewplan.measure import services as measure_services
 from crewplan.planning.budget import queries as budget_queries
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.budget.plan import seasonal_weights, spread
@@ -194,6 +195,7 @@ def _plan(
         workspace=bakery, actor=owner, fiscal_year=year, name="年度預算"
     )
     months = [f"m{m:02d}" for m in range(1, 13)]
+    meta = measure_services.channel_create(workspace=bakery, actor=owner, name="Meta")
 
     def line(item: str, category: str, amounts: tuple[Decimal, ...], **fields: Any) -> None:
         budget_services.line_save(
@@ -203,8 +205,7 @@ def _plan(
                 "item": item,
                 "category": category,
                 "committed": fields.pop("committed", D(0)),
-                "actual": D(0),
-                "channel": fields.pop("channel", ""),
+                "channel": fields.pop("channel", None),
                 "goal": fields.pop("goal", None),
                 "kpi": fields.pop("kpi", None),
                 "tool": fields.pop("tool", None),
@@ -248,6 +249,6 @@ def _plan(
         spread(D(720000), seasonal),
         owner=agency,
         kpi=roas,
-        channel="Meta",
+        channel=meta,
     )
     line("新工具試用金", "experiment_reserve", once(20000, 4))

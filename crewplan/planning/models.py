@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -206,6 +207,10 @@ class AiTool(models.Model):
         related_name="+",
         verbose_name=_("KPI"),
     )
+    # The channels whose revenue the tool lifts (its ROI estimate's uplift is realized there).
+    channels = models.ManyToManyField(
+        "measure.Channel", blank=True, related_name="+", verbose_name=_("channels")
+    )
     customer_data = models.BooleanField(_("processes customer data"), default=False)
     seats = models.PositiveIntegerField(_("seats"), default=0)
     price_per_seat = models.DecimalField(
@@ -357,7 +362,18 @@ class BudgetLine(models.Model):
         related_name="+",
         verbose_name=_("KPI"),
     )
-    channel = models.CharField(_("channel"), max_length=60, blank=True)
+    # Media lines name the channel their money goes to: its imported spend is their actual.
+    channel = models.ForeignKey(
+        "measure.Channel",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("channel"),
+    )
+    # Shared by a line and its copies in the year's later versions: the expenses booked on
+    # one count for all of them.
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
         Team,
         null=True,
@@ -386,7 +402,6 @@ class BudgetLine(models.Model):
         default=0,
         help_text=_("Signed contracts and orders."),
     )
-    actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, default=0)
     position = models.PositiveIntegerField(default=0)
     revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
 
@@ -415,10 +430,10 @@ class BudgetLine(models.Model):
     def planned(self) -> Decimal:
         return sum(self.amounts, Decimal(0))
 
-    @property
-    def available(self) -> Decimal:
-        """What is left to commit: planned less what is committed or already spent."""
-        return self.planned - max(self.committed, self.actual)
+    def available(self, actual: Decimal) -> Decimal:
+        """What is left to commit: planned less what is committed or already spent
+        (`actual`: `measure.actuals.version_actuals(...).total(line.pk)`)."""
+        return self.planned - max(self.committed, actual)
 
 
 class BudgetSettings(models.Model):

@@ -39,7 +39,7 @@ def money_world(world: Any) -> dict[str, Any]:
     )
     amounts = {f"m{m:02d}": Decimal(0) for m in range(1, 13)}
     goal = Goal.objects.get(pk=values["goal_id"])
-    common = {"kpi": None, "channel": "", "committed": Decimal(0)}
+    common = {"kpi": None, "channel": None, "committed": Decimal(0)}
     budget_services.line_save(
         actor=alice,
         version=version,
@@ -51,7 +51,6 @@ def money_world(world: Any) -> dict[str, Any]:
             "tool": tool,
             "goal": goal,
             "owner": world.a_in_house,
-            "actual": Decimal(0),
             **common,
             **(amounts | {"m01": Decimal(987654)}),
         },
@@ -67,7 +66,6 @@ def money_world(world: Any) -> dict[str, Any]:
             "tool": None,
             "goal": None,
             "owner": world.a_agency,
-            "actual": Decimal(0),
             **common,
             **(amounts | {"m01": Decimal(55555)}),
         },

@@ -29,7 +29,6 @@ def line_data(**overrides: Any) -> dict[str, Any]:
         "entry": "even",
         "annual": "120000",
         "committed": "0",
-        "actual": "0",
     }
     return {**data, **overrides}
 

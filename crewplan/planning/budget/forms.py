@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crewplan.audit.forms import RevisionField
+from crewplan.measure.models import Channel
 from crewplan.planning.budget.plan import seasonal_weights, spread
 from crewplan.planning.budget.queries import MONTH_FIELDS
 from crewplan.planning.budget.services import LINE_FIELDS
@@ -35,7 +36,9 @@ class LineForm(forms.Form):
     tool = forms.ModelChoiceField(label=_("Tool"), queryset=AiTool.objects.none(), required=False)
     goal = forms.ModelChoiceField(label=_("Goal"), queryset=Goal.objects.none(), required=False)
     kpi = forms.ModelChoiceField(label=_("KPI"), queryset=Kpi.objects.none(), required=False)
-    channel = forms.CharField(label=_("Channel"), max_length=60, required=False)
+    channel = forms.ModelChoiceField(
+        label=_("Channel"), queryset=Channel.objects.none(), required=False
+    )
     owner = forms.ModelChoiceField(
         label=_("Owner team"), queryset=Team.objects.none(), required=False
     )
@@ -53,9 +56,6 @@ class LineForm(forms.Form):
         initial=0,
         help_text=_("Signed contracts and orders."),
     )
-    actual = forms.DecimalField(
-        label=_("Actual"), min_value=0, max_digits=14, decimal_places=2, initial=0
-    )
     confirm_over = forms.BooleanField(
         label=_("Save even though it exceeds what is left"), required=False
     )
@@ -67,6 +67,7 @@ class LineForm(forms.Form):
         self.fields["goal"].queryset = Goal.objects.for_workspace(workspace)  # type: ignore[attr-defined]
         self.fields["kpi"].queryset = Kpi.objects.for_workspace(workspace)  # type: ignore[attr-defined]
         self.fields["owner"].queryset = Team.objects.for_workspace(workspace)  # type: ignore[attr-defined]
+        self.fields["channel"].queryset = Channel.objects.for_workspace(workspace)  # type: ignore[attr-defined]
         for index, label in enumerate(month_labels, start=1):
             self.fields[f"m{index:02d}"] = forms.DecimalField(
                 label=label, min_value=0, max_digits=14, decimal_places=2, required=False

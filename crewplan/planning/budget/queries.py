@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Sum
 
+from crewplan.measure.actuals import version_actuals
 from crewplan.planning.budget.health import Thresholds, health_findings
 from crewplan.planning.budget.plan import Category, Line, Plan, Tool, ToolStatus
 from crewplan.planning.budget.xlsx import VersionSheet
@@ -179,13 +180,14 @@ def budget_summary(workspace: Workspace, today: date) -> BudgetSummary | None:
     spent = (
         BudgetLine.objects.for_workspace(workspace)
         .filter(version=version)
-        .aggregate(actual=Sum("actual"), committed=Sum("committed"))
+        .aggregate(committed=Sum("committed"))
     )
+    actuals = version_actuals(version)
     return BudgetSummary(
         version=version,
         total=loaded.plan.total(),
         planned_to_date=sum(loaded.plan.month_totals()[: fiscal_month + 1], Decimal(0)),
-        actual=spent["actual"] or Decimal(0),
+        actual=sum((actuals.total(pk) for pk in actuals.by_line), Decimal(0)),
         committed=spent["committed"] or Decimal(0),
         findings=len(findings),
     )

@@ -29,7 +29,6 @@ LINE_FIELDS = (
     "channel",
     "owner",
     "committed",
-    "actual",
     *MONTH_FIELDS,
 )
 # A stale line form names the twelve months as one.
@@ -70,7 +69,7 @@ def version_create(
     if based_on is not None:
         copies = []
         for line in BudgetLine.objects.for_workspace(workspace).filter(version=based_on):
-            line.pk = None
+            line.pk = None  # the copy keeps the line's `key`: its expenses count for it too
             line.version = version
             copies.append(line)
         BudgetLine.objects.bulk_create(copies)
@@ -133,7 +132,7 @@ def line_save(
     to set (a change sets only those given)."""
     workspace = version.workspace
     check_related(workspace, only_fields(data, LINE_FIELDS))
-    amounts = [data[n] for n in (*MONTH_FIELDS, "committed", "actual") if n in data]
+    amounts = [data[n] for n in (*MONTH_FIELDS, "committed") if n in data]
     if any(a is not None and a < 0 for a in amounts):
         raise ValidationError(_("Amounts cannot be negative."))
     if not allow_over:

@@ -24,6 +24,7 @@ from crewplan.lib import file_messages, limits, uploads
 from crewplan.lib.money import decimals
 from crewplan.lib.params import int_param, year_param
 from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.measure.actuals import version_actuals
 from crewplan.planning.budget import charts, queries, services
 from crewplan.planning.budget import imports as budget_imports
 from crewplan.planning.budget import messages as budget_messages
@@ -146,11 +147,14 @@ def budget(request: WorkspaceRequest) -> HttpResponse:
         }
         see_all = all(visible_for.values())
         page = Paginator(loaded.lines(), LINES_PER_PAGE).get_page(request.GET.get("page"))
+        actuals = version_actuals(version)
         rows = [
             {
                 "line": ln,
                 "visible": visible_for[ln.owner_id],
                 "amounts": ln.quarters if by_quarter else ln.amounts,
+                "actual": actuals.total(ln.pk),
+                "available": ln.available(actuals.total(ln.pk)),
             }
             for ln in page
         ]

@@ -47,7 +47,7 @@ from crewplan.workspaces.models import Workspace
 
 
 def check_related(workspace: Workspace, fields: Mapping[str, Any]) -> None:
-    for name in ("tool", "goal", "kpi", "owner"):
+    for name in ("tool", "goal", "kpi", "owner", "channel"):
         related = fields.get(name)
         if related is not None and related.workspace_id != workspace.pk:
             raise ValidationError(_("That choice does not belong to this workspace."))

@@ -1,0 +1,305 @@
+"""What happened: channels, the daily figures imported from the ad platforms and
+analytics, every import (to show and to roll back), the expenses of budget lines that no
+platform reports, and the monthly reviews of AI tools.
+
+Money and fractional counts (Google Ads reports 2.5 conversions) are stored as integers
+in hundredths of their unit (`*_x100`): sums are exact in SQL on SQLite and PostgreSQL
+alike, and a million rows insert as plain integers. `measure.values.from_x100` turns
+them back into Decimal."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crewplan.workspaces.models import Workspace, WorkspaceOwnedQuerySet
+
+
+class Channel(models.Model):
+    """Where money is spent or attention comes from: Google Ads, Meta, LINE Ads, SEO…"""
+
+    class Kind(models.TextChoices):
+        PAID = "paid", _("Paid")
+        OWNED = "owned", _("Owned")
+        ORGANIC = "organic", _("Organic")
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("channel"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.PAID)
+    position = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        ordering = ["position", "name", "id"]
+        constraints = [
+            models.UniqueConstraint("workspace", "name", name="measure_channel_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChannelAlias(models.Model):
+    """A channel name as a file writes it ("Paid Search", "Facebook") and the workspace's
+    channel it stands for: asked once on the preview, remembered for the next import."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    source_name = models.CharField(max_length=120)  # lib.text.fold()ed: NFKC, casefold
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="aliases")
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("workspace", "source_name", name="measure_channel_alias_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} → {self.channel_id}"
+
+
+class Campaign(models.Model):
+    """A campaign of a channel as the platform names it; "" for figures without one
+    (an analytics channel group)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="campaigns")
+    name = models.CharField(_("campaign"), max_length=255, blank=True)
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "workspace", "channel", "name", name="measure_campaign_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Import(models.Model):
+    """One file brought in: who, when, what it was, what it changed. Rolling it back puts
+    back exactly the rows it replaced (`ReplacedMetric`) and removes the ones it added."""
+
+    class Kind(models.TextChoices):
+        METRICS = "metrics", _("Spend and performance")
+        EXPENSES = "expenses", _("Expenses")
+        KPI_VALUES = "kpi_values", _("KPI values")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+        ROLLED_BACK = "rolled_back", _("Rolled back")
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.METRICS)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    file_name = models.CharField(_("file"), max_length=255)
+    checksum = models.CharField(max_length=64)  # sha256 of the file's bytes
+    layout = models.CharField(_("layout"), max_length=20)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_added = models.PositiveIntegerField(default=0)
+    rows_replaced = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent, for the progress bar
+    message = models.TextField(blank=True)  # why it failed, in the importer's language
+    task_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rolled_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "-created_at"], name="measure_import_ws")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+
+class DailyMetric(models.Model):
+    """One day of one campaign of one channel. The key (workspace, day, channel, campaign)
+    is unique: importing the same day again replaces the row, never adds to it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    spend_x100 = models.BigIntegerField(default=0)
+    impressions = models.BigIntegerField(default=0)
+    clicks = models.BigIntegerField(default=0)
+    conversions_x100 = models.BigIntegerField(default=0)
+    revenue_x100 = models.BigIntegerField(default=0)
+    # Named extra metrics of the row (sessions, key_events, new_customers, …), hundredths.
+    extras = models.JSONField(default=dict, blank=True)
+    source = models.ForeignKey(Import, on_delete=models.PROTECT, related_name="+")
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "workspace", "day", "channel", "campaign", name="measure_daily_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "channel", "day"], name="measure_daily_channel"),
+            models.Index(fields=["workspace", "source"], name="measure_daily_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel_id}/{self.campaign_id}"
+
+
+class ReplacedMetric(models.Model):
+    """A row as it was before an import replaced it: what rolling that import back puts
+    back (with the import that had written it)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    replaced_by = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    spend_x100 = models.BigIntegerField(default=0)
+    impressions = models.BigIntegerField(default=0)
+    clicks = models.BigIntegerField(default=0)
+    conversions_x100 = models.BigIntegerField(default=0)
+    revenue_x100 = models.BigIntegerField(default=0)
+    extras = models.JSONField(default=dict, blank=True)
+    source = models.ForeignKey(Import, on_delete=models.PROTECT, related_name="+")
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "replaced_by"], name="measure_replaced_import")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel_id}/{self.campaign_id} before {self.replaced_by_id}"
+
+
+class ImportMapping(models.Model):
+    """The columns a user mapped for a header row no layout recognized: proposed again
+    when a file with the same header row (`parse.signature`) comes in."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    signature = models.CharField(max_length=64)
+    header = models.JSONField(default=list)
+    columns = models.JSONField(default=dict)  # field -> column index
+    channel = models.CharField(max_length=60, blank=True)  # a fixed channel, if any
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("workspace", "signature", name="measure_import_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.signature
+
+
+class Expense(models.Model):
+    """Money spent on a budget line that no ad platform reports: an invoice, a
+    subscription, a training fee. Counts for the line and for its copies in later versions
+    of the plan (the same `BudgetLine.key`)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    line = models.ForeignKey(
+        "planning.BudgetLine",
+        on_delete=models.CASCADE,
+        related_name="expenses",
+        verbose_name=_("budget line"),
+    )
+    day = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    vendor = models.CharField(_("vendor"), max_length=120, blank=True)
+    invoice_number = models.CharField(_("invoice number"), max_length=40, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    source = models.ForeignKey(
+        Import, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expense")
+        verbose_name_plural = _("expenses")
+        ordering = ["-day", "-id"]
+        indexes = [models.Index(fields=["workspace", "day"], name="measure_expense_ws_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.amount}"
+
+
+class ToolReview(models.Model):
+    """A month of an AI tool as the people using it report it: the realized side of its
+    ROI estimate."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    tool = models.ForeignKey("planning.AiTool", on_delete=models.CASCADE, related_name="reviews")
+    month = models.DateField(_("month"))  # the first day of the month
+    active_seats = models.PositiveIntegerField(_("active seats"), default=0)
+    hours_saved = models.DecimalField(_("hours saved"), max_digits=8, decimal_places=1, default=0)
+    outputs = models.PositiveIntegerField(_("outputs produced"), default=0)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revision = models.PositiveIntegerField(default=1)  # compare-and-set for concurrent edits
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tool review")
+        verbose_name_plural = _("tool reviews")
+        ordering = ["-month", "tool_id"]
+        constraints = [
+            models.UniqueConstraint("workspace", "tool", "month", name="measure_review_month"),
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="measure_review_satisfaction_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tool_id} {self.month:%Y-%m}"
