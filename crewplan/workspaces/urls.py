@@ -21,4 +21,5 @@ urlpatterns = [
     path("raci/", include("crewplan.raci.urls")),
     path("plan/", include("crewplan.planning.urls")),
     path("work/", include("crewplan.work.urls")),
+    path("results/", include("crewplan.measure.urls")),
 ]
