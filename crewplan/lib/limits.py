@@ -30,6 +30,9 @@ RACI_MATRIX = FileLimits(bytes=5 * 1024 * 1024, rows=20_000, columns=256)
 BUDGET_PLAN = FileLimits(bytes=5 * 1024 * 1024, rows=20_000, columns=64)
 # The government's office calendar: 365 rows a year, 4 columns.
 OFFICE_CALENDAR = FileLimits(bytes=1024 * 1024, rows=5_000, columns=20)
+# Daily figures from the ad platforms and analytics: a year of 100 campaigns on 10
+# channels is 365,000 rows; a million rows import in seconds (docs/benchmarks.md).
+MEASURE_METRICS = FileLimits(bytes=128 * 1024 * 1024, rows=2_000_000, columns=256)
 
 
 def too_large(limits: FileLimits) -> UnusableFile:

@@ -15,3 +15,10 @@ def single_line(text: str) -> str:
         " " if unicodedata.category(char) in {"Cc", "Zl", "Zp"} else char for char in text
     )
     return _SPACES.sub(" ", cleaned).strip()
+
+
+def fold(text: str) -> str:
+    """`text` as a key that compares names the way people mean them: NFKC (full-width
+    letters and digits become plain ones), case folded, runs of spaces collapsed. A file's
+    "ＦＡＣＥＢＯＯＫ " and "facebook" are the same channel name."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()

@@ -303,3 +303,27 @@ class ToolReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tool_id} {self.month:%Y-%m}"
+
+
+class ImportFile(models.Model):
+    """The bytes of an uploaded file between its preview and its import. The preview token
+    carries only this row's id and the file's sha256 (a million rows do not fit in a
+    signed token); committing parses the bytes again, so what is imported is exactly what
+    the file says, never what a browser sent back. Deleted when its import is done, or
+    after a day (`measure.imports.forget_stale_files`)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    # What the confirmation chose, for a queued import: channel choices, rate, mapping.
+    options = models.JSONField(default=dict, blank=True)
+    import_record = models.OneToOneField(
+        Import, null=True, blank=True, on_delete=models.CASCADE, related_name="file"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sha256[:12]})"
