@@ -146,10 +146,19 @@ class DailyMetric(models.Model):
     """One day of one campaign of one channel. The key (workspace, day, channel, campaign)
     is unique: importing the same day again replaces the row, never adds to it."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    # No index of their own on the foreign keys: the two indexes below serve every read
+    # (the workspace leads each; a rollback finds its rows by the import's days and its
+    # source), and each index more slows a million-row import by a sixth
+    # (docs/benchmarks.md). Deleting a channel or an import looks rows up without an
+    # index, which is rare and still well under a second.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     day = models.DateField()
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+", db_index=False)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     spend_x100 = models.BigIntegerField(default=0)
     impressions = models.BigIntegerField(default=0)
     clicks = models.BigIntegerField(default=0)
@@ -157,7 +166,7 @@ class DailyMetric(models.Model):
     revenue_x100 = models.BigIntegerField(default=0)
     # Named extra metrics of the row (sessions, key_events, new_customers, …), hundredths.
     extras = models.JSONField(default=dict, blank=True)
-    source = models.ForeignKey(Import, on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(Import, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     objects = WorkspaceOwnedQuerySet.as_manager()
 
@@ -169,7 +178,6 @@ class DailyMetric(models.Model):
         ]
         indexes = [
             models.Index(fields=["workspace", "channel", "day"], name="measure_daily_channel"),
-            models.Index(fields=["workspace", "source"], name="measure_daily_source"),
         ]
 
     def __str__(self) -> str:
