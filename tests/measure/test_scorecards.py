@@ -29,6 +29,8 @@ from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity
 from crewplan.work.calendar_tw import days_between
 from crewplan.work.models import ItemRole, Transition, WorkItem
+from crewplan.work.roles import role_book
+from crewplan.workspaces.models import Membership
 from tests.factories import change_settings, client_for
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -338,6 +340,25 @@ def test_the_loader_gives_the_figures_of_the_recorded_history(world: Any, scored
     assert agency.current.median_turnaround_hours == Decimal("1.50")
     assert [r.name for r in cards.teams] == [world.a_in_house.name, world.a_agency.name]
     assert [r.key for r in cards.functions] == [scored["activity"].function.name]
+
+
+def test_without_an_override_the_item_counts_for_its_matrix_r(world: Any, scored: Any) -> None:
+    """The R comes from the RACI matrix: an item of an activity the agency is R of, with
+    no override, is the agency's (its lowest-numbered R person's team)."""
+    book = role_book(world.a)
+    agency = {m.pk for m in Membership.objects.filter(team=world.a_agency)}
+    activity = next(
+        a
+        for a in Activity.objects.filter(workspace=world.a)
+        if min(book.by_activity.get(a.pk, {}).get("R", {0})) in agency
+    )
+    WorkItem.objects.create(
+        workspace=world.a, title="Matrix post", activity=activity, publish_at=at(2026, 10, 7, 12)
+    )
+    with timezone.override("Asia/Taipei"):
+        cards = team_scorecards(world.a, OCTOBER, now=at(2026, 11, 2, 9))
+    assert cards.kinds[1].current.items == 2  # amy's override, and this one
+    assert cards.unassigned == 0
 
 
 def test_the_page_in_english_states_figures_and_definitions(world: Any, scored: Any) -> None:
