@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401  (the measure pages' routes land here)
+from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from crewplan.measure import teams_views
+
+urlpatterns = [
+    path("teams/", teams_views.teams_view, name="measure_teams"),
+]
