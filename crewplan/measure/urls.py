@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401  (the measure pages' routes land here)
+from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from crewplan.measure import task_views
+
+urlpatterns = [
+    path(
+        "imports/<int:import_id>/progress/",
+        task_views.import_progress,
+        name="measure_import_progress",
+    ),
+]
