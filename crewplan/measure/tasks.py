@@ -24,8 +24,8 @@ it starts and a page may call it before showing imports.
 
 Retry policy: none automatic. Django's tasks API and the database backend run a task
 once; a failed import stays failed with its reason shown, and the person imports the file
-again (imports are idempotent: rows already in are "unchanged", nothing doubles). E-mail
-tasks that fail leave their notifications unsent (`emailed_at` empty) for the digest.
+again (imports are idempotent: rows already in are "unchanged", nothing doubles). An e-mail
+task that fails leaves its notifications marked unsent (`emailed_at` empty).
 """
 
 import logging

@@ -143,8 +143,9 @@ def test_a_task_delivered_twice_runs_once(queued_in_db: Any, world: Any) -> None
 def test_stale_running_imports_are_recovered(world: Any) -> None:
     now = timezone.now()
     alice = world.people["alice"]
-    killed = queued_import(world.a, alice, status="running", progress_at=now - timedelta(minutes=11))
-    working = queued_import(world.a, alice, status="running", progress_at=now - timedelta(minutes=5))
+    minutes_ago = lambda n: now - timedelta(minutes=n)  # noqa: E731
+    killed = queued_import(world.a, alice, status="running", progress_at=minutes_ago(11))
+    working = queued_import(world.a, alice, status="running", progress_at=minutes_ago(5))
     waiting = queued_import(world.a, alice, created_at=now - timedelta(hours=2))
     other = queued_import(
         world.b, world.people["charlie"], status="running", progress_at=now - timedelta(hours=1)

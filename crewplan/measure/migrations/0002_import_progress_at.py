@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measure', '0001_channels_metrics_imports'),
+        ("measure", "0001_channels_metrics_imports"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='import',
-            name='progress_at',
+            model_name="import",
+            name="progress_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
