@@ -62,26 +62,29 @@ def serve_with_worker(argv: list[str]) -> None:
     # Stopped by SIGTERM (a service manager, `kill`): unwind like any exit, so the
     # children are stopped below instead of left running.
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    server = subprocess.Popen(argv)  # noqa: S603 -- gunicorn_argv's fixed command
     interrupted = False
     try:
-        subprocess.run(argv, check=False)  # noqa: S603 -- gunicorn_argv's fixed command
+        server.wait()
     except KeyboardInterrupt:
-        interrupted = True  # Ctrl+C reached the worker too: it stops after its task
+        interrupted = True  # Ctrl+C reached both children too: they stop by themselves
     finally:
-        if worker is not None:
-            _stop(worker, signalled=interrupted)
+        # SIGTERM, not SIGKILL: gunicorn's master stops its own workers on the way out.
+        for child in (server, worker):
+            if child is not None:
+                _stop(child, signalled=interrupted)
 
 
 def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
-def _stop(worker: subprocess.Popen[bytes], *, signalled: bool) -> None:
-    """Stop the worker gracefully (a running task finishes), killing it if it hangs."""
-    if not signalled:
-        worker.terminate()
+def _stop(child: subprocess.Popen[bytes], *, signalled: bool) -> None:
+    """Stop a child gracefully (the worker finishes its task), killing it if it hangs."""
+    if not signalled and child.poll() is None:
+        child.terminate()
     try:
-        worker.wait(timeout=30)
+        child.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
+        child.kill()
+        child.wait()
