@@ -1,7 +1,12 @@
 from django.urls import path
 
-from crewplan.measure import teams_views
+from crewplan.measure import task_views, teams_views
 
 urlpatterns = [
     path("teams/", teams_views.teams_view, name="measure_teams"),
+    path(
+        "imports/<int:import_id>/progress/",
+        task_views.import_progress,
+        name="measure_import_progress",
+    ),
 ]
