@@ -1,8 +1,9 @@
 from django.urls import path
 
-from crewplan.measure import task_views, teams_views
+from crewplan.measure import task_views, teams_views, views
 
 urlpatterns = [
+    path("", views.results, name="measure_results"),
     path("teams/", teams_views.teams_view, name="measure_teams"),
     path(
         "imports/<int:import_id>/progress/",
