@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from crewplan.measure.models import Import
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi, StackItem
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
@@ -157,7 +158,9 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
     )
     system = StackItem.objects.create(workspace=world.a, kind="eshop", name="A secret shop")
     item = WorkItem.objects.create(workspace=world.a, title="A secret post")
+    an_import = queued_import(world.a, world.people["alice"], file_name="A secret line.csv")
     return {
+        "import_id": an_import.pk,
         "slug": slug,
         "system_id": system.pk,
         "item_id": item.pk,
@@ -176,6 +179,18 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
         "uidb64": "MQ",
         "token_reset": "x",
     }
+
+
+def queued_import(workspace: Any, by: Any, file_name: str = "ads.csv", **fields: Any) -> Import:
+    """An Import waiting for the worker (status queued), as a page queues one."""
+    return Import.objects.create(
+        workspace=workspace,
+        file_name=file_name,
+        checksum="0" * 64,
+        layout="generic",
+        created_by=by,
+        **fields,
+    )
 
 
 def posts_in_september(workspace: Any, activity: Any, n: int) -> None:

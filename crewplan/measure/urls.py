@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401  (the measure pages' routes land here)
+from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from crewplan.measure import task_views, teams_views, views
+
+urlpatterns = [
+    path("", views.results, name="measure_results"),
+    path("teams/", teams_views.teams_view, name="measure_teams"),
+    path(
+        "imports/<int:import_id>/progress/",
+        task_views.import_progress,
+        name="measure_import_progress",
+    ),
+]

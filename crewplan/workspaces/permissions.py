@@ -47,6 +47,7 @@ class Action(StrEnum):
     EDIT_WORK_ITEM = "edit_work_item"
     SET_ITEM_ROLES = "set_item_roles"
     SPEAK_FOR_TEAM = "speak_for_team"
+    IMPORT_MEASUREMENTS = "import_measurements"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,10 @@ def is_allowed(
             # Team structure is the company's decision: owners, and managers of an in-house team.
             return _company_decides(actor)
         case Action.VIEW_AUDIT:
+            return role in (OWNER, MANAGER)
+        case Action.IMPORT_MEASUREMENTS:
+            # Spend and performance files: the agency brings its platforms' exports, the
+            # company its own; owners and the managers of either side, who answer for them.
             return role in (OWNER, MANAGER)
         case Action.CREATE_WORK | Action.RUN_CHECKS:
             # Work items, comments, and content checks that store their findings with an
