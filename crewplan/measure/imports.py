@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -57,10 +57,8 @@ from crewplan.measure.models import (
     ImportFile,
     ReplacedMetric,
 )
+from crewplan.measure.parse import ColumnMap, Layout, MetricRow, Parsed, Problem, parse
 from crewplan.workspaces.models import Workspace
-
-if TYPE_CHECKING:
-    from crewplan.measure.parse import MetricRow, Parsed, Problem
 
 PREVIEW_PURPOSE = "measure.import"
 CHUNK_ROWS = 20_000  # rows per executemany: progress and the test hook come between chunks
@@ -89,7 +87,7 @@ class ChannelTotals:
     revenue_x100: int = 0
     rows: int = 0
 
-    def add(self, row: "MetricRow", spend: int, revenue: int) -> None:
+    def add(self, row: MetricRow, spend: int, revenue: int) -> None:
         self.spend_x100 += spend
         self.impressions += row.impressions or 0
         self.clicks += row.clicks or 0
@@ -126,7 +124,7 @@ class ImportPreview:
     channels: dict[str, int]  # file channel name -> the workspace channel it is
     unknown_channels: list[str]  # names to create or map on the confirmation
     totals: dict[str, ChannelTotals]  # by file channel name, amounts after the rate
-    problems: list["Problem"]
+    problems: list[Problem]
     rows_rejected: int
     rows_added: int
     rows_replaced: int
@@ -167,7 +165,7 @@ def from_x100(value: int) -> Decimal:
     return Decimal(value).scaleb(-2)
 
 
-def problem_json(problem: "Problem") -> dict[str, Any]:
+def problem_json(problem: Problem) -> dict[str, Any]:
     return {
         "line": problem.line,
         "code": problem.code,
@@ -177,7 +175,7 @@ def problem_json(problem: "Problem") -> dict[str, Any]:
     }
 
 
-def rejected_lines(problems: Iterable["Problem"]) -> int:
+def rejected_lines(problems: Iterable[Problem]) -> int:
     """Rows the parser refused (error problems), each counted once."""
     return len({p.line for p in problems if p.severity == "error"})
 
@@ -234,7 +232,7 @@ def resolve_channels(workspace: Workspace, names: Iterable[str]) -> dict[str, Ch
     return found
 
 
-def _file_channels(parsed: "Parsed") -> list[str]:
+def _file_channels(parsed: Parsed) -> list[str]:
     seen: dict[str, None] = {}
     for row in parsed.rows:
         seen.setdefault(row.channel, None)
@@ -271,7 +269,7 @@ def converter(rate: Decimal | None) -> Callable[[int | None], int]:
     return convert
 
 
-def currency_errors(workspace: Workspace, parsed: "Parsed", rate: Decimal | None) -> list[str]:
+def currency_errors(workspace: Workspace, parsed: Parsed, rate: Decimal | None) -> list[str]:
     if parsed.currency and parsed.currency != workspace.currency and rate is None:
         return [
             _(
@@ -288,7 +286,7 @@ def currency_errors(workspace: Workspace, parsed: "Parsed", rate: Decimal | None
 
 def preview(
     workspace: Workspace,
-    parsed: "Parsed",
+    parsed: Parsed,
     *,
     file_name: str,
     checksum: str,
@@ -307,7 +305,9 @@ def preview(
     errors = [
         {"code": "currency", "message": m} for m in currency_errors(workspace, parsed, rate_value)
     ]
-    if not parsed.rows:
+    if parsed.layout == Layout.UNKNOWN:
+        errors.append({"code": "needs_mapping", "message": str(messages.NEEDS_MAPPING)})
+    elif not parsed.rows:
         errors.append({"code": "no_rows", "message": _("The file has no rows to import.")})
     return ImportPreview(
         file_name=file_name,
@@ -333,7 +333,7 @@ def preview(
 
 def _compare(
     workspace: Workspace,
-    parsed: "Parsed",
+    parsed: Parsed,
     resolved: Mapping[str, Channel | None],
     convert: Callable[[int | None], int],
 ) -> tuple[int, int, int]:
@@ -358,7 +358,7 @@ def _compare(
     return added, replaced, len(parsed.rows) - added - replaced
 
 
-def _values(row: "MetricRow", convert: Callable[[int | None], int]) -> tuple[int, ...]:
+def _values(row: MetricRow, convert: Callable[[int | None], int]) -> tuple[int, ...]:
     return (
         convert(row.spend),
         row.impressions or 0,
@@ -406,7 +406,7 @@ def commit(
     *,
     workspace: Workspace,
     actor: Any,
-    parsed: "Parsed",
+    parsed: Parsed,
     import_record: Import,
     channel_choices: Mapping[str, int | str] | None = None,
     rate: Decimal | str | None = None,
@@ -460,11 +460,11 @@ def commit(
     return import_record
 
 
-def _spend(parsed: "Parsed", convert: Callable[[int | None], int]) -> int:
+def _spend(parsed: Parsed, convert: Callable[[int | None], int]) -> int:
     return sum(convert(row.spend) for row in parsed.rows)
 
 
-def _finish(import_record: Import, parsed: "Parsed", written: Written) -> None:
+def _finish(import_record: Import, parsed: Parsed, written: Written) -> None:
     import_record.layout = str(parsed.layout)
     import_record.encoding = parsed.encoding
     import_record.rows_read = parsed.rows_read
@@ -482,7 +482,7 @@ def _finish(import_record: Import, parsed: "Parsed", written: Written) -> None:
 
 
 def _channels_for(
-    workspace: Workspace, actor: Any, parsed: "Parsed", choices: Mapping[str, int | str]
+    workspace: Workspace, actor: Any, parsed: Parsed, choices: Mapping[str, int | str]
 ) -> dict[str, Channel]:
     """Every file channel name's channel, creating and remembering as chosen."""
     resolved = resolve_channels(workspace, _file_channels(parsed))
@@ -530,7 +530,7 @@ def _remember_alias(workspace: Workspace, actor: Any, name: str, channel: Channe
 
 
 def _campaigns_for(
-    workspace: Workspace, parsed: "Parsed", channels: Mapping[str, Channel]
+    workspace: Workspace, parsed: Parsed, channels: Mapping[str, Channel]
 ) -> dict[tuple[int, str], int]:
     """(channel id, campaign name) -> campaign id, creating the missing campaigns."""
     wanted = {(channels[row.channel].pk, row.campaign[:255]) for row in parsed.rows}
@@ -555,7 +555,7 @@ def _campaign_ids(workspace: Workspace, channel_ids: set[int]) -> dict[tuple[int
 
 
 def _tuples(
-    rows: Sequence["MetricRow"],
+    rows: Sequence[MetricRow],
     channels: Mapping[str, Channel],
     campaigns: Mapping[tuple[int, str], int],
     convert: Callable[[int | None], int],
@@ -876,8 +876,6 @@ def run_stored_import(
     `progress(percent)` between chunks. A file that cannot be read or is refused marks
     the import failed (with the reason in its importer's language) and changes nothing
     else; InterruptedImport (the test hook) propagates and leaves the import queued."""
-    from crewplan.measure.parse import ColumnMap, parse
-
     import_record = Import.objects.select_related("workspace", "created_by").get(pk=import_id)
     workspace = import_record.workspace
     stored = ImportFile.objects.for_workspace(workspace).get(import_record=import_record)

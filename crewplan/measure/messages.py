@@ -7,45 +7,43 @@ one is given (a command's)."""
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from crewplan.lib import file_messages
 from crewplan.lib.active_language import speaking
 from crewplan.lib.xlsxfile import UnusableFile
 
-# parse.py's refusals: code -> why the file cannot be imported.
+# parse.py's refusals: code -> why the file cannot be imported (its other codes,
+# empty_file, too_many_rows, too_many_columns, not_text…, are lib/file_messages').
 FILE_PROBLEMS: dict[str, str] = {
-    "no_day_breakdown": gettext_noop(
-        "the report has no day breakdown (its rows span several days): export it again "
-        "with the Day breakdown"
-    ),
-    "not_a_report": gettext_noop(
-        "no header row of a report was found (a row naming a date column and figures)"
-    ),
-    "several_currencies": gettext_noop(
-        "the report mixes several currencies: export one account or one currency at a time"
-    ),
-    "truncated": gettext_noop("the file ends in the middle of a character: it was cut short"),
-    "undecodable": gettext_noop(
-        "the text is in an encoding crewplan cannot read (UTF-8, UTF-16 or Big5 are)"
+    "no_table": gettext_noop(
+        "no table of figures was found (a header row naming a date column and figures)"
     ),
     "no_date_column": gettext_noop("no column of the file holds dates"),
-    "no_metric_column": gettext_noop(
-        "no column of the file holds figures (spend, impressions, clicks, conversions, revenue)"
+    "no_day_breakdown": gettext_noop(
+        "the report has one row per campaign over several days, not one per day: export "
+        "it again with the Day breakdown (Breakdown → By time → Day)"
     ),
-    "no_channel": gettext_noop("no column of the file names the channel: choose one"),
+    "several_currencies": gettext_noop(
+        "the report mixes currencies (%(currencies)s): export one currency at a time"
+    ),
+    "truncated": gettext_noop("the file ends in the middle of a character: it was cut short"),
+    "not_text": gettext_noop(
+        "the text is in an encoding crewplan cannot read (it reads UTF-8, UTF-16 and Big5)"
+    ),
 }
 
-# parse.py's row problems: code -> what is wrong with the row (line %(line)s).
+# parse.py's row problems: code -> what is wrong with the row.
 ROW_PROBLEMS: dict[str, str] = {
     "bad_date": gettext_noop("line %(line)s: “%(value)s” is not a date; the row is left out"),
     "bad_number": gettext_noop(
-        "line %(line)s: “%(value)s” is not a number (%(column)s); the row is left out"
+        "line %(line)s: “%(value)s” is not a number (%(field)s); the row is left out"
     ),
     "negative_spend": gettext_noop(
         "line %(line)s: the spend is negative (%(value)s); the row is left out"
     ),
-    "future_date": gettext_noop("line %(line)s: %(value)s is in the future; the row is kept"),
+    "no_channel": gettext_noop("line %(line)s: the row names no channel; it is left out"),
+    "future_date": gettext_noop("line %(line)s: %(date)s is in the future; the row is kept"),
     "duplicate_row": gettext_noop(
         "line %(line)s: the same row as line %(first)s; it is imported once"
     ),
@@ -55,6 +53,9 @@ ROW_PROBLEMS: dict[str, str] = {
     ),
 }
 UNKNOWN_ROW_PROBLEM = gettext_noop("line %(line)s: %(code)s")
+NEEDS_MAPPING = gettext_lazy(
+    "crewplan does not know the columns of this file: say which column is which."
+)
 
 
 class _Problem(Protocol):

@@ -21,7 +21,7 @@ from crewplan.measure.models import (
     ImportFile,
     ReplacedMetric,
 )
-from tests.measure.parse_standin import Layout, MetricRow, Parsed, Problem
+from crewplan.measure.parse import Layout, MetricRow, Parsed, Problem
 
 
 def row(
@@ -46,6 +46,7 @@ def parsed(
         rows_read=len(rows) + len({p.line for p in problems or []}),
         date_from=min(days) if days else None,
         date_to=max(days) if days else None,
+        sample=[],
     )
 
 
@@ -222,9 +223,9 @@ def test_rejected_rows_are_counted_and_not_written(world: Any) -> None:
     ws, alice = world.a, world.people["alice"]
     channels(ws)
     problems = [
-        Problem(3, "bad_number", "error", {"value": "abc", "column": "spend"}),
+        Problem(3, "bad_number", "error", {"value": "abc", "field": "spend"}),
         Problem(3, "bad_date", "error", {"value": "x"}),
-        Problem(4, "future_date", "warning", {"value": "2027-01-01"}),
+        Problem(4, "future_date", "warning", {"date": "2027-01-01"}),
     ]
     done = run(ws, alice, parsed(NOVEMBER, problems))
     assert done.rows_rejected == 1 and done.rows_added == 3

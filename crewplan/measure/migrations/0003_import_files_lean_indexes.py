@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measure", "0001_channels_metrics_imports"),
+        ("measure", "0002_import_progress_at"),
         ("workspaces", "0009_membership_job_title"),
     ]
 
