@@ -291,17 +291,20 @@ def preview(
     file_name: str,
     checksum: str,
     rate: Decimal | str | None = None,
+    compare: bool = True,
 ) -> ImportPreview:
     """What importing `parsed` would change, in a fixed number of queries: one for the
-    channels, one for the aliases, one for the stored rows over the file's days."""
+    channels, one for the aliases, one for the stored rows over the file's days (with
+    `compare=False`, none for those: the counts are then left at 0, as the command does
+    before it imports and counts for real)."""
     rate_value = checked_rate(rate)
     convert = converter(rate_value)
     names = _file_channels(parsed)
     resolved = resolve_channels(workspace, names)
-    totals: dict[str, ChannelTotals] = {name: ChannelTotals() for name in names}
-    for row in parsed.rows:
-        totals[row.channel].add(row, convert(row.spend), convert(row.revenue))
-    added, replaced, unchanged = _compare(workspace, parsed, resolved, convert)
+    totals = channel_totals(parsed, convert)
+    added, replaced, unchanged = (
+        _compare(workspace, parsed, resolved, convert) if compare else (0, 0, 0)
+    )
     errors = [
         {"code": "currency", "message": m} for m in currency_errors(workspace, parsed, rate_value)
     ]
@@ -329,6 +332,19 @@ def preview(
         rows_unchanged=unchanged,
         errors=errors,
     )
+
+
+def channel_totals(
+    parsed: Parsed, convert: Callable[[int | None], int]
+) -> dict[str, ChannelTotals]:
+    """The file's figures per file channel name, amounts in the workspace's currency."""
+    totals: dict[str, ChannelTotals] = {}
+    for row in parsed.rows:
+        found = totals.get(row.channel)
+        if found is None:
+            found = totals[row.channel] = ChannelTotals()
+        found.add(row, convert(row.spend), convert(row.revenue))
+    return totals
 
 
 def _compare(

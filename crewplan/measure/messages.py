@@ -7,7 +7,7 @@ one is given (a command's)."""
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext_lazy
 
 from crewplan.lib import file_messages
 from crewplan.lib.active_language import speaking
@@ -53,6 +53,20 @@ ROW_PROBLEMS: dict[str, str] = {
     ),
 }
 UNKNOWN_ROW_PROBLEM = gettext_noop("line %(line)s: %(code)s")
+# A bad number's column, as the row problem names it (parse.py's field names).
+FIELD_LABELS = {
+    "spend": pgettext_lazy("import field", "spend"),
+    "impressions": pgettext_lazy("import field", "impressions"),
+    "clicks": pgettext_lazy("import field", "clicks"),
+    "conversions": pgettext_lazy("import field", "conversions"),
+    "revenue": pgettext_lazy("import field", "revenue"),
+    "sessions": pgettext_lazy("import field", "sessions"),
+    "key_events": pgettext_lazy("import field", "key events"),
+    "new_customers": pgettext_lazy("import field", "new customers"),
+    "new_users": pgettext_lazy("import field", "new users"),
+    "results": pgettext_lazy("import field", "results"),
+    "purchases": pgettext_lazy("import field", "purchases"),
+}
 NEEDS_MAPPING = gettext_lazy(
     "crewplan does not know the columns of this file: say which column is which."
 )
@@ -81,6 +95,9 @@ def row_problem(problem: _Problem, language: str | None = None) -> str:
     values = _Lenient(problem.params)
     values.update(line=problem.line, code=problem.code)
     with speaking(language):
+        field = values.get("field")
+        if isinstance(field, str) and field in FIELD_LABELS:
+            values["field"] = str(FIELD_LABELS[field])
         return gettext(template) % values
 
 
