@@ -11,7 +11,7 @@ from django.db import IntegrityError
 from django.db.models import Sum
 
 from crewplan.audit.models import AuditEvent
-from crewplan.measure import imports
+from crewplan.measure import imports, tasks
 from crewplan.measure.models import (
     Campaign,
     Channel,
@@ -291,3 +291,65 @@ def test_files_are_kept_for_a_day_and_named_by_checksum(world: Any) -> None:
     later = stored.created_at + imports.timedelta(days=2)
     assert imports.forget_stale_files(now=later) == 1
     assert not ImportFile.objects.exists()
+
+
+CSV = (
+    "date,channel,campaign,spend,impressions,clicks,conversions,revenue\n"
+    + "".join(f"2026-10-{d:02d},Meta,Sale,{d}.25,100,5,1,20\n" for d in range(1, 31))
+).encode()
+
+
+def test_a_stored_file_imports_through_the_queue(world: Any) -> None:
+    ws, alice = world.a, world.people["alice"]
+    stored = imports.store_file(workspace=ws, name="oct.csv", data=CSV)
+    record = imports.queue_import(
+        workspace=ws, actor=alice, file=stored, channel_choices={"Meta": imports.NEW}
+    )
+    assert record.status == Import.Status.QUEUED
+    with pytest.raises(ValidationError, match="already been imported"):
+        imports.queue_import(workspace=ws, actor=alice, file=stored)
+    percents: list[int] = []
+    done = imports.run_stored_import(record.pk, progress=percents.append, today=D3)
+    assert done.status == Import.Status.DONE and done.rows_added == 30
+    assert done.layout == "generic" and done.date_to == date(2026, 10, 30)
+    assert spend(ws) == sum(d * 100 + 25 for d in range(1, 31))
+    assert percents and not ImportFile.objects.exists()
+
+
+def test_a_killed_stored_import_commits_nothing(world: Any, monkeypatch: Any) -> None:
+    ws, alice = world.a, world.people["alice"]
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 10)
+    stored = imports.store_file(workspace=ws, name="oct.csv", data=CSV)
+    record = imports.queue_import(
+        workspace=ws, actor=alice, file=stored, channel_choices={"Meta": imports.NEW}
+    )
+    with pytest.raises(imports.InterruptedImport):
+        imports.run_stored_import(record.pk, fail_after_rows=20, today=D3)
+    assert not DailyMetric.objects.exists() and not Channel.objects.exists()
+    record.refresh_from_db()
+    assert record.status == Import.Status.QUEUED and ImportFile.objects.exists()
+
+
+def test_a_stored_import_of_a_refused_file_fails_with_the_reason(world: Any) -> None:
+    ws, alice = world.a, world.people["alice"]
+    stored = imports.store_file(workspace=ws, name="oct.csv", data=CSV)
+    record = imports.queue_import(workspace=ws, actor=alice, file=stored)  # no choice for Meta
+    failed = imports.run_stored_import(record.pk, today=D3)
+    assert failed.status == Import.Status.FAILED and "“Meta”" in failed.message
+    assert not DailyMetric.objects.exists()
+    broken = imports.store_file(workspace=ws, name="x.csv", data=b"\xff\xfe\x00")
+    record = imports.queue_import(workspace=ws, actor=alice, file=broken)
+    assert imports.run_stored_import(record.pk, today=D3).status == Import.Status.FAILED
+
+
+def test_the_task_runner_runs_a_stored_import(world: Any) -> None:
+    ws, alice = world.a, world.people["alice"]
+    stored = imports.store_file(workspace=ws, name="oct.csv", data=CSV)
+    record = imports.queue_import(
+        workspace=ws, actor=alice, file=stored, channel_choices={"Meta": imports.NEW}
+    )
+    assert tasks.run_tracked(
+        record.pk, lambda progress: imports.run_stored_import(record.pk, progress=progress)
+    )
+    record.refresh_from_db()
+    assert record.status == Import.Status.DONE and record.rows_added == 30
