@@ -64,6 +64,9 @@ PREVIEW_PURPOSE = "measure.import"
 CHUNK_ROWS = 20_000  # rows per executemany: progress and the test hook come between chunks
 FILE_DAYS = 1  # an ImportFile not imported is forgotten after this many days
 PAYLOAD_PROBLEMS = 200  # problems carried in a preview token (the count is always exact)
+# PostgreSQL takes the rows through COPY (psycopg's `Cursor.copy`), else executemany like
+# SQLite; the benchmark measures both (docs/benchmarks.md).
+COPY_ON_POSTGRESQL = True
 NEW = "new"  # a channel choice: create a channel named as in the file
 
 # The metric columns of DailyMetric and ReplacedMetric, in the order the SQL uses.
@@ -677,15 +680,18 @@ def _write(
                 rows,
                 progress,
                 fail_after_rows,
+                copy=(f"COPY {table} ({columns}) FROM STDIN", (workspace.pk, import_record.pk)),
             )
             return Written(added=len(rows))
         _create_incoming(cursor)
+        incoming = ", ".join(KEY + VALUES)
         _load(
             cursor,
-            f"INSERT INTO measure_incoming ({', '.join(KEY + VALUES)}) VALUES ({_placeholders(9)})",  # noqa: S608
+            f"INSERT INTO measure_incoming ({incoming}) VALUES ({_placeholders(9)})",  # noqa: S608
             rows,
             progress,
             fail_after_rows,
+            copy=(f"COPY measure_incoming ({incoming}) FROM STDIN", ()),
         )
         written = _merge(cursor, workspace.pk, import_record.pk)
         cursor.execute("DROP TABLE measure_incoming")
@@ -726,15 +732,35 @@ def _load(
     rows: Sequence[tuple[Any, ...]],
     progress: Progress | None,
     fail_after_rows: int | None,
+    copy: tuple[str, tuple[Any, ...]],
 ) -> None:
+    """Send the rows in chunks: `executemany` of `sql`, or on PostgreSQL (unless
+    COPY_ON_POSTGRESQL is off) one COPY, `copy` = (its statement, values before each
+    row)."""
     done = 0
+    if connection.vendor == "postgresql" and COPY_ON_POSTGRESQL:
+        statement, prefix = copy
+        # Django's error classes (IntegrityError…) for psycopg's, as executemany gives.
+        with connection.wrap_database_errors, cursor.cursor.copy(statement) as stream:
+            for chunk in _chunks(rows):
+                for row in chunk:
+                    stream.write_row(prefix + row)
+                done += len(chunk)
+                _between_chunks(done, len(rows), progress, fail_after_rows)
+        return
     for chunk in _chunks(rows):
         cursor.executemany(sql, chunk)
         done += len(chunk)
-        if fail_after_rows is not None and done >= fail_after_rows:
-            raise InterruptedImport(done)
-        if progress is not None:
-            progress(min(99, done * 100 // max(len(rows), 1)))
+        _between_chunks(done, len(rows), progress, fail_after_rows)
+
+
+def _between_chunks(
+    done: int, total: int, progress: Progress | None, fail_after_rows: int | None
+) -> None:
+    if fail_after_rows is not None and done >= fail_after_rows:
+        raise InterruptedImport(done)
+    if progress is not None:
+        progress(min(99, done * 100 // max(total, 1)))
 
 
 def _merge(cursor: Any, workspace_id: int, import_id: int) -> Written:
