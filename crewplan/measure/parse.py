@@ -206,6 +206,14 @@ def parse_amount(text: str) -> int | None:
     value = text.strip()
     if value in EMPTY:
         return None
+    # "1234", "1234.5", "0.25": most cells of a big export, exact without Decimal or a
+    # raised ValueError (they were most of the time of a million-row file).
+    whole, dot, cents = value.partition(".")
+    if whole.isascii() and whole.isdigit():
+        if not dot:
+            return int(whole) * 100
+        if len(cents) <= 2 and cents.isascii() and cents.isdigit():
+            return int(whole) * 100 + int(cents.ljust(2, "0"))
     try:
         return int(value) * 100
     except ValueError:
@@ -463,6 +471,8 @@ def parse(
 
 def _is_total(row: Sequence[str]) -> bool:
     first = next((c for c in row if c.strip()), "")
+    if first.lstrip()[:1].isdigit():  # a date: most rows, and no total starts with a digit
+        return False
     return fold(first).startswith(_TOTAL)
 
 
@@ -498,7 +508,10 @@ def _read(
     first_line = head.index + 2
     for offset, row in enumerate(rows[head.index + 1 :]):
         line = first_line + offset
-        if not any(c.strip() for c in row) or _is_total(row):
+        # A row that starts with a digit (a date, most rows) is neither blank nor a total.
+        if not (row and row[0][:1].isdigit()) and (
+            not any(c.strip() for c in row) or _is_total(row)
+        ):
             continue
         read += 1
         if read > max_rows:

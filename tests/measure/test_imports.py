@@ -353,3 +353,13 @@ def test_the_task_runner_runs_a_stored_import(world: Any) -> None:
     )
     record.refresh_from_db()
     assert record.status == Import.Status.DONE and record.rows_added == 30
+
+
+def test_plain_amounts_read_fast_are_exact() -> None:
+    from crewplan.measure.parse import parse_amount
+
+    cases = {"0.5": 50, "12.25": 12_25, "00.05": 5, "1234.567": 1234_57, "１２.５": 12_50}
+    cases |= {"3.1%": 3_10, "1,234.5": 1234_50, "0.125": 12, "0.135": 14}  # half even
+    assert {text: parse_amount(text) for text in cases} == cases
+    with pytest.raises(ValueError):
+        parse_amount("1.2.3")
