@@ -77,6 +77,9 @@ def main(rows: int) -> None:
     print(f"{rows:,} rows, {len(data) / 1024 / 1024:.0f} MB, database {connection.vendor}")
     base = timed("csv.reader (floor)", lambda: floor(data), rows)
     timed("parse", lambda: parse(data, today=date(2026, 12, 31)), rows)
+    timed(
+        "parse, collector paused", lambda: imports.parse_file(data, today=date(2026, 12, 31)), rows
+    )
 
     modes = [True, False] if connection.vendor == "postgresql" else [True]
     for copy in modes:  # PostgreSQL: COPY, then executemany

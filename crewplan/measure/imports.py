@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import record
+from crewplan.lib.limits import MEASURE_METRICS
 from crewplan.lib.text import fold
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.measure import messages
@@ -885,6 +886,14 @@ def _restore(workspace_id: int, import_id: int) -> int:
 # Stored and background imports.
 
 
+def parse_file(data: bytes, *, today: date, mapping: ColumnMap | None = None) -> Parsed:
+    """`parse.parse` under the measurement limits, with the cycle collector paused: a
+    million rows are some ten million new strings and lists, and the collector walking
+    them again and again would double the time (none of them can form a cycle)."""
+    with _collector_paused():
+        return parse(data, today=today, mapping=mapping, max_rows=MEASURE_METRICS.rows)
+
+
 def queue_import(
     *,
     workspace: Workspace,
@@ -937,7 +946,7 @@ def run_stored_import(
     with timezone.override(workspace.time_zone):
         day = today or timezone.localdate()
     try:
-        parsed = parse(
+        parsed = parse_file(
             bytes(stored.data),
             today=day,
             mapping=ColumnMap(columns=dict(mapping["columns"]), channel=mapping.get("channel", ""))

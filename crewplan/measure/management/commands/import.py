@@ -25,7 +25,7 @@ from crewplan.lib.language import LANGUAGES, for_command_line
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.measure import imports, messages
 from crewplan.measure.models import Import
-from crewplan.measure.parse import Parsed, parse
+from crewplan.measure.parse import Parsed
 from crewplan.workspaces.models import Workspace
 
 
@@ -63,7 +63,7 @@ class Command(BaseCommand):
                 upload = uploads.read_path(
                     path, limits.MEASURE_METRICS, (uploads.FileKind.XLSX, uploads.FileKind.TEXT)
                 )
-                parsed = parse(upload.data, today=today, max_rows=limits.MEASURE_METRICS.rows)
+                parsed = imports.parse_file(upload.data, today=today)
             except OSError as error:
                 self._unusable(f"{path}: {error.strerror}")
             except UnusableFile as error:
