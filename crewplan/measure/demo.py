@@ -618,7 +618,7 @@ def expenses_of(fiscal_year: int, start_month: int, today: date) -> list[DemoExp
         rate = D(rng.randrange(3040, 3290)) / 100  # TWD per USD on the card statement
         add(
             "ChatGPT Team 訂閱",
-            first.replace(day=3),
+            first,  # renews on the first: even a demo loaded on 1 January has an expense
             str((90 * rate).quantize(D("0.01"))),
             "OpenAI",
             "3 席 × US$30",
