@@ -10,8 +10,10 @@ of the week of 除夕, noise from a seeded random.Random (the same demo every lo
 same day), and rates inside what the platforms report for food e-commerce (CTR 0.8–3 %,
 CVR 1–4 %, average order NT$600–1,500). Each paid channel spends its media lines' plan
 month by month times a pacing factor of its own, so the pacing page shows a green, an
-amber and a red channel. Written with bulk_create in batches: the whole load adds about
-a second."""
+amber and a red channel. The random draws are floats, but what is stored is whole
+hundredths (integers) and Decimal amounts, as an import would store them: nothing is
+computed from the floats but the invented figures themselves. Written with bulk_create in
+batches: the whole load adds a couple of seconds to `crewplan demo`."""
 
 import calendar
 import hashlib

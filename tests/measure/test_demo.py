@@ -164,12 +164,12 @@ def test_demo_reviews_tools_and_has_a_workflow_history(db: Any) -> None:
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     chatgpt = by_tool["ChatGPT Team"]
     assert chatgpt[-1].month == last_month and len(chatgpt) == 12
-    expected_hours = chatgpt[0].tool.roi_estimate.hours_saved_per_month  # type: ignore[attr-defined]
+    expected_hours = chatgpt[0].tool.roi_estimate.hours_saved_per_month
     conservative = expected_hours * Decimal("0.7")
     assert all(r.hours_saved < conservative for r in chatgpt[-2:])  # flagged
     assert any(r.hours_saved > expected_hours for r in chatgpt)  # a small win
     bot = by_tool["LINE 客服機器人"]
-    assert bot[-1].hours_saved > bot[-1].tool.roi_estimate.hours_saved_per_month  # type: ignore[attr-defined]
+    assert bot[-1].hours_saved > bot[-1].tool.roi_estimate.hours_saved_per_month
 
     # The year behind the calendar demo's current work (made with the services, now).
     items = WorkItem.objects.for_workspace(bakery).filter(
