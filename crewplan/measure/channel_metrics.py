@@ -14,10 +14,17 @@ never 0 or infinity.
   organic) ÷ the spend of the PAID channels only: what the whole marketing spend brings
   back, whichever channel the sale is attributed to.
 - Change against the previous period: (now − before) ÷ before, None when before is 0.
+
+Periods (`period_bounds`), both ends inclusive: the last 7 or 30 days end today; this
+month and this (fiscal) quarter run from their first day to today; last month is the
+whole calendar month. The period before is the same number of days right before it,
+except for a month or quarter to date, compared with the same days of the one before
+(1–10 November against 1–10 October), and last month, against the whole month before.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 HUNDREDTH = Decimal("0.01")
@@ -138,3 +145,69 @@ def total(sums: Iterable[Sums]) -> Sums:
     for s in sums:
         result = result + s
     return result
+
+
+PERIODS = ("7d", "30d", "month", "last_month", "quarter", "custom")
+LONGEST_DAYS = 366  # a custom period longer than a year is refused
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    first: date
+    last: date
+    before_first: date
+    before_last: date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def period_bounds(
+    choice: str,
+    today: date,
+    *,
+    start_month: int = 1,
+    first: date | None = None,
+    last: date | None = None,
+) -> Bounds:
+    """The days of period `choice` (one of PERIODS) and of the period before (see the
+    module). ValueError for an unknown choice or a custom period without both ends, ending
+    before it starts or longer than LONGEST_DAYS."""
+    if choice in ("7d", "30d"):
+        return _same_length_before(today - timedelta(days=int(choice[:-1]) - 1), today)
+    if choice == "month":
+        return _to_date(today.replace(day=1), today, _months_back(today.replace(day=1), 1))
+    if choice == "quarter":
+        offset = (today.month - start_month) % 3
+        start = _months_back(today.replace(day=1), offset)
+        return _to_date(start, today, _months_back(start, 3))
+    if choice == "last_month":
+        end = today.replace(day=1) - timedelta(days=1)
+        start = end.replace(day=1)
+        before_end = start - timedelta(days=1)
+        return Bounds(start, end, before_end.replace(day=1), before_end)
+    if choice == "custom":
+        if first is None or last is None or last < first:
+            raise ValueError("a custom period needs a first day on or before its last")
+        if (last - first).days + 1 > LONGEST_DAYS:
+            raise ValueError("a custom period is at most a year")
+        return _same_length_before(first, last)
+    raise ValueError(f"unknown period {choice!r}")
+
+
+def _same_length_before(first: date, last: date) -> Bounds:
+    days = (last - first).days + 1
+    return Bounds(first, last, first - timedelta(days=days), first - timedelta(days=1))
+
+
+def _to_date(first: date, today: date, before_first: date) -> Bounds:
+    """From `first` to today, against as many days from `before_first` (never past the
+    day before `first`)."""
+    before_last = min(before_first + (today - first), first - timedelta(days=1))
+    return Bounds(first, today, before_first, before_last)
+
+
+def _months_back(first_of_month: date, months: int) -> date:
+    index = first_of_month.year * 12 + first_of_month.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)

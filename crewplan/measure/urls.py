@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401  (the measure pages' routes land here)
+from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from crewplan.measure import channel_views, plan_views
+
+urlpatterns = [
+    path("plan/", plan_views.plan, name="measure_plan"),
+    path("channels/", channel_views.channels, name="measure_channels"),
+]

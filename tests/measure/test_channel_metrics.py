@@ -51,3 +51,38 @@ def test_period_over_period_change() -> None:
 def test_blended_mer_is_all_revenue_over_paid_spend() -> None:
     assert mer(revenue_all_x100=12_000_00, paid_spend_x100=3_000_00) == D("4.0000")
     assert mer(revenue_all_x100=12_000_00, paid_spend_x100=0) is None
+
+
+def test_periods_and_the_period_before() -> None:
+    from datetime import date
+
+    import pytest
+
+    from crewplan.measure.channel_metrics import Bounds, period_bounds
+
+    today = date(2026, 11, 10)
+    assert period_bounds("7d", today) == Bounds(
+        date(2026, 11, 4), today, date(2026, 10, 28), date(2026, 11, 3)
+    )
+    assert period_bounds("30d", today).days == 30
+    assert period_bounds("month", today) == Bounds(
+        date(2026, 11, 1), today, date(2026, 10, 1), date(2026, 10, 10)
+    )
+    assert period_bounds("last_month", today) == Bounds(
+        date(2026, 10, 1), date(2026, 10, 31), date(2026, 9, 1), date(2026, 9, 30)
+    )
+    # A fiscal year starting in July: Q2 is October–December.
+    assert period_bounds("quarter", today, start_month=7) == Bounds(
+        date(2026, 10, 1), today, date(2026, 7, 1), date(2026, 8, 10)
+    )
+    # 31 March against the quarter before: never past its last day.
+    assert period_bounds("month", date(2026, 3, 31)).before_last == date(2026, 2, 28)
+    custom = period_bounds("custom", today, first=date(2026, 1, 1), last=date(2026, 1, 10))
+    assert (custom.before_first, custom.before_last) == (date(2025, 12, 22), date(2025, 12, 31))
+    for bad in [{"first": None, "last": today}, {"first": today, "last": date(2026, 1, 1)}]:
+        with pytest.raises(ValueError):
+            period_bounds("custom", today, **bad)
+    with pytest.raises(ValueError):
+        period_bounds("custom", today, first=date(2024, 1, 1), last=today)
+    with pytest.raises(ValueError):
+        period_bounds("forever", today)
