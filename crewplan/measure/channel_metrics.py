@@ -81,8 +81,8 @@ class Compared:
     change: dict[str, Decimal | None]
 
 
-FIGURES = ("spend", "revenue", "conversions", "clicks", "impressions", "roas", "cpa", "cac")
-FIGURES += ("ctr", "cpc")
+FIGURES: tuple[str, ...] = ("spend", "revenue", "conversions", "clicks", "impressions")
+FIGURES += ("roas", "cpa", "cac", "ctr", "cpc")
 
 
 def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:

@@ -30,9 +30,17 @@ from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, workspa
 from crewplan.workspaces.permissions import Action
 
 # The figures of the tables, in order, with how each is written.
-MONEY_FIGURES = (("spend", "money"), ("revenue", "money"), ("roas", "ratio"))
+MONEY_FIGURES: tuple[tuple[str, str], ...] = (
+    ("spend", "money"),
+    ("revenue", "money"),
+    ("roas", "ratio"),
+)
 MONEY_FIGURES += (("cpa", "money"), ("cac", "money"), ("cpc", "money"))
-COUNT_FIGURES = (("conversions", "count"), ("clicks", "count"), ("impressions", "count"))
+COUNT_FIGURES: tuple[tuple[str, str], ...] = (
+    ("conversions", "count"),
+    ("clicks", "count"),
+    ("impressions", "count"),
+)
 COUNT_FIGURES += (("ctr", "percent"),)
 TABLES = ("channels", "campaigns", "daily")
 

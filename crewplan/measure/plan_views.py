@@ -145,7 +145,7 @@ def _figures(
     }
     see_all = can(membership, Action.VIEW_BUDGET_AMOUNTS) or all(visible.values())
     names = budget_messages.category_labels()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "line": ln,
             "category": names[Category(ln.input.category)],
