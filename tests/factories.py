@@ -4,15 +4,16 @@ modules import from here (the fixtures that use these live in tests/conftest.py)
 from another test module or a conftest."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from crewplan.measure.models import Import
+from crewplan.measure.models import Campaign, Channel, DailyMetric, Import
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi, StackItem
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
@@ -203,4 +204,37 @@ def posts_in_september(workspace: Any, activity: Any, n: int) -> None:
             publish_at=datetime(2026, 9, 1 + i % 28, 3, tzinfo=UTC),
         )
         for i in range(n)
+    )
+
+
+def metric_rows(
+    workspace: Workspace,
+    channel: Channel,
+    days: Iterable[date],
+    *,
+    campaign: str = "",
+    source: Import | None = None,
+    extras: dict[str, int] | None = None,
+    **figures: int,
+) -> list[DailyMetric]:
+    """One imported row per day of `days` for `channel`'s `campaign` (created when
+    missing), each with `figures` (spend_x100=…, clicks=…: the model's hundredths), as
+    an import would write them; `source` is a new finished metrics import when None."""
+    source = source or Import.objects.create(
+        workspace=workspace, kind="metrics", status="done", file_name="test.csv", layout="test"
+    )
+    found, _created = Campaign.objects.get_or_create(
+        workspace=workspace, channel=channel, name=campaign
+    )
+    return DailyMetric.objects.bulk_create(
+        DailyMetric(
+            workspace=workspace,
+            day=day,
+            channel=channel,
+            campaign=found,
+            source=source,
+            extras=extras or {},
+            **figures,
+        )
+        for day in days
     )

@@ -8,10 +8,19 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from crewplan.measure.models import Channel
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, Goal, RoiEstimate
-from tests.factories import build, change_settings, client_for, tenant_values, walk
+from tests.factories import (
+    build,
+    change_settings,
+    client_for,
+    metric_rows,
+    tenant_values,
+    walk,
+)
 
 # In-house money the agency must not see, as the pages, files and logs would write it.
 HIDDEN = ["987,654", "987654", "43,219", "43219", "7,531", "7531", "24,680", "24680"]
@@ -72,6 +81,11 @@ def money_world(world: Any) -> dict[str, Any]:
     )
     values["budget_version_id"] = version.pk
     values["line_id"] = version.lines.get(item="Agency retainer").pk
+    # Imported spend and revenue (amounts too) of today, in the channels page's period.
+    ads = Channel.objects.create(workspace=world.a, name="In-house ads channel")
+    metric_rows(
+        world.a, ads, [timezone.localdate()], spend_x100=7531_00, revenue_x100=43219_00, clicks=3
+    )
     return values
 
 
@@ -131,3 +145,7 @@ def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) 
     assert "987,654" in budget
     goal_page = bodies[f"/w/alpha/plan/goals/{money_world['goal_id']}/"]
     assert "In-house ads" in goal_page and "NT$987,654" in goal_page
+    channels = next(body for url, body in bodies.items() if url.endswith("/results/channels/"))
+    assert "NT$7,531" in channels and "NT$43,219" in channels
+    plan = next(body for url, body in bodies.items() if url.endswith("/results/plan/"))
+    assert "NT$987,654" in plan
