@@ -66,6 +66,7 @@ class MonthFacts:
 class RealizedMonth:
     month: date
     month_of_use: int  # 1-based: the estimate's month this one is compared with
+    hours_saved: Decimal
     cost: Decimal
     hours_benefit: Decimal
     uplift_share: Decimal | None  # None: no uplift counted or no data to count it
@@ -169,6 +170,7 @@ def _month(
     return RealizedMonth(
         month=facts.month,
         month_of_use=month_of_use,
+        hours_saved=facts.hours_saved,
         cost=facts.cost,
         hours_benefit=hours,
         uplift_share=share,

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401  (the measure pages' routes land here)
+from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from crewplan.measure import tool_views
+
+urlpatterns = [
+    path("tools/", tool_views.tools, name="measure_tools"),
+    path("tools/<int:tool_id>/reviews/", tool_views.tool_reviews, name="measure_tool_reviews"),
+]

@@ -4,11 +4,13 @@ amounts on the in-house side, so a page, export, fragment or log added later tha
 them fails here without anyone remembering to add a test."""
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from crewplan.measure.models import ToolReview
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, Goal, RoiEstimate
 from tests.factories import build, change_settings, client_for, tenant_values, walk
@@ -69,6 +71,10 @@ def money_world(world: Any) -> dict[str, Any]:
             **common,
             **(amounts | {"m01": Decimal(55555)}),
         },
+    )
+    # A reviewed month: the AI tools' results value its hour at the in-house rate (7,531).
+    ToolReview.objects.create(
+        workspace=world.a, tool=tool, month=date(2026, 1, 1), hours_saved=1, satisfaction=4
     )
     values["budget_version_id"] = version.pk
     values["line_id"] = version.lines.get(item="Agency retainer").pk
@@ -131,3 +137,4 @@ def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) 
     assert "987,654" in budget
     goal_page = bodies[f"/w/alpha/plan/goals/{money_world['goal_id']}/"]
     assert "In-house ads" in goal_page and "NT$987,654" in goal_page
+    assert "NT$7,531" in bodies["/w/alpha/results/tools/"]  # the tool's realized benefit
