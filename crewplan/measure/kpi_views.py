@@ -1,0 +1,168 @@
+"""Goals and KPIs dashboard: per KPI, target against actual per month and quarter with a
+direction-aware achievement, a trend sparkline, which months are imported and which
+typed; the goals with their KPI's progress. One table, downloadable."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from crewplan.lib.downloads import table_download, wanted_format
+from crewplan.lib.params import year_param
+from crewplan.lib.tables import Table, Value
+from crewplan.measure.actuals import fiscal_months
+from crewplan.measure.kpi_values import (
+    IMPORTED,
+    KpiMonth,
+    achievement,
+    definition_of,
+    kpi_months,
+    needed_metrics,
+    period_totals,
+    sparkline,
+)
+from crewplan.planning.budget.queries import fiscal_year_of
+from crewplan.planning.goals.kpis import Formula
+from crewplan.planning.models import Goal, Kpi, KpiTarget
+from crewplan.workspaces.access import WorkspaceRequest, workspace_view
+
+FOUR = Decimal("0.0001")
+
+
+@dataclass
+class PeriodRow:
+    label: str  # "2026-03" or "2026-Q1 (2026-01 – 2026-03)"
+    target: Decimal | None
+    actual: Decimal | None
+    source: str  # IMPORTED, "typed", "" (no value)
+    achieved: Decimal | None
+
+
+@dataclass
+class KpiRow:
+    kpi: Kpi
+    months: list[PeriodRow] = field(default_factory=list)
+    quarters: list[PeriodRow] = field(default_factory=list)
+    spark: str = ""
+    latest: Decimal | None = None
+
+
+@workspace_view
+@require_GET
+def kpis(request: WorkspaceRequest) -> HttpResponse:
+    workspace = request.workspace
+    year = year_param(request.GET.get("year")) or fiscal_year_of(workspace, timezone.localdate())
+    months = fiscal_months(year, workspace.fiscal_year_start_month)
+    all_kpis = list(Kpi.objects.for_workspace(workspace))
+    rows = kpi_rows(workspace, all_kpis, months)
+    table = kpis_table(rows)
+    file_format = wanted_format(request)
+    if file_format:
+        return table_download(table, file_format, f"kpis-{workspace.slug}-{year}")
+    latest = {row.kpi.pk: row.latest for row in rows}
+    goals = [
+        {"goal": g, "latest": latest.get(g.kpi_id or 0), "progress": goal_progress(g, latest)}
+        for g in Goal.objects.for_workspace(workspace).select_related("kpi")
+    ]
+    context = {"year": year, "rows": rows, "goals": goals, "months": months}
+    return render(request, "measure/kpis.html", context)
+
+
+def kpi_rows(workspace: Any, all_kpis: list[Kpi], months: tuple[date, ...]) -> list[KpiRow]:
+    values, totals = kpi_months(workspace, all_kpis, months) if all_kpis else ({}, {})
+    targets: dict[tuple[int, str, date], Decimal] = {
+        (t.kpi_id, t.period, t.starts): t.value
+        for t in KpiTarget.objects.for_workspace(workspace).filter(
+            kpi__in=all_kpis, starts__gte=months[0], starts__lte=months[-1]
+        )
+    }
+    rows = []
+    for kpi in all_kpis:
+        row = KpiRow(kpi)
+        found = values.get(kpi.pk, {})
+        for month in months:
+            got = found.get(month)
+            target = targets.get((kpi.pk, KpiTarget.Period.MONTH, month))
+            actual = got.value if got else None
+            row.months.append(
+                PeriodRow(
+                    month.strftime("%Y-%m"),
+                    target,
+                    actual,
+                    got.source if got else "",
+                    achievement(kpi.direction, target, actual),
+                )
+            )
+        for (kpi_id, period, starts), target in sorted(targets.items()):
+            if kpi_id == kpi.pk and period == KpiTarget.Period.QUARTER:
+                actual = quarter_actual(kpi, starts, found, totals)
+                row.quarters.append(
+                    PeriodRow(
+                        _("3 months from %(month)s") % {"month": starts.strftime("%Y-%m")},
+                        target,
+                        actual,
+                        "",
+                        achievement(kpi.direction, target, actual),
+                    )
+                )
+        series = [m.actual for m in row.months]
+        row.spark = sparkline(series)
+        row.latest = next((v for v in reversed(series) if v is not None), None)
+        rows.append(row)
+    return rows
+
+
+def quarter_actual(
+    kpi: Kpi,
+    starts: date,
+    found: dict[date, KpiMonth],
+    totals: dict[date, dict[str, Decimal]],
+) -> Decimal | None:
+    """The KPI over the three months from `starts`: from the imported totals when they
+    cover all three (a ratio of the quarter's sums), else from the three monthly values
+    (summed for a sum KPI, averaged otherwise); None when a month has no value."""
+    quarter = [date(starts.year + (starts.month + i - 1) // 12, (starts.month + i - 1) % 12 + 1, 1)
+               for i in range(3)]  # fmt: skip
+    needed = needed_metrics(kpi)
+    if needed and kpi.formula != Formula.GROWTH:
+        summed = period_totals(totals, quarter)
+        if all(n in summed for n in needed):
+            return definition_of(kpi).value(summed)
+    monthly = [found[m].value for m in quarter if m in found]
+    if len(monthly) < 3:
+        return None
+    total = sum(monthly, Decimal(0))
+    return total if kpi.formula == Formula.SUM else total / 3
+
+
+def goal_progress(goal: Goal, latest: dict[int, Decimal | None]) -> Decimal | None:
+    """How far the KPI's latest value went from the goal's baseline to its target, in
+    percent (works for both directions: the sign of target − baseline carries it)."""
+    actual = latest.get(goal.kpi_id or 0)
+    if actual is None or goal.baseline is None or goal.target is None:
+        return None
+    distance = goal.target - goal.baseline
+    return (actual - goal.baseline) / distance * 100 if distance else None
+
+
+def kpis_table(rows: list[KpiRow]) -> Table:
+    columns = [_("KPI"), _("Period"), _("Target"), _("Actual"), _("Source"), _("Achievement (%)")]
+    names = {IMPORTED: _("imported"), "typed": _("typed")}
+    out: list[list[Value]] = []
+    for row in rows:
+        for period in [*row.months, *row.quarters]:
+            if period.target is None and period.actual is None:
+                continue
+            out.append([row.kpi.name, period.label, _round(period.target), _round(period.actual),
+                        names.get(period.source, ""), _round(period.achieved, Decimal("0.1"))])  # fmt: skip
+    return Table(title=_("KPIs"), columns=columns, rows=out)
+
+
+def _round(value: Decimal | None, step: Decimal = FOUR) -> Decimal | None:
+    return None if value is None else value.quantize(step)
