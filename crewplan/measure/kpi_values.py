@@ -16,8 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import BigIntegerField, Count, Q, Sum
+from django.db.models import Aggregate, BigIntegerField, Count, Q, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
@@ -150,7 +151,7 @@ def imported_totals(
     wanted = sorted(set(metrics) & set(METRIC_SOURCES))
     if not wanted:
         return {}
-    annotations = {"rows": Count("pk")}
+    annotations: dict[str, Aggregate] = {"rows": Count("pk")}
     for name in wanted:
         source = METRIC_SOURCES[name]
         if source.column:
@@ -164,10 +165,11 @@ def imported_totals(
         .filter(day__gte=first, day__lt=end)
         .annotate(month=TruncMonth("day"))
         .values("month")
-        .annotate(**annotations)  # type: ignore[arg-type]
+        .annotate(**annotations)
     )
     found: dict[date, dict[str, Decimal]] = defaultdict(dict)
-    for row in rows:
+    for values in rows:
+        row: dict[str, Any] = dict(values)  # its keys are the annotations above
         month = row["month"] if type(row["month"]) is date else row["month"].date()
         for name in wanted:
             source = METRIC_SOURCES[name]

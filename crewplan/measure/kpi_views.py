@@ -2,6 +2,7 @@
 direction-aware achievement, a trend sparkline, which months are imported and which
 typed; the goals with their KPI's progress. One table, downloadable."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -127,8 +128,10 @@ def quarter_actual(
     """The KPI over the three months from `starts`: from the imported totals when they
     cover all three (a ratio of the quarter's sums), else from the three monthly values
     (summed for a sum KPI, averaged otherwise); None when a month has no value."""
-    quarter = [date(starts.year + (starts.month + i - 1) // 12, (starts.month + i - 1) % 12 + 1, 1)
-               for i in range(3)]  # fmt: skip
+    quarter = [
+        date(starts.year + (starts.month + i - 1) // 12, (starts.month + i - 1) % 12 + 1, 1)
+        for i in range(3)
+    ]
     needed = needed_metrics(kpi)
     if needed and kpi.formula != Formula.GROWTH:
         summed = period_totals(totals, quarter)
@@ -154,13 +157,21 @@ def goal_progress(goal: Goal, latest: dict[int, Decimal | None]) -> Decimal | No
 def kpis_table(rows: list[KpiRow]) -> Table:
     columns = [_("KPI"), _("Period"), _("Target"), _("Actual"), _("Source"), _("Achievement (%)")]
     names = {IMPORTED: _("imported"), "typed": _("typed")}
-    out: list[list[Value]] = []
+    out: list[Sequence[Value]] = []
     for row in rows:
         for period in [*row.months, *row.quarters]:
             if period.target is None and period.actual is None:
                 continue
-            out.append([row.kpi.name, period.label, _round(period.target), _round(period.actual),
-                        names.get(period.source, ""), _round(period.achieved, Decimal("0.1"))])  # fmt: skip
+            out.append(
+                [
+                    row.kpi.name,
+                    period.label,
+                    _round(period.target),
+                    _round(period.actual),
+                    names.get(period.source, ""),
+                    _round(period.achieved, Decimal("0.1")),
+                ]
+            )
     return Table(title=_("KPIs"), columns=columns, rows=out)
 
 

@@ -140,8 +140,7 @@ def realized(
         net=benefit - cost,
         roi=(benefit - cost) / cost if cost else None,
         scenario_net={
-            name: sum((r.scenario_net.get(name) or ZERO for r in rows), ZERO)
-            for name in scenarios
+            name: sum((r.scenario_net.get(name) or ZERO for r in rows), ZERO) for name in scenarios
         },
         flagged_months=tuple(flagged),
     )
@@ -162,9 +161,7 @@ def _month(
     scenario_net: dict[ScenarioName, Decimal | None] = {}
     for name, estimate in scenarios.items():
         flows = estimate.months
-        scenario_net[name] = (
-            flows[month_of_use - 1].net if month_of_use <= len(flows) else None
-        )
+        scenario_net[name] = flows[month_of_use - 1].net if month_of_use <= len(flows) else None
     conservative = scenario_net.get(ScenarioName.CONSERVATIVE)
     expected = scenario_net.get(ScenarioName.EXPECTED)
     return RealizedMonth(

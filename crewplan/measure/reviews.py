@@ -36,12 +36,16 @@ def review_save(
         raise ValidationError(_("That tool does not belong to this workspace."))
     unknown = set(data) - set(REVIEW_FIELDS)
     if unknown:
-        raise ValidationError(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))}
+        )
     month = month.replace(day=1)
     existing = ToolReview.objects.for_workspace(workspace).filter(tool=tool, month=month).first()
     if existing is not None:
         if revision is None:  # both opened the month before it had a review
-            raise Conflict(thing=str(ToolReview._meta.verbose_name), fields=changed_since(existing, 0))
+            raise Conflict(
+                thing=str(ToolReview._meta.verbose_name), fields=changed_since(existing, 0)
+            )
         review, _after = model_update(
             instance=existing,
             fields=REVIEW_FIELDS,
@@ -63,7 +67,10 @@ def review_save(
         actor=actor,
         action=AuditAction.MEASURE_TOOL_REVIEW_SAVED,
         target=review,
-        after={"month": plain(month), **{name: plain(getattr(review, name)) for name in REVIEW_FIELDS}},
+        after={
+            "month": plain(month),
+            **{name: plain(getattr(review, name)) for name in REVIEW_FIELDS},
+        },
         revision=review.revision,
     )
     return review

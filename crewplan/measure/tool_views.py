@@ -5,6 +5,7 @@ Costs, benefits and nets are amounts: those who may not see the budget's amounts
 (`Action.VIEW_BUDGET_AMOUNTS`) see the reviews, the flags and the small wins, never a
 money figure, on the page and in its downloads alike."""
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -116,7 +117,7 @@ def results_table(results: list[ToolResult], see_amounts: bool) -> Table:
             _("Expected net"),
             _("Optimistic net"),
         ]
-    rows: list[list[Value]] = []
+    rows: list[Sequence[Value]] = []
     for result in results:
         by_month = {r.month: r for r in result.reviews}
         for month in result.realized.months:
@@ -139,10 +140,18 @@ def results_table(results: list[ToolResult], see_amounts: bool) -> Table:
         if result.realized.months and see_amounts:
             done = result.realized
             rows.append(
-                [result.tool.name, _("To date"), None, None, _cents(done.cost), _cents(done.benefit),
-                 _cents(done.net), _percent(done.roi),
-                 *(_cents(done.scenario_net.get(s)) for s in SCENARIOS)]
-            )  # fmt: skip
+                [
+                    result.tool.name,
+                    _("To date"),
+                    None,
+                    None,
+                    _cents(done.cost),
+                    _cents(done.benefit),
+                    _cents(done.net),
+                    _percent(done.roi),
+                    *(_cents(done.scenario_net.get(s)) for s in SCENARIOS),
+                ]
+            )
     return Table(title=_("AI tools"), columns=columns, rows=rows)
 
 

@@ -72,9 +72,14 @@ def test_only_imported_metrics_make_a_kpi_importable() -> None:
 def test_imported_months_replace_typed_ones(world: Any) -> None:
     ws = world.a
     rate = Kpi.objects.create(
-        workspace=ws, name="CVR", unit="%", formula="ratio", metric="conversions",
-        denominator="sessions", scale=100,
-    )  # fmt: skip
+        workspace=ws,
+        name="CVR",
+        unit="%",
+        formula="ratio",
+        metric="conversions",
+        denominator="sessions",
+        scale=100,
+    )
     meta = Channel.objects.create(workspace=ws, name="Meta")
     seo = Channel.objects.create(workspace=ws, name="SEO")
     day(ws, meta, date(2026, 1, 2), conversions_x100=100, extras={"sessions": 1000})

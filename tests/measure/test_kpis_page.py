@@ -23,21 +23,35 @@ def imported_cac(ws: Any, month: int, spend: int, new_customers: int) -> None:
         workspace=ws, file_name="f.csv", checksum="x", layout="generic"
     )
     DailyMetric.objects.create(
-        workspace=ws, day=date(2026, month, 3), channel=meta, campaign=campaign, source=source,
-        spend_x100=spend * 100, extras={"new_customers": new_customers * 100},
-    )  # fmt: skip
+        workspace=ws,
+        day=date(2026, month, 3),
+        channel=meta,
+        campaign=campaign,
+        source=source,
+        spend_x100=spend * 100,
+        extras={"new_customers": new_customers * 100},
+    )
 
 
 def cac_world(world: Any) -> Kpi:
     ws = world.a
     cac = Kpi.objects.create(
-        workspace=ws, name="CAC 獲客成本", unit="TWD", direction="lower", formula="ratio",
-        metric="spend", denominator="new_customers",
-    )  # fmt: skip
+        workspace=ws,
+        name="CAC 獲客成本",
+        unit="TWD",
+        direction="lower",
+        formula="ratio",
+        metric="spend",
+        denominator="new_customers",
+    )
     imported_cac(ws, 1, 8000, 100)  # 80 a customer
     KpiValue.objects.create(workspace=ws, kpi=cac, month=date(2026, 2, 1), value=D(120))
-    KpiTarget.objects.create(workspace=ws, kpi=cac, period="month", starts=date(2026, 1, 1), value=100)
-    KpiTarget.objects.create(workspace=ws, kpi=cac, period="month", starts=date(2026, 2, 1), value=90)
+    KpiTarget.objects.create(
+        workspace=ws, kpi=cac, period="month", starts=date(2026, 1, 1), value=100
+    )
+    KpiTarget.objects.create(
+        workspace=ws, kpi=cac, period="month", starts=date(2026, 2, 1), value=90
+    )
     Goal.objects.create(workspace=ws, text="Cheaper customers", kpi=cac, baseline=150, target=90)
     return cac
 
@@ -91,7 +105,11 @@ def test_queries_do_not_grow_with_the_data(world: Any) -> None:
     assert count() == small
 
 
-def test_the_page_is_chinese_for_a_chinese_workspace(world: Any) -> None:
+def test_the_pages_are_chinese_for_a_chinese_workspace(world: Any) -> None:
+    Kpi.objects.create(workspace=world.b, name="轉換率", unit="%", metric="c", denominator="s")
     client = client_for(world.people["charlie"])
     page = client.get("/w/beta/results/kpis/").content.decode()
-    assert "目標" in page
+    assert "越高越好" in page and "目標值與實際值對照" in page
+    assert "higher is better" not in page and "Download CSV" not in page
+    tools = client.get("/w/beta/results/tools/").content.decode()
+    assert "實際與預估對照" in tools and "How the realized" not in tools

@@ -9,9 +9,11 @@ from crewplan.planning.tools import roi
 
 D = Decimal
 EXPECT = Expectation(
-    loaded_hourly_rate=D(500), conversion_rate_lift=D("0.002"), gross_margin=D("0.4"),
+    loaded_hourly_rate=D(500),
+    conversion_rate_lift=D("0.002"),
+    gross_margin=D("0.4"),
     counts_uplift=True,
-)  # fmt: skip
+)
 
 
 def assumptions(hours: str) -> roi.Assumptions:

@@ -29,9 +29,13 @@ def tool(world: Any) -> AiTool:
         workspace=world.a, name="Copy bot", owner=world.a_in_house, flat_fee=D(1000)
     )
     RoiEstimate.objects.create(
-        workspace=world.a, tool=tool, horizon_months=12, hours_saved_per_month=10,
-        loaded_hourly_rate=500, spread=30,
-    )  # fmt: skip
+        workspace=world.a,
+        tool=tool,
+        horizon_months=12,
+        hours_saved_per_month=10,
+        loaded_hourly_rate=500,
+        spread=30,
+    )
     return tool
 
 
@@ -46,11 +50,20 @@ def spend_on(world: Any, tool: AiTool, months: dict[int, int]) -> None:
         actor=alice,
         version=version,
         line=None,
-        data={"category": "tool_subscription", "item": "Copy bot seats", "tool": tool, "kpi": None,
-              "channel": None, "committed": D(0), **amounts},
-    )  # fmt: skip
+        data={
+            "category": "tool_subscription",
+            "item": "Copy bot seats",
+            "tool": tool,
+            "kpi": None,
+            "channel": None,
+            "committed": D(0),
+            **amounts,
+        },
+    )
     for month, amount in months.items():
-        Expense.objects.create(workspace=world.a, line=line, day=date(2026, month, 5), amount=amount)
+        Expense.objects.create(
+            workspace=world.a, line=line, day=date(2026, month, 5), amount=amount
+        )
 
 
 def test_one_review_per_month_and_edits_need_the_revision(world: Any, tool: AiTool) -> None:
@@ -62,15 +75,23 @@ def test_one_review_per_month_and_edits_need_the_revision(world: Any, tool: AiTo
     with pytest.raises(Conflict):  # a second "new" review of March: someone was first
         review_save(workspace=world.a, actor=alice, tool=tool, month=date(2026, 3, 1), data=REVIEW)
     changed = review_save(
-        workspace=world.a, actor=alice, tool=tool, month=date(2026, 3, 1),
-        revision=review.revision, data={**REVIEW, "hours_saved": D(12)},
-    )  # fmt: skip
+        workspace=world.a,
+        actor=alice,
+        tool=tool,
+        month=date(2026, 3, 1),
+        revision=review.revision,
+        data={**REVIEW, "hours_saved": D(12)},
+    )
     assert changed.hours_saved == 12 and ToolReview.objects.count() == 1
     with pytest.raises(Conflict):  # the stale revision
         review_save(
-            workspace=world.a, actor=alice, tool=tool, month=date(2026, 3, 1),
-            revision=review.revision, data=REVIEW,
-        )  # fmt: skip
+            workspace=world.a,
+            actor=alice,
+            tool=tool,
+            month=date(2026, 3, 1),
+            revision=review.revision,
+            data=REVIEW,
+        )
     events = AuditEvent.objects.filter(action="measure.tool_review_saved")
     assert events.count() == 2
 
@@ -78,19 +99,29 @@ def test_one_review_per_month_and_edits_need_the_revision(world: Any, tool: AiTo
 def test_a_bad_review_changes_nothing(world: Any, tool: AiTool) -> None:
     with pytest.raises(ValidationError):
         review_save(
-            workspace=world.a, actor=world.people["alice"], tool=tool, month=date(2026, 3, 1),
+            workspace=world.a,
+            actor=world.people["alice"],
+            tool=tool,
+            month=date(2026, 3, 1),
             data={**REVIEW, "satisfaction": 6},
-        )  # fmt: skip
-    assert not ToolReview.objects.exists() and not AuditEvent.objects.filter(
-        action="measure.tool_review_saved"
-    ).exists()
+        )
+    assert (
+        not ToolReview.objects.exists()
+        and not AuditEvent.objects.filter(action="measure.tool_review_saved").exists()
+    )
 
 
 def test_the_review_page_saves_a_month(world: Any, tool: AiTool) -> None:
     client = client_for(world.people["maya"])  # a member of the tool's owner team
     url = f"/w/alpha/results/tools/{tool.pk}/reviews/"
-    post = {"month": "2026-04", "active_seats": "2", "hours_saved": "7.5", "outputs": "9",
-            "satisfaction": "5", "note": "快多了"}  # fmt: skip
+    post = {
+        "month": "2026-04",
+        "active_seats": "2",
+        "hours_saved": "7.5",
+        "outputs": "9",
+        "satisfaction": "5",
+        "note": "快多了",
+    }
     assert client.post(url, post).status_code == 302
     review = ToolReview.objects.get()
     assert (review.month, review.hours_saved, review.note) == (date(2026, 4, 1), D("7.5"), "快多了")
@@ -113,16 +144,22 @@ def test_who_may_review(world: Any, tool: AiTool, name: str, status: int) -> Non
 def test_the_agency_reviews_its_own_tool(world: Any, tool: AiTool) -> None:
     tool.owner = world.a_agency
     tool.save()
-    assert client_for(world.people["amy"]).get(
-        f"/w/alpha/results/tools/{tool.pk}/reviews/"
-    ).status_code == 200
+    assert (
+        client_for(world.people["amy"])
+        .get(f"/w/alpha/results/tools/{tool.pk}/reviews/")
+        .status_code
+        == 200
+    )
 
 
 def review(world: Any, tool: AiTool, month: int, hours: str) -> None:
     ToolReview.objects.create(
-        workspace=world.a, tool=tool, month=date(2026, month, 1), hours_saved=D(hours),
+        workspace=world.a,
+        tool=tool,
+        month=date(2026, month, 1),
+        hours_saved=D(hours),
         satisfaction=4,
-    )  # fmt: skip
+    )
 
 
 def test_results_page_realized_against_estimated(world: Any, tool: AiTool) -> None:
