@@ -2,6 +2,7 @@
 audited, who may) and the AI tools' results page (realized against estimated, flags,
 small wins, downloads, amounts hidden from the agency, constant query count)."""
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from crewplan.audit.models import AuditEvent
 from crewplan.audit.services import Conflict
-from crewplan.measure.models import Expense, ToolReview
+from crewplan.measure.models import Channel, Expense, ToolReview
 from crewplan.measure.reviews import review_save
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, RoiEstimate
@@ -212,3 +213,36 @@ def test_results_page_queries_do_not_grow_with_the_data(world: Any, tool: AiTool
     page = client.get("/w/alpha/results/tools/").content.decode()
     assert "Tool 5" in page
     assert count() == small
+
+
+def test_the_tool_form_links_the_workspaces_channels(world: Any, tool: AiTool) -> None:
+    meta = Channel.objects.create(workspace=world.a, name="Meta")
+    foreign = Channel.objects.create(workspace=world.b, name="B only")
+    alice = client_for(world.people["alice"])
+    url = f"/w/alpha/plan/tools/{tool.pk}/"
+    page = alice.get(url).content.decode()
+    assert "Meta" in page and "B only" not in page
+    data = {
+        "name": "Copy bot",
+        "category": "content_generation",
+        "status": "active",
+        "owner": world.a_in_house.pk,
+        "seats": "0",
+        "price_per_seat": "0",
+        "flat_fee": "1000",
+        "integration": "0",
+        "training_hours": "0",
+        "training_rate": "0",
+        "training_fees": "0",
+        "data_preparation": "0",
+        "privacy_per_month": "0",
+        "renewal_change": "0",
+        "revision": tool.revision,
+    }
+    assert alice.post(url, {**data, "channels": [foreign.pk]}).status_code == 400
+    assert alice.post(url, {**data, "channels": [meta.pk]}).status_code == 302
+    tool.refresh_from_db()
+    assert list(tool.channels.all()) == [meta]
+    assert AuditEvent.objects.filter(action="planning.tool_saved", after={"channels": ["Meta"]})
+    checked = re.search(r'<input[^>]*value="(\d+)"[^>]*checked', alice.get(url).content.decode())
+    assert checked and checked[1] == str(meta.pk)
