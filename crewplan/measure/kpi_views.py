@@ -8,16 +8,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crewplan.lib import file_messages, limits, uploads
 from crewplan.lib.downloads import table_download, wanted_format
 from crewplan.lib.params import year_param
 from crewplan.lib.tables import Table, Value
+from crewplan.lib.uploads import FileKind
+from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.measure import kpi_import as kpi_import_service
 from crewplan.measure.actuals import fiscal_months
+from crewplan.measure.kpi_file_messages import problem_message
 from crewplan.measure.kpi_values import (
     IMPORTED,
     KpiMonth,
@@ -31,7 +38,8 @@ from crewplan.measure.kpi_values import (
 from crewplan.planning.budget.queries import fiscal_year_of
 from crewplan.planning.goals.kpis import Formula
 from crewplan.planning.models import Goal, Kpi, KpiTarget
-from crewplan.workspaces.access import WorkspaceRequest, workspace_view
+from crewplan.workspaces.access import WorkspaceRequest, can, require, workspace_view
+from crewplan.workspaces.permissions import Action
 
 FOUR = Decimal("0.0001")
 
@@ -71,7 +79,12 @@ def kpis(request: WorkspaceRequest) -> HttpResponse:
         {"goal": g, "latest": latest.get(g.kpi_id or 0), "progress": goal_progress(g, latest)}
         for g in Goal.objects.for_workspace(workspace).select_related("kpi")
     ]
-    context = {"year": year, "rows": rows, "goals": goals, "months": months}
+    context = {
+        "year": year,
+        "rows": rows,
+        "goals": goals,
+        "may_import": can(request.membership, Action.EDIT_GOALS),
+    }
     return render(request, "measure/kpis.html", context)
 
 
@@ -177,3 +190,62 @@ def kpis_table(rows: list[KpiRow]) -> Table:
 
 def _round(value: Decimal | None, step: Decimal = FOUR) -> Decimal | None:
     return None if value is None else value.quantize(step)
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def kpi_import(request: WorkspaceRequest) -> HttpResponse:
+    """Upload a file of KPI actuals and see what it holds and every problem; nothing is
+    saved until the preview is confirmed."""
+    require(request, Action.EDIT_GOALS)
+    workspace = request.workspace
+    context: dict[str, Any] = {"max_mb": uploads.megabytes(limits.KPI_VALUES)}
+    if request.method == "GET":
+        return render(request, "measure/kpi_import.html", context)
+    try:
+        upload = uploads.read_upload(
+            request.FILES.get("file"), limits.KPI_VALUES, (FileKind.XLSX, FileKind.TEXT)
+        )
+        rows, _encoding = kpi_import_service.file_rows(upload)
+    except UnusableFile as error:
+        context["error"] = file_messages.refusal(error)
+        return render(request, "measure/kpi_import.html", context, status=400)
+    found = kpi_import_service.read_kpi_file(workspace, rows)
+    names = {k.pk: k.name for k in Kpi.objects.for_workspace(workspace)}
+    context.update(
+        filename=upload.name,
+        problems=[problem_message(p) for p in found.problems],
+        values=[(names[k], m, v) for (k, m), v in sorted(found.values.items())],
+        token=""
+        if found.problems or not found.values
+        else kpi_import_service.sign(
+            workspace, upload.name, kpi_import_service.checksum_of(upload.data), found
+        ),
+    )
+    return render(
+        request, "measure/kpi_import.html", context, status=400 if found.problems else 200
+    )
+
+
+@workspace_view
+@require_POST
+def kpi_import_confirm(request: WorkspaceRequest) -> HttpResponse:
+    require(request, Action.EDIT_GOALS)
+    workspace = request.workspace
+    try:
+        done = kpi_import_service.kpi_values_import(
+            workspace=workspace, actor=request.user, token=request.POST.get("preview", "")
+        )
+    except uploads.PreviewRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("measure_kpi_import", slug=workspace.slug)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("measure_kpi_import", slug=workspace.slug)
+    messages.success(
+        request,
+        _("Imported %(added)s new and %(replaced)s changed monthly KPI values.")
+        % {"added": done.rows_added, "replaced": done.rows_replaced},
+    )
+    return redirect("measure_kpis", slug=workspace.slug)
