@@ -198,7 +198,7 @@ class ToolForm(RevisionModelForm):
         fields = list(TOOL_FIELDS)  # the fields the tool service saves, one list
 
     # The channels whose revenue the tool lifts: its estimate's uplift is realized there.
-    channels = forms.ModelMultipleChoiceField(
+    channels: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         label=_("channels"),
