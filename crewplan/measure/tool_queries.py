@@ -13,7 +13,7 @@ from django.db.models import BigIntegerField, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
-from crewplan.measure.actuals import _as_date, fiscal_months, version_actuals
+from crewplan.measure.actuals import fiscal_months, version_actuals
 from crewplan.measure.models import DailyMetric, ToolReview
 from crewplan.measure.realized import Expectation, MonthFacts, Realized, realized
 from crewplan.planning.budget.queries import fiscal_year_of
@@ -146,7 +146,7 @@ def _channel_months(
         )
     )
     return {
-        (channel, _as_date(month)): {
+        (channel, month if type(month) is date else month.date()): {
             "revenue": from_x100(revenue),
             "conversions": from_x100(conversions),
             "sessions": from_x100(sessions_x100),

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from crewplan.audit.models import AuditEvent
 from crewplan.audit.services import Conflict
-from crewplan.measure.models import Channel, Expense, ToolReview
+from crewplan.measure.models import Campaign, Channel, DailyMetric, Expense, Import, ToolReview
 from crewplan.measure.reviews import review_save
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, RoiEstimate
@@ -246,3 +246,31 @@ def test_the_tool_form_links_the_workspaces_channels(world: Any, tool: AiTool) -
     assert AuditEvent.objects.filter(action="planning.tool_saved", after={"channels": ["Meta"]})
     checked = re.search(r'<input[^>]*value="(\d+)"[^>]*checked', alice.get(url).content.decode())
     assert checked and checked[1] == str(meta.pk)
+
+
+def test_the_uplift_is_valued_from_the_linked_channels(world: Any, tool: AiTool) -> None:
+    estimate = tool.roi_estimate
+    estimate.sessions_per_month, estimate.conversion_rate_lift = 1000, D("0.2")
+    estimate.average_order_value, estimate.gross_margin = 2500, 40
+    estimate.save()
+    meta = Channel.objects.create(workspace=world.a, name="Meta")
+    seo = Channel.objects.create(workspace=world.a, name="SEO")  # not the tool's
+    tool.channels.add(meta)
+    source = Import.objects.create(workspace=world.a, file_name="f", checksum="x", layout="g")
+    for channel, revenue in ((meta, 50000), (seo, 99999)):
+        campaign = Campaign.objects.create(workspace=world.a, channel=channel, name="")
+        for day in (4, 20):  # 1,000 sessions and 20 conversions in March, over two days
+            DailyMetric.objects.create(
+                workspace=world.a,
+                day=date(2026, 3, day),
+                channel=channel,
+                campaign=campaign,
+                source=source,
+                revenue_x100=revenue * 50,
+                conversions_x100=1000,
+                extras={"sessions": 50000},
+            )
+    review(world, tool, 3, "0")
+    csv = client_for(world.people["alice"]).get("/w/alpha/results/tools/?format=csv")
+    # 0.2 pp of a 2 % rate is a tenth of the orders: 50,000 × 0.1 × 40 % = 2,000.
+    assert "Copy bot,2026-03,0.0,4,0.00,2000.00,2000.00," in csv.content.decode("utf-8-sig")
