@@ -48,6 +48,7 @@ class Action(StrEnum):
     SET_ITEM_ROLES = "set_item_roles"
     SPEAK_FOR_TEAM = "speak_for_team"
     IMPORT_MEASUREMENTS = "import_measurements"
+    REVIEW_TOOL = "review_tool"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +177,16 @@ def is_allowed(
         ):
             # The company's own decisions: owners, and in-house managers.
             return _company_decides(actor)
+        case Action.REVIEW_TOOL:
+            # A tool's month is reported by those who use it (its owner team, not its
+            # viewers), or by an owner or an in-house manager; the target is the owner team.
+            if _company_decides(actor):
+                return True
+            return (
+                role != VIEWER
+                and isinstance(target, TeamTarget)
+                and target.team_id == actor.team_id
+            )
         case Action.VIEW_BUDGET_AMOUNTS:
             if actor.team_kind == INTERNAL:
                 return True

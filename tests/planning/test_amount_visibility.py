@@ -4,13 +4,14 @@ amounts on the in-house side, so a page, export, fragment or log added later tha
 them fails here without anyone remembering to add a test."""
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from crewplan.measure.models import Channel
+from crewplan.measure.models import Channel, ToolReview
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, Goal, RoiEstimate
 from tests.factories import (
@@ -78,6 +79,10 @@ def money_world(world: Any) -> dict[str, Any]:
             **common,
             **(amounts | {"m01": Decimal(55555)}),
         },
+    )
+    # A reviewed month: the AI tools' results value its hour at the in-house rate (7,531).
+    ToolReview.objects.create(
+        workspace=world.a, tool=tool, month=date(2026, 1, 1), hours_saved=1, satisfaction=4
     )
     values["budget_version_id"] = version.pk
     values["line_id"] = version.lines.get(item="Agency retainer").pk
@@ -149,3 +154,4 @@ def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) 
     assert "NT$7,531" in channels and "NT$43,219" in channels
     plan = next(body for url, body in bodies.items() if url.endswith("/results/plan/"))
     assert "NT$987,654" in plan
+    assert "NT$7,531" in bodies["/w/alpha/results/tools/"]  # the tool's realized benefit
