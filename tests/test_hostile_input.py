@@ -44,7 +44,7 @@ from crewplan.work import feeds
 from crewplan.work import services as work_services
 from crewplan.work.models import WorkItem
 from crewplan.workspaces import services
-from tests.factories import build, client_for, walk
+from tests.factories import build, client_for, queued_import, walk
 
 HOSTILE = {
     "negative": "-1",
@@ -277,8 +277,10 @@ def populate(world: Any) -> dict[str, Any]:
     )
     work_services.comment_add(item=item, membership=world.member("maya"), body="Draft ready")
     feeds.feed_renew(membership=world.member("alice"))
+    an_import = queued_import(a, alice, file_name="ads.csv")
     return {
         "slug": a.slug,
+        "import_id": an_import.pk,
         "system_id": system.pk,
         "item_id": item.pk,
         "tool_id": tool.pk,
