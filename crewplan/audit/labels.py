@@ -160,6 +160,18 @@ EXTRA_FIELDS = {
     "A": gettext_lazy("Accountable (A)"),
     "C": gettext_lazy("Consulted (C)"),
     "I": gettext_lazy("Informed (I)"),
+    # Imports of figures (measure): what they read and changed.
+    "file_name": gettext_lazy("file"),
+    "file": gettext_lazy("file"),
+    "rows_added": gettext_lazy("rows added"),
+    "rows_replaced": gettext_lazy("rows replaced"),
+    "rows_unchanged": gettext_lazy("rows unchanged"),
+    "rows_rejected": gettext_lazy("rows rejected"),
+    "rows_restored": gettext_lazy("rows restored"),
+    "rows_removed": gettext_lazy("rows removed"),
+    "spend": gettext_lazy("spend"),
+    "columns": gettext_lazy("columns"),
+    "expenses": gettext_lazy("expenses"),
 }
 EXTRA_VALUES = {
     "direction": {"up": gettext_lazy("up"), "down": gettext_lazy("down")},
