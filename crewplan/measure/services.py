@@ -26,6 +26,16 @@ DEFAULT_CHANNELS = (
 )
 
 
+def default_channels_create(workspace: Workspace) -> list[Channel]:
+    """A new workspace's DEFAULT_CHANNELS, in one insert: the plan's media lines and the
+    imports have channels to name from the first day (the workspace's creation is audited
+    as a whole by `workspace_create`, its caller)."""
+    return Channel.objects.bulk_create(
+        Channel(workspace=workspace, name=name, kind=kind, position=i)
+        for i, (name, kind) in enumerate(DEFAULT_CHANNELS, start=1)
+    )
+
+
 @transaction.atomic
 def channel_create(
     *, workspace: Workspace, actor: Any, name: str, kind: str = Channel.Kind.PAID
