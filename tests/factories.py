@@ -214,3 +214,31 @@ def posts_in_september(workspace: Any, activity: Any, n: int) -> None:
         )
         for i in range(n)
     )
+
+
+def plan_line(
+    version: Any,
+    actor: Any,
+    item: str,
+    category: str = "training",
+    channel: Any = None,
+    months: dict[int, int] | None = None,
+) -> BudgetLine:
+    """A budget line saved through the service, planning `months` (fiscal month → amount)."""
+    from decimal import Decimal
+
+    from crewplan.planning.budget import services as budget_services
+
+    amounts = {f"m{m:02d}": Decimal((months or {}).get(m, 0)) for m in range(1, 13)}
+    return budget_services.line_save(
+        version=version,
+        actor=actor,
+        allow_over=True,
+        data={
+            "item": item,
+            "category": category,
+            "channel": channel,
+            "committed": Decimal(0),
+            **amounts,
+        },
+    )
