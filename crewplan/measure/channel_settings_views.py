@@ -165,7 +165,7 @@ def alias_delete(request: WorkspaceRequest, alias_id: int) -> HttpResponse:
     alias = get_owned(request, ChannelAlias, alias_id)
     require(request, Action.EDIT_CHANNELS)
     services.channel_alias_delete(workspace=request.workspace, actor=request.user, alias=alias)
-    messages.success(request, _("The next import will ask what “%(name)s” means.") % {
-        "name": alias.source_name
-    })
+    messages.success(
+        request, _("The next import will ask what “%(name)s” means.") % {"name": alias.source_name}
+    )
     return _back(request)

@@ -33,7 +33,14 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "category": ("category", "類別", "預算類別"),
     "amount": ("amount", "total", "金額", "總額", "總金額"),
     "vendor": ("vendor", "supplier", "payee", "廠商", "供應商", "付款對象"),
-    "invoice_number": ("invoice number", "invoice no.", "invoice no", "invoice", "發票號碼", "發票"),
+    "invoice_number": (
+        "invoice number",
+        "invoice no.",
+        "invoice no",
+        "invoice",
+        "發票號碼",
+        "發票",
+    ),
     "note": ("note", "notes", "memo", "備註", "說明"),
 }
 REQUIRED = ("day", "line", "amount")

@@ -46,7 +46,9 @@ class ExpenseForm(forms.Form):
     def clean_amount(self) -> Any:
         amount = self.cleaned_data["amount"]
         if amount == 0:
-            raise forms.ValidationError(_("Enter an amount other than zero (a refund is negative)."))
+            raise forms.ValidationError(
+                _("Enter an amount other than zero (a refund is negative).")
+            )
         return amount
 
 
@@ -56,7 +58,9 @@ class ExpenseFilterForm(forms.Form):
     version = forms.ModelChoiceField(
         label=_("Plan version"), queryset=BudgetVersion.objects.none(), required=False
     )
-    line = LineChoiceField(label=_("Budget line"), queryset=BudgetLine.objects.none(), required=False)
+    line = LineChoiceField(
+        label=_("Budget line"), queryset=BudgetLine.objects.none(), required=False
+    )
     month = forms.RegexField(
         label=_("Month"),
         regex=r"^(199\d|20\d\d|2100)-(0[1-9]|1[0-2])$",

@@ -129,7 +129,9 @@ def expense_edit(request: WorkspaceRequest, expense_id: int | None = None) -> Ht
             messages.success(request, _("Expense saved."))
             return redirect("measure_expenses", slug=workspace.slug)
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "measure/expense.html", {"form": form, "expense": expense}, status=status)
+    return render(
+        request, "measure/expense.html", {"form": form, "expense": expense}, status=status
+    )
 
 
 @workspace_view
@@ -196,8 +198,9 @@ def expense_import_confirm(request: WorkspaceRequest) -> HttpResponse:
             messages.error(request, m)
         return redirect("measure_expense_import", slug=workspace.slug)
     messages.success(
-        request, _("Imported %(count)s expenses from %(file)s.")
-        % {"count": source.rows_added, "file": source.file_name}
+        request,
+        _("Imported %(count)s expenses from %(file)s.")
+        % {"count": source.rows_added, "file": source.file_name},
     )
     return redirect("measure_expenses", slug=workspace.slug)
 

@@ -226,7 +226,9 @@ def plan_expense_import(
                 codes.append("recorded_invoice")
         if len(row.vendor) > 120 or len(row.invoice_number) > 40 or len(row.note) > 500:
             codes.append("too_long")
-        preview.append(PreviewRow(row=row, line=line, problems=[str(ROW_PROBLEMS[c]) for c in codes]))
+        preview.append(
+            PreviewRow(row=row, line=line, problems=[str(ROW_PROBLEMS[c]) for c in codes])
+        )
     checksum = hashlib.sha256(data).hexdigest()
     return ExpenseImport(rows=preview, file_name=file_name[:255], checksum=checksum)
 
@@ -253,12 +255,16 @@ def sign_import(workspace: Workspace, plan: ExpenseImport) -> str:
 
 def open_import(workspace: Workspace, token: str) -> dict[str, Any]:
     """The signed preview (uploads.PreviewRefused when expired, changed or another's)."""
-    data: dict[str, Any] = uploads.open_preview(purpose=PURPOSE, workspace=workspace.pk, token=token)
+    data: dict[str, Any] = uploads.open_preview(
+        purpose=PURPOSE, workspace=workspace.pk, token=token
+    )
     return data
 
 
 @transaction.atomic
-def import_apply(*, workspace: Workspace, actor: Any, data: Mapping[str, Any], preview: str) -> Import:
+def import_apply(
+    *, workspace: Workspace, actor: Any, data: Mapping[str, Any], preview: str
+) -> Import:
     """Record the previewed expenses as one Import of kind expenses, all or nothing; the
     preview token is used once. Lines deleted or invoice numbers recorded since the
     preview refuse the whole import."""

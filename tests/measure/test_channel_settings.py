@@ -94,7 +94,10 @@ def test_queries_do_not_grow_with_the_data(world: Any) -> None:
         campaign = Campaign.objects.create(workspace=world.a, channel=channel, name="c")
         DailyMetric.objects.bulk_create(
             DailyMetric(
-                workspace=world.a, day=date(2026, 1, d), channel=channel, campaign=campaign,
+                workspace=world.a,
+                day=date(2026, 1, d),
+                channel=channel,
+                campaign=campaign,
                 source=source,
             )
             for d in range(1, 4)

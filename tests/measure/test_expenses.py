@@ -184,7 +184,7 @@ def csv_file(text: str, name: str = "expenses.csv", encoding: str = "utf-8-sig")
 
 GOOD = (
     "日期,預算項目,金額,廠商,發票號碼,備註\n"
-    "115/03/05,Copywriting class,\"NT$9,000\",Class Co,AB-00000001,March class\n"
+    '115/03/05,Copywriting class,"NT$9,000",Class Co,AB-00000001,March class\n'
     "2026-01-09,ChatGPT Team,1000,OpenAI,AB-00000002,\n"
     "2026-01-20,ChatGPT Team,-200,OpenAI,AB-00000003,refund\n"
 )
