@@ -292,6 +292,7 @@ def test_export_then_import_as_a_new_version(world: Any, version: BudgetVersion)
     import io
 
     alice = client_for(world.people["alice"])
+    from crewplan.measure.models import Channel
     from crewplan.planning.models import Kpi
 
     Kpi.objects.create(
@@ -300,7 +301,12 @@ def test_export_then_import_as_a_new_version(world: Any, version: BudgetVersion)
     tool = AiTool.objects.create(workspace=world.a, name="Copy AI", status="active", seats=2)
     alice.post(
         f"/w/alpha/plan/budget/{version.pk}/lines/new/",
-        line_data(item="Meta ads", owner=world.a_in_house.pk, kpi=Kpi.objects.get().pk),
+        line_data(
+            item="Meta ads",
+            owner=world.a_in_house.pk,
+            kpi=Kpi.objects.get().pk,
+            channel=Channel.objects.get(workspace=world.a, name="Meta").pk,
+        ),
     )
     alice.post(
         f"/w/alpha/plan/budget/{version.pk}/lines/new/",
@@ -322,11 +328,12 @@ def test_export_then_import_as_a_new_version(world: Any, version: BudgetVersion)
 
     def summary(v: BudgetVersion) -> list[tuple[Any, ...]]:
         return sorted(
-            (ln.category, ln.item, ln.amounts, ln.tool_id, ln.kpi_id, ln.owner_id)
+            (ln.category, ln.item, ln.amounts, ln.tool_id, ln.kpi_id, ln.owner_id, ln.channel_id)
             for ln in BudgetLine.objects.filter(version=v)
         )
 
     assert summary(imported) == summary(version)
+    assert BudgetLine.objects.get(version=imported, item="Meta ads").channel.name == "Meta"
 
 
 def test_import_problems_change_nothing(world: Any, version: BudgetVersion) -> None:
@@ -337,9 +344,11 @@ def test_import_problems_change_nothing(world: Any, version: BudgetVersion) -> N
     book = Workbook()
     ws = book.active
     ws.title = "Budget"
-    ws.append(["Category", "Item", "KPI", "Owner", "Annual"])
-    ws.append(["media", "Meta", "Unknown KPI", "Nobody's team", 1000])
+    ws.append(["Category", "Item", "KPI", "Owner", "Annual", "Channel"])
+    ws.append(["media", "Meta", "Unknown KPI", "Nobody's team", 1000, "meta"])  # any case
     ws.append(["snacks", "Cookies", "", "", 10])
+    ws.append(["media", "TikTok", "", "", 10, "TikTok Ads"])
+    ws.append(["training", "Class", "", "", 10, "Meta"])
     out = io.BytesIO()
     book.save(out)
     out.seek(0)
@@ -349,6 +358,8 @@ def test_import_problems_change_nothing(world: Any, version: BudgetVersion) -> N
     assert response.status_code == 400
     messages = " ".join(m for _s, _r, m in response.context["plan"].problems)
     assert "Unknown KPI" in messages and "Nobody's team" in messages and "snacks" in messages
+    assert "Channel “TikTok Ads” does not exist" in messages and "Only media" in messages
+    assert "“meta”" not in messages  # the workspace's Meta, whatever the letter case
     assert b'id="budget-import-confirm"' not in response.content
     junk = io.BytesIO(b"not a spreadsheet")
     junk.name = "x.xlsx"

@@ -41,7 +41,16 @@ def load_plan(version: BudgetVersion) -> LoadedPlan:
     """The version's lines as a pure `Plan` (read as plain values: a plan may hold 20,000
     lines) and the workspace's tools."""
     workspace = version.workspace
-    fields = ("pk", "category", "item", "tool_id", "kpi__name", "owner__name", "owner_id")
+    fields = (
+        "pk",
+        "category",
+        "item",
+        "tool_id",
+        "kpi__name",
+        "owner__name",
+        "owner_id",
+        "channel__name",
+    )
     rows = (
         BudgetLine.objects.for_workspace(workspace)
         .filter(version=version)
@@ -51,7 +60,7 @@ def load_plan(version: BudgetVersion) -> LoadedPlan:
     gaps = gaps_for(workspace, tools)
     lines = []
     owner_ids: set[int | None] = set()
-    for pk, category, item, tool_id, kpi, owner, owner_id, *amounts in rows:
+    for pk, category, item, tool_id, kpi, owner, owner_id, channel, *amounts in rows:
         owner_ids.add(owner_id)
         lines.append(
             Line(
@@ -62,6 +71,7 @@ def load_plan(version: BudgetVersion) -> LoadedPlan:
                 tool=str(tool_id or ""),
                 kpi=kpi or "",
                 owner=owner or "",
+                channel=channel or "",
             )
         )
     plan = Plan(
