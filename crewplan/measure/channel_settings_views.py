@@ -123,7 +123,7 @@ def channel_edit(request: WorkspaceRequest, channel_id: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for m in errors:
-                messages.error(request, m)
+                messages.error(request, str(m))
         return _back(request)
     try:
         services.channel_update(

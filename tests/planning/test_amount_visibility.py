@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 
+from crewplan.measure.models import Expense
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, Goal, RoiEstimate
 from tests.factories import build, change_settings, client_for, tenant_values, walk
 
 # In-house money the agency must not see, as the pages, files and logs would write it.
 HIDDEN = ["987,654", "987654", "43,219", "43219", "7,531", "7531", "24,680", "24680"]
+HIDDEN += ["86,420", "86420"]  # an expense of the in-house line
 # Endpoints that answer a POST with a fragment and change nothing: posted with real data.
 FRAGMENTS = {
     "planning_goal_check": {"text": "Grow", "target": "2"},
@@ -72,6 +74,11 @@ def money_world(world: Any) -> dict[str, Any]:
     )
     values["budget_version_id"] = version.pk
     values["line_id"] = version.lines.get(item="Agency retainer").pk
+    in_house = version.lines.get(item="In-house ads")
+    expense = Expense.objects.create(
+        workspace=world.a, line=in_house, day="2026-01-09", amount=Decimal(86420)
+    )
+    values["expense_id"] = expense.pk
     return values
 
 
@@ -129,5 +136,6 @@ def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) 
     bodies = fetch_all(client_for(world.people["amy"]), money_world)
     budget = next(body for url, body in bodies.items() if url.endswith("/plan/budget/"))
     assert "987,654" in budget
+    assert "86,420" in bodies["/w/alpha/results/expenses/"]
     goal_page = bodies[f"/w/alpha/plan/goals/{money_world['goal_id']}/"]
     assert "In-house ads" in goal_page and "NT$987,654" in goal_page

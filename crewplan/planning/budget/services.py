@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import model_create, model_update, only_fields, record, snapshot
 from crewplan.lib.money import format_money
-from crewplan.planning.budget.plan import ZERO
 from crewplan.measure.actuals import ZERO_MONTHS, Actuals, version_actuals
+from crewplan.planning.budget.plan import ZERO
 from crewplan.planning.budget.queries import MONTH_FIELDS, forecast, months_past, remaining_for
 from crewplan.planning.models import BudgetLine, BudgetVersion
 from crewplan.planning.tools.services import check_related
