@@ -107,3 +107,15 @@ def test_queries_do_not_grow_with_the_data(world: Any) -> None:
     assert count() == few
     page = client.get(URL).content.decode()
     assert "Meta alias" in page
+
+
+def test_the_pages_speak_chinese_in_a_chinese_workspace(world: Any) -> None:
+    charlie = client_for(world.people["charlie"])  # workspace B works in Chinese
+    channels = charlie.get(f"/w/{world.b.slug}/results/channels/settings/").content.decode()
+    assert "新增通路" in channels and "已匯入天數" in channels
+    assert "Add a channel" not in channels and "Imported days" not in channels
+    expenses = charlie.get(f"/w/{world.b.slug}/results/expenses/").content.decode()
+    assert "登錄支出" in expenses and "尚未登錄任何支出" in expenses
+    assert "Record an expense" not in expenses and "No expenses" not in expenses
+    imports = charlie.get(f"/w/{world.b.slug}/results/expenses/import/").content.decode()
+    assert "從檔案匯入支出" in imports and "Refunds" not in imports
