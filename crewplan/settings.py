@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks_db",  # the task queue's table (TASKS below) and its worker
 ]
 
 MIDDLEWARE = [
@@ -194,12 +195,25 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("CREWPLAN_EMAIL_FROM", "crewplan <noreply@localhost>")
 
-# Side effects that can fail or take time (e-mail now; imports, fits, reports later) are
+# Side effects that can fail or take time (e-mail, imports; fits and reports later) are
 # tasks of Django's tasks API, enqueued after the commit of the change that causes them.
-# The immediate backend runs each at once in the same process; a task that raises is
-# marked failed and logged (logger django.tasks), and never fails the request. A
-# database-backed worker that retries failed tasks replaces it in a later issue.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# By default they go into a table of the database (django-tasks-db) and `crewplan worker`
+# runs them in its own process, so a slow mail server or a million-row import never holds
+# up a request. CREWPLAN_TASKS_BACKEND=immediate runs each at once in the request instead
+# (no worker needed; a small single-process install, and the tests); any other value is
+# the dotted path of a backend, e.g. a broker-backed one. A task that raises is marked
+# failed and logged (logger django.tasks), and never fails the request.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("CREWPLAN_TASKS_BACKEND", "").strip() or "database"
+if _tasks_backend not in TASK_BACKENDS and "." not in _tasks_backend:
+    raise ValueError(
+        f"CREWPLAN_TASKS_BACKEND={_tasks_backend!r} is not one of "
+        f"{', '.join(TASK_BACKENDS)} nor the dotted path of a backend"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(_tasks_backend, _tasks_backend)}}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -52,6 +52,15 @@ def _static_without_manifest() -> Any:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_at_once() -> Any:
+    """Production queues tasks for `crewplan worker`; tests run each at once, so an
+    e-mail is in the outbox when the request returns. tests/measure/test_tasks.py puts
+    the database backend back to test the queue and the worker."""
+    with override_settings(TASKS={"default": {"BACKEND": settings.TASK_BACKENDS["immediate"]}}):
+        yield
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     people = {

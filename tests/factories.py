@@ -178,7 +178,9 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
         source=expense_import,
     )
     item = WorkItem.objects.create(workspace=world.a, title="A secret post")
+    an_import = queued_import(world.a, world.people["alice"], file_name="A secret line.csv")
     return {
+        "import_id": an_import.pk,
         "slug": slug,
         "system_id": system.pk,
         "item_id": item.pk,
@@ -201,6 +203,18 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
         "uidb64": "MQ",
         "token_reset": "x",
     }
+
+
+def queued_import(workspace: Any, by: Any, file_name: str = "ads.csv", **fields: Any) -> Import:
+    """An Import waiting for the worker (status queued), as a page queues one."""
+    return Import.objects.create(
+        workspace=workspace,
+        file_name=file_name,
+        checksum="0" * 64,
+        layout="generic",
+        created_by=by,
+        **fields,
+    )
 
 
 def posts_in_september(workspace: Any, activity: Any, n: int) -> None:

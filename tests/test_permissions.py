@@ -36,6 +36,8 @@ PLAIN = {
     Action.VIEW_WORKSPACE: {OWNER: True, MANAGER: True, MEMBER: True, VIEWER: True},
     Action.EDIT_SETTINGS: {OWNER: True, MANAGER: False, MEMBER: False, VIEWER: False},
     Action.VIEW_AUDIT: {OWNER: True, MANAGER: True, MEMBER: False, VIEWER: False},
+    # Both kinds of team: the agency imports its platforms' exports (PLAIN tries both).
+    Action.IMPORT_MEASUREMENTS: {OWNER: True, MANAGER: True, MEMBER: False, VIEWER: False},
     Action.CREATE_WORK: {OWNER: True, MANAGER: True, MEMBER: True, VIEWER: False},
     Action.RUN_CHECKS: {OWNER: True, MANAGER: True, MEMBER: True, VIEWER: False},
 }

@@ -118,6 +118,9 @@ class Import(models.Model):
     date_from = models.DateField(null=True, blank=True)
     date_to = models.DateField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)  # percent, for the progress bar
+    # When a running import last gave a sign of life: one silent for long was killed
+    # with its worker (measure/tasks.recover_stale_imports).
+    progress_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True)  # why it failed, in the importer's language
     task_id = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(

@@ -1,8 +1,15 @@
 from django.urls import path
 
-from crewplan.measure import channel_settings_views, expense_views
+from crewplan.measure import channel_settings_views, expense_views, task_views, teams_views, views
 
 urlpatterns = [
+    path("", views.results, name="measure_results"),
+    path("teams/", teams_views.teams_view, name="measure_teams"),
+    path(
+        "imports/<int:import_id>/progress/",
+        task_views.import_progress,
+        name="measure_import_progress",
+    ),
     path(
         "channels/settings/",
         channel_settings_views.channel_settings,

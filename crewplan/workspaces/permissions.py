@@ -49,6 +49,7 @@ class Action(StrEnum):
     SPEAK_FOR_TEAM = "speak_for_team"
     EDIT_CHANNELS = "edit_channels"
     RECORD_EXPENSES = "record_expenses"
+    IMPORT_MEASUREMENTS = "import_measurements"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,10 @@ def is_allowed(
             # Team structure is the company's decision: owners, and managers of an in-house team.
             return _company_decides(actor)
         case Action.VIEW_AUDIT:
+            return role in (OWNER, MANAGER)
+        case Action.IMPORT_MEASUREMENTS:
+            # Spend and performance files: the agency brings its platforms' exports, the
+            # company its own; owners and the managers of either side, who answer for them.
             return role in (OWNER, MANAGER)
         case Action.CREATE_WORK | Action.RUN_CHECKS:
             # Work items, comments, and content checks that store their findings with an

