@@ -6,23 +6,24 @@ as CSV (UTF-8 with or without BOM, UTF-16, Big5) or XLSX.
 The reader keeps every row with what is wrong with it (`problems`, codes): the preview
 shows them all and nothing is saved while one remains. Matching a row's line to the
 plan and invoice numbers to those already recorded is the Django side's
-(`measure/expenses.py`). Dates: ISO, slashes or dots, ROC (民國) years, 2026年1月5日;
-amounts: thousands separators, NT$ / $ / 元, (1,200) or -1,200 for a refund."""
+(`measure/expenses.py`). Dates: the values are read by the
+metrics imports' parsers (`measure/parse.py`): dates ISO, ROC (民國) years, 2026年1月5日;
+amounts with thousands separators, NT$ / $ / 元, (1,200) or -1,200 for a refund."""
 
 import csv
 import io
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from crewplan.lib import dates, limits
 from crewplan.lib.encodings import NotText, decode_text
 from crewplan.lib.limits import FileLimits
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
+from crewplan.measure import parse
 
 EXPENSE_FILE = FileLimits(bytes=5 * 1024 * 1024, rows=20_000, columns=32)
 
@@ -47,12 +48,6 @@ REQUIRED = ("day", "line", "amount")
 HEADER_SEARCH_ROWS = 10  # a title or a blank line may come above the headings
 HUNDREDTH = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")  # what Expense.amount holds (14 digits, 2 decimals)
-
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
-_ROC = re.compile(r"^(?:民國)?(\d{2,3})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-_WESTERN_WORDS = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$")
-_ROC_DIGITS = re.compile(r"^(\d{3})(\d{2})(\d{2})$")  # 1151101: yyyMMdd
-_CURRENCY = re.compile(r"(?i)^(nt\$|nt|ntd|twd|us\$|\$|元)|(nt\$|ntd|twd|元)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,50 +79,33 @@ _BY_HEADING = {fold(h): name for name, headings in HEADINGS.items() for h in hea
 
 
 def parse_day(value: Any) -> date | None:
-    """A date as a spreadsheet or a person writes it, or None when it is not one (or lies
-    outside 1990–2100)."""
+    """A date as a spreadsheet or a person writes it (`measure.parse.parse_day` for text),
+    or None when it is not one or lies outside 1990–2100."""
     if isinstance(value, datetime):
         value = value.date()
-    if isinstance(value, date):
-        return value if dates.in_range(value) else None
-    text = unicodedata.normalize("NFKC", str(value or "")).strip()
-    for pattern, offset in ((_ISO, 0), (_WESTERN_WORDS, 0), (_ROC, 1911), (_ROC_DIGITS, 1911)):
-        if found := pattern.match(text):
-            year, month, day = (int(g) for g in found.groups()[:3])
-            try:
-                parsed = date(year + offset, month, day)
-            except ValueError:
-                return None
-            return parsed if dates.in_range(parsed) else None
-    return None
+    if not isinstance(value, date):
+        try:
+            value = parse.parse_day(str(value or ""))
+        except ValueError:
+            return None
+    return value if dates.in_range(value) else None
 
 
 def parse_amount(value: Any) -> Decimal | None:
-    """An amount in hundredths at most: 1,200 / NT$1,200 / 1200元 / (1,200) / -1200.50;
-    None when it is not one."""
+    """An amount to the cent (`measure.parse.parse_amount` for text: 1,200 / NT$1,200 /
+    1200元 / (1,200) / -1200.50); None when it is not one or is empty."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | Decimal):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
-    else:
-        text = "".join(unicodedata.normalize("NFKC", str(value or "")).split())
-        negative = text.startswith("(") and text.endswith(")")
-        text = text.strip("()")
-        if text.startswith("-"):
-            negative, text = not negative, text[1:]
-        text = _CURRENCY.sub("", text).replace(",", "")
-        if not re.fullmatch(r"\d+(\.\d+)?", text):
-            return None
-        amount = -Decimal(text) if negative else Decimal(text)
+    if isinstance(value, int | float | Decimal):
+        value = repr(value) if isinstance(value, float) else str(value)
     try:
-        exact = amount.quantize(HUNDREDTH)
-    except InvalidOperation:
+        hundredths = parse.parse_amount(str(value or ""))
+    except ValueError:
         return None
-    if exact != amount or abs(exact) > MAX_AMOUNT:
+    if hundredths is None:
         return None
-    return exact
+    amount = (Decimal(hundredths) / 100).quantize(HUNDREDTH)
+    return amount if abs(amount) <= MAX_AMOUNT else None
 
 
 def _cell(value: Any) -> str:

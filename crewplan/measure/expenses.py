@@ -45,7 +45,7 @@ FILE_PROBLEMS: dict[str, str] = {
 # What is wrong with a row of the file.
 ROW_PROBLEMS = {
     "bad_date": gettext_lazy("the date is not a date between 1990 and 2100"),
-    "bad_amount": gettext_lazy("the amount is not an amount (at most two decimals)"),
+    "bad_amount": gettext_lazy("the amount is not a number such as 1,200 or NT$1,200.50"),
     "zero_amount": gettext_lazy("the amount is zero"),
     "no_line": gettext_lazy("no budget line is named"),
     "unknown_line": gettext_lazy("no line of that fiscal year's plan has this item"),

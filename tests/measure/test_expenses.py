@@ -61,7 +61,8 @@ def test_parsers_read_what_people_write() -> None:
     assert parse_amount("NT$1,200") == parse_amount("1200元") == D("1200.00")
     assert parse_amount("(1,200.5)") == parse_amount("-1200.50") == D("-1200.50")
     assert parse_amount("１２００") == D("1200.00")  # full-width digits
-    assert parse_amount("12.345") is None and parse_amount("abc") is None
+    assert parse_amount("abc") is None and parse_amount("1.5e3") is None
+    assert parse_amount("") is None and parse_amount("--") is None
     assert parse_amount(1200.5) == D("1200.50")
 
 
@@ -244,7 +245,7 @@ def test_import_shows_every_rows_problem(world: Any, plan: dict[str, Any]) -> No
     rows = {r.row.number: r for r in response.context["plan"].rows}
     assert "the date is not a date" in rows[2].problems[0]
     assert "no line of that fiscal year" in rows[3].problems[0]
-    assert "not an amount" in rows[4].problems[0]
+    assert "not a number" in rows[4].problems[0]
     assert "zero" in rows[5].problems[0]
     assert "several lines" in rows[6].problems[0]
     assert "twice" in rows[7].problems[0] and rows[7].line.category == "consulting"
