@@ -270,3 +270,11 @@ def test_import_reads_xlsx_and_refuses_files_without_columns(
     client = client_for(world.people["alice"])
     bad = client.post(f"{URL}import/", {"file": csv_file("when,what\n2026-01-01,x\n")})
     assert bad.status_code == 400 and "header row" in bad.content.decode()
+
+
+def test_the_results_page_links_the_expenses_only_for_those_who_may_see_them(
+    world: Any,
+) -> None:
+    assert URL in client_for(world.people["vera"]).get("/w/alpha/results/").content.decode()
+    agency = client_for(world.people["amy"]).get("/w/alpha/results/").content.decode()
+    assert URL not in agency and "/w/alpha/results/channels/settings/" in agency
