@@ -321,6 +321,7 @@ def populate(world: Any) -> dict[str, Any]:
         "alias_id": alias.pk,
         "expense_id": Expense.objects.filter(workspace=a, source=None).get().pk,
         "expense_import_id": source.pk,
+        "import_id": source.pk,  # the import progress fragment (any import)
     }
 
 
