@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -160,13 +161,15 @@ class ExpenseImport:
         return sum((r.row.amount or Decimal(0) for r in self.rows), Decimal(0))
 
 
-def _category_names(code: str) -> set[str]:
+@cache
+def _category_names(code: str) -> frozenset[str]:
+    """The words a file may name a category by: its code, its label in either language."""
     names = {fold(code)}
     label = BudgetLine.CategoryChoices(code).label
     for language in ("en", "zh-hant"):
         with translation.override(language):
             names.add(fold(str(label)))
-    return names
+    return frozenset(names)
 
 
 def _line_book(workspace: Workspace, years: set[int]) -> dict[tuple[int, str], list[BudgetLine]]:
