@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from crewplan.measure.models import Campaign, Channel, DailyMetric, Import
+from crewplan.measure.models import Campaign, Channel, ChannelAlias, DailyMetric, Expense, Import
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi, StackItem
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
@@ -158,6 +158,26 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
         workspace=world.a, version=budget, category="media", item="A secret line"
     )
     system = StackItem.objects.create(workspace=world.a, kind="eshop", name="A secret shop")
+    channel = Channel.objects.create(workspace=world.a, name="A secret channel")
+    alias = ChannelAlias.objects.create(
+        workspace=world.a, source_name="a secret alias", channel=channel
+    )
+    expense_import = Import.objects.create(
+        workspace=world.a,
+        kind=Import.Kind.EXPENSES,
+        status=Import.Status.DONE,
+        file_name="a-secret-expenses.csv",
+        checksum="x",
+        layout="expenses",
+    )
+    expense = Expense.objects.create(
+        workspace=world.a,
+        line=line,
+        day="2026-03-05",
+        amount=1,
+        vendor="A secret vendor",
+        source=expense_import,
+    )
     item = WorkItem.objects.create(workspace=world.a, title="A secret post")
     an_import = queued_import(world.a, world.people["alice"], file_name="A secret line.csv")
     return {
@@ -168,6 +188,10 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
         "tool_id": tool.pk,
         "budget_version_id": budget.pk,
         "line_id": line.pk,
+        "channel_id": channel.pk,
+        "alias_id": alias.pk,
+        "expense_id": expense.pk,
+        "expense_import_id": expense_import.pk,
         "kpi_id": kpi.pk,
         "goal_id": goal.pk,
         "activity_id": Activity.objects.filter(workspace=world.a).first().pk,
@@ -237,4 +261,32 @@ def metric_rows(
             **figures,
         )
         for day in days
+    )
+
+
+def plan_line(
+    version: Any,
+    actor: Any,
+    item: str,
+    category: str = "training",
+    channel: Any = None,
+    months: dict[int, int] | None = None,
+) -> BudgetLine:
+    """A budget line saved through the service, planning `months` (fiscal month → amount)."""
+    from decimal import Decimal
+
+    from crewplan.planning.budget import services as budget_services
+
+    amounts = {f"m{m:02d}": Decimal((months or {}).get(m, 0)) for m in range(1, 13)}
+    return budget_services.line_save(
+        version=version,
+        actor=actor,
+        allow_over=True,
+        data={
+            "item": item,
+            "category": category,
+            "channel": channel,
+            "committed": Decimal(0),
+            **amounts,
+        },
     )

@@ -191,6 +191,8 @@ def test_raci_actions(
     assert is_allowed(me, Action.EDIT_GOALS) is expected
     assert is_allowed(me, Action.EDIT_BUDGET) is expected
     assert is_allowed(me, Action.EDIT_CONTENT_RULES) is expected  # brand and legal wording
+    assert is_allowed(me, Action.EDIT_CHANNELS) is expected  # what the plan's media means
+    assert is_allowed(me, Action.RECORD_EXPENSES) is expected  # the company's own money
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -300,6 +302,8 @@ def test_every_action_is_covered() -> None:
         Action.EDIT_GOALS,
         Action.EDIT_BUDGET,
         Action.EDIT_CONTENT_RULES,
+        Action.EDIT_CHANNELS,
+        Action.RECORD_EXPENSES,
         Action.VIEW_ALL_WORK,
         Action.EDIT_WORK_ITEM,
         Action.SET_ITEM_ROLES,

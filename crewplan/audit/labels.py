@@ -119,6 +119,10 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     AuditAction.PLANNING_EVALUATION_CHANGED: gettext_lazy("changed the tool evaluation"),
     AuditAction.MEASURE_CHANNEL_SAVED: gettext_lazy("saved a channel"),
     AuditAction.MEASURE_CHANNEL_ALIAS_SAVED: gettext_lazy("said which channel a file's name means"),
+    AuditAction.MEASURE_CHANNEL_ALIAS_DELETED: gettext_lazy(
+        "forgot what a file's channel name means"
+    ),
+    AuditAction.MEASURE_CHANNEL_DELETED: gettext_lazy("deleted a channel"),
     AuditAction.MEASURE_MAPPING_SAVED: gettext_lazy("mapped the columns of an import file"),
     AuditAction.MEASURE_IMPORTED: gettext_lazy("imported figures from a file"),
     AuditAction.MEASURE_IMPORT_ROLLED_BACK: gettext_lazy("rolled an import back"),

@@ -47,6 +47,8 @@ class Action(StrEnum):
     EDIT_WORK_ITEM = "edit_work_item"
     SET_ITEM_ROLES = "set_item_roles"
     SPEAK_FOR_TEAM = "speak_for_team"
+    EDIT_CHANNELS = "edit_channels"
+    RECORD_EXPENSES = "record_expenses"
     IMPORT_MEASUREMENTS = "import_measurements"
     REVIEW_TOOL = "review_tool"
 
@@ -173,7 +175,12 @@ def is_allowed(
                 and target.team_id == actor.team_id
             )
         case (
-            Action.PUBLISH_RACI | Action.EDIT_GOALS | Action.EDIT_BUDGET | Action.EDIT_CONTENT_RULES
+            Action.PUBLISH_RACI
+            | Action.EDIT_GOALS
+            | Action.EDIT_BUDGET
+            | Action.EDIT_CONTENT_RULES
+            | Action.EDIT_CHANNELS
+            | Action.RECORD_EXPENSES
         ):
             # The company's own decisions: owners, and in-house managers.
             return _company_decides(actor)

@@ -60,6 +60,7 @@ def test_demo_has_a_year_of_daily_figures_ending_today(db: Any) -> None:
         "SEO",
         "E-mail",
         "LINE OA",
+        "Offline",  # a default channel every new workspace has, without figures here
     }
     lines = BudgetLine.objects.for_workspace(bakery).filter(category="media")
     plans: dict[int, Decimal] = defaultdict(Decimal)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from crewplan.measure.models import Channel, ToolReview
+from crewplan.measure.models import Channel, Expense, ToolReview
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, Goal, RoiEstimate
 from tests.factories import (
@@ -25,6 +25,7 @@ from tests.factories import (
 
 # In-house money the agency must not see, as the pages, files and logs would write it.
 HIDDEN = ["987,654", "987654", "43,219", "43219", "7,531", "7531", "24,680", "24680"]
+HIDDEN += ["86,420", "86420"]  # an expense of the in-house line
 # Endpoints that answer a POST with a fragment and change nothing: posted with real data.
 FRAGMENTS = {
     "planning_goal_check": {"text": "Grow", "target": "2"},
@@ -91,6 +92,11 @@ def money_world(world: Any) -> dict[str, Any]:
     metric_rows(
         world.a, ads, [timezone.localdate()], spend_x100=7531_00, revenue_x100=43219_00, clicks=3
     )
+    in_house = version.lines.get(item="In-house ads")
+    expense = Expense.objects.create(
+        workspace=world.a, line=in_house, day="2026-01-09", amount=Decimal(86420)
+    )
+    values["expense_id"] = expense.pk
     return values
 
 
@@ -148,6 +154,7 @@ def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) 
     bodies = fetch_all(client_for(world.people["amy"]), money_world)
     budget = next(body for url, body in bodies.items() if url.endswith("/plan/budget/"))
     assert "987,654" in budget
+    assert "86,420" in bodies["/w/alpha/results/expenses/"]
     goal_page = bodies[f"/w/alpha/plan/goals/{money_world['goal_id']}/"]
     assert "In-house ads" in goal_page and "NT$987,654" in goal_page
     channels = next(body for url, body in bodies.items() if url.endswith("/results/channels/"))
