@@ -290,3 +290,12 @@ def plan_line(
             **amounts,
         },
     )
+
+
+def channel_named(workspace: Workspace, name: str, kind: str = "paid") -> Channel:
+    """The workspace's channel called `name` (a new workspace has the default ones),
+    created when missing, of `kind`."""
+    found, _created = Channel.objects.update_or_create(
+        workspace=workspace, name=name, defaults={"kind": kind}
+    )
+    return found

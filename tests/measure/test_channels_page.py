@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from crewplan.measure.models import Campaign, Channel
-from tests.factories import change_settings, client_for, metric_rows
+from tests.factories import change_settings, channel_named, client_for, metric_rows
 
 URL = "/w/alpha/results/channels/"
 MARCH = {"period": "custom", "from": "2024-03-01", "to": "2024-03-10"}
@@ -25,8 +25,8 @@ def channels(world: Any) -> dict[str, Channel]:
     """Meta (paid), two campaigns, 100 spent and 420 earned a day in March, half as much
     spent the ten days before; SEO (organic) earns 100 a day."""
     a = world.a
-    meta = Channel.objects.create(workspace=a, name="Meta", kind="paid")
-    seo = Channel.objects.create(workspace=a, name="SEO", kind="organic")
+    meta = channel_named(a, "Meta", "paid")
+    seo = channel_named(a, "SEO", "organic")
     march = days(date(2024, 3, 1), 10)
     figures = {"spend_x100": 60_00, "revenue_x100": 252_00, "clicks": 6, "impressions": 600}
     metric_rows(
@@ -131,7 +131,7 @@ def test_the_agency_sees_counts_not_amounts(world: Any, channels: Any) -> None:
 
 
 def test_foreign_ids_are_not_found(world: Any, channels: Any) -> None:
-    theirs = Channel.objects.create(workspace=world.b, name="B channel")
+    theirs = channel_named(world.b, "B channel")
     alice = client_for(world.people["alice"])
     assert alice.get(URL, {"channel": theirs.pk}).status_code == 404
     their_campaign = Campaign.objects.create(workspace=world.b, channel=theirs, name="B")

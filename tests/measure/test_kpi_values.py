@@ -22,7 +22,7 @@ from crewplan.measure.kpi_values import (
 from crewplan.measure.models import Campaign, Channel, DailyMetric, Import
 from crewplan.planning.goals.kpis import BY_KEY
 from crewplan.planning.models import Kpi, KpiValue
-from tests.factories import client_for
+from tests.factories import channel_named, client_for
 
 D = Decimal
 JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
@@ -85,8 +85,8 @@ def test_imported_months_replace_typed_ones(world: Any) -> None:
         denominator="sessions",
         scale=100,
     )
-    meta = Channel.objects.create(workspace=ws, name="Meta")
-    seo = Channel.objects.create(workspace=ws, name="SEO")
+    meta = channel_named(ws, "Meta")
+    seo = channel_named(ws, "SEO")
     day(ws, meta, date(2026, 1, 2), conversions_x100=100, extras={"sessions": 1000})
     day(ws, seo, date(2026, 1, 9), conversions_x100=2900, extras={"sessions": 99000})
     day(ws, meta, date(2026, 2, 2), conversions_x100=500)  # no sessions imported in February

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from crewplan.measure.models import Channel, Expense
 from crewplan.planning.models import BudgetLine, BudgetVersion
-from tests.factories import change_settings, client_for, metric_rows
+from tests.factories import change_settings, channel_named, client_for, metric_rows
 
 URL = "/w/alpha/results/plan/"
 
@@ -39,7 +39,7 @@ def plan_2024(world: Any) -> dict[str, Any]:
     """Meta ads: 1,000 a month planned, 2,500 spent (January and February); the agency's
     retainer: 55,555 planned in January, 60,000 invoiced; training: 3,000, nothing spent."""
     a = world.a
-    meta = Channel.objects.create(workspace=a, name="Meta")
+    meta = channel_named(a, "Meta")
     version = BudgetVersion.objects.create(
         workspace=a, fiscal_year=2024, number=1, name="Plan 2024"
     )
@@ -154,7 +154,7 @@ def test_the_agency_sees_its_own_line_and_no_totals(world: Any, plan_2024: Any) 
 
 def test_foreign_ids_are_not_found(world: Any, plan_2024: Any) -> None:
     theirs = BudgetVersion.objects.create(workspace=world.b, fiscal_year=2024, number=1, name="B")
-    their_channel = Channel.objects.create(workspace=world.b, name="B channel")
+    their_channel = channel_named(world.b, "B channel")
     alice = client_for(world.people["alice"])
     assert alice.get(URL, {"v": theirs.pk}).status_code == 404
     assert page(alice, plan_2024["version"], channel=their_channel.pk).status_code == 404

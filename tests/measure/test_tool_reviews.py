@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 
 from crewplan.audit.models import AuditEvent
 from crewplan.audit.services import Conflict
-from crewplan.measure.models import Campaign, Channel, DailyMetric, Expense, Import, ToolReview
+from crewplan.measure.models import Campaign, DailyMetric, Expense, Import, ToolReview
 from crewplan.measure.reviews import review_save
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, RoiEstimate
-from tests.factories import change_settings, client_for
+from tests.factories import change_settings, channel_named, client_for
 
 D = Decimal
 REVIEW = {"active_seats": 3, "hours_saved": D(10), "outputs": 12, "satisfaction": 4, "note": ""}
@@ -216,8 +216,8 @@ def test_results_page_queries_do_not_grow_with_the_data(world: Any, tool: AiTool
 
 
 def test_the_tool_form_links_the_workspaces_channels(world: Any, tool: AiTool) -> None:
-    meta = Channel.objects.create(workspace=world.a, name="Meta")
-    foreign = Channel.objects.create(workspace=world.b, name="B only")
+    meta = channel_named(world.a, "Meta")
+    foreign = channel_named(world.b, "B only")
     alice = client_for(world.people["alice"])
     url = f"/w/alpha/plan/tools/{tool.pk}/"
     page = alice.get(url).content.decode()
@@ -253,8 +253,8 @@ def test_the_uplift_is_valued_from_the_linked_channels(world: Any, tool: AiTool)
     estimate.sessions_per_month, estimate.conversion_rate_lift = 1000, D("0.2")
     estimate.average_order_value, estimate.gross_margin = 2500, 40
     estimate.save()
-    meta = Channel.objects.create(workspace=world.a, name="Meta")
-    seo = Channel.objects.create(workspace=world.a, name="SEO")  # not the tool's
+    meta = channel_named(world.a, "Meta")
+    seo = channel_named(world.a, "SEO")  # not the tool's
     tool.channels.add(meta)
     source = Import.objects.create(workspace=world.a, file_name="f", checksum="x", layout="g")
     for channel, revenue in ((meta, 50000), (seo, 99999)):
