@@ -4,15 +4,16 @@ modules import from here (the fixtures that use these live in tests/conftest.py)
 from another test module or a conftest."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from crewplan.measure.models import Import
+from crewplan.measure.models import Campaign, Channel, ChannelAlias, DailyMetric, Expense, Import
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi, StackItem
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
@@ -157,6 +158,26 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
         workspace=world.a, version=budget, category="media", item="A secret line"
     )
     system = StackItem.objects.create(workspace=world.a, kind="eshop", name="A secret shop")
+    channel = Channel.objects.create(workspace=world.a, name="A secret channel")
+    alias = ChannelAlias.objects.create(
+        workspace=world.a, source_name="a secret alias", channel=channel
+    )
+    expense_import = Import.objects.create(
+        workspace=world.a,
+        kind=Import.Kind.EXPENSES,
+        status=Import.Status.DONE,
+        file_name="a-secret-expenses.csv",
+        checksum="x",
+        layout="expenses",
+    )
+    expense = Expense.objects.create(
+        workspace=world.a,
+        line=line,
+        day="2026-03-05",
+        amount=1,
+        vendor="A secret vendor",
+        source=expense_import,
+    )
     item = WorkItem.objects.create(workspace=world.a, title="A secret post")
     an_import = queued_import(world.a, world.people["alice"], file_name="A secret line.csv")
     return {
@@ -167,6 +188,10 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
         "tool_id": tool.pk,
         "budget_version_id": budget.pk,
         "line_id": line.pk,
+        "channel_id": channel.pk,
+        "alias_id": alias.pk,
+        "expense_id": expense.pk,
+        "expense_import_id": expense_import.pk,
         "kpi_id": kpi.pk,
         "goal_id": goal.pk,
         "activity_id": Activity.objects.filter(workspace=world.a).first().pk,
@@ -204,3 +229,73 @@ def posts_in_september(workspace: Any, activity: Any, n: int) -> None:
         )
         for i in range(n)
     )
+
+
+def metric_rows(
+    workspace: Workspace,
+    channel: Channel,
+    days: Iterable[date],
+    *,
+    campaign: str = "",
+    source: Import | None = None,
+    extras: dict[str, int] | None = None,
+    **figures: int,
+) -> list[DailyMetric]:
+    """One imported row per day of `days` for `channel`'s `campaign` (created when
+    missing), each with `figures` (spend_x100=…, clicks=…: the model's hundredths), as
+    an import would write them; `source` is a new finished metrics import when None."""
+    source = source or Import.objects.create(
+        workspace=workspace, kind="metrics", status="done", file_name="test.csv", layout="test"
+    )
+    found, _created = Campaign.objects.get_or_create(
+        workspace=workspace, channel=channel, name=campaign
+    )
+    return DailyMetric.objects.bulk_create(
+        DailyMetric(
+            workspace=workspace,
+            day=day,
+            channel=channel,
+            campaign=found,
+            source=source,
+            extras=extras or {},
+            **figures,
+        )
+        for day in days
+    )
+
+
+def plan_line(
+    version: Any,
+    actor: Any,
+    item: str,
+    category: str = "training",
+    channel: Any = None,
+    months: dict[int, int] | None = None,
+) -> BudgetLine:
+    """A budget line saved through the service, planning `months` (fiscal month → amount)."""
+    from decimal import Decimal
+
+    from crewplan.planning.budget import services as budget_services
+
+    amounts = {f"m{m:02d}": Decimal((months or {}).get(m, 0)) for m in range(1, 13)}
+    return budget_services.line_save(
+        version=version,
+        actor=actor,
+        allow_over=True,
+        data={
+            "item": item,
+            "category": category,
+            "channel": channel,
+            "committed": Decimal(0),
+            **amounts,
+        },
+    )
+
+
+def channel_named(workspace: Workspace, name: str, kind: str = "paid") -> Channel:
+    """The workspace's channel called `name` (a new workspace has the default ones),
+    created when missing, of `kind`."""
+    found, _created = Channel.objects.update_or_create(
+        workspace=workspace, name=name, defaults={"kind": kind}
+    )
+    return found

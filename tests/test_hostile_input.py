@@ -34,6 +34,9 @@ from django.urls import resolve
 
 from crewplan.lib.params import int_param, year_param
 from crewplan.lib.text import single_line
+from crewplan.measure import expenses as expense_services
+from crewplan.measure.expense_file import read_expenses
+from crewplan.measure.models import Channel, ChannelAlias, Expense
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.goals import services as planning_services
 from crewplan.planning.models import BudgetVersion, Goal
@@ -44,7 +47,7 @@ from crewplan.work import feeds
 from crewplan.work import services as work_services
 from crewplan.work.models import WorkItem
 from crewplan.workspaces import services
-from tests.factories import build, client_for, walk
+from tests.factories import build, client_for, queued_import, walk
 
 HOSTILE = {
     "negative": "-1",
@@ -277,8 +280,32 @@ def populate(world: Any) -> dict[str, Any]:
     )
     work_services.comment_add(item=item, membership=world.member("maya"), body="Draft ready")
     feeds.feed_renew(membership=world.member("alice"))
+    an_import = queued_import(a, alice, file_name="ads.csv")
+    meta = Channel.objects.get(workspace=a, name="Meta")
+    alias = ChannelAlias.objects.create(workspace=a, source_name="facebook", channel=meta)
+    expense_services.expense_save(
+        workspace=a,
+        actor=alice,
+        data={
+            "line": line,
+            "day": date(2026, 3, 5),
+            "amount": Decimal(1800),
+            "vendor": "Vendor",
+            "invoice_number": "AB-00000001",
+            "note": "",
+        },
+    )
+    read = read_expenses(
+        b"Date,Budget line,Amount\n2026-04-01,Copy assistant seats,900\n", spreadsheet=False
+    )
+    plan = expense_services.plan_expense_import(a, read, file_name="e.csv", data=b"x")
+    token = expense_services.sign_import(a, plan)
+    source = expense_services.import_apply(
+        workspace=a, actor=alice, data=expense_services.open_import(a, token), preview=token
+    )
     return {
         "slug": a.slug,
+        "import_id": an_import.pk,
         "system_id": system.pk,
         "item_id": item.pk,
         "tool_id": tool.pk,
@@ -292,6 +319,10 @@ def populate(world: Any) -> dict[str, Any]:
         "membership_id": world.member("amy").pk,
         "team_id": world.a_agency.pk,
         "invitation_id": invitation.pk,
+        "channel_id": meta.pk,
+        "alias_id": alias.pk,
+        "expense_id": Expense.objects.filter(workspace=a, source=None).get().pk,
+        "expense_import_id": source.pk,
     }
 
 

@@ -191,6 +191,8 @@ def test_raci_actions(
     assert is_allowed(me, Action.EDIT_GOALS) is expected
     assert is_allowed(me, Action.EDIT_BUDGET) is expected
     assert is_allowed(me, Action.EDIT_CONTENT_RULES) is expected  # brand and legal wording
+    assert is_allowed(me, Action.EDIT_CHANNELS) is expected  # what the plan's media means
+    assert is_allowed(me, Action.RECORD_EXPENSES) is expected  # the company's own money
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -243,6 +245,26 @@ def test_speak_for_team(role: str, kind: str, speaks: bool) -> None:
     assert not is_allowed(me, Action.SPEAK_FOR_TEAM)
 
 
+@pytest.mark.parametrize(
+    ("role", "kind", "own_team", "other_team"),
+    [
+        (OWNER, INTERNAL, True, True),
+        (OWNER, EXTERNAL, True, True),
+        (MANAGER, INTERNAL, True, True),
+        (MANAGER, EXTERNAL, True, False),
+        (MEMBER, INTERNAL, True, False),
+        (MEMBER, EXTERNAL, True, False),
+        (VIEWER, INTERNAL, False, False),
+        (VIEWER, EXTERNAL, False, False),
+    ],
+)
+def test_review_tool(role: str, kind: str, own_team: bool, other_team: bool) -> None:
+    me = actor(role, kind)
+    assert is_allowed(me, Action.REVIEW_TOOL, TeamTarget(HOME)) is own_team
+    assert is_allowed(me, Action.REVIEW_TOOL, TeamTarget(OTHER)) is other_team
+    assert is_allowed(me, Action.REVIEW_TOOL, TeamTarget(None)) is other_team  # nobody's tool
+
+
 def test_last_owner_is_offered_no_demotion_or_removal() -> None:
     me = actor(OWNER)
     last = MemberTarget(role=OWNER, team_id=HOME, user_id=ME, last_owner=True)
@@ -280,9 +302,12 @@ def test_every_action_is_covered() -> None:
         Action.EDIT_GOALS,
         Action.EDIT_BUDGET,
         Action.EDIT_CONTENT_RULES,
+        Action.EDIT_CHANNELS,
+        Action.RECORD_EXPENSES,
         Action.VIEW_ALL_WORK,
         Action.EDIT_WORK_ITEM,
         Action.SET_ITEM_ROLES,
         Action.SPEAK_FOR_TEAM,
+        Action.REVIEW_TOOL,
     }
     assert covered == set(Action), "add the new action's role × action cases to this file"

@@ -49,6 +49,10 @@ def secrets_of_a(world: Any) -> list[str]:
         "A secret tool",
         "A secret line",
         "A secret post",
+        "A secret channel",
+        "a secret alias",
+        "A secret vendor",
+        "a-secret-expenses.csv",
     ]
     return names
 

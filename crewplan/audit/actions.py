@@ -14,6 +14,8 @@ class AuditAction(StrEnum):
     MEMBERSHIP_REMOVED = "membership.removed"
     MEASURE_CHANNEL_SAVED = "measure.channel_saved"
     MEASURE_CHANNEL_ALIAS_SAVED = "measure.channel_alias_saved"
+    MEASURE_CHANNEL_ALIAS_DELETED = "measure.channel_alias_deleted"
+    MEASURE_CHANNEL_DELETED = "measure.channel_deleted"
     MEASURE_MAPPING_SAVED = "measure.mapping_saved"
     MEASURE_IMPORTED = "measure.imported"
     MEASURE_IMPORT_ROLLED_BACK = "measure.import_rolled_back"

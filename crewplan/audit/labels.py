@@ -119,6 +119,10 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     AuditAction.PLANNING_EVALUATION_CHANGED: gettext_lazy("changed the tool evaluation"),
     AuditAction.MEASURE_CHANNEL_SAVED: gettext_lazy("saved a channel"),
     AuditAction.MEASURE_CHANNEL_ALIAS_SAVED: gettext_lazy("said which channel a file's name means"),
+    AuditAction.MEASURE_CHANNEL_ALIAS_DELETED: gettext_lazy(
+        "forgot what a file's channel name means"
+    ),
+    AuditAction.MEASURE_CHANNEL_DELETED: gettext_lazy("deleted a channel"),
     AuditAction.MEASURE_MAPPING_SAVED: gettext_lazy("mapped the columns of an import file"),
     AuditAction.MEASURE_IMPORTED: gettext_lazy("imported figures from a file"),
     AuditAction.MEASURE_IMPORT_ROLLED_BACK: gettext_lazy("rolled an import back"),
@@ -160,6 +164,18 @@ EXTRA_FIELDS = {
     "A": gettext_lazy("Accountable (A)"),
     "C": gettext_lazy("Consulted (C)"),
     "I": gettext_lazy("Informed (I)"),
+    # Imports of figures (measure): what they read and changed.
+    "file_name": gettext_lazy("file"),
+    "file": gettext_lazy("file"),
+    "rows_added": gettext_lazy("rows added"),
+    "rows_replaced": gettext_lazy("rows replaced"),
+    "rows_unchanged": gettext_lazy("rows unchanged"),
+    "rows_rejected": gettext_lazy("rows rejected"),
+    "rows_restored": gettext_lazy("rows restored"),
+    "rows_removed": gettext_lazy("rows removed"),
+    "spend": gettext_lazy("spend"),
+    "columns": gettext_lazy("columns"),
+    "expenses": gettext_lazy("expenses"),
 }
 EXTRA_VALUES = {
     "direction": {"up": gettext_lazy("up"), "down": gettext_lazy("down")},

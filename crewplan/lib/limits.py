@@ -28,6 +28,8 @@ RACI_MATRIX = FileLimits(bytes=5 * 1024 * 1024, rows=20_000, columns=256)
 # A budget plan (the 預算/Budget sheet, each version's sheet, the 工具/Tools sheet):
 # a few hundred lines in practice; the page and the health check stay fast at 20,000.
 BUDGET_PLAN = FileLimits(bytes=5 * 1024 * 1024, rows=20_000, columns=64)
+# KPI actuals (date, KPI, value): a row a day for a few KPIs over a few years.
+KPI_VALUES = FileLimits(bytes=2 * 1024 * 1024, rows=20_000, columns=20)
 # The government's office calendar: 365 rows a year, 4 columns.
 OFFICE_CALENDAR = FileLimits(bytes=1024 * 1024, rows=5_000, columns=20)
 # Daily figures from the ad platforms and analytics: a year of 100 campaigns on 10

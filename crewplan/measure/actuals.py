@@ -5,7 +5,7 @@ expenses (booked on it or on its copy in another version of the year: the same `
 Several media lines of one version on the same channel share its spend in proportion to
 what they plan that month (equally when none plans anything), so the version's total is
 the channel's spend exactly, never counted twice. Two queries whatever the amount of
-data: one sum per channel and month, one list of the year's expenses."""
+data: one sum per channel and day, one list of the year's expenses."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,7 +13,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Sum
-from django.db.models.functions import TruncMonth
 
 from crewplan.measure.models import DailyMetric, Expense
 from crewplan.planning.models import BudgetLine, BudgetVersion
@@ -82,19 +81,22 @@ def version_actuals(version: BudgetVersion) -> Actuals:
         if channel_id is not None and category == "media":
             media[channel_id].append((pk, tuple(amounts)))
     if media:
+        # Summed per channel and day in SQL (at most channels × 366 rows), into months
+        # here: a month function would run row by row on SQLite.
         spent = (
             DailyMetric.objects.for_workspace(workspace)
             .filter(channel_id__in=media, day__gte=months[0], day__lt=end)
-            .annotate(month=TruncMonth("day"))
-            .values_list("channel_id", "month")
+            .values_list("channel_id", "day")
             .annotate(spend=Sum("spend_x100"))
+            .order_by()
         )
-        for channel_id, month, spend in spent:
-            i = index[_as_date(month)]
+        per_month: dict[tuple[int, int], int] = defaultdict(int)
+        for channel_id, day, spend in spent:
+            per_month[(channel_id, index[day.replace(day=1)])] += int(spend or 0)
+        for (channel_id, i), spend in per_month.items():
             sharing = media[channel_id]
-            for (pk, _amounts), part in zip(
-                sharing, split_exactly(int(spend or 0), [a[i] for _p, a in sharing]), strict=True
-            ):
+            parts = split_exactly(spend, [a[i] for _p, a in sharing])
+            for (pk, _amounts), part in zip(sharing, parts, strict=True):
                 sums[pk][i] += part
     result = Actuals(
         shared_channel={pk for sharing in media.values() if len(sharing) > 1 for pk, _a in sharing}
@@ -116,8 +118,3 @@ def version_actuals(version: BudgetVersion) -> Actuals:
             for s, b in zip(spend, booked, strict=True)
         )
     return result
-
-
-def _as_date(value: date) -> date:
-    """TruncMonth gives a date on both databases for a DateField; be sure of it."""
-    return value if type(value) is date else value.date()  # type: ignore[attr-defined]

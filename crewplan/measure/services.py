@@ -9,8 +9,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from crewplan.audit.actions import AuditAction
-from crewplan.audit.services import record
-from crewplan.measure.models import Channel
+from crewplan.audit.services import locked, model_update, only_fields, record, snapshot
+from crewplan.measure.models import Channel, ChannelAlias, DailyMetric
+from crewplan.planning.models import AiTool, BudgetLine
 from crewplan.workspaces.models import Workspace
 
 # The channels a new workspace starts with (DESIGN.md E): name, kind.
@@ -24,6 +25,16 @@ DEFAULT_CHANNELS = (
     ("LINE OA", Channel.Kind.OWNED),
     ("Offline", Channel.Kind.PAID),
 )
+
+
+def default_channels_create(workspace: Workspace) -> list[Channel]:
+    """A new workspace's DEFAULT_CHANNELS, in one insert: the plan's media lines and the
+    imports have channels to name from the first day (the workspace's creation is audited
+    as a whole by `workspace_create`, its caller)."""
+    return Channel.objects.bulk_create(
+        Channel(workspace=workspace, name=name, kind=kind, position=i)
+        for i, (name, kind) in enumerate(DEFAULT_CHANNELS, start=1)
+    )
 
 
 @transaction.atomic
@@ -50,3 +61,84 @@ def channel_create(
         revision=channel.revision,
     )
     return channel
+
+
+CHANNEL_FIELDS = ("name", "kind")
+
+
+@transaction.atomic
+def channel_update(
+    *, workspace: Workspace, actor: Any, channel: Channel, revision: int | None, data: Any
+) -> Channel:
+    """Rename a channel or change its kind, if nobody saved it since `revision` (else
+    audit.Conflict); a name taken by another channel (letter case aside) is refused."""
+    only_fields(data, CHANNEL_FIELDS)
+    fields = dict(data)
+    if "name" in fields:
+        fields["name"] = " ".join(str(fields["name"]).split())
+        if not fields["name"]:
+            raise ValidationError(_("Name the channel."))
+        taken = Channel.objects.for_workspace(workspace).filter(name__iexact=fields["name"])
+        if taken.exclude(pk=channel.pk).exists():
+            raise ValidationError(
+                _("There is already a channel called “%(name)s”.") % {"name": fields["name"]}
+            )
+    saved, _after = model_update(
+        instance=channel,
+        fields=CHANNEL_FIELDS,
+        data=fields,
+        revision=revision,
+        actor=actor,
+        action=AuditAction.MEASURE_CHANNEL_SAVED,
+    )
+    return saved
+
+
+def channel_uses(workspace: Workspace, channel: Channel) -> dict[str, int]:
+    """What still names the channel: imported days, budget lines, AI tools."""
+    return {
+        "days": DailyMetric.objects.for_workspace(workspace).filter(channel=channel).count(),
+        "lines": BudgetLine.objects.for_workspace(workspace).filter(channel=channel).count(),
+        "tools": AiTool.channels.through.objects.filter(channel=channel).count(),
+    }
+
+
+@transaction.atomic
+def channel_delete(
+    *, workspace: Workspace, actor: Any, channel: Channel, revision: int | None
+) -> None:
+    """Delete a channel nothing uses any more (else ValidationError saying what does),
+    with its aliases."""
+    current = locked(channel, revision=revision)
+    uses = channel_uses(workspace, current)
+    if any(uses.values()):
+        raise ValidationError(
+            _(
+                "“%(name)s” is still used by %(days)s imported days, %(lines)s budget lines "
+                "and %(tools)s AI tools. Move those to another channel first."
+            )
+            % {"name": current.name, **uses}
+        )
+    record(
+        workspace=workspace,
+        actor=actor,
+        action=AuditAction.MEASURE_CHANNEL_DELETED,
+        target=current,
+        before=snapshot(current, CHANNEL_FIELDS),
+    )
+    current.delete()
+
+
+@transaction.atomic
+def channel_alias_delete(*, workspace: Workspace, actor: Any, alias: ChannelAlias) -> None:
+    """Forget what a file's channel name stands for: the next import asks again."""
+    if alias.workspace_id != workspace.pk:
+        raise ValidationError(_("Choose a channel name of this workspace."))
+    record(
+        workspace=workspace,
+        actor=actor,
+        action=AuditAction.MEASURE_CHANNEL_ALIAS_DELETED,
+        target=alias,
+        before={"source_name": alias.source_name, "channel": alias.channel_id},
+    )
+    alias.delete()

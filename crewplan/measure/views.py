@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from crewplan.workspaces.access import WorkspaceRequest, require, workspace_view
+from crewplan.workspaces.access import WorkspaceRequest, can, require, workspace_view
 from crewplan.workspaces.permissions import Action
 
 # url name, title, what the page answers
@@ -29,6 +29,10 @@ SECTIONS = (
     ),
 )
 
+# Pages only some people may open: their cards are not shown to the others (expenses are
+# amounts an agency member may not see).
+NEEDS = {"measure_expenses": Action.VIEW_BUDGET_AMOUNTS}
+
 
 @workspace_view
 @require_GET
@@ -36,6 +40,8 @@ def results(request: WorkspaceRequest) -> HttpResponse:
     require(request, Action.VIEW_WORKSPACE)
     sections = []
     for name, title, answers in SECTIONS:
+        if name in NEEDS and not can(request.membership, NEEDS[name]):
+            continue
         try:
             url = reverse(name, kwargs={"slug": request.workspace.slug})
         except NoReverseMatch:  # a page not built yet

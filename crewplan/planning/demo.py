@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from crewplan.measure import services as measure_services
+from crewplan.measure.models import Channel
 from crewplan.planning.budget import queries as budget_queries
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.budget.plan import seasonal_weights, spread
@@ -195,7 +195,7 @@ def _plan(
         workspace=bakery, actor=owner, fiscal_year=year, name="年度預算"
     )
     months = [f"m{m:02d}" for m in range(1, 13)]
-    meta = measure_services.channel_create(workspace=bakery, actor=owner, name="Meta")
+    meta = Channel.objects.for_workspace(bakery).get(name="Meta")  # a default channel
 
     def line(item: str, category: str, amounts: tuple[Decimal, ...], **fields: Any) -> None:
         budget_services.line_save(

@@ -47,7 +47,10 @@ class Action(StrEnum):
     EDIT_WORK_ITEM = "edit_work_item"
     SET_ITEM_ROLES = "set_item_roles"
     SPEAK_FOR_TEAM = "speak_for_team"
+    EDIT_CHANNELS = "edit_channels"
+    RECORD_EXPENSES = "record_expenses"
     IMPORT_MEASUREMENTS = "import_measurements"
+    REVIEW_TOOL = "review_tool"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,10 +175,25 @@ def is_allowed(
                 and target.team_id == actor.team_id
             )
         case (
-            Action.PUBLISH_RACI | Action.EDIT_GOALS | Action.EDIT_BUDGET | Action.EDIT_CONTENT_RULES
+            Action.PUBLISH_RACI
+            | Action.EDIT_GOALS
+            | Action.EDIT_BUDGET
+            | Action.EDIT_CONTENT_RULES
+            | Action.EDIT_CHANNELS
+            | Action.RECORD_EXPENSES
         ):
             # The company's own decisions: owners, and in-house managers.
             return _company_decides(actor)
+        case Action.REVIEW_TOOL:
+            # A tool's month is reported by those who use it (its owner team, not its
+            # viewers), or by an owner or an in-house manager; the target is the owner team.
+            if _company_decides(actor):
+                return True
+            return (
+                role != VIEWER
+                and isinstance(target, TeamTarget)
+                and target.team_id == actor.team_id
+            )
         case Action.VIEW_BUDGET_AMOUNTS:
             if actor.team_kind == INTERNAL:
                 return True

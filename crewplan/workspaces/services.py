@@ -31,6 +31,7 @@ from crewplan.audit.services import (
     snapshot,
 )
 from crewplan.lib.text import single_line
+from crewplan.measure.services import default_channels_create
 from crewplan.planning.models import BudgetSettings
 from crewplan.raci.models import RaciSettings
 from crewplan.work.models import WorkSettings
@@ -98,6 +99,7 @@ def workspace_create(
     Membership.objects.create(
         workspace=workspace, user=owner, team=team, role=Membership.Role.OWNER
     )
+    default_channels_create(workspace)
     record(
         workspace=workspace,
         actor=owner,

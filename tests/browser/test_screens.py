@@ -156,7 +156,7 @@ def screens() -> list[Screen]:
     goal = Goal.objects.for_workspace(workspace).exclude(kpi=None).order_by("pk").first()
     assert goal is not None and goal.kpi_id is not None
     kpi = Kpi.objects.for_workspace(workspace).get(pk=goal.kpi_id)
-    roi_tool = RoiEstimate.objects.for_workspace(workspace).get().tool_id
+    roi_tool = RoiEstimate.objects.for_workspace(workspace).order_by("pk").first().tool_id  # type: ignore[union-attr]
     tool = AiTool.objects.for_workspace(workspace).get(pk=roi_tool)
     return [
         Screen("overview", f"{w}/", ".team-card"),
@@ -186,6 +186,13 @@ def screens() -> list[Screen]:
         Screen("resources", f"{w}/plan/resources/", "#gap-table"),
         Screen("budget", f"{w}/plan/budget/", "table.budget tbody tr"),  # and its health check
         Screen("budget-import", f"{w}/plan/budget/import/", "main form input[type=file]"),
+        Screen("results", f"{w}/results/", "#results-sections li"),
+        Screen("results-plan", f"{w}/results/plan/", "main table tbody tr"),
+        Screen("results-channels", f"{w}/results/channels/", "main table tbody tr"),
+        Screen("results-kpis", f"{w}/results/kpis/", "main table tbody tr"),
+        Screen("results-tools", f"{w}/results/tools/", "main table tbody tr"),
+        Screen("results-tool-reviews", f"{w}/results/tools/{tool.pk}/reviews/", "main form"),
+        Screen("results-teams", f"{w}/results/teams/?period=last_quarter", "main table tbody tr"),
         Screen("people", f"{w}/people/", "table.people tbody tr"),
         Screen("settings", f"{w}/settings/", "main form"),
         Screen("audit", f"{w}/audit/", "table.audit tbody tr"),

@@ -50,7 +50,7 @@ def test_split_exactly_adds_up_and_follows_the_weights() -> None:
 
 def test_media_spend_and_expenses_per_fiscal_month(world: Any) -> None:
     ws, alice = world.a, world.people["alice"]
-    meta = Channel.objects.create(workspace=ws, name="Meta")
+    meta = Channel.objects.get(workspace=ws, name="Meta")  # a default channel
     source = Import.objects.create(workspace=ws, file_name="f.csv", checksum="x", layout="generic")
     version = budget_services.version_create(workspace=ws, actor=alice, fiscal_year=2026, name="v1")
     awareness = line(version, alice, "Meta awareness", "media", meta, {1: 3000})
@@ -80,8 +80,8 @@ def test_media_spend_and_expenses_per_fiscal_month(world: Any) -> None:
 
 def test_other_workspaces_spend_never_counts(world: Any) -> None:
     alice, charlie = world.people["alice"], world.people["charlie"]
-    mine = Channel.objects.create(workspace=world.a, name="Meta")
-    theirs = Channel.objects.create(workspace=world.b, name="Meta")
+    mine = Channel.objects.get(workspace=world.a, name="Meta")
+    theirs = Channel.objects.get(workspace=world.b, name="Meta")
     source = Import.objects.create(
         workspace=world.b, file_name="f.csv", checksum="x", layout="generic"
     )

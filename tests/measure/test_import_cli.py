@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from crewplan.measure.models import Channel, DailyMetric, Import
+from tests.factories import channel_named
 
 FILE = (
     "date,channel,campaign,spend,impressions,clicks,conversions,revenue\n"
@@ -44,7 +45,7 @@ def spend(ws: Any) -> int:
 
 
 def test_import_reports_in_json_and_reimport_changes_nothing(world: Any, export: Path) -> None:
-    Channel.objects.create(workspace=world.a, name="Google Ads")
+    channel_named(world.a, "Google Ads")
     code, first = report("--workspace", "alpha", str(export), "--language", "en")
     assert code == 1  # line 4 was rejected; the others are imported
     assert first["layout"] == "generic" and first["rows_read"] == 3
@@ -66,13 +67,13 @@ def test_import_reports_in_json_and_reimport_changes_nothing(world: Any, export:
 def test_dry_run_counts_and_writes_nothing(world: Any, export: Path) -> None:
     code, shown = report("--workspace", "alpha", str(export), "--dry-run")
     assert code == 1 and shown["dry_run"] is True and shown["rows_added"] == 2
-    assert shown["channels_created"] == ["Google Ads", "Facebook"]
-    assert not DailyMetric.objects.exists() and not Channel.objects.exists()
+    assert shown["channels_created"] == ["Facebook"]  # a new workspace has Google Ads
+    assert not DailyMetric.objects.exists() and not Channel.objects.filter(name="Facebook").exists()
     assert not Import.objects.exists()
 
 
 def test_no_new_channels_refuses_the_whole_file(world: Any, export: Path) -> None:
-    Channel.objects.create(workspace=world.a, name="Google Ads")
+    channel_named(world.a, "Google Ads")
     code, shown = report("--workspace", "alpha", str(export), "--no-new-channels")
     assert code == 1 and shown["errors"][0]["code"] == "unknown_channels"
     assert "Facebook" in shown["errors"][0]["message"] and shown["rows_added"] is None

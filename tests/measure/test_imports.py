@@ -22,6 +22,7 @@ from crewplan.measure.models import (
     ReplacedMetric,
 )
 from crewplan.measure.parse import Layout, MetricRow, Parsed, Problem
+from tests.factories import channel_named
 
 
 def row(
@@ -52,7 +53,7 @@ def parsed(
 
 def channels(ws: Any) -> None:
     for name in ("Google Ads", "Meta"):
-        Channel.objects.create(workspace=ws, name=name)
+        channel_named(ws, name)
 
 
 def run(ws: Any, actor: Any, data: Parsed, **options: Any) -> Import:
@@ -154,11 +155,11 @@ def test_preview_counts_without_writing(world: Any) -> None:
 def test_preview_resolves_names_folded_and_by_alias(world: Any) -> None:
     ws = world.a
     channels(ws)
-    meta = Channel.objects.get(name="Meta")
+    meta = Channel.objects.get(workspace=ws, name="Meta")
     ChannelAlias.objects.create(workspace=ws, source_name="facebook", channel=meta)
     data = parsed([row(D1, "ＧＯＯＧＬＥ ads", "x", 1), row(D1, "Facebook ", "y", 1)])
     shown = imports.preview(ws, data, file_name="f.csv", checksum="abc")
-    google = Channel.objects.get(name="Google Ads")
+    google = Channel.objects.get(workspace=ws, name="Google Ads")
     assert shown.channels == {"ＧＯＯＧＬＥ ads": google.pk, "Facebook ": meta.pk}
     assert shown.unknown_channels == []
 
@@ -166,7 +167,7 @@ def test_preview_resolves_names_folded_and_by_alias(world: Any) -> None:
 def test_unknown_channel_created_or_mapped(world: Any) -> None:
     ws, alice = world.a, world.people["alice"]
     channels(ws)
-    meta = Channel.objects.get(name="Meta")
+    meta = Channel.objects.get(workspace=ws, name="Meta")
     data = parsed([row(D1, "LINE", "Sticker", 10_00), row(D1, "Facebook", "Sale", 20_00)])
     with pytest.raises(ValidationError, match="Say which channel “LINE” is"):
         run(ws, alice, data, channel_choices={"Facebook": meta.pk})
@@ -194,7 +195,7 @@ def test_a_choice_of_another_workspaces_channel_is_refused(world: Any) -> None:
 def test_two_names_mapped_to_one_channel_add_up(world: Any) -> None:
     ws, alice = world.a, world.people["alice"]
     channels(ws)
-    meta = Channel.objects.get(name="Meta")
+    meta = Channel.objects.get(workspace=ws, name="Meta")
     data = parsed([row(D1, "Meta", "c", 10_00), row(D1, "Facebook", "c", 5_00)])
     done = run(ws, alice, data, channel_choices={"Facebook": meta.pk})
     assert done.rows_added == 1 and DailyMetric.objects.get().spend_x100 == 15_00
@@ -295,7 +296,7 @@ def test_files_are_kept_for_a_day_and_named_by_checksum(world: Any) -> None:
 
 CSV = (
     "date,channel,campaign,spend,impressions,clicks,conversions,revenue\n"
-    + "".join(f"2026-10-{d:02d},Meta,Sale,{d}.25,100,5,1,20\n" for d in range(1, 31))
+    + "".join(f"2026-10-{d:02d},Dcard,Sale,{d}.25,100,5,1,20\n" for d in range(1, 31))
 ).encode()
 
 
@@ -303,7 +304,7 @@ def test_a_stored_file_imports_through_the_queue(world: Any) -> None:
     ws, alice = world.a, world.people["alice"]
     stored = imports.store_file(workspace=ws, name="oct.csv", data=CSV)
     record = imports.queue_import(
-        workspace=ws, actor=alice, file=stored, channel_choices={"Meta": imports.NEW}
+        workspace=ws, actor=alice, file=stored, channel_choices={"Dcard": imports.NEW}
     )
     assert record.status == Import.Status.QUEUED
     with pytest.raises(ValidationError, match="already been imported"):
@@ -321,11 +322,11 @@ def test_a_killed_stored_import_commits_nothing(world: Any, monkeypatch: Any) ->
     monkeypatch.setattr(imports, "CHUNK_ROWS", 10)
     stored = imports.store_file(workspace=ws, name="oct.csv", data=CSV)
     record = imports.queue_import(
-        workspace=ws, actor=alice, file=stored, channel_choices={"Meta": imports.NEW}
+        workspace=ws, actor=alice, file=stored, channel_choices={"Dcard": imports.NEW}
     )
     with pytest.raises(imports.InterruptedImport):
         imports.run_stored_import(record.pk, fail_after_rows=20, today=D3)
-    assert not DailyMetric.objects.exists() and not Channel.objects.exists()
+    assert not DailyMetric.objects.exists() and not Channel.objects.filter(name="Dcard").exists()
     record.refresh_from_db()
     assert record.status == Import.Status.QUEUED and ImportFile.objects.exists()
 
@@ -333,9 +334,9 @@ def test_a_killed_stored_import_commits_nothing(world: Any, monkeypatch: Any) ->
 def test_a_stored_import_of_a_refused_file_fails_with_the_reason(world: Any) -> None:
     ws, alice = world.a, world.people["alice"]
     stored = imports.store_file(workspace=ws, name="oct.csv", data=CSV)
-    record = imports.queue_import(workspace=ws, actor=alice, file=stored)  # no choice for Meta
+    record = imports.queue_import(workspace=ws, actor=alice, file=stored)  # no choice for Dcard
     failed = imports.run_stored_import(record.pk, today=D3)
-    assert failed.status == Import.Status.FAILED and "“Meta”" in failed.message
+    assert failed.status == Import.Status.FAILED and "“Dcard”" in failed.message
     assert not DailyMetric.objects.exists()
     broken = imports.store_file(workspace=ws, name="x.csv", data=b"\xff\xfe\x00")
     record = imports.queue_import(workspace=ws, actor=alice, file=broken)
@@ -346,7 +347,7 @@ def test_the_task_runner_runs_a_stored_import(world: Any) -> None:
     ws, alice = world.a, world.people["alice"]
     stored = imports.store_file(workspace=ws, name="oct.csv", data=CSV)
     record = imports.queue_import(
-        workspace=ws, actor=alice, file=stored, channel_choices={"Meta": imports.NEW}
+        workspace=ws, actor=alice, file=stored, channel_choices={"Dcard": imports.NEW}
     )
     assert tasks.run_tracked(
         record.pk, lambda progress: imports.run_stored_import(record.pk, progress=progress)

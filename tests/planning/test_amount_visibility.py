@@ -4,17 +4,28 @@ amounts on the in-house side, so a page, export, fragment or log added later tha
 them fails here without anyone remembering to add a test."""
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from crewplan.measure.models import Channel, Expense, ToolReview
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, Goal, RoiEstimate
-from tests.factories import build, change_settings, client_for, tenant_values, walk
+from tests.factories import (
+    build,
+    change_settings,
+    client_for,
+    metric_rows,
+    tenant_values,
+    walk,
+)
 
 # In-house money the agency must not see, as the pages, files and logs would write it.
 HIDDEN = ["987,654", "987654", "43,219", "43219", "7,531", "7531", "24,680", "24680"]
+HIDDEN += ["86,420", "86420"]  # an expense of the in-house line
 # Endpoints that answer a POST with a fragment and change nothing: posted with real data.
 FRAGMENTS = {
     "planning_goal_check": {"text": "Grow", "target": "2"},
@@ -70,8 +81,22 @@ def money_world(world: Any) -> dict[str, Any]:
             **(amounts | {"m01": Decimal(55555)}),
         },
     )
+    # A reviewed month: the AI tools' results value its hour at the in-house rate (7,531).
+    ToolReview.objects.create(
+        workspace=world.a, tool=tool, month=date(2026, 1, 1), hours_saved=1, satisfaction=4
+    )
     values["budget_version_id"] = version.pk
     values["line_id"] = version.lines.get(item="Agency retainer").pk
+    # Imported spend and revenue (amounts too) of today, in the channels page's period.
+    ads = Channel.objects.create(workspace=world.a, name="In-house ads channel")
+    metric_rows(
+        world.a, ads, [timezone.localdate()], spend_x100=7531_00, revenue_x100=43219_00, clicks=3
+    )
+    in_house = version.lines.get(item="In-house ads")
+    expense = Expense.objects.create(
+        workspace=world.a, line=in_house, day="2026-01-09", amount=Decimal(86420)
+    )
+    values["expense_id"] = expense.pk
     return values
 
 
@@ -129,5 +154,11 @@ def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) 
     bodies = fetch_all(client_for(world.people["amy"]), money_world)
     budget = next(body for url, body in bodies.items() if url.endswith("/plan/budget/"))
     assert "987,654" in budget
+    assert "86,420" in bodies["/w/alpha/results/expenses/"]
     goal_page = bodies[f"/w/alpha/plan/goals/{money_world['goal_id']}/"]
     assert "In-house ads" in goal_page and "NT$987,654" in goal_page
+    channels = next(body for url, body in bodies.items() if url.endswith("/results/channels/"))
+    assert "NT$7,531" in channels and "NT$43,219" in channels
+    plan = next(body for url, body in bodies.items() if url.endswith("/results/plan/"))
+    assert "NT$987,654" in plan
+    assert "NT$7,531" in bodies["/w/alpha/results/tools/"]  # the tool's realized benefit

@@ -2,6 +2,7 @@
 warning, the health check, and who sees which amounts."""
 
 import json
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -94,16 +95,18 @@ def test_bad_line_input_changes_nothing(world: Any, version: BudgetVersion) -> N
     assert not BudgetLine.objects.exists()
 
 
-def test_reforecast_copies_and_warns_before_exceeding_the_plan(
-    world: Any, version: BudgetVersion
-) -> None:
+def test_reforecast_copies_and_warns_before_exceeding_the_plan(world: Any) -> None:
+    # A year to come: no month is over yet, so every line's forecast is its plan.
+    version = budget_services.version_create(
+        workspace=world.a, actor=world.people["alice"], fiscal_year=2099, name="Original"
+    )
     alice = client_for(world.people["alice"])
     alice.post(
         f"/w/alpha/plan/budget/{version.pk}/lines/new/", line_data(item="Meta ads", annual="120000")
     )
     alice.post(
         "/w/alpha/plan/budget/versions/",
-        {"year": "2026", "name": "Q2 re-forecast", "based_on": version.pk},
+        {"year": "2099", "name": "Q2 re-forecast", "based_on": version.pk},
     )
     q2 = BudgetVersion.objects.get(workspace=world.a, number=2)
     assert q2.based_on == version and BudgetLine.objects.filter(version=q2).count() == 1
@@ -289,6 +292,7 @@ def test_export_then_import_as_a_new_version(world: Any, version: BudgetVersion)
     import io
 
     alice = client_for(world.people["alice"])
+    from crewplan.measure.models import Channel
     from crewplan.planning.models import Kpi
 
     Kpi.objects.create(
@@ -297,7 +301,12 @@ def test_export_then_import_as_a_new_version(world: Any, version: BudgetVersion)
     tool = AiTool.objects.create(workspace=world.a, name="Copy AI", status="active", seats=2)
     alice.post(
         f"/w/alpha/plan/budget/{version.pk}/lines/new/",
-        line_data(item="Meta ads", owner=world.a_in_house.pk, kpi=Kpi.objects.get().pk),
+        line_data(
+            item="Meta ads",
+            owner=world.a_in_house.pk,
+            kpi=Kpi.objects.get().pk,
+            channel=Channel.objects.get(workspace=world.a, name="Meta").pk,
+        ),
     )
     alice.post(
         f"/w/alpha/plan/budget/{version.pk}/lines/new/",
@@ -319,11 +328,12 @@ def test_export_then_import_as_a_new_version(world: Any, version: BudgetVersion)
 
     def summary(v: BudgetVersion) -> list[tuple[Any, ...]]:
         return sorted(
-            (ln.category, ln.item, ln.amounts, ln.tool_id, ln.kpi_id, ln.owner_id)
+            (ln.category, ln.item, ln.amounts, ln.tool_id, ln.kpi_id, ln.owner_id, ln.channel_id)
             for ln in BudgetLine.objects.filter(version=v)
         )
 
     assert summary(imported) == summary(version)
+    assert BudgetLine.objects.get(version=imported, item="Meta ads").channel.name == "Meta"
 
 
 def test_import_problems_change_nothing(world: Any, version: BudgetVersion) -> None:
@@ -334,9 +344,11 @@ def test_import_problems_change_nothing(world: Any, version: BudgetVersion) -> N
     book = Workbook()
     ws = book.active
     ws.title = "Budget"
-    ws.append(["Category", "Item", "KPI", "Owner", "Annual"])
-    ws.append(["media", "Meta", "Unknown KPI", "Nobody's team", 1000])
+    ws.append(["Category", "Item", "KPI", "Owner", "Annual", "Channel"])
+    ws.append(["media", "Meta", "Unknown KPI", "Nobody's team", 1000, "meta"])  # any case
     ws.append(["snacks", "Cookies", "", "", 10])
+    ws.append(["media", "TikTok", "", "", 10, "TikTok Ads"])
+    ws.append(["training", "Class", "", "", 10, "Meta"])
     out = io.BytesIO()
     book.save(out)
     out.seek(0)
@@ -346,6 +358,8 @@ def test_import_problems_change_nothing(world: Any, version: BudgetVersion) -> N
     assert response.status_code == 400
     messages = " ".join(m for _s, _r, m in response.context["plan"].problems)
     assert "Unknown KPI" in messages and "Nobody's team" in messages and "snacks" in messages
+    assert "Channel “TikTok Ads” does not exist" in messages and "Only media" in messages
+    assert "“meta”" not in messages  # the workspace's Meta, whatever the letter case
     assert b'id="budget-import-confirm"' not in response.content
     junk = io.BytesIO(b"not a spreadsheet")
     junk.name = "x.xlsx"
@@ -474,9 +488,13 @@ def test_line_service_refuses_a_forecast_over_what_remains(
     from django.core.exceptions import ValidationError
 
     alice = world.people["alice"]
+    january = date(2026, 1, 10)  # nothing of the year is over: forecasts are plans
     months = {f"m{m:02d}": D(10000) for m in range(1, 13)}  # 120,000 for the year
     budget_services.line_save(
-        version=version, actor=alice, data={"category": "media", "item": "Meta ads", **months}
+        today=january,
+        version=version,
+        actor=alice,
+        data={"category": "media", "item": "Meta ads", **months},
     )
     q2 = budget_services.version_create(
         workspace=world.a, actor=alice, fiscal_year=2026, name="Q2", based_on=version
@@ -484,7 +502,10 @@ def test_line_service_refuses_a_forecast_over_what_remains(
     small = {f"m{m:02d}": D(0) for m in range(1, 13)} | {"m01": D(20000)}
     with pytest.raises(ValidationError) as refused:
         budget_services.line_save(
-            version=q2, actor=alice, data={"category": "media", "item": "TikTok test", **small}
+            today=january,
+            version=q2,
+            actor=alice,
+            data={"category": "media", "item": "TikTok test", **small},
         )
     assert "NT$20,000" in str(refused.value) and "NT$0" in str(refused.value)
     assert BudgetLine.objects.filter(version=q2).count() == 1
@@ -492,14 +513,25 @@ def test_line_service_refuses_a_forecast_over_what_remains(
     # Raising a copied line past the cap is refused too; keeping it within is not.
     with pytest.raises(ValidationError):
         budget_services.line_save(
-            version=q2, actor=alice, line=copied, revision=copied.revision, data={"m01": D(10001)}
+            today=january,
+            version=q2,
+            actor=alice,
+            line=copied,
+            revision=copied.revision,
+            data={"m01": D(10001)},
         )
     copied.refresh_from_db()
     assert copied.m01 == D(10000)
     budget_services.line_save(
-        version=q2, actor=alice, line=copied, revision=copied.revision, data={"m01": D(9000)}
+        today=january,
+        version=q2,
+        actor=alice,
+        line=copied,
+        revision=copied.revision,
+        data={"m01": D(9000)},
     )
     added = budget_services.line_save(
+        today=january,
         version=q2,
         actor=alice,
         allow_over=True,
@@ -508,7 +540,10 @@ def test_line_service_refuses_a_forecast_over_what_remains(
     assert added.planned == D(20000) and BudgetLine.objects.filter(version=q2).count() == 2
     # The original version has no cap.
     budget_services.line_save(
-        version=version, actor=alice, data={"category": "media", "item": "More", **small}
+        today=january,
+        version=version,
+        actor=alice,
+        data={"category": "media", "item": "More", **small},
     )
     assert BudgetLine.objects.filter(version=version).count() == 2
 
@@ -562,3 +597,130 @@ def test_budget_chart_speaks_the_tables_currency(world: Any, version: BudgetVers
     chart = json.loads(page[page.index(">", start) + 1 : page.index("</script>", start)])
     assert (chart["currency"], chart["symbol"], chart["decimals"]) == ("TWD", "NT$", 0)
     assert chart["labels"][0] == "一月"
+
+
+def test_a_reforecast_counts_the_months_past_at_their_actuals(
+    world: Any, version: BudgetVersion
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from crewplan.measure.models import Expense
+
+    alice = world.people["alice"]
+    july = date(2026, 7, 15)  # January to June are over (the year starts in January)
+    months = {f"m{m:02d}": D(10000) for m in range(1, 13)}  # 120,000 for the year
+    original = budget_services.line_save(
+        version=version,
+        actor=alice,
+        today=july,
+        data={"category": "training", "item": "Classes", **months},
+    )
+    # Only 30,000 was spent in the first half (booked on the original line: copies count it).
+    Expense.objects.create(workspace=world.a, line=original, day=date(2026, 3, 1), amount=30000)
+    Expense.objects.create(workspace=world.a, line=original, day=date(2026, 7, 1), amount=999)
+    q2 = budget_services.version_create(
+        workspace=world.a, actor=alice, fiscal_year=2026, name="Q3", based_on=version
+    )
+    # The copy forecasts 30,000 + 6 × 10,000 = 90,000, which leaves 30,000.
+    december = {f"m{m:02d}": D(0) for m in range(1, 13)}
+    new = {"category": "consulting", "item": "Audit"}
+    with pytest.raises(ValidationError) as refused:
+        budget_services.line_save(
+            version=q2, actor=alice, today=july, data=new | december | {"m12": D(30001)}
+        )
+    message = str(refused.value)
+    assert "NT$30,001" in message and "NT$30,000" in message and "6 months already past" in message
+    budget_services.line_save(
+        version=q2, actor=alice, today=july, data=new | december | {"m12": D(30000)}
+    )
+    # A month of plan already past counts at its actual (nothing), not at its plan.
+    budget_services.line_save(
+        version=q2,
+        actor=alice,
+        today=july,
+        data={"category": "consulting", "item": "Past", **december, "m01": D(50000)},
+    )
+    # In January the same line counts at plan: 50,000 more than what is left.
+    with pytest.raises(ValidationError, match="plans NT\\$50,000"):
+        budget_services.line_save(
+            version=q2,
+            actor=alice,
+            today=date(2026, 1, 2),
+            data={"category": "consulting", "item": "Early", **december, "m01": D(50000)},
+        )
+
+
+def test_a_channel_is_for_media_lines_only(world: Any, version: BudgetVersion) -> None:
+    from django.core.exceptions import ValidationError
+
+    from crewplan.measure.models import Channel
+
+    meta = Channel.objects.get(workspace=world.a, name="Meta")
+    alice = world.people["alice"]
+    zero = {f"m{m:02d}": D(0) for m in range(1, 13)}
+    with pytest.raises(ValidationError, match="Only media"):
+        budget_services.line_save(
+            version=version,
+            actor=alice,
+            data={"category": "training", "item": "Class", "channel": meta, **zero},
+        )
+    line = budget_services.line_save(
+        version=version,
+        actor=alice,
+        data={"category": "media", "item": "Ads", "channel": meta, **zero},
+    )
+    with pytest.raises(
+        ValidationError, match="Only media"
+    ):  # the category changes, not the channel
+        budget_services.line_save(
+            version=version,
+            actor=alice,
+            line=line,
+            revision=line.revision,
+            data={"category": "training"},
+        )
+    client = client_for(alice)
+    url = f"/w/alpha/plan/budget/{version.pk}/lines/new/"
+    refused = client.post(url, line_data(category="training", item="Class", channel=meta.pk))
+    assert refused.status_code == 400 and "Only media" in refused.content.decode()
+    page = client.get(url).content.decode()
+    assert 'data-for-category="media"' in page and "recorded expenses only" in page
+    assert client.post(url, line_data(item="Meta ads", channel=meta.pk)).status_code == 302
+    assert BudgetLine.objects.get(item="Meta ads").channel == meta
+
+
+def test_the_budget_page_shows_actuals_from_spend_and_expenses(
+    world: Any, version: BudgetVersion
+) -> None:
+    from crewplan.measure.models import Campaign, Channel, DailyMetric, Expense, Import
+
+    alice = world.people["alice"]
+    meta = Channel.objects.get(workspace=world.a, name="Meta")
+    zero = {f"m{m:02d}": D(0) for m in range(1, 13)}
+    data = {"category": "media", "channel": meta, **zero, "m01": D(50000)}
+    ads = budget_services.line_save(version=version, actor=alice, data=data | {"item": "Ads A"})
+    budget_services.line_save(version=version, actor=alice, data=data | {"item": "Ads B"})
+    klass = budget_services.line_save(
+        version=version,
+        actor=alice,
+        data={"category": "training", "item": "Class", **zero, "m02": D(9000)},
+    )
+    source = Import.objects.create(workspace=world.a, file_name="f", checksum="x", layout="g")
+    campaign = Campaign.objects.create(workspace=world.a, channel=meta, name="")
+    DailyMetric.objects.create(
+        workspace=world.a,
+        day=date(2026, 1, 5),
+        channel=meta,
+        campaign=campaign,
+        spend_x100=2468000,
+        source=source,
+    )
+    Expense.objects.create(workspace=world.a, line=klass, day=date(2026, 2, 2), amount=7531)
+    page = client_for(alice).get(f"/w/alpha/plan/budget/?year=2026&v={version.pk}")
+    html = page.content.decode()
+    rows = {r["line"].item: r for r in page.context["rows"]}
+    assert rows["Ads A"]["actual"] == D("12340.00") and rows["Ads B"]["actual"] == D("12340.00")
+    assert rows["Class"]["actual"] == D(7531) and rows["Class"]["available"] == D(9000 - 7531)
+    assert "NT$7,531" in html and "NT$12,340" in html
+    assert ads.pk in page.context["shared_channel"]
+    assert "share the spend of their channel" in html and "/results/expenses/" in html

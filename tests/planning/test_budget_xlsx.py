@@ -203,3 +203,27 @@ def test_export_round_trip_with_formulas() -> None:
     assert {(t.name, t.status, t.customer_data, t.seats) for t in back.plan.tools} == {
         (t.name, t.status, t.customer_data, t.seats) for t in original.tools
     }
+
+
+def test_the_channel_column_round_trips() -> None:
+    from dataclasses import replace
+
+    from crewplan.planning.budget.xlsx import VersionSheet, write_plan
+
+    original = read_plan(book(GOOD)).plan
+    lines = tuple(
+        replace(ln, channel="Meta") if ln.category is Category.MEDIA else ln
+        for ln in original.lines
+    )
+    plan = replace(original, lines=lines)
+    for language, heading in (("zh-hant", "通路"), ("en", "Channel")):
+        data = write_plan([VersionSheet("v1", plan)], labels=file_labels(language))
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+        assert sheet["S1"].value == heading
+        back = read_plan(data).plan
+        assert [(ln.item, ln.channel) for ln in back.lines] == [
+            (ln.item, ln.channel) for ln in lines
+        ]
+        assert [ln.channel for ln in back.lines if ln.category is Category.MEDIA] == ["Meta"]

@@ -37,7 +37,13 @@ class LineForm(forms.Form):
     goal = forms.ModelChoiceField(label=_("Goal"), queryset=Goal.objects.none(), required=False)
     kpi = forms.ModelChoiceField(label=_("KPI"), queryset=Kpi.objects.none(), required=False)
     channel = forms.ModelChoiceField(
-        label=_("Channel"), queryset=Channel.objects.none(), required=False
+        label=_("Channel"),
+        queryset=Channel.objects.none(),
+        required=False,
+        help_text=_(
+            "Media spend lines only: the channel's imported spend is the line's actual. "
+            "Without a channel, its actual comes from recorded expenses only."
+        ),
     )
     owner = forms.ModelChoiceField(
         label=_("Owner team"), queryset=Team.objects.none(), required=False
@@ -77,6 +83,11 @@ class LineForm(forms.Form):
         data = super().clean() or {}
         if data.get("entry") in ("even", "seasonal") and data.get("annual") is None:
             self.add_error("annual", _("Give the yearly amount."))
+        if (
+            data.get("channel") is not None
+            and data.get("category") != BudgetLine.CategoryChoices.MEDIA
+        ):
+            self.add_error("channel", _("Only media spend lines have a channel."))
         return data
 
     def line_fields(self, start_month: int) -> dict[str, Any]:

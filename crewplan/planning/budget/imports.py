@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import record, use_once
 from crewplan.lib import uploads
+from crewplan.measure.models import Channel
 from crewplan.planning.budget import messages as budget_messages
 from crewplan.planning.budget import services
+from crewplan.planning.budget.plan import Category
 from crewplan.planning.budget.xlsx import ReadPlan
 from crewplan.planning.models import AiTool, BudgetLine, Kpi
 from crewplan.planning.tools import services as tool_services
@@ -42,6 +44,7 @@ def plan_budget_import(workspace: Workspace, result: ReadPlan) -> BudgetImport:
     teams = {t.name.casefold(): t for t in Team.objects.for_workspace(workspace)}
     kpis = {k.name.casefold(): k for k in Kpi.objects.for_workspace(workspace)}
     tools = {t.name.casefold(): t for t in AiTool.objects.for_workspace(workspace)}
+    channels = {c.name.casefold(): c for c in Channel.objects.for_workspace(workspace)}
     plan = BudgetImport()
     for p in result.problems:
         plan.problems.append((p.sheet, p.row, budget_messages.row_problem(p)))
@@ -76,6 +79,17 @@ def plan_budget_import(workspace: Workspace, result: ReadPlan) -> BudgetImport:
                     % {"name": line.kpi},
                 )
             )
+        if line.channel and line.channel.casefold() not in channels:
+            plan.problems.append(
+                (
+                    "",
+                    row,
+                    _("Channel “%(name)s” does not exist in this workspace: add it first.")
+                    % {"name": line.channel},
+                )
+            )
+        elif line.channel and line.category != Category.MEDIA:
+            plan.problems.append(("", row, _("Only media spend lines have a channel.")))
         file_tool = file_tools.get(line.tool)
         plan.lines.append(
             {
@@ -84,6 +98,7 @@ def plan_budget_import(workspace: Workspace, result: ReadPlan) -> BudgetImport:
                 "tool": file_tool.name if file_tool else "",
                 "kpi": line.kpi,
                 "owner": line.owner,
+                "channel": line.channel,
                 "amounts": [str(a) for a in line.amounts],
             }
         )
@@ -130,6 +145,7 @@ def import_apply(
     teams = {t.name.casefold(): t for t in Team.objects.for_workspace(workspace)}
     kpis = {k.name.casefold(): k for k in Kpi.objects.for_workspace(workspace)}
     tools = {t.name.casefold(): t for t in AiTool.objects.for_workspace(workspace)}
+    channels = {c.name.casefold(): c for c in Channel.objects.for_workspace(workspace)}
     version = services.version_create(
         workspace=workspace, actor=actor, fiscal_year=fiscal_year, name=name
     )
@@ -140,7 +156,13 @@ def import_apply(
             raise ValidationError(_("Amounts cannot be negative."))
         owner = teams.get(line["owner"].casefold()) if line["owner"] else None
         kpi = kpis.get(line["kpi"].casefold()) if line["kpi"] else None
-        if (line["owner"] and owner is None) or (line["kpi"] and kpi is None):
+        channel_name = line.get("channel", "")
+        channel = channels.get(channel_name.casefold()) if channel_name else None
+        if (
+            (line["owner"] and owner is None)
+            or (line["kpi"] and kpi is None)
+            or (channel_name and channel is None)
+        ):
             raise ValidationError(
                 _("The workspace changed since the preview. Upload the file again.")
             )
@@ -153,6 +175,7 @@ def import_apply(
                 tool=tools.get(line["tool"].casefold()) if line["tool"] else None,
                 kpi=kpi,
                 owner=owner,
+                channel=channel,
                 position=position,
                 **{f"m{m:02d}": amounts[m - 1] for m in range(1, 13)},
             )

@@ -191,6 +191,7 @@ def file_labels(language: str | None = None) -> FileLabels:
             tool=pgettext("budget file column", "Tool"),
             kpi=pgettext("budget file column", "KPI"),
             owner=pgettext("budget file column", "Owner"),
+            channel=pgettext("budget file column", "Channel"),
             year=pgettext("budget file column", "Year total"),
             total=pgettext("budget file row", "Total"),
             status=pgettext("budget file column", "Status"),

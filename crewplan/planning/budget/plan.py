@@ -54,6 +54,7 @@ class Line:
     tool: str = ""  # tool key
     kpi: str = ""
     owner: str = ""  # owner team name
+    channel: str = ""  # channel name (media lines)
 
     @property
     def total(self) -> Decimal:

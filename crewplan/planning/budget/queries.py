@@ -2,6 +2,7 @@
 queries, and the other reads of a year's versions (what the original plan leaves, the
 plan file's sheets)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.db.models import Sum
 
-from crewplan.measure.actuals import version_actuals
+from crewplan.measure.actuals import Actuals, fiscal_months, version_actuals
 from crewplan.planning.budget.health import Thresholds, health_findings
 from crewplan.planning.budget.plan import Category, Line, Plan, Tool, ToolStatus
 from crewplan.planning.budget.xlsx import VersionSheet
@@ -40,7 +41,16 @@ def load_plan(version: BudgetVersion) -> LoadedPlan:
     """The version's lines as a pure `Plan` (read as plain values: a plan may hold 20,000
     lines) and the workspace's tools."""
     workspace = version.workspace
-    fields = ("pk", "category", "item", "tool_id", "kpi__name", "owner__name", "owner_id")
+    fields = (
+        "pk",
+        "category",
+        "item",
+        "tool_id",
+        "kpi__name",
+        "owner__name",
+        "owner_id",
+        "channel__name",
+    )
     rows = (
         BudgetLine.objects.for_workspace(workspace)
         .filter(version=version)
@@ -50,7 +60,7 @@ def load_plan(version: BudgetVersion) -> LoadedPlan:
     gaps = gaps_for(workspace, tools)
     lines = []
     owner_ids: set[int | None] = set()
-    for pk, category, item, tool_id, kpi, owner, owner_id, *amounts in rows:
+    for pk, category, item, tool_id, kpi, owner, owner_id, channel, *amounts in rows:
         owner_ids.add(owner_id)
         lines.append(
             Line(
@@ -61,6 +71,7 @@ def load_plan(version: BudgetVersion) -> LoadedPlan:
                 tool=str(tool_id or ""),
                 kpi=kpi or "",
                 owner=owner or "",
+                channel=channel or "",
             )
         )
     plan = Plan(
@@ -100,9 +111,31 @@ def versions_of(workspace: Workspace, fiscal_year: int) -> list[BudgetVersion]:
     return list(BudgetVersion.objects.for_workspace(workspace).filter(fiscal_year=fiscal_year))
 
 
-def remaining_for(version: BudgetVersion, line: BudgetLine | None) -> Decimal | None:
+def months_past(workspace: Workspace, fiscal_year: int, today: date) -> int:
+    """How many months of the fiscal year are over on `today` (0 to 12): the current
+    month is not."""
+    current = today.replace(day=1)
+    return sum(
+        1 for m in fiscal_months(fiscal_year, workspace.fiscal_year_start_month) if m < current
+    )
+
+
+def forecast(amounts: Sequence[Decimal], actual: Sequence[Decimal], past: int) -> Decimal:
+    """A line's forecast for the year: what it spent in the `past` months, its plan after."""
+    return sum(actual[:past], Decimal(0)) + sum(amounts[past:], Decimal(0))
+
+
+def remaining_for(
+    version: BudgetVersion,
+    line: BudgetLine | None,
+    *,
+    today: date,
+    actuals: Actuals | None = None,
+) -> Decimal | None:
     """What the year's original plan leaves for this line: the original version's total
-    less every other line of this version. None for the original itself (no cap)."""
+    less the forecast of every other line of this version (their actuals for the months
+    already past on `today`, their plan for the rest). None for the original itself (no
+    cap). `actuals`: the version's, if the caller has them."""
     original = (
         BudgetVersion.objects.for_workspace(version.workspace)
         .filter(fiscal_year=version.fiscal_year)
@@ -118,10 +151,13 @@ def remaining_for(version: BudgetVersion, line: BudgetLine | None) -> Decimal | 
         ),
         Decimal(0),
     )
+    past = months_past(version.workspace, version.fiscal_year, today)
+    if actuals is None:
+        actuals = version_actuals(version) if past else Actuals()
     others = BudgetLine.objects.for_workspace(version.workspace).filter(version=version)
     if line is not None and line.pk:
         others = others.exclude(pk=line.pk)
-    return cap - sum((ln.planned for ln in others), Decimal(0))
+    return cap - sum((forecast(ln.amounts, actuals.of(ln.pk), past) for ln in others), Decimal(0))
 
 
 def export_sheets(

@@ -2,20 +2,23 @@
 audited)."""
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import model_create, model_update, only_fields, record, snapshot
 from crewplan.lib.money import format_money
+from crewplan.measure.actuals import ZERO_MONTHS, Actuals, version_actuals
 from crewplan.planning.budget.plan import ZERO
-from crewplan.planning.budget.queries import MONTH_FIELDS, remaining_for
+from crewplan.planning.budget.queries import MONTH_FIELDS, forecast, months_past, remaining_for
 from crewplan.planning.models import BudgetLine, BudgetVersion
 from crewplan.planning.tools.services import check_related
 from crewplan.workspaces.models import Workspace
@@ -88,32 +91,52 @@ def version_create(
 
 
 class OverRemaining(ValidationError):
-    """A line of a later version that plans more than the year's original plan leaves
-    for it; saved only when the caller says so (`allow_over`)."""
+    """A line of a later version whose forecast is more than the year's original plan
+    leaves for it; saved only when the caller says so (`allow_over`). `past`: the months
+    already over, which count at their actuals."""
 
-    def __init__(self, *, planned: Decimal, left: Decimal, currency: str) -> None:
+    def __init__(self, *, planned: Decimal, left: Decimal, currency: str, past: int = 0) -> None:
         self.planned, self.left = planned, left
-        super().__init__(
-            _(
-                "This line plans %(planned)s, but the year's original plan leaves %(left)s for "
-                "it. Tick the box to save it anyway."
+        amounts = {"planned": format_money(planned, currency), "left": format_money(left, currency)}
+        if past:
+            message = ngettext(
+                "This line's forecast is %(planned)s (its actual for the month already past, "
+                "its plan for the rest), but the year's original plan leaves %(left)s for it "
+                "after the other lines' forecasts. Tick the box to save it anyway.",
+                "This line's forecast is %(planned)s (its actuals for the %(past)s months "
+                "already past, its plan for the rest), but the year's original plan leaves "
+                "%(left)s for it after the other lines' forecasts. Tick the box to save it "
+                "anyway.",
+                past,
+            ) % (amounts | {"past": past})
+        else:
+            message = (
+                _(
+                    "This line plans %(planned)s, but the year's original plan leaves %(left)s "
+                    "for it. Tick the box to save it anyway."
+                )
+                % amounts
             )
-            % {"planned": format_money(planned, currency), "left": format_money(left, currency)},
-            code="over_remaining",
-        )
+        super().__init__(message, code="over_remaining")
 
 
 def _check_remaining(
-    version: BudgetVersion, line: BudgetLine | None, fields: Mapping[str, Any]
+    version: BudgetVersion, line: BudgetLine | None, fields: Mapping[str, Any], today: date
 ) -> None:
-    """OverRemaining when the line as it would be saved plans more than what remains."""
-    planned = sum(
-        (fields[n] if n in fields else getattr(line, n, None) or ZERO for n in MONTH_FIELDS),
-        ZERO,
-    )
-    left = remaining_for(version, line)
-    if left is not None and planned > left:
-        raise OverRemaining(planned=planned, left=left, currency=version.workspace.currency)
+    """OverRemaining when the line as it would be saved forecasts more than what remains:
+    in a re-forecast the months already past count at their actuals, the rest at plan."""
+    amounts = [fields[n] if n in fields else getattr(line, n, None) or ZERO for n in MONTH_FIELDS]
+    past = months_past(version.workspace, version.fiscal_year, today)
+    actuals = version_actuals(version) if past else Actuals()
+    left = remaining_for(version, line, today=today, actuals=actuals)
+    if left is None:
+        return
+    own = actuals.of(line.pk) if line is not None and line.pk else ZERO_MONTHS
+    planned = forecast(amounts, own, past)
+    if planned > left:
+        raise OverRemaining(
+            planned=planned, left=left, currency=version.workspace.currency, past=past
+        )
 
 
 @transaction.atomic
@@ -124,19 +147,26 @@ def line_save(
     line: BudgetLine | None = None,
     revision: int | None = None,
     allow_over: bool = False,
+    today: date | None = None,
     data: Mapping[str, Any],
 ) -> BudgetLine:
     """Add a line to `version`, or change one that is still at `revision` (else
     audit.Conflict). A line of a later version may plan at most what the year's original
-    plan leaves for it (else OverRemaining) unless `allow_over`. `data`: the LINE_FIELDS
-    to set (a change sets only those given)."""
+    plan leaves for it (else OverRemaining) unless `allow_over`; its forecast counts the
+    months before `today`'s (default: the workspace's today) at their actuals. A channel
+    is for media lines only. `data`: the LINE_FIELDS to set (a change sets only those
+    given)."""
     workspace = version.workspace
     check_related(workspace, only_fields(data, LINE_FIELDS))
     amounts = [data[n] for n in (*MONTH_FIELDS, "committed") if n in data]
     if any(a is not None and a < 0 for a in amounts):
         raise ValidationError(_("Amounts cannot be negative."))
+    category = data.get("category", line.category if line is not None else None)
+    channel = data["channel"] if "channel" in data else getattr(line, "channel_id", None)
+    if channel is not None and category != BudgetLine.CategoryChoices.MEDIA:
+        raise ValidationError(_("Only media spend lines have a channel."))
     if not allow_over:
-        _check_remaining(version, line, data)
+        _check_remaining(version, line, data, today or timezone.localdate())
     if line is not None:
         saved, _after = model_update(
             instance=line,

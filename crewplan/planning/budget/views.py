@@ -155,10 +155,12 @@ def budget(request: WorkspaceRequest) -> HttpResponse:
                 "amounts": ln.quarters if by_quarter else ln.amounts,
                 "actual": actuals.total(ln.pk),
                 "available": ln.available(actuals.total(ln.pk)),
+                "shared": ln.pk in actuals.shared_channel,
             }
             for ln in page
         ]
-        context.update(rows=rows, page=page, see_all=see_all)
+        shared = {r["line"].pk for r in rows if r["shared"] and r["visible"]}
+        context.update(rows=rows, page=page, see_all=see_all, shared_channel=shared)
         if see_all:
             context.update(_whole_plan(workspace, loaded.plan, context["months"]))
             context["period_totals"] = context["quarters" if by_quarter else "month_totals"]
@@ -234,6 +236,7 @@ def line_edit(
                 line=line,
                 revision=data["revision"],
                 allow_over=data["confirm_over"],
+                today=timezone.localdate(),
                 data=form.line_fields(workspace.fiscal_year_start_month),
             )
         except services.OverRemaining as over:

@@ -49,6 +49,7 @@ COLUMNS = {
     "tool": {"工具", "tool"},
     "kpi": {"kpi"},
     "owner": {"負責團隊", "owner"},
+    "channel": {"通路", "channel"},
     "status": {"狀態", "status"},
     "customer_data": {"客戶資料", "customer data"},
     "seats": {"席次", "seats"},
@@ -251,6 +252,7 @@ def read_plan(data: bytes, limits: file_limits.FileLimits | None = None) -> Read
                     tool=tool_key,
                     kpi=_text(values[columns["kpi"]]) if "kpi" in columns else "",
                     owner=_text(values[columns["owner"]]) if "owner" in columns else "",
+                    channel=_text(values[columns["channel"]]) if "channel" in columns else "",
                 )
             )
             where[key] = number
@@ -348,6 +350,7 @@ class FileLabels:
     tool: str
     kpi: str
     owner: str
+    channel: str
     year: str  # the year total column
     total: str  # the totals row
     status: str
@@ -393,6 +396,7 @@ def write_plan(
                 labels.owner,
                 *labels.months,
                 labels.year,
+                labels.channel,
             ],
         )
         for line in plan.lines:
@@ -407,6 +411,7 @@ def write_plan(
                     line.owner,
                     *line.amounts,
                     Formula(f"=SUM(F{row}:Q{row})"),
+                    line.channel,
                 ],
             )
         last = ws.max_row

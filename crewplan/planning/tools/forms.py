@@ -197,10 +197,24 @@ class ToolForm(RevisionModelForm):
         model = AiTool
         fields = list(TOOL_FIELDS)  # the fields the tool service saves, one list
 
-    def __init__(self, *args: Any, kpis: Any, teams: Any, **kwargs: Any) -> None:
+    # The channels whose revenue the tool lifts: its estimate's uplift is realized there.
+    channels: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label=_("channels"),
+        help_text=_("Where the tool should lift revenue: its results count their revenue."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self, *args: Any, kpis: Any, teams: Any, channels: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kpi"].queryset = kpis  # type: ignore[attr-defined]
         self.fields["owner"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["channels"].queryset = channels  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.initial.setdefault("channels", [c.pk for c in self.instance.channels.all()])
 
 
 NEGATIVE = _("This cannot be negative: enter zero or more.")

@@ -1,7 +1,7 @@
 """Writes to the AI tools, their ROI estimates, people's skills, the software stack and
 the evaluation (keyword-only, one transaction each, audited)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -266,10 +266,14 @@ def tool_save(
     tool: AiTool | None = None,
     revision: int | None = None,
     data: Mapping[str, Any],
+    channels: Sequence[Any] | None = None,
 ) -> AiTool:
     """Add a tool, or change one that is still at `revision` (else audit.Conflict).
-    `data`: the TOOL_FIELDS to set (a change sets only those given)."""
+    `data`: the TOOL_FIELDS to set (a change sets only those given); `channels`: the
+    workspace's measure.Channel rows whose revenue the tool lifts (None: unchanged)."""
     check_related(workspace, only_fields(data, TOOL_FIELDS))
+    if channels is not None and any(c.workspace_id != workspace.pk for c in channels):
+        raise ValidationError(_("That choice does not belong to this workspace."))
     current = {n: getattr(tool, n) for n in TOOL_FIELDS} if tool is not None else {}
     candidate = AiTool(workspace=workspace, **(current | dict(data)))
     # Lengths and choices before the clash query (a 100,000-character name must not reach
@@ -281,6 +285,8 @@ def tool_save(
         clash = clash.exclude(pk=tool.pk)
     if clash.exists():
         raise ValidationError(_("There is already a tool called “%(name)s”.") % {"name": name})
+    before = sorted(c.name for c in tool.channels.all()) if tool is not None else []
+    after = sorted(c.name for c in channels) if channels is not None else before
     if tool is not None:
         saved, _after = model_update(
             instance=tool,
@@ -289,14 +295,27 @@ def tool_save(
             revision=revision,
             actor=actor,
             action=AuditAction.PLANNING_TOOL_SAVED,
+            touched=after != before,
         )
-        return saved
-    return model_create(
-        instance=AiTool(workspace=workspace, **data),
-        fields=TOOL_FIELDS,
-        actor=actor,
-        action=AuditAction.PLANNING_TOOL_SAVED,
-    )
+    else:
+        saved = model_create(
+            instance=AiTool(workspace=workspace, **data),
+            fields=TOOL_FIELDS,
+            actor=actor,
+            action=AuditAction.PLANNING_TOOL_SAVED,
+        )
+    if channels is not None and after != before:
+        saved.channels.set(channels)
+        record(
+            workspace=workspace,
+            actor=actor,
+            action=AuditAction.PLANNING_TOOL_SAVED,
+            target=saved,
+            before={"channels": before},
+            after={"channels": after},
+            revision=saved.revision,
+        )
+    return saved
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crewplan.audit.forms import expect_revision
 from crewplan.lib.money import decimals
 from crewplan.lib.params import int_param
+from crewplan.measure.models import Channel
 from crewplan.planning.budget import charts
 from crewplan.planning.budget.queries import thresholds_for
 from crewplan.planning.models import AiTool, IntegrationFit, Kpi, RoiEstimate, StackItem
@@ -304,6 +305,7 @@ def tool_edit(request: WorkspaceRequest, tool_id: int | None = None) -> HttpResp
         instance=tool,
         kpis=Kpi.objects.for_workspace(workspace),
         teams=Team.objects.for_workspace(workspace),
+        channels=Channel.objects.for_workspace(workspace),
     )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.TOOL_FIELDS}
@@ -314,6 +316,7 @@ def tool_edit(request: WorkspaceRequest, tool_id: int | None = None) -> HttpResp
                 tool=tool,
                 revision=form.cleaned_data["revision"],
                 data=data,
+                channels=list(form.cleaned_data["channels"]),
             )
         except ValidationError as error:
             form.add_error(None, error)

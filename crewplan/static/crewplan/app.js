@@ -93,3 +93,16 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// A budget line's channel is for media lines only: shown when the category is media.
+document.addEventListener("DOMContentLoaded", () => {
+  const category = document.querySelector("#line-form select[name=category]");
+  const part = document.querySelector("#line-form [data-for-category]");
+  if (!category || !part) return;
+  const show = () => {
+    part.hidden = category.value !== part.dataset.forCategory;
+    if (part.hidden) part.querySelector("select").value = "";
+  };
+  category.addEventListener("change", show);
+  show();
+});

@@ -1,0 +1,35 @@
+"""How the results dashboards write ratios: a share as a percentage, ROAS and MER as a
+plain ratio, a change with its sign; "—" where the core has no figure (None)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+
+register = template.Library()
+
+DASH = "—"
+
+
+@register.filter
+def percent(share: Decimal | None) -> str:
+    """0.9184 → "91.8%"."""
+    if share is None:
+        return DASH
+    return f"{(share * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def signed_percent(change: Decimal | None) -> str:
+    """0.5 → "+50.0%", -0.25 → "−25.0%"."""
+    if change is None:
+        return DASH
+    text = percent(abs(change))
+    return ("+" if change > 0 else "−" if change < 0 else "") + text
+
+
+@register.filter
+def times(value: Decimal | None) -> str:
+    """A ratio such as ROAS: 4.2001 → "4.20"."""
+    if value is None:
+        return DASH
+    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
