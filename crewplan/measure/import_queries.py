@@ -55,3 +55,14 @@ def mapping_choices() -> list[tuple[str, Any]]:
         ("campaign", pgettext_lazy("import field", "campaign")),
         *FIELD_LABELS.items(),
     ]
+
+
+LAYOUT_LABELS = {
+    "google_ads": _("a Google Ads report"),
+    "meta_ads": _("a Meta Ads Manager export"),
+    "ga4": _("a GA4 export"),
+    "line_ads": _("a LINE Ads report"),
+    "generic": _("crewplan's daily template"),
+    "mapped": _("the columns you mapped"),
+    "unknown": _("a file with unknown columns"),
+}

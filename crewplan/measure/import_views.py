@@ -24,7 +24,12 @@ from crewplan.lib.env import env_int
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.measure import imports, services
 from crewplan.measure import messages as measure_messages
-from crewplan.measure.import_queries import import_rows, mapping_choices, mapping_for
+from crewplan.measure.import_queries import (
+    LAYOUT_LABELS,
+    import_rows,
+    mapping_choices,
+    mapping_for,
+)
 from crewplan.measure.models import Channel, Import, ImportFile
 from crewplan.measure.parse import ColumnMap, Layout, Parsed, parse, template_csv
 from crewplan.measure.task_views import import_progress_context
@@ -144,6 +149,7 @@ def _preview_page(
     )
     context = {
         "preview": preview,
+        "layout": LAYOUT_LABELS.get(preview.layout, preview.layout),
         "problems": [measure_messages.row_problem(p) for p in preview.problems[:200]],
         "more_problems": max(0, len(preview.problems) - 200),
         "channels": Channel.objects.for_workspace(workspace),

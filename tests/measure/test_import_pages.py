@@ -37,7 +37,7 @@ def token(page: str) -> str:
 def test_upload_preview_confirm_and_roll_back(world: Any) -> None:
     client = client_for(world.people["alice"])
     page = upload(client, GOOGLE)
-    assert "google_ads" in page and "3,234.50" not in page  # no totals row
+    assert "Read as a Google Ads report" in page and "3,234.50" not in page  # no totals row
     assert 'data-channel="Google Ads"' in page and "3234.50" in page
     assert DailyMetric.objects.count() == 0  # nothing before the confirmation
     response = client.post(URL + "confirm/", {"token": token(page), "channel-0": "new"})
@@ -64,7 +64,7 @@ def test_unknown_columns_are_mapped_once_and_remembered(world: Any) -> None:
     assert 'id="mapping-form"' in page and "Kosten" in page
     mapped = {"token": token(page), "column-0": "date", "column-1": "channel", "column-2": "spend"}
     preview = client.post(URL + "mapping/", mapped).content.decode()
-    assert "mapped" in preview and 'data-channel="Meta"' in preview
+    assert "the columns you mapped" in preview and 'data-channel="Meta"' in preview
     assert ImportMapping.objects.filter(workspace=world.a).count() == 1
     # The same header again: read with the remembered mapping, straight to the preview.
     second = upload(client, UNKNOWN, "export-2.csv")
@@ -87,7 +87,10 @@ def test_unusable_files_get_a_reason_and_change_nothing(world: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(world.people["alice"])
-    meta = "Reporting starts,Reporting ends,Campaign name,Amount spent (TWD)\n2026-11-01,2026-11-30,a,100\n"
+    meta = (
+        "Reporting starts,Reporting ends,Campaign name,Amount spent (TWD)\n"
+        "2026-11-01,2026-11-30,a,100\n"
+    )
     response = client.post(
         URL + "upload/", {"file": SimpleUploadedFile("m.csv", meta.encode())}, follow=True
     )
