@@ -37,9 +37,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from crewplan.measure.imports import run_stored_import
 from crewplan.measure.models import Import
 from crewplan.workspaces.models import Workspace
 
@@ -227,3 +229,9 @@ def recover_stale_imports(
         progress_file(record.pk).unlink(missing_ok=True)
         recovered += 1
     return recovered
+
+
+@task
+def import_file(import_id: int) -> None:
+    """A large file's import, in the background worker (see `measure.import_views`)."""
+    run_tracked(import_id, lambda progress: run_stored_import(import_id, progress=progress))
