@@ -219,7 +219,7 @@ def test_progress_fragment_polls_while_queued_and_shows_counts_when_done(world: 
     body = alice.get(progress_url(record)).content.decode()
     assert '<progress max="100" value="100">' in body and "hx-trigger" not in body
     assert "Imported" in body and "<dd>1000</dd>" in body and "Replaced" in body
-    assert "<a " not in body  # the import's own page (measure_import) is not there yet
+    assert f'href="/w/{record.workspace.slug}/results/imports/{record.pk}/"' in body  # its page
 
 
 def test_progress_fragment_in_chinese(world: Any) -> None:
