@@ -193,6 +193,11 @@ def screens() -> list[Screen]:
         Screen("results-tools", f"{w}/results/tools/", "main table tbody tr"),
         Screen("results-tool-reviews", f"{w}/results/tools/{tool.pk}/reviews/", "main form"),
         Screen("results-teams", f"{w}/results/teams/?period=last_quarter", "main table tbody tr"),
+        Screen("results-imports", f"{w}/results/imports/", "#imports-table tbody tr"),
+        Screen("results-expenses", f"{w}/results/expenses/", "main table tbody tr"),
+        Screen(
+            "results-channel-settings", f"{w}/results/channels/settings/", "main table tbody tr"
+        ),
         Screen("people", f"{w}/people/", "table.people tbody tr"),
         Screen("settings", f"{w}/settings/", "main form"),
         Screen("audit", f"{w}/audit/", "table.audit tbody tr"),
