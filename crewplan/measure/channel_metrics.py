@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from crewplan.measure.values import from_x100
+
 HUNDREDTH = Decimal("0.01")
 RATIO_PLACES = Decimal("0.0001")
 
@@ -96,10 +98,6 @@ def money(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     if not denominator:
         return None
     return (numerator / denominator).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
-
-
-def from_x100(value: int) -> Decimal:
-    return Decimal(value) * HUNDREDTH
 
 
 def figures(sums: Sums) -> Figures:

@@ -25,6 +25,7 @@ from crewplan.measure import channel_metrics as metrics
 from crewplan.measure import dashboard_messages as words
 from crewplan.measure.dashboard_queries import channels_of, daily_sums, grouped_sums
 from crewplan.measure.models import Campaign, Channel
+from crewplan.measure.values import from_x100
 from crewplan.planning.budget import charts
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, workspace_view
 from crewplan.workspaces.permissions import Action
@@ -171,13 +172,13 @@ def _daily(
         series.append(
             (
                 _("%(channel)s spend") % {"channel": c.name},
-                [metrics.from_x100(v) for v in spend[c.pk]],
+                [from_x100(v) for v in spend[c.pk]],
             )
         )
         series.append(
             (
                 _("%(channel)s revenue") % {"channel": c.name},
-                [metrics.from_x100(v) for v in revenue[c.pk]],
+                [from_x100(v) for v in revenue[c.pk]],
             )
         )
     currency = request.workspace.currency

@@ -59,6 +59,7 @@ from crewplan.measure.models import (
     ReplacedMetric,
 )
 from crewplan.measure.parse import ColumnMap, Layout, MetricRow, Parsed, Problem, parse
+from crewplan.measure.values import from_x100
 from crewplan.workspaces.models import Workspace
 
 PREVIEW_PURPOSE = "measure.import"
@@ -155,10 +156,6 @@ class ImportPreview:
             "rows_unchanged": self.rows_unchanged,
             "errors": self.errors,
         }
-
-
-def from_x100(value: int) -> Decimal:
-    return Decimal(value).scaleb(-2)
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.db.models.functions import Cast, Coalesce, TruncMonth
 from crewplan.measure.actuals import fiscal_months, version_actuals
 from crewplan.measure.models import DailyMetric, ToolReview
 from crewplan.measure.realized import Expectation, MonthFacts, Realized, realized
+from crewplan.measure.values import from_x100
 from crewplan.planning.budget.queries import fiscal_year_of
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
 from crewplan.planning.tools import roi
@@ -32,11 +33,6 @@ class ToolResult:
     realized: Realized
     has_estimate: bool
     scenarios: dict[roi.ScenarioName, roi.Estimate]
-
-
-def from_x100(value: int | None) -> Decimal:
-    """Hundredths (the stored integers) as Decimal units, exactly."""
-    return Decimal(value or 0).scaleb(-2)
 
 
 def tool_results(workspace: Workspace, only: AiTool | None = None) -> list[ToolResult]:
