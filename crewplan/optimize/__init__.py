@@ -1,2 +1,3 @@
 """Response curves and the budget allocation optimizer (DESIGN.md F). Pure cores:
-`optimize/curves.py`, `optimize/allocate.py`. Not installed yet."""
+`optimize/curves.py` (the curves), `optimize/fit.py`, `optimize/allocate.py`: numpy and
+scipy only, no Django."""
