@@ -66,3 +66,13 @@ LAYOUT_LABELS = {
     "mapped": _("the columns you mapped"),
     "unknown": _("a file with unknown columns"),
 }
+
+# The encodings `lib/encodings` and parse.py name, as people know them.
+ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "cp950": "Big5",
+    "big5hkscs": "Big5-HKSCS",
+    "xlsx": _("Excel workbook"),
+}

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from enum import StrEnum
+from itertools import islice
 from typing import Any, NamedTuple
 
 from crewplan.lib.encodings import NotText, decode_text
@@ -461,7 +462,10 @@ def parse(
             raise UnusableFile("no_table")
         index, cells = guess
         columns = found.columns if found else {}
-        sample = [tuple(r) for r in rows[index + 1 : index + 1 + SAMPLE_ROWS]]
+        # The first rows of figures, as the mapping page shows them: not a total ("總計：
+        # 帳戶" under a date column reads as one more value) nor a blank row.
+        body = (r for r in rows[index + 1 :] if any(c.strip() for c in r) and not _is_total(r))
+        sample = [tuple(r) for r in islice(body, SAMPLE_ROWS)]
         return Parsed(
             Layout.UNKNOWN, encoding, cells, index + 1, columns, None, [], [], 0, None, None, sample
         )
