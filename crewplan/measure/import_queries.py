@@ -46,13 +46,14 @@ def mapping_key(header: Sequence[str]) -> str:
 
 
 def mapping_choices() -> list[tuple[str, Any]]:
-    """What a column can be: nothing (ignored), the date, the channel, the campaign, or a
-    figure."""
+    """What a column can be: nothing (ignored), the date, the channel, the campaign, the
+    currency code, or a figure."""
     return [
         ("", _("(ignore)")),
         ("date", pgettext_lazy("import field", "date")),
         ("channel", pgettext_lazy("import field", "channel")),
         ("campaign", pgettext_lazy("import field", "campaign")),
+        ("currency", pgettext_lazy("import field", "currency code")),
         *FIELD_LABELS.items(),
     ]
 

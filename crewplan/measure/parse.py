@@ -95,7 +95,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class ColumnMap:
-    """What a person said the columns are: field (FIELDS or EXTRA_METRICS) -> column
+    """What a person said the columns are: field (FIELDS, EXTRA_METRICS or "currency") -> column
     index; `channel` names a channel for every row when no column holds one."""
 
     columns: dict[str, int]
@@ -454,7 +454,9 @@ def parse(
         guess = _unknown_header(rows) if header is None else (header.index, header.cells)
         if guess is None:
             raise UnusableFile("no_table")
-        head = _Header(guess[0], guess[1], dict(mapping.columns), None)
+        # The currency of a header's suffix ("費用 (USD)") holds for mapped columns too.
+        currency = header.currency if header is not None else None
+        head = _Header(guess[0], guess[1], dict(mapping.columns), currency)
         return _read(rows, head, Layout.MAPPED, encoding, today, max_rows, mapping.channel)
     if layout is None:
         guess = _unknown_header(rows)

@@ -119,10 +119,10 @@ def test_import_a_google_ads_export_see_it_and_roll_it_back(
     expect(unknown).to_contain_text("報表日期")
     expect(unknown).to_contain_text("crewplan 不認得這個標題")
     expect(unknown).not_to_contain_text("總計")  # the total row is no sample value
-    # What crewplan recognized is filled in; the currency code is not a figure.
+    # What crewplan recognized is filled in.
     expect(page.get_by_label("費用")).to_have_value("spend")
     expect(page.get_by_label("轉換價值")).to_have_value("revenue")
-    expect(page.get_by_label("貨幣代碼")).to_have_value("")
+    expect(page.get_by_label("貨幣代碼")).to_have_value("currency")
     look_at_both_widths(page, screens, "results-import-mapping")
     page.get_by_label("報表日期").select_option(label="日期")
     page.get_by_label("沒有通路欄位時，所有資料列的通路").fill("Google Ads")
@@ -147,7 +147,7 @@ def test_import_a_google_ads_export_see_it_and_roll_it_back(
     expect(counts.locator("dt:text-is('新增') + dd")).to_have_text("2")
     expect(counts.locator("dt:text-is('拒收') + dd")).to_have_text("0")
     page.locator("nav.modules").get_by_role("link", name="成效", exact=True).click()
-    page.locator("#results-sections").get_by_role("link", name="預算與實際").click()
+    page.locator("#results-sections").get_by_role("link", name="計畫與實際").click()
     expect(page.locator("h1")).to_contain_text("計畫與實際")
     expect(line_actual(page)).to_have_text("NT$3,235")  # 3,234.50, TWD in whole dollars
     expect(page.locator("#summary-actual")).to_have_text("NT$3,235")
@@ -165,7 +165,7 @@ def test_import_a_google_ads_export_see_it_and_roll_it_back(
     expect(page.locator("#rolled-back")).to_be_visible()
     expect(page.locator(".message.success")).to_contain_text("已復原這次匯入")
     page.locator("nav.modules").get_by_role("link", name="成效", exact=True).click()
-    page.locator("#results-sections").get_by_role("link", name="預算與實際").click()
+    page.locator("#results-sections").get_by_role("link", name="計畫與實際").click()
     expect(line_actual(page)).to_have_text("NT$0")
     expect(page.locator("#summary-actual")).to_have_text("NT$0")
     page.locator("nav.results-nav").get_by_role("link", name="通路").click()

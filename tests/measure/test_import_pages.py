@@ -96,10 +96,11 @@ def test_what_was_recognized_comes_filled_in_and_a_refusal_keeps_the_choices(
     assert 'class="unknown-column"' in date_row and "does not know this header" in date_row
     assert "2026-11-01" in date_row and "總計" not in date_row  # a total is no sample
     assert '<option value="campaign" selected>' in row(page, 1)
-    assert '<option value="" selected>' in row(page, 2)  # the currency code: no figure
+    assert '<option value="currency" selected>' in row(page, 2)
     assert '<option value="spend" selected>' in row(page, 3)
     # No channel named: the same page again, with what they chose, nothing saved.
     choices = {"token": token(page), "column-0": "date", "column-1": "campaign"}
+    choices["column-2"] = "currency"
     refused = client.post(URL + "mapping/", {**choices, "column-3": "spend"})
     body = refused.content.decode()
     assert refused.status_code == 400 and "name the channel" in body
@@ -109,6 +110,15 @@ def test_what_was_recognized_comes_filled_in_and_a_refusal_keeps_the_choices(
     mapped = {**choices, "token": token(body), "column-3": "spend", "channel": "Google Ads"}
     preview = client.post(URL + "mapping/", mapped).content.decode()
     assert "the columns you mapped" in preview and "1,234.50" in preview
+
+
+def test_a_mapped_file_in_another_currency_needs_a_rate(world: Any) -> None:
+    client = client_for(world.people["alice"])
+    page = upload(client, RENAMED.replace("TWD", "USD"))
+    mapped = {"token": token(page), "column-0": "date", "column-2": "currency"}
+    mapped |= {"column-3": "spend", "channel": "Google Ads"}
+    preview = client.post(URL + "mapping/", mapped).content.decode()
+    assert "The amounts of this file are in USD" in preview and 'id="import-rate"' in preview
 
 
 def test_a_mapping_without_a_date_is_refused(world: Any) -> None:
