@@ -46,13 +46,14 @@ def mapping_key(header: Sequence[str]) -> str:
 
 
 def mapping_choices() -> list[tuple[str, Any]]:
-    """What a column can be: nothing (ignored), the date, the channel, the campaign, or a
-    figure."""
+    """What a column can be: nothing (ignored), the date, the channel, the campaign, the
+    currency code, or a figure."""
     return [
         ("", _("(ignore)")),
         ("date", pgettext_lazy("import field", "date")),
         ("channel", pgettext_lazy("import field", "channel")),
         ("campaign", pgettext_lazy("import field", "campaign")),
+        ("currency", pgettext_lazy("import field", "currency code")),
         *FIELD_LABELS.items(),
     ]
 
@@ -65,4 +66,14 @@ LAYOUT_LABELS = {
     "generic": _("crewplan's daily template"),
     "mapped": _("the columns you mapped"),
     "unknown": _("a file with unknown columns"),
+}
+
+# The encodings `lib/encodings` and parse.py name, as people know them.
+ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "cp950": "Big5",
+    "big5hkscs": "Big5-HKSCS",
+    "xlsx": _("Excel workbook"),
 }

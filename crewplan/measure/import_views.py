@@ -6,6 +6,7 @@ Nothing is written before the confirmation: the uploaded bytes wait in an `Impor
 runs it at once, or in the background worker for a large file (the page then polls its
 progress). Who may: `Action.IMPORT_MEASUREMENTS` (owners and managers of either team)."""
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,6 +26,7 @@ from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.measure import imports, services
 from crewplan.measure import messages as measure_messages
 from crewplan.measure.import_queries import (
+    ENCODING_LABELS,
     LAYOUT_LABELS,
     import_rows,
     mapping_choices,
@@ -90,18 +92,49 @@ def import_upload(request: WorkspaceRequest) -> HttpResponse:
     return _preview_page(request, stored, parsed, None)
 
 
-def _mapping_page(request: WorkspaceRequest, stored: ImportFile, parsed: Parsed) -> HttpResponse:
+def _mapping_page(
+    request: WorkspaceRequest,
+    stored: ImportFile,
+    parsed: Parsed,
+    chosen: Mapping[str, str] | None = None,
+    error: str = "",
+) -> HttpResponse:
+    """Which column is which: the columns crewplan recognized come filled in (a known
+    export with one header it does not know needs only that one), or as the person
+    chose them when their mapping was refused (`chosen`, `error`)."""
     token = uploads.sign_preview(
         purpose=MAPPING,
         workspace=request.workspace.pk,
         payload={"file_id": stored.pk, "checksum": stored.sha256},
     )
+    known = {index: name for name, index in parsed.columns.items()}
     columns = [
-        {"index": i, "name": name, "samples": [r[i] for r in parsed.sample if i < len(r)]}
+        {
+            "index": i,
+            "name": name,
+            "samples": [r[i] for r in parsed.sample if i < len(r)],
+            "known": i in known,
+            "field": _chosen(chosen, i, known.get(i, "")),
+        }
         for i, name in enumerate(parsed.header)
     ]
-    context = {"columns": columns, "choices": mapping_choices(), "token": token, "file": stored}
-    return render(request, "measure/import_mapping.html", context)
+    context = {
+        "columns": columns,
+        "choices": mapping_choices(),
+        "some_known": bool(known),
+        "channels": Channel.objects.for_workspace(request.workspace),
+        "channel": (chosen or {}).get("channel", ""),
+        "token": token,
+        "file": stored,
+        "error": error,
+    }
+    return render(request, "measure/import_mapping.html", context, status=400 if error else 200)
+
+
+def _chosen(chosen: Mapping[str, str] | None, index: int, guess: str) -> str:
+    """The field column `index` is shown with: as chosen, else the recognized one."""
+    field = guess if chosen is None else chosen.get(f"column-{index}", "")
+    return field if field in services.MAPPABLE else ""
 
 
 @workspace_view
@@ -116,12 +149,20 @@ def import_mapping(request: WorkspaceRequest) -> HttpResponse:
         stored = imports.stored_file(
             workspace=workspace, file_id=found["file_id"], checksum=found["checksum"]
         )
-        mapping = services.column_map_checked(request.POST)
-        parsed = parse(bytes(stored.data), today=timezone.localdate(), mapping=mapping)
     except uploads.PreviewRefused as refused:
         messages.error(request, refused.message)
         return redirect("measure_imports", slug=workspace.slug)
-    except (ValidationError, UnusableFile) as error:
+    except ValidationError as error:
+        messages.error(request, _message(error))
+        return redirect("measure_imports", slug=workspace.slug)
+    today = timezone.localdate()
+    try:
+        mapping = services.column_map_checked(request.POST)
+        parsed = parse(bytes(stored.data), today=today, mapping=mapping)
+    except ValidationError as error:  # the same page again, with their choices kept
+        unknown = parse(bytes(stored.data), today=today)
+        return _mapping_page(request, stored, unknown, request.POST, _message(error))
+    except UnusableFile as error:
         messages.error(request, _message(error))
         return redirect("measure_imports", slug=workspace.slug)
     services.mapping_save(
@@ -150,6 +191,7 @@ def _preview_page(
     context = {
         "preview": preview,
         "layout": LAYOUT_LABELS.get(preview.layout, preview.layout),
+        "encoding": ENCODING_LABELS.get(preview.encoding, preview.encoding),
         "problems": [measure_messages.row_problem(p) for p in preview.problems[:200]],
         "more_problems": max(0, len(preview.problems) - 200),
         "channels": Channel.objects.for_workspace(workspace),

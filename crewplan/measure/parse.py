@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from enum import StrEnum
+from itertools import islice
 from typing import Any, NamedTuple
 
 from crewplan.lib.encodings import NotText, decode_text
@@ -94,7 +95,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class ColumnMap:
-    """What a person said the columns are: field (FIELDS or EXTRA_METRICS) -> column
+    """What a person said the columns are: field (FIELDS, EXTRA_METRICS or "currency") -> column
     index; `channel` names a channel for every row when no column holds one."""
 
     columns: dict[str, int]
@@ -453,7 +454,9 @@ def parse(
         guess = _unknown_header(rows) if header is None else (header.index, header.cells)
         if guess is None:
             raise UnusableFile("no_table")
-        head = _Header(guess[0], guess[1], dict(mapping.columns), None)
+        # The currency of a header's suffix ("費用 (USD)") holds for mapped columns too.
+        currency = header.currency if header is not None else None
+        head = _Header(guess[0], guess[1], dict(mapping.columns), currency)
         return _read(rows, head, Layout.MAPPED, encoding, today, max_rows, mapping.channel)
     if layout is None:
         guess = _unknown_header(rows)
@@ -461,7 +464,10 @@ def parse(
             raise UnusableFile("no_table")
         index, cells = guess
         columns = found.columns if found else {}
-        sample = [tuple(r) for r in rows[index + 1 : index + 1 + SAMPLE_ROWS]]
+        # The first rows of figures, as the mapping page shows them: not a total ("總計：
+        # 帳戶" under a date column reads as one more value) nor a blank row.
+        body = (r for r in rows[index + 1 :] if any(c.strip() for c in r) and not _is_total(r))
+        sample = [tuple(r) for r in islice(body, SAMPLE_ROWS)]
         return Parsed(
             Layout.UNKNOWN, encoding, cells, index + 1, columns, None, [], [], 0, None, None, sample
         )

@@ -150,7 +150,8 @@ def channel_alias_delete(*, workspace: Workspace, actor: Any, alias: ChannelAlia
     alias.delete()
 
 
-MAPPABLE = ("date", "channel", "campaign", *FIELD_LABELS)
+# The currency column is mapped too: a mapped file in another currency needs a rate.
+MAPPABLE = ("date", "channel", "campaign", "currency", *FIELD_LABELS)
 
 
 def column_map_checked(form: Mapping[str, Any]) -> ColumnMap:
@@ -172,7 +173,7 @@ def column_map_checked(form: Mapping[str, Any]) -> ColumnMap:
         raise ValidationError(_("Say which column holds the date."))
     if "channel" not in columns and not channel:
         raise ValidationError(_("Say which column holds the channel, or name the channel."))
-    if not any(f in columns for f in MAPPABLE[3:]):
+    if not any(f in columns for f in FIELD_LABELS):
         raise ValidationError(_("Say which column holds at least one figure."))
     return ColumnMap(columns, channel)
 

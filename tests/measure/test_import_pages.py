@@ -37,8 +37,9 @@ def token(page: str) -> str:
 def test_upload_preview_confirm_and_roll_back(world: Any) -> None:
     client = client_for(world.people["alice"])
     page = upload(client, GOOGLE)
-    assert "Read as a Google Ads report" in page and "3,234.50" not in page  # no totals row
-    assert 'data-channel="Google Ads"' in page and "3234.50" in page
+    assert "Read as a Google Ads report (UTF-8): 2 rows." in page
+    # The spend of the two days, grouped as the file writes it; the total row is no row.
+    assert 'data-channel="Google Ads"' in page and "3,234.50" in page and "6,469.00" not in page
     assert DailyMetric.objects.count() == 0  # nothing before the confirmation
     response = client.post(URL + "confirm/", {"token": token(page), "channel-0": "new"})
     record = Import.objects.get()
@@ -69,6 +70,55 @@ def test_unknown_columns_are_mapped_once_and_remembered(world: Any) -> None:
     # The same header again: read with the remembered mapping, straight to the preview.
     second = upload(client, UNKNOWN, "export-2.csv")
     assert 'id="import-confirm"' in second and 'id="mapping-form"' not in second
+
+
+# A Google Ads report whose date column was renamed: no layout fits without a date.
+RENAMED = (
+    "廣告活動報表\n"
+    "報表日期,廣告活動,貨幣代碼,費用,曝光\n"
+    '2026-11-01,雙11 限時優惠,TWD,"1,234.50",12000\n'
+    '總計：帳戶,,TWD,"1,234.50",12000\n'
+)
+
+
+def test_what_was_recognized_comes_filled_in_and_a_refusal_keeps_the_choices(
+    world: Any,
+) -> None:
+    client = client_for(world.people["alice"])
+    page = upload(client, RENAMED)
+
+    def row(html: str, index: int) -> str:
+        found = re.search(rf'<tr data-column="{index}"(.*?)</tr>', html, re.S)
+        assert found, html[:2000]
+        return found.group(1)
+
+    date_row = row(page, 0)
+    assert 'class="unknown-column"' in date_row and "does not know this header" in date_row
+    assert "2026-11-01" in date_row and "總計" not in date_row  # a total is no sample
+    assert '<option value="campaign" selected>' in row(page, 1)
+    assert '<option value="currency" selected>' in row(page, 2)
+    assert '<option value="spend" selected>' in row(page, 3)
+    # No channel named: the same page again, with what they chose, nothing saved.
+    choices = {"token": token(page), "column-0": "date", "column-1": "campaign"}
+    choices["column-2"] = "currency"
+    refused = client.post(URL + "mapping/", {**choices, "column-3": "spend"})
+    body = refused.content.decode()
+    assert refused.status_code == 400 and "name the channel" in body
+    assert '<option value="date" selected>' in row(body, 0)
+    assert '<option value="spend" selected>' in row(body, 3)
+    assert ImportMapping.objects.count() == 0
+    mapped = {**choices, "token": token(body), "column-3": "spend", "channel": "Google Ads"}
+    preview = client.post(URL + "mapping/", mapped).content.decode()
+    assert "the columns you mapped" in preview and "1,234.50" in preview
+
+
+def test_a_mapped_file_in_another_currency_needs_a_rate(world: Any) -> None:
+    client = client_for(world.people["alice"])
+    page = upload(client, RENAMED.replace("TWD", "USD"))
+    mapped = {"token": token(page), "column-0": "date", "column-2": "currency"}
+    mapped |= {"column-3": "spend", "channel": "Google Ads"}
+    preview = client.post(URL + "mapping/", mapped).content.decode()
+    assert "The amounts of this file are in USD" in preview and 'id="import-rate"' in preview
 
 
 def test_a_mapping_without_a_date_is_refused(world: Any) -> None:

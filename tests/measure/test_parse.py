@@ -248,6 +248,29 @@ def test_unknown_header_then_mapped() -> None:
     assert signature(parsed.header) == signature(("TAG", " kanal", "Ｋｏｓｔｅｎ"))
 
 
+def test_a_google_ads_report_with_a_renamed_date_column_is_mapped() -> None:
+    """No layout fits without a date column: the known columns come with the unknown
+    header, the samples leave the total row out, and the mapped file keeps its currency
+    (a column's, or a header's suffix) for the preview to ask for a rate."""
+    text = (
+        "廣告活動報表\n報表日期,廣告活動,貨幣代碼,費用 (USD)\n"
+        "2026-11-01,雙11,USD,100.50\n\n總計：帳戶,,USD,100.50\n"
+    )
+    parsed = parse(text.encode(), today=TODAY)
+    assert parsed.layout == Layout.UNKNOWN and parsed.header[0] == "報表日期"
+    assert parsed.columns == {"campaign": 1, "currency": 2, "spend": 3}
+    assert parsed.sample == [("2026-11-01", "雙11", "USD", "100.50")]
+    by_column = ColumnMap({"date": 0, "currency": 2, "spend": 3}, channel="Google Ads")
+    mapped = parse(text.encode(), today=TODAY, mapping=by_column)
+    assert mapped.currency == "USD" and [r.spend for r in mapped.rows] == [10050]
+    by_suffix = parse(
+        text.replace("USD,", ",").encode(),
+        today=TODAY,
+        mapping=ColumnMap({"date": 0, "spend": 3}, channel="Google Ads"),
+    )
+    assert by_suffix.currency == "USD"
+
+
 def test_xlsx_export() -> None:
     book = Workbook()
     sheet = book.active

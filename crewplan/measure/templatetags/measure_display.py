@@ -1,5 +1,6 @@
 """How the results dashboards write ratios: a share as a percentage, ROAS and MER as a
-plain ratio, a change with its sign; "—" where the core has no figure (None)."""
+plain ratio, a change with its sign, an exact figure grouped in thousands; "—" where the
+core has no figure (None)."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -33,3 +34,12 @@ def times(value: Decimal | None) -> str:
     if value is None:
         return DASH
     return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@register.filter
+def grouped(value: Decimal | int | str | None) -> str:
+    """An exact figure with thousands separators, its decimals as they are: "3234.50" →
+    "3,234.50", 32100 → "32,100" (the import preview, to compare with the file's total)."""
+    if value is None or value == "":
+        return DASH
+    return f"{Decimal(value):,}"
