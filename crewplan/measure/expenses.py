@@ -30,6 +30,7 @@ from crewplan.audit.services import (
 from crewplan.lib import uploads
 from crewplan.lib.dates import in_range
 from crewplan.measure.expense_file import ExpenseRow, ReadExpenses, fold
+from crewplan.measure.imports import locked_for_rollback, mark_rolled_back
 from crewplan.measure.models import Expense, Import
 from crewplan.planning.models import BudgetLine
 from crewplan.workspaces.models import Workspace
@@ -324,22 +325,7 @@ def import_apply(
 def import_rollback(*, workspace: Workspace, actor: Any, source: Import) -> int:
     """Delete exactly the expenses the import added (also those edited since); the import
     stays listed as rolled back. Returns how many were deleted."""
-    current = (
-        Import.objects.for_workspace(workspace).select_for_update().filter(pk=source.pk).first()
-    )
-    if current is None or current.kind != Import.Kind.EXPENSES:
-        raise ValidationError(_("Choose an expense import of this workspace."))
-    if current.status != Import.Status.DONE:
-        raise ValidationError(_("This import was rolled back already."))
+    current = locked_for_rollback(workspace, source, Import.Kind.EXPENSES)
     deleted, _by_model = Expense.objects.for_workspace(workspace).filter(source=current).delete()
-    current.status = Import.Status.ROLLED_BACK
-    current.rolled_back_by, current.rolled_back_at = actor, timezone.now()
-    current.save(update_fields=["status", "rolled_back_by", "rolled_back_at"])
-    record(
-        workspace=workspace,
-        actor=actor,
-        action=AuditAction.MEASURE_IMPORT_ROLLED_BACK,
-        target=current,
-        after={"kind": "expenses", "rows": deleted},
-    )
+    mark_rolled_back(found=current, actor=actor, after={"rows": deleted})
     return deleted

@@ -24,9 +24,12 @@ from crewplan.lib.uploads import FileKind
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.measure import kpi_import as kpi_import_service
 from crewplan.measure.actuals import fiscal_months
+from crewplan.measure.import_queries import import_rows
 from crewplan.measure.kpi_file_messages import problem_message
 from crewplan.measure.kpi_values import (
+    FILE,
     IMPORTED,
+    TYPED,
     KpiMonth,
     achievement,
     definition_of,
@@ -35,6 +38,7 @@ from crewplan.measure.kpi_values import (
     period_totals,
     sparkline,
 )
+from crewplan.measure.models import Import
 from crewplan.planning.budget.queries import fiscal_year_of
 from crewplan.planning.goals.kpis import Formula
 from crewplan.planning.models import Goal, Kpi, KpiTarget
@@ -42,6 +46,7 @@ from crewplan.workspaces.access import WorkspaceRequest, can, require, workspace
 from crewplan.workspaces.permissions import Action
 
 FOUR = Decimal("0.0001")
+RECENT_FILES = 10  # KPI file imports listed on the page, newest first
 
 
 @dataclass
@@ -49,7 +54,7 @@ class PeriodRow:
     label: str  # "2026-03" or "2026-Q1 (2026-01 – 2026-03)"
     target: Decimal | None
     actual: Decimal | None
-    source: str  # IMPORTED, "typed", "" (no value)
+    source: str  # IMPORTED, FILE, TYPED, "" (no value)
     achieved: Decimal | None
 
 
@@ -79,11 +84,15 @@ def kpis(request: WorkspaceRequest) -> HttpResponse:
         {"goal": g, "latest": latest.get(g.kpi_id or 0), "progress": goal_progress(g, latest)}
         for g in Goal.objects.for_workspace(workspace).select_related("kpi")
     ]
+    may_import = can(request.membership, Action.EDIT_GOALS)
     context = {
         "year": year,
         "rows": rows,
         "goals": goals,
-        "may_import": can(request.membership, Action.EDIT_GOALS),
+        "may_import": may_import,
+        "kpi_imports": import_rows(workspace, kind=Import.Kind.KPI_VALUES, limit=RECENT_FILES)
+        if may_import
+        else [],
     }
     return render(request, "measure/kpis.html", context)
 
@@ -169,7 +178,7 @@ def goal_progress(goal: Goal, latest: dict[int, Decimal | None]) -> Decimal | No
 
 def kpis_table(rows: list[KpiRow]) -> Table:
     columns = [_("KPI"), _("Period"), _("Target"), _("Actual"), _("Source"), _("Achievement (%)")]
-    names = {IMPORTED: _("imported"), "typed": _("typed")}
+    names = {IMPORTED: _("imported"), FILE: _("from a file"), TYPED: _("typed")}
     out: list[Sequence[Value]] = []
     for row in rows:
         for period in [*row.months, *row.quarters]:
@@ -245,7 +254,14 @@ def kpi_import_confirm(request: WorkspaceRequest) -> HttpResponse:
         return redirect("measure_kpi_import", slug=workspace.slug)
     messages.success(
         request,
-        _("Imported %(added)s new and %(replaced)s changed monthly KPI values.")
-        % {"added": done.rows_added, "replaced": done.rows_replaced},
+        _(
+            "Imported %(added)s new and %(replaced)s changed monthly KPI values; "
+            "%(unchanged)s were the same already."
+        )
+        % {
+            "added": done.rows_added,
+            "replaced": done.rows_replaced,
+            "unchanged": done.rows_unchanged,
+        },
     )
     return redirect("measure_kpis", slug=workspace.slug)
