@@ -40,7 +40,7 @@ from crewplan.measure.kpi_values import (
 )
 from crewplan.measure.models import Import
 from crewplan.planning.budget.queries import fiscal_year_of
-from crewplan.planning.goals.kpis import Formula
+from crewplan.planning.goals.kpis import Formula, is_money
 from crewplan.planning.models import Goal, Kpi, KpiTarget
 from crewplan.workspaces.access import WorkspaceRequest, can, require, workspace_view
 from crewplan.workspaces.permissions import Action
@@ -65,23 +65,31 @@ class KpiRow:
     quarters: list[PeriodRow] = field(default_factory=list)
     spark: str = ""
     latest: Decimal | None = None
+    hidden: bool = False  # money the person may not see: no figure at all
 
 
 @workspace_view
 @require_GET
 def kpis(request: WorkspaceRequest) -> HttpResponse:
+    """Money KPIs (`kpis.is_money`: ROAS, CAC, revenue…) show no figure, on the page or in
+    its downloads, to those who may not see the budget's amounts, as the channels page."""
     workspace = request.workspace
     year = year_param(request.GET.get("year")) or fiscal_year_of(workspace, timezone.localdate())
     months = fiscal_months(year, workspace.fiscal_year_start_month)
-    all_kpis = list(Kpi.objects.for_workspace(workspace))
-    rows = kpi_rows(workspace, all_kpis, months)
+    rows = visible_kpi_rows(request, months)
     table = kpis_table(rows)
     file_format = wanted_format(request)
     if file_format:
         return table_download(table, file_format, f"kpis-{workspace.slug}-{year}")
     latest = {row.kpi.pk: row.latest for row in rows}
+    hidden = {row.kpi.pk for row in rows if row.hidden}
     goals = [
-        {"goal": g, "latest": latest.get(g.kpi_id or 0), "progress": goal_progress(g, latest)}
+        {
+            "goal": g,
+            "latest": latest.get(g.kpi_id or 0),
+            "progress": goal_progress(g, latest),
+            "hidden": g.kpi_id in hidden,
+        }
         for g in Goal.objects.for_workspace(workspace).select_related("kpi")
     ]
     may_import = can(request.membership, Action.EDIT_GOALS)
@@ -89,12 +97,26 @@ def kpis(request: WorkspaceRequest) -> HttpResponse:
         "year": year,
         "rows": rows,
         "goals": goals,
+        "amounts_hidden": bool(hidden),
         "may_import": may_import,
         "kpi_imports": import_rows(workspace, kind=Import.Kind.KPI_VALUES, limit=RECENT_FILES)
         if may_import
         else [],
     }
     return render(request, "measure/kpis.html", context)
+
+
+def visible_kpi_rows(request: WorkspaceRequest, months: tuple[date, ...]) -> list[KpiRow]:
+    """Every KPI's row; a money KPI's without figures (`hidden`) for a person who may not
+    see the budget's amounts: its values are not even computed."""
+    workspace = request.workspace
+    all_kpis = list(Kpi.objects.for_workspace(workspace))
+    if can(request.membership, Action.VIEW_BUDGET_AMOUNTS):
+        return kpi_rows(workspace, all_kpis, months)
+    money = {k.pk for k in all_kpis if is_money(definition_of(k), workspace.currency)}
+    shown_kpis = [k for k in all_kpis if k.pk not in money]
+    shown = {row.kpi.pk: row for row in kpi_rows(workspace, shown_kpis, months)}
+    return [shown.get(k.pk) or KpiRow(k, hidden=True) for k in all_kpis]
 
 
 def kpi_rows(workspace: Any, all_kpis: list[Kpi], months: tuple[date, ...]) -> list[KpiRow]:
@@ -181,6 +203,8 @@ def kpis_table(rows: list[KpiRow]) -> Table:
     names = {IMPORTED: _("imported"), FILE: _("from a file"), TYPED: _("typed")}
     out: list[Sequence[Value]] = []
     for row in rows:
+        if row.hidden:
+            out.append([row.kpi.name, "", None, None, _("Amounts hidden"), None])
         for period in [*row.months, *row.quarters]:
             if period.target is None and period.actual is None:
                 continue
