@@ -24,9 +24,10 @@ from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import record, use_once
 from crewplan.lib import limits, uploads
 from crewplan.lib.encodings import NotText, decode_text
+from crewplan.lib.text import fold
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
 from crewplan.measure.imports import locked_for_rollback, mark_rolled_back
-from crewplan.measure.kpi_file import KpiFile, KpiSpec, fold, read_kpi_rows
+from crewplan.measure.kpi_file import KpiFile, KpiSpec, read_kpi_rows
 from crewplan.measure.models import Import, ReplacedKpiValue
 from crewplan.planning.goals.kpis import Formula
 from crewplan.planning.models import Kpi, KpiValue
