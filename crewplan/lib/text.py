@@ -22,3 +22,9 @@ def fold(text: str) -> str:
     letters and digits become plain ones), case folded, runs of spaces collapsed. A file's
     "ＦＡＣＥＢＯＯＫ " and "facebook" are the same channel name."""
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def fold_spaceless(text: str) -> str:
+    """`fold` with the spaces dropped altogether: headings and names that people write
+    with or without them (預算 項目 and 預算項目, "AB 0001" and "AB0001") are one key."""
+    return fold(text).replace(" ", "")

@@ -15,6 +15,7 @@ single-use with `audit.services.use_once` inside its transaction. No models here
 workspace is its primary key."""
 
 import codecs
+import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
@@ -132,8 +133,11 @@ def _salt(purpose: str, workspace: int) -> str:
 
 def sign_preview(*, purpose: str, workspace: int, payload: Any) -> str:
     """A token carrying `payload` (JSON data) to the confirmation of `purpose` in
-    `workspace` (its primary key)."""
-    return signing.dumps(payload, salt=_salt(purpose, workspace), compress=True)
+    `workspace` (its primary key). Each preview's token is its own, even for the same
+    file previewed twice within a second: the single-use check (`audit.use_once`) must
+    not refuse the second preview as the first one used again."""
+    token = {"payload": payload, "nonce": secrets.token_urlsafe(8)}
+    return signing.dumps(token, salt=_salt(purpose, workspace), compress=True)
 
 
 def open_preview(
@@ -143,6 +147,9 @@ def open_preview(
     PreviewRefused when the token is older than `max_age` seconds, was changed, or was
     signed for another purpose or workspace."""
     try:
-        return signing.loads(token, salt=_salt(purpose, workspace), max_age=max_age)
+        signed = signing.loads(token, salt=_salt(purpose, workspace), max_age=max_age)
     except signing.BadSignature:
         raise PreviewRefused from None
+    if not isinstance(signed, dict) or "payload" not in signed:
+        raise PreviewRefused
+    return signed["payload"]

@@ -12,7 +12,6 @@ amounts with thousands separators, NT$ / $ / 元, (1,200) or -1,200 for a refund
 
 import csv
 import io
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +21,7 @@ from typing import Any
 from crewplan.lib import dates, limits
 from crewplan.lib.encodings import NotText, decode_text
 from crewplan.lib.limits import FileLimits
+from crewplan.lib.text import fold_spaceless
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
 from crewplan.measure import parse
 
@@ -71,11 +71,7 @@ class ReadExpenses:
     encoding: str = ""  # of a text file; "" for XLSX
 
 
-def fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-_BY_HEADING = {fold(h): name for name, headings in HEADINGS.items() for h in headings}
+_BY_HEADING = {fold_spaceless(h): name for name, headings in HEADINGS.items() for h in headings}
 
 
 def parse_day(value: Any) -> date | None:
@@ -119,7 +115,7 @@ def _cell(value: Any) -> str:
 def _columns(header: Sequence[Any]) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, heading in enumerate(header):
-        name = _BY_HEADING.get(fold(_cell(heading)))
+        name = _BY_HEADING.get(fold_spaceless(_cell(heading)))
         if name is not None and name not in found:
             found[name] = index
     return found

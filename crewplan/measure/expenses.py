@@ -29,7 +29,9 @@ from crewplan.audit.services import (
 )
 from crewplan.lib import uploads
 from crewplan.lib.dates import in_range
-from crewplan.measure.expense_file import ExpenseRow, ReadExpenses, fold
+from crewplan.lib.text import fold_spaceless
+from crewplan.measure.expense_file import ExpenseRow, ReadExpenses
+from crewplan.measure.imports import locked_for_rollback, mark_rolled_back
 from crewplan.measure.models import Expense, Import
 from crewplan.planning.models import BudgetLine
 from crewplan.workspaces.models import Workspace
@@ -164,11 +166,11 @@ class ExpenseImport:
 @cache
 def _category_names(code: str) -> frozenset[str]:
     """The words a file may name a category by: its code, its label in either language."""
-    names = {fold(code)}
+    names = {fold_spaceless(code)}
     label = BudgetLine.CategoryChoices(code).label
     for language in ("en", "zh-hant"):
         with translation.override(language):
-            names.add(fold(str(label)))
+            names.add(fold_spaceless(str(label)))
     return frozenset(names)
 
 
@@ -182,7 +184,7 @@ def _line_book(workspace: Workspace, years: set[int]) -> dict[tuple[int, str], l
         .order_by("-version__number", "position", "pk")
     )
     for line in lines:
-        book.setdefault((line.version.fiscal_year, fold(line.item)), []).append(line)
+        book.setdefault((line.version.fiscal_year, fold_spaceless(line.item)), []).append(line)
     return book
 
 
@@ -191,7 +193,7 @@ def _match(candidates: list[BudgetLine], category: str) -> tuple[BudgetLine | No
     category if it gives one; copies of one line (the same key) are one line, the latest
     version's copy taken."""
     if category:
-        wanted = fold(category)
+        wanted = fold_spaceless(category)
         candidates = [c for c in candidates if wanted in _category_names(c.category)]
     if not candidates:
         return None, "unknown_line"
@@ -206,9 +208,9 @@ def plan_expense_import(
     """What importing the file would record, every row with its problems (three queries)."""
     rows = read.rows
     book = _line_book(workspace, {_fiscal_year(workspace, r.day) for r in rows if r.day})
-    numbers = [fold(r.invoice_number) for r in rows if r.invoice_number]
+    numbers = [fold_spaceless(r.invoice_number) for r in rows if r.invoice_number]
     recorded = {
-        fold(n)
+        fold_spaceless(n)
         for n in Expense.objects.for_workspace(workspace)
         .filter(invoice_number__in={r.invoice_number for r in rows if r.invoice_number})
         .values_list("invoice_number", flat=True)
@@ -218,11 +220,11 @@ def plan_expense_import(
         codes = list(row.problems)
         line = None
         if row.day is not None and row.line:
-            candidates = book.get((_fiscal_year(workspace, row.day), fold(row.line)), [])
+            candidates = book.get((_fiscal_year(workspace, row.day), fold_spaceless(row.line)), [])
             line, code = _match(candidates, row.category)
             codes += [code] if code else []
         if row.invoice_number:
-            number = fold(row.invoice_number)
+            number = fold_spaceless(row.invoice_number)
             if numbers.count(number) > 1:
                 codes.append("duplicate_invoice")
             if number in recorded:
@@ -324,22 +326,7 @@ def import_apply(
 def import_rollback(*, workspace: Workspace, actor: Any, source: Import) -> int:
     """Delete exactly the expenses the import added (also those edited since); the import
     stays listed as rolled back. Returns how many were deleted."""
-    current = (
-        Import.objects.for_workspace(workspace).select_for_update().filter(pk=source.pk).first()
-    )
-    if current is None or current.kind != Import.Kind.EXPENSES:
-        raise ValidationError(_("Choose an expense import of this workspace."))
-    if current.status != Import.Status.DONE:
-        raise ValidationError(_("This import was rolled back already."))
+    current = locked_for_rollback(workspace, source, Import.Kind.EXPENSES)
     deleted, _by_model = Expense.objects.for_workspace(workspace).filter(source=current).delete()
-    current.status = Import.Status.ROLLED_BACK
-    current.rolled_back_by, current.rolled_back_at = actor, timezone.now()
-    current.save(update_fields=["status", "rolled_back_by", "rolled_back_at"])
-    record(
-        workspace=workspace,
-        actor=actor,
-        action=AuditAction.MEASURE_IMPORT_ROLLED_BACK,
-        target=current,
-        after={"kind": "expenses", "rows": deleted},
-    )
+    mark_rolled_back(found=current, actor=actor, after={"rows": deleted})
     return deleted

@@ -16,12 +16,15 @@ from crewplan.workspaces.models import Workspace
 RECENT_IMPORTS = 100
 
 
-def import_rows(workspace: Workspace) -> list[Import]:
-    """The newest imports first, with who made them (one query)."""
+def import_rows(
+    workspace: Workspace, *, kind: str = "", limit: int = RECENT_IMPORTS
+) -> list[Import]:
+    """The newest imports first (of one kind, if given), with who made them (one query)."""
+    rows = Import.objects.for_workspace(workspace)
+    if kind:
+        rows = rows.filter(kind=kind)
     return list(
-        Import.objects.for_workspace(workspace)
-        .select_related("created_by", "rolled_back_by")
-        .order_by("-created_at", "-id")[:RECENT_IMPORTS]
+        rows.select_related("created_by", "rolled_back_by").order_by("-created_at", "-id")[:limit]
     )
 
 

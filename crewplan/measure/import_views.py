@@ -6,7 +6,7 @@ Nothing is written before the confirmation: the uploaded bytes wait in an `Impor
 runs it at once, or in the background worker for a large file (the page then polls its
 progress). Who may: `Action.IMPORT_MEASUREMENTS` (owners and managers of either team)."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,7 +23,7 @@ from crewplan.lib import limits, uploads
 from crewplan.lib.active_language import active_language
 from crewplan.lib.env import env_int
 from crewplan.lib.xlsxfile import UnusableFile
-from crewplan.measure import imports, services
+from crewplan.measure import expenses, imports, kpi_import, services
 from crewplan.measure import messages as measure_messages
 from crewplan.measure.import_queries import (
     ENCODING_LABELS,
@@ -36,7 +36,13 @@ from crewplan.measure.models import Channel, Import, ImportFile
 from crewplan.measure.parse import ColumnMap, Layout, Parsed, parse, template_csv
 from crewplan.measure.task_views import import_progress_context
 from crewplan.measure.tasks import import_file, run_tracked
-from crewplan.workspaces.access import WorkspaceRequest, get_owned, require, workspace_view
+from crewplan.workspaces.access import (
+    WorkspaceRequest,
+    can,
+    get_owned,
+    require,
+    workspace_view,
+)
 from crewplan.workspaces.permissions import Action
 
 PREVIEW = "measure.import"
@@ -256,26 +262,60 @@ def _run(record: Import, rows: int) -> None:
     run_tracked(record.pk, lambda progress: imports.run_stored_import(record.pk, progress=progress))
 
 
+# Who may roll an import back: who may make that kind of import.
+ROLLBACK_NEEDS: dict[str, tuple[Action, ...]] = {
+    Import.Kind.METRICS: (Action.IMPORT_MEASUREMENTS,),
+    Import.Kind.EXPENSES: (Action.RECORD_EXPENSES, Action.VIEW_BUDGET_AMOUNTS),
+    Import.Kind.KPI_VALUES: (Action.EDIT_GOALS,),
+}
+# Each kind's rollback service (workspace, actor, import).
+ROLLBACKS: dict[str, Callable[[Any, Any, Import], object]] = {
+    Import.Kind.METRICS: lambda ws, actor, record: imports.rollback(
+        workspace=ws, actor=actor, import_record=record
+    ),
+    Import.Kind.EXPENSES: lambda ws, actor, record: expenses.import_rollback(
+        workspace=ws, actor=actor, source=record
+    ),
+    Import.Kind.KPI_VALUES: lambda ws, actor, record: kpi_import.kpi_values_rollback(
+        workspace=ws, actor=actor, import_record=record
+    ),
+}
+
+
+def may_roll_back(request: WorkspaceRequest, record: Import) -> bool:
+    return all(can(request.membership, action) for action in ROLLBACK_NEEDS[record.kind])
+
+
 @workspace_view
 @require_GET
 def import_detail(request: WorkspaceRequest, import_id: int) -> HttpResponse:
     require(request, Action.IMPORT_MEASUREMENTS)
     record = get_owned(request, Import, import_id)
-    context: dict[str, Any] = {"import": record, **import_progress_context(record)}
+    context: dict[str, Any] = {
+        "import": record,
+        "may_roll_back": may_roll_back(request, record),
+        **import_progress_context(record),
+    }
     return render(request, "measure/import.html", context)
 
 
 @workspace_view
 @require_POST
 def import_rollback(request: WorkspaceRequest, import_id: int) -> HttpResponse:
+    """Roll back an import of any kind, for who may make that kind; back to the import's
+    page, or to the KPI page it was rolled back from (`back=kpis`)."""
     require(request, Action.IMPORT_MEASUREMENTS)
     record = get_owned(request, Import, import_id)
+    for action in ROLLBACK_NEEDS[record.kind]:
+        require(request, action)
     try:
-        imports.rollback(workspace=request.workspace, actor=request.user, import_record=record)
+        ROLLBACKS[record.kind](request.workspace, request.user, record)
     except ValidationError as error:
         messages.error(request, _message(error))
     else:
         messages.success(
             request, _("The import was rolled back: the figures are as they were before it.")
         )
+    if request.POST.get("back") == "kpis":
+        return redirect("measure_kpis", slug=request.workspace.slug)
     return redirect("measure_import", slug=request.workspace.slug, import_id=record.pk)

@@ -813,21 +813,44 @@ def _merge(cursor: Any, workspace_id: int, import_id: int) -> Written:
 # Rolling back.
 
 
-@transaction.atomic
-def rollback(*, workspace: Workspace, actor: Any, import_record: Import) -> Import:
-    """Undo an import: remove the rows it wrote, put back the rows it replaced (with the
-    import that had written them). ValidationError, nothing changed, when it is not this
-    workspace's, not done, or a later import has since replaced some of its rows."""
+def locked_for_rollback(workspace: Workspace, import_record: Import, kind: str) -> Import:
+    """The import, locked against a concurrent rollback: ValidationError when it is not an
+    import of this kind of this workspace, or not a finished one (every kind's rollback
+    starts here: metrics, expenses, KPI values)."""
     found = (
         Import.objects.for_workspace(workspace)
         .select_for_update()
-        .filter(pk=import_record.pk)
+        .filter(pk=import_record.pk, kind=kind)
         .first()
     )
     if found is None:
         raise ValidationError(_("This import is not in this workspace."))
     if found.status != Import.Status.DONE:
         raise ValidationError(_("Only a finished import can be rolled back."))
+    return found
+
+
+def mark_rolled_back(*, found: Import, actor: Any, after: Mapping[str, Any]) -> None:
+    """The import listed as rolled back (by whom, when), with its audit row."""
+    found.status = Import.Status.ROLLED_BACK
+    found.rolled_back_by = actor if actor is not None and actor.pk else None
+    found.rolled_back_at = timezone.now()
+    found.save(update_fields=["status", "rolled_back_by", "rolled_back_at"])
+    record(
+        workspace=found.workspace,
+        actor=actor,
+        action=AuditAction.MEASURE_IMPORT_ROLLED_BACK,
+        target=found,
+        after={"file": found.file_name, "kind": found.kind, **after},
+    )
+
+
+@transaction.atomic
+def rollback(*, workspace: Workspace, actor: Any, import_record: Import) -> Import:
+    """Undo an import: remove the rows it wrote, put back the rows it replaced (with the
+    import that had written them). ValidationError, nothing changed, when it is not this
+    workspace's, not done, or a later import has since replaced some of its rows."""
+    found = locked_for_rollback(workspace, import_record, Import.Kind.METRICS)
     later = (
         ReplacedMetric.objects.for_workspace(workspace)
         .filter(source=found)
@@ -853,16 +876,8 @@ def rollback(*, workspace: Workspace, actor: Any, import_record: Import) -> Impo
     )
     restored = _restore(workspace.pk, found.pk)
     ReplacedMetric.objects.for_workspace(workspace).filter(replaced_by=found).delete()
-    found.status = Import.Status.ROLLED_BACK
-    found.rolled_back_by = actor if actor is not None and actor.pk else None
-    found.rolled_back_at = timezone.now()
-    found.save(update_fields=["status", "rolled_back_by", "rolled_back_at"])
-    record(
-        workspace=workspace,
-        actor=actor,
-        action=AuditAction.MEASURE_IMPORT_ROLLED_BACK,
-        target=found,
-        after={"file": found.file_name, "rows_removed": removed, "rows_restored": restored},
+    mark_rolled_back(
+        found=found, actor=actor, after={"rows_removed": removed, "rows_restored": restored}
     )
     import_record.refresh_from_db()
     return found

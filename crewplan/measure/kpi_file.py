@@ -12,22 +12,19 @@ from daily values without the underlying metrics, so it is accepted only once pe
 problem is reported at once, with its row number (1-based, as a spreadsheet counts).
 """
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-ROC_OFFSET = 1911
+from crewplan.lib.text import fold
+from crewplan.measure import parse
+
 DATE_HEADERS = frozenset({"date", "day", "month", "日期", "月份", "月"})
 KPI_HEADERS = frozenset({"kpi", "kpi name", "指標", "kpi 名稱", "kpi名稱"})
 VALUE_HEADERS = frozenset({"value", "actual", "數值", "實際值", "值"})
 TOTAL_WORDS = frozenset({"total", "sum", "合計", "總計", "小計"})
 MAX_PROBLEMS = 50  # a wholly wrong file need not list 20,000 rows
-
-_GREGORIAN = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?$")
-_ROC = re.compile(r"^(\d{2,3})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?$")
-_ROC_DIGITS = re.compile(r"^(\d{3})(\d{2})(\d{2})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,28 +49,17 @@ class KpiFile:
     problems: list[Problem] = field(default_factory=list)
 
 
-def fold(text: str) -> str:
-    """Names compared the way people mean them: spaces collapsed, letter case ignored."""
-    return " ".join(str(text).split()).casefold()
-
-
 def parse_day(text: str) -> tuple[date, bool] | None:
-    """(the date, whether it names a whole month), or None when it is not a date."""
-    text = "".join(str(text).split()).removeprefix("民國").removesuffix("日")
-    text = text.replace("年", "/").replace("月", "/").rstrip("/")
-    found = _GREGORIAN.match(text)
-    offset = 0
-    if found is None:
-        found = _ROC.match(text) or _ROC_DIGITS.match(text)
-        offset = ROC_OFFSET
-    if found is None:
-        return None
-    parts = [g for g in found.groups() if g]
-    year, month = int(parts[0]) + offset, int(parts[1])
+    """(the date, whether it names a whole month), or None when it is not a date: a day
+    as `measure.parse.parse_day` reads it, else a month as `parse.parse_month` does; spaces
+    inside are ignored (民國 115 年 3 月)."""
+    text = "".join(str(text).split())
     try:
-        if len(parts) == 2:
-            return date(year, month, 1), True
-        return date(year, month, int(parts[2])), False
+        return parse.parse_day(text), False
+    except ValueError:
+        pass
+    try:
+        return parse.parse_month(text), True
     except ValueError:
         return None
 

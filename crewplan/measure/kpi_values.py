@@ -27,7 +27,8 @@ from crewplan.planning.goals.kpis import HIGHER, Formula, KpiDefinition
 from crewplan.planning.models import Kpi, KpiValue
 from crewplan.workspaces.models import Workspace
 
-IMPORTED = "imported"
+IMPORTED = "imported"  # computed from the imported daily figures
+FILE = "file"  # a value of a KPI file import (`measure.kpi_import`)
 TYPED = "typed"
 
 
@@ -183,14 +184,14 @@ def imported_totals(
 @dataclass(frozen=True, slots=True)
 class KpiMonth:
     value: Decimal
-    source: str  # IMPORTED or TYPED
+    source: str  # IMPORTED, FILE or TYPED
 
 
 def kpi_months(
     workspace: Workspace, kpis: Sequence[Kpi], months: Sequence[date]
 ) -> tuple[dict[int, dict[date, KpiMonth]], dict[date, dict[str, Decimal]]]:
     """Per KPI pk: the value of each month that has one, imported where the imports can
-    compute it, typed otherwise; and the imported totals (for quarters)."""
+    compute it, else from a KPI file or typed; and the imported totals (for quarters)."""
     first, last = min(months), max(months)
     end = date(last.year + last.month // 12, last.month % 12 + 1, 1)
     totals = imported_totals(
@@ -200,8 +201,8 @@ def kpi_months(
     typed = KpiValue.objects.for_workspace(workspace).filter(
         kpi__in=kpis, month__gte=first, month__lte=last
     )
-    for row in typed.values_list("kpi_id", "month", "value"):
-        result[row[0]][row[1]] = KpiMonth(row[2], TYPED)
+    for kpi_id, month, value, source in typed.values_list("kpi_id", "month", "value", "source"):
+        result[kpi_id][month] = KpiMonth(value, TYPED if source is None else FILE)
     for kpi in kpis:
         if needed_metrics(kpi):
             for month, value in monthly_values(definition_of(kpi), totals, months).items():

@@ -24,9 +24,12 @@ from crewplan.lib.uploads import FileKind
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.measure import kpi_import as kpi_import_service
 from crewplan.measure.actuals import fiscal_months
+from crewplan.measure.import_queries import import_rows
 from crewplan.measure.kpi_file_messages import problem_message
 from crewplan.measure.kpi_values import (
+    FILE,
     IMPORTED,
+    TYPED,
     KpiMonth,
     achievement,
     definition_of,
@@ -35,13 +38,15 @@ from crewplan.measure.kpi_values import (
     period_totals,
     sparkline,
 )
+from crewplan.measure.models import Import
 from crewplan.planning.budget.queries import fiscal_year_of
-from crewplan.planning.goals.kpis import Formula
+from crewplan.planning.goals.kpis import Formula, is_money
 from crewplan.planning.models import Goal, Kpi, KpiTarget
 from crewplan.workspaces.access import WorkspaceRequest, can, require, workspace_view
 from crewplan.workspaces.permissions import Action
 
 FOUR = Decimal("0.0001")
+RECENT_FILES = 10  # KPI file imports listed on the page, newest first
 
 
 @dataclass
@@ -49,7 +54,7 @@ class PeriodRow:
     label: str  # "2026-03" or "2026-Q1 (2026-01 – 2026-03)"
     target: Decimal | None
     actual: Decimal | None
-    source: str  # IMPORTED, "typed", "" (no value)
+    source: str  # IMPORTED, FILE, TYPED, "" (no value)
     achieved: Decimal | None
 
 
@@ -60,32 +65,58 @@ class KpiRow:
     quarters: list[PeriodRow] = field(default_factory=list)
     spark: str = ""
     latest: Decimal | None = None
+    hidden: bool = False  # money the person may not see: no figure at all
 
 
 @workspace_view
 @require_GET
 def kpis(request: WorkspaceRequest) -> HttpResponse:
+    """Money KPIs (`kpis.is_money`: ROAS, CAC, revenue…) show no figure, on the page or in
+    its downloads, to those who may not see the budget's amounts, as the channels page."""
     workspace = request.workspace
     year = year_param(request.GET.get("year")) or fiscal_year_of(workspace, timezone.localdate())
     months = fiscal_months(year, workspace.fiscal_year_start_month)
-    all_kpis = list(Kpi.objects.for_workspace(workspace))
-    rows = kpi_rows(workspace, all_kpis, months)
+    rows = visible_kpi_rows(request, months)
     table = kpis_table(rows)
     file_format = wanted_format(request)
     if file_format:
         return table_download(table, file_format, f"kpis-{workspace.slug}-{year}")
     latest = {row.kpi.pk: row.latest for row in rows}
+    hidden = {row.kpi.pk for row in rows if row.hidden}
     goals = [
-        {"goal": g, "latest": latest.get(g.kpi_id or 0), "progress": goal_progress(g, latest)}
+        {
+            "goal": g,
+            "latest": latest.get(g.kpi_id or 0),
+            "progress": goal_progress(g, latest),
+            "hidden": g.kpi_id in hidden,
+        }
         for g in Goal.objects.for_workspace(workspace).select_related("kpi")
     ]
+    may_import = can(request.membership, Action.EDIT_GOALS)
     context = {
         "year": year,
         "rows": rows,
         "goals": goals,
-        "may_import": can(request.membership, Action.EDIT_GOALS),
+        "amounts_hidden": bool(hidden),
+        "may_import": may_import,
+        "kpi_imports": import_rows(workspace, kind=Import.Kind.KPI_VALUES, limit=RECENT_FILES)
+        if may_import
+        else [],
     }
     return render(request, "measure/kpis.html", context)
+
+
+def visible_kpi_rows(request: WorkspaceRequest, months: tuple[date, ...]) -> list[KpiRow]:
+    """Every KPI's row; a money KPI's without figures (`hidden`) for a person who may not
+    see the budget's amounts: its values are not even computed."""
+    workspace = request.workspace
+    all_kpis = list(Kpi.objects.for_workspace(workspace))
+    if can(request.membership, Action.VIEW_BUDGET_AMOUNTS):
+        return kpi_rows(workspace, all_kpis, months)
+    money = {k.pk for k in all_kpis if is_money(definition_of(k), workspace.currency)}
+    shown_kpis = [k for k in all_kpis if k.pk not in money]
+    shown = {row.kpi.pk: row for row in kpi_rows(workspace, shown_kpis, months)}
+    return [shown.get(k.pk) or KpiRow(k, hidden=True) for k in all_kpis]
 
 
 def kpi_rows(workspace: Any, all_kpis: list[Kpi], months: tuple[date, ...]) -> list[KpiRow]:
@@ -169,9 +200,11 @@ def goal_progress(goal: Goal, latest: dict[int, Decimal | None]) -> Decimal | No
 
 def kpis_table(rows: list[KpiRow]) -> Table:
     columns = [_("KPI"), _("Period"), _("Target"), _("Actual"), _("Source"), _("Achievement (%)")]
-    names = {IMPORTED: _("imported"), "typed": _("typed")}
+    names = {IMPORTED: _("imported"), FILE: _("from a file"), TYPED: _("typed")}
     out: list[Sequence[Value]] = []
     for row in rows:
+        if row.hidden:
+            out.append([row.kpi.name, "", None, None, _("Amounts hidden"), None])
         for period in [*row.months, *row.quarters]:
             if period.target is None and period.actual is None:
                 continue
@@ -245,7 +278,14 @@ def kpi_import_confirm(request: WorkspaceRequest) -> HttpResponse:
         return redirect("measure_kpi_import", slug=workspace.slug)
     messages.success(
         request,
-        _("Imported %(added)s new and %(replaced)s changed monthly KPI values.")
-        % {"added": done.rows_added, "replaced": done.rows_replaced},
+        _(
+            "Imported %(added)s new and %(replaced)s changed monthly KPI values; "
+            "%(unchanged)s were the same already."
+        )
+        % {
+            "added": done.rows_added,
+            "replaced": done.rows_replaced,
+            "unchanged": done.rows_unchanged,
+        },
     )
     return redirect("measure_kpis", slug=workspace.slug)

@@ -215,6 +215,30 @@ class ReplacedMetric(models.Model):
         return f"{self.day} {self.channel_id}/{self.campaign_id} before {self.replaced_by_id}"
 
 
+class ReplacedKpiValue(models.Model):
+    """A KPI's monthly value as it was before a KPI file import replaced it: what rolling
+    that import back puts back (with the import that had written it, None if typed)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    replaced_by = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="+")
+    kpi = models.ForeignKey("planning.Kpi", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+    source = models.ForeignKey(
+        Import, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "replaced_by"], name="measure_replaced_kpi_import")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id} {self.month:%Y-%m} before {self.replaced_by_id}"
+
+
 class ImportMapping(models.Model):
     """The columns a user mapped for a header row no layout recognized: proposed again
     when a file with the same header row (`parse.signature`) comes in."""

@@ -253,6 +253,7 @@ _ROC = re.compile(r"^(?:民國)?(\d{2,3})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _CJK = re.compile(r"^(?:民國)?(\d{2,4})年(\d{1,2})月(\d{1,2})日?$")
 _COMPACT8 = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _COMPACT7 = re.compile(r"^(\d{3})(\d{2})(\d{2})$")
+_MONTH = re.compile(r"^(?:民國)?(\d{2,4})(?:[-/.]|年)(\d{1,2})月?$")
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -297,6 +298,17 @@ def parse_day(text: str) -> date:
     if match and match.group(1) in _MONTHS:
         return date(int(match.group(3)), _MONTHS[match.group(1)], int(match.group(2)))
     raise ValueError(text)
+
+
+def parse_month(text: str) -> date:
+    """The first day of a month written alone, Gregorian (2026-03, 2026/3, 2026年3月) or
+    ROC when its year has two or three digits (115/03, 115年3月, 民國115年3月); ValueError
+    for anything else."""
+    match = _MONTH.match(unicodedata.normalize("NFKC", text).strip())
+    if match is None:
+        raise ValueError(text)
+    year, month = match.group(1), int(match.group(2))
+    return date(int(year) + (1911 if len(year) < 4 else 0), month, 1)
 
 
 # ---- the table ----------------------------------------------------------------

@@ -9,7 +9,10 @@ started to report on it.
 For each reviewed month:
 
 - cost = what the tool's budget lines spent that month (their actuals: imported spend
-  and expenses, `measure/actuals.py`);
+  and expenses, `measure/actuals.py`); the first reviewed month also carries what they
+  spent before it in its fiscal year (the set-up paid before people started reporting:
+  the estimate counts one-off costs in month 1 too, so leaving them out would make
+  month 1 beat every scenario by the one-off; `measure/tool_queries.py` sums them);
 - hours benefit = hours_saved (as the review reports them) × the estimate's loaded
   hourly rate;
 - uplift benefit, only when the estimate counted an uplift (sessions × lift > 0): the

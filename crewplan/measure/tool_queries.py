@@ -53,11 +53,12 @@ def tool_results(workspace: Workspace, only: AiTool | None = None) -> list[ToolR
     for tool in tools:
         expectation, scenarios = _expectation(tool)
         channels = [c.pk for c in tool.channels.all()]
+        cost_of = _review_costs(costs, tool.pk, [r.month for r in reviews[tool.pk]])
         facts = [
             MonthFacts(
                 month=r.month,
                 hours_saved=Decimal(r.hours_saved),
-                cost=costs.get((tool.pk, r.month), ZERO),
+                cost=cost_of[r.month],
                 **_summed(traffic, channels, r.month),
             )
             for r in reviews[tool.pk]
@@ -94,9 +95,22 @@ def _expectation(
     return expectation, roi.scenarios(assumptions, spread=spread)
 
 
+def _review_costs(
+    costs: dict[tuple[int, date], Decimal], tool: int, months: list[date]
+) -> dict[date, Decimal]:
+    """Each reviewed month's cost of the tool: what its lines spent that month, and for
+    the first reviewed month also what they spent before it (`measure/realized.py`)."""
+    if not months:
+        return {}
+    first = min(months)
+    found = {month: costs.get((tool, month), ZERO) for month in months}
+    found[first] = sum((c for (t, m), c in costs.items() if t == tool and m <= first), ZERO)
+    return found
+
+
 def _tool_costs(workspace: Workspace, months: set[date]) -> dict[tuple[int, date], Decimal]:
-    """(tool pk, month) → what the tool's lines spent, from the newest version of each
-    fiscal year the months fall in."""
+    """(tool pk, month) → what the tool's lines spent, every month of each fiscal year
+    the months fall in (the newest version of that year)."""
     costs: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
     years = {fiscal_year_of(workspace, m) for m in months}
     for year in sorted(years):
@@ -118,8 +132,7 @@ def _tool_costs(workspace: Workspace, months: set[date]) -> dict[tuple[int, date
         )
         for pk, tool_id in lines:
             for month, spent in zip(fiscal, actuals.of(pk), strict=True):
-                if month in months:
-                    costs[(tool_id, month)] += spent
+                costs[(tool_id, month)] += spent
     return costs
 
 

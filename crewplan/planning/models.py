@@ -76,6 +76,11 @@ class KpiValue(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values")
     month = models.DateField(_("month"))  # the first day of the month
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    # The KPI file import that wrote the value (rolling it back removes or restores
+    # it: `measure.kpi_import`); None for a value typed by hand.
+    source = models.ForeignKey(
+        "measure.Import", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = WorkspaceOwnedQuerySet.as_manager()
 

@@ -235,3 +235,34 @@ def test_demo_figures_are_the_same_every_load_and_follow_the_seasons() -> None:
     assert week(double_11 - timedelta(days=double_11.weekday())) > 1.3 * usual
     mid_autumn = demo.events_of(2026).mid_autumn
     assert week(mid_autumn - timedelta(days=10)) > 1.3 * usual
+
+
+def test_demo_bot_realized_against_estimated_in_the_units_of_the_roi_core(db: Any) -> None:
+    """The LINE bot's estimate types its conversion-rate lift as 0.05 percentage points
+    (the form's unit), which the ROI core gets as the fraction 0.0005: 25,000 sessions ×
+    0.0005 × NT$850 × 45 % = NT$4,781.25 of extra gross profit a month, next to 60 h ×
+    NT$350 saved. Its realized uplift, valued from LINE OA's imported orders, is of the
+    same size (a lift read as 5 points would give it every order of the channel); and its
+    realized cost is everything its lines spent up to the last review, the set-up paid
+    before the first review included."""
+    from crewplan.measure.tool_queries import tool_results
+    from crewplan.planning.tools.roi import ScenarioName
+
+    bakery, _today = _load()
+    with timezone.override(bakery.time_zone):
+        result = next(r for r in tool_results(bakery) if r.tool.name == "LINE 客服機器人")
+    assert result.tool.roi_estimate.conversion_rate_lift == Decimal("0.05")
+    expected = result.scenarios[ScenarioName.EXPECTED].months
+    assert expected[-1].benefit == Decimal(60 * 350) + Decimal("4781.25")
+    months = result.realized.months
+    assert len(months) == 9
+    for month in months:
+        assert month.uplift_share is not None and month.uplift_share < Decimal("0.05")
+        assert Decimal(2390) < month.uplift_benefit < Decimal(9563), month.month
+    after_last = (months[-1].month + timedelta(days=31)).replace(day=1)
+    spent = (
+        Expense.objects.for_workspace(bakery)
+        .filter(line__tool=result.tool, day__lt=after_last)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    assert result.realized.cost == spent

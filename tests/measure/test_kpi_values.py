@@ -182,3 +182,15 @@ def test_importing_a_file_through_the_upload_pipeline(world: Any) -> None:
     assert refused.status_code == 400 and "no KPI called" in refused.content.decode()
     maya = client_for(world.people["maya"])
     assert maya.get("/w/alpha/results/kpis/import/").status_code == 403
+
+
+def test_parse_day_reads_months_and_days_the_way_the_import_parser_does() -> None:
+    # Days are `measure.parse.parse_day`'s: compact Gregorian, full-width digits, spaces.
+    assert parse_day("20260305") == (date(2026, 3, 5), False)
+    assert parse_day("２０２６－０３－０５") == (date(2026, 3, 5), False)
+    assert parse_day("民國 115 年 3 月 5 日") == (date(2026, 3, 5), False)
+    for month in ("2026/3", "2026.03", "115/03", "115年3月", "民國115年3月", "99/12"):
+        found = parse_day(month)
+        assert found is not None and found[1], month
+    assert parse_day("99/12") == (date(2010, 12, 1), True)
+    assert parse_day("115/13") is None and parse_day("151101") is None

@@ -16,6 +16,7 @@ from crewplan.audit.models import AuditEvent
 from crewplan.audit.services import Conflict
 from crewplan.measure.models import Campaign, DailyMetric, Expense, Import, ToolReview
 from crewplan.measure.reviews import review_save
+from crewplan.measure.tool_queries import tool_results
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, RoiEstimate
 from tests.factories import change_settings, channel_named, client_for
@@ -179,6 +180,18 @@ def test_results_page_realized_against_estimated(world: Any, tool: AiTool) -> No
     assert "Copy bot,To date,,,3000.00,10500.00,7500.00,250.0,7500.00,12000.00,16500.00" in csv
     xlsx = client.get("/w/alpha/results/tools/?format=xlsx")
     assert xlsx["Content-Disposition"].endswith('.xlsx"')
+
+
+def test_set_up_paid_before_the_first_review_counts_in_its_month(world: Any, tool: AiTool) -> None:
+    """The estimate puts one-off costs in month 1: so does the realized side, with what
+    the tool's lines spent before people started reviewing it (here January's 8,000)."""
+    spend_on(world, tool, {1: 8000, 2: 1000, 3: 1000})
+    review(world, tool, 2, "10")
+    review(world, tool, 3, "10")
+    (result,) = tool_results(world.a)
+    assert [m.cost for m in result.realized.months] == [D(9000), D(1000)]
+    assert result.realized.cost == D(10000)
+    assert not result.realized.small_wins  # February: 5,000 − 9,000 is no win
 
 
 def test_the_agency_sees_no_money_on_the_results(world: Any, tool: AiTool) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from crewplan.measure.models import Channel, Expense, ToolReview
 from crewplan.planning.budget import services as budget_services
-from crewplan.planning.models import AiTool, Goal, RoiEstimate
+from crewplan.planning.models import AiTool, Goal, Kpi, KpiTarget, KpiValue, RoiEstimate
 from tests.factories import (
     build,
     change_settings,
@@ -26,6 +26,7 @@ from tests.factories import (
 # In-house money the agency must not see, as the pages, files and logs would write it.
 HIDDEN = ["987,654", "987654", "43,219", "43219", "7,531", "7531", "24,680", "24680"]
 HIDDEN += ["86,420", "86420"]  # an expense of the in-house line
+HIDDEN += ["2,718", "2718", "31,415", "31415"]  # money KPIs' typed value and target
 # Endpoints that answer a POST with a fragment and change nothing: posted with real data.
 FRAGMENTS = {
     "planning_goal_check": {"text": "Grow", "target": "2"},
@@ -97,6 +98,30 @@ def money_world(world: Any) -> dict[str, Any]:
         workspace=world.a, line=in_house, day="2026-01-09", amount=Decimal(86420)
     )
     values["expense_id"] = expense.pk
+    # Money KPIs: revenue computed from today's import (43,219), a target of it, a CAC
+    # typed by hand; and a KPI of counts everyone may see (its value 4,242).
+    today = timezone.localdate().replace(day=1)
+    revenue = Kpi.objects.create(
+        workspace=world.a, name="Revenue 營收", unit="TWD", formula="sum", metric="revenue"
+    )
+    KpiTarget.objects.create(
+        workspace=world.a, kpi=revenue, period="month", starts=today, value=Decimal(31415)
+    )
+    cac = Kpi.objects.create(
+        workspace=world.a,
+        name="CAC 獲客成本",
+        unit="x",  # money by its formula, whatever its unit
+        direction="lower",
+        formula="ratio",
+        metric="spend",
+        denominator="new_customers",
+    )
+    KpiValue.objects.create(workspace=world.a, kpi=cac, month=today, value=Decimal(2718))
+    orders = Kpi.objects.create(
+        workspace=world.a, name="Orders 訂單數", unit="x", formula="sum", metric="orders"
+    )
+    KpiValue.objects.create(workspace=world.a, kpi=orders, month=today, value=Decimal(4242))
+    values["money_kpis"] = [revenue.pk, cac.pk]
     return values
 
 
@@ -144,6 +169,19 @@ def test_agency_never_sees_in_house_amounts(world: Any, money_world: Any, name: 
     assert "55,555" in budget and "Agency retainer" in budget
     goal_page = bodies[f"/w/alpha/plan/goals/{money_world['goal_id']}/"]
     assert "In-house ads" in goal_page and "Amounts hidden" in goal_page
+    # The KPI page and its downloads: money KPIs named, their figures hidden and said so;
+    # a KPI of counts keeps its figures.
+    kpis = bodies["/w/alpha/results/kpis/"]
+    for pk in money_world["money_kpis"]:
+        assert f'data-hidden-kpi="{pk}"' in kpis
+    assert 'id="no-amounts"' in kpis and "4242" in kpis and "Revenue 營收" in kpis
+    client = client_for(world.people[name])
+    csv = client.get("/w/alpha/results/kpis/?format=csv").content.decode("utf-8-sig")
+    xlsx = xlsx_text(client.get("/w/alpha/results/kpis/?format=xlsx").content)
+    assert "Revenue 營收,,,,Amounts hidden," in csv and "4242.0000" in csv
+    assert "Amounts hidden" in xlsx and "4242" in xlsx
+    for amount in HIDDEN:
+        assert not re.search(rf"(?<![\d,]){amount}(?![\d,])", csv + " " + xlsx), amount
 
 
 def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) -> None:
@@ -162,3 +200,14 @@ def test_the_owner_lets_the_agency_see_the_budget(world: Any, money_world: Any) 
     plan = next(body for url, body in bodies.items() if url.endswith("/results/plan/"))
     assert "NT$987,654" in plan
     assert "NT$7,531" in bodies["/w/alpha/results/tools/"]  # the tool's realized benefit
+    kpis = bodies["/w/alpha/results/kpis/"]
+    assert "43219" in kpis and "31415" in kpis and "2718" in kpis and "no-amounts" not in kpis
+
+
+def test_money_kpis_by_their_metrics_or_their_unit() -> None:
+    from crewplan.planning.goals.kpis import BY_KEY, Formula, KpiDefinition, is_money
+
+    assert all(is_money(BY_KEY[k], "USD") for k in ("roas", "cac", "clv", "roi"))
+    assert not any(is_money(BY_KEY[k], "TWD") for k in ("conversion_rate", "traffic_growth"))
+    typed = KpiDefinition("", "TWD", "higher", Formula.AVERAGE, "order_value")
+    assert is_money(typed, "twd") and not is_money(typed, "USD")

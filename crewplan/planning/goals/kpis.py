@@ -151,3 +151,16 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
     ),
 )
 BY_KEY = {k.key: k for k in CATALOGUE}
+
+# The metrics that are money. A KPI made from one (ROAS, CAC, ROI, CLV, revenue growth) is
+# an amount as the channels page's spend, revenue, ROAS and CAC are: shown only to those
+# who may see the budget's amounts (DESIGN.md A; `Action.VIEW_BUDGET_AMOUNTS`).
+MONEY_METRICS = frozenset({"spend", "revenue", "profit"})
+
+
+def is_money(definition: KpiDefinition, currency: str) -> bool:
+    """Whether the KPI's values are money or made from money: a money metric in its
+    formula, or the workspace's currency (an ISO code such as TWD) as its unit."""
+    if {definition.metric, definition.denominator} & MONEY_METRICS:
+        return True
+    return definition.unit.strip().casefold() == currency.strip().casefold()

@@ -148,9 +148,11 @@ def _set_values[K](
     create: Callable[[K, Decimal], Any],
     action: AuditAction,
     revision: int | None,
+    clears: tuple[str, ...] = (),
 ) -> bool:
     """Set, change or clear (None) one row per key, with one audit row of what changed
-    (its keys written by `key`); True when something changed."""
+    (its keys written by `key`); True when something changed. `clears`: fields a changed
+    row loses (a value typed over an imported one no longer comes from that import)."""
     before, after = {}, {}
     for k, value in values.items():
         row = current.get(k)
@@ -164,7 +166,9 @@ def _set_values[K](
         elif row.value != value:
             before[key(k)], after[key(k)] = str(row.value), str(value)
             row.value = value
-            row.save(update_fields=["value"])
+            for name in clears:
+                setattr(row, name, None)
+            row.save(update_fields=["value", *clears])
     if before or after:
         record(
             workspace=kpi.workspace,
@@ -199,6 +203,7 @@ def kpi_history_set(
         ),
         action=AuditAction.PLANNING_KPI_HISTORY_CHANGED,
         revision=revision,
+        clears=("source",),  # typed by hand now: a rollback of its import leaves it
     )
 
 
