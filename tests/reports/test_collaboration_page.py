@@ -152,8 +152,11 @@ def test_the_page_in_chinese_has_no_english(world: Any, quarter: Any) -> None:
     change_settings(world.a, world.people["alice"], default_language="zh-hant")
     body = client_for(world.people["maya"]).get(URL).content.decode()
     assert "協作健康檢查" in body and "2026 財年第 4 季" in body
-    for english in ("Evidence", "Suggested action", "Healthy", "finding", "Quarter", "Q4"):
-        assert english not in body.split("</nav>", 1)[-1], english
+    main = body.split("<main", 1)[-1]
+    assert "本季有 4 項發現。" in main and "建議做法：" in main
+    assert "狀況良好：沒有發現問題。" in main
+    for english in ("Evidence", "Suggested action", "Healthy", "findings", "Quarter", "working"):
+        assert english not in main, english
 
 
 def test_a_bad_quarter_is_refused_with_a_message(world: Any, quarter: Any) -> None:
