@@ -6,7 +6,7 @@ zh-Hant in the catalogue), worded in the active language or in `language`."""
 from collections.abc import Iterable, Mapping
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy, pgettext
+from django.utils.translation import gettext, gettext_lazy, ngettext_lazy, pgettext
 
 from crewplan.lib import wording as wording_lib
 from crewplan.lib.active_language import speaking
@@ -35,24 +35,32 @@ FINDINGS: dict[str, tuple[Promise, Promise]] = {
         gettext_lazy("Start the matrix from the in-house + agency template and sign it off."),
     ),
     "roles.raci_gaps": (
-        gettext_lazy(
-            "%(count)s gaps in the RACI matrix: activities with no Accountable or no Responsible."
+        ngettext_lazy(
+            "%(count)s gap in the RACI matrix: an activity with no Accountable or no Responsible.",
+            "%(count)s gaps in the RACI matrix: activities with no Accountable or no Responsible.",
+            "count",
         ),
         gettext_lazy("Give each of these activities exactly one A and at least one R."),
     ),
     "roles.raci_overlaps": (
-        gettext_lazy(
-            "%(count)s overlaps in the RACI matrix: more than one Accountable, or R shared "
-            "without a stated split."
+        ngettext_lazy(
+            "%(count)s overlap in the RACI matrix: more than one Accountable, or R shared without a"
+            " stated split.",
+            "%(count)s overlaps in the RACI matrix: more than one Accountable, or R shared without "
+            "a stated split.",
+            "count",
         ),
         gettext_lazy(
             "Keep one A per activity and write down who does which part where both sides hold R."
         ),
     ),
     "roles.no_accountable": (
-        gettext_lazy(
+        ngettext_lazy(
+            "%(count)s work item of the quarter has nobody to approve it: its activity "
+            "(%(activities)s) gives no A.",
             "%(count)s work items of the quarter have nobody to approve them: their activities "
-            "(%(activities)s) give no A."
+            "(%(activities)s) give no A.",
+            "count",
         ),
         gettext_lazy("Name the Accountable of these activities in the matrix, and publish it."),
     ),
@@ -77,8 +85,10 @@ FINDINGS: dict[str, tuple[Promise, Promise]] = {
         ),
     ),
     "communication.late_reviews": (
-        gettext_lazy(
-            "%(count)s items waited more than %(limit)s working hours for a review answer."
+        ngettext_lazy(
+            "%(count)s item waited more than %(limit)s working hours for a review answer.",
+            "%(count)s items waited more than %(limit)s working hours for a review answer.",
+            "count",
         ),
         gettext_lazy(
             "Agree a review time (for example two working days) and name a stand-in approver for "
@@ -86,9 +96,12 @@ FINDINGS: dict[str, tuple[Promise, Promise]] = {
         ),
     ),
     "communication.unread_notifications": (
-        gettext_lazy(
+        ngettext_lazy(
+            "%(people)s person left %(count)s notifications unread for more than %(days)s days "
+            "(more than %(limit)s).",
             "%(people)s people left %(count)s notifications unread for more than %(days)s days "
-            "(more than %(limit)s each)."
+            "(more than %(limit)s each).",
+            "people",
         ),
         gettext_lazy(
             "Send notifications where those people read (e-mail, LINE, Slack), or take them off "
@@ -96,9 +109,12 @@ FINDINGS: dict[str, tuple[Promise, Promise]] = {
         ),
     ),
     "communication.no_review_meeting": (
-        gettext_lazy(
-            "A review meeting is on the calendar in %(months)s months of the quarter; %(limit)s "
-            "are expected."
+        ngettext_lazy(
+            "A review meeting is on the calendar in %(months)s month of the quarter; %(limit)s are "
+            "expected.",
+            "A review meeting is on the calendar in %(months)s months of the quarter; %(limit)s are"
+            " expected.",
+            "months",
         ),
         gettext_lazy(
             "Put a recurring review meeting of both sides on the shared calendar (for example the"
@@ -116,12 +132,18 @@ FINDINGS: dict[str, tuple[Promise, Promise]] = {
         ),
     ),
     "goals.unlinked_budget_lines": (
-        gettext_lazy("%(count)s budget lines of the year are linked to no goal or KPI."),
+        ngettext_lazy(
+            "%(count)s budget line of the year is linked to no goal or KPI.",
+            "%(count)s budget lines of the year are linked to no goal or KPI.",
+            "count",
+        ),
         gettext_lazy("Link each line to the goal or KPI it should move, or question the spend."),
     ),
     "goals.kpis_without_targets": (
-        gettext_lazy(
-            "%(count)s KPIs have no target for the quarter: nobody can say whether it went well."
+        ngettext_lazy(
+            "%(count)s KPI has no target for the quarter: nobody can say whether it went well.",
+            "%(count)s KPIs have no target for the quarter: nobody can say whether it went well.",
+            "count",
         ),
         gettext_lazy("Set a monthly or quarterly target for each KPI, agreed by both sides."),
     ),
@@ -146,7 +168,11 @@ FINDINGS: dict[str, tuple[Promise, Promise]] = {
         ),
     ),
     "trust.checks_overridden": (
-        gettext_lazy("The content checks were overridden %(count)s times, more than %(limit)s."),
+        ngettext_lazy(
+            "The content checks were overridden %(count)s time, more than %(limit)s.",
+            "The content checks were overridden %(count)s times, more than %(limit)s.",
+            "count",
+        ),
         gettext_lazy(
             "Fix the copy instead, or change the rules that keep being overridden so the checks "
             "stay trusted."
@@ -163,21 +189,36 @@ FINDINGS: dict[str, tuple[Promise, Promise]] = {
         ),
     ),
     "tools.unreviewed": (
-        gettext_lazy("%(count)s AI tools in pilot or use were not reviewed in the quarter."),
+        ngettext_lazy(
+            "%(count)s AI tool in pilot or use was not reviewed in the quarter.",
+            "%(count)s AI tools in pilot or use were not reviewed in the quarter.",
+            "count",
+        ),
         gettext_lazy("Review each tool once a month: seats in use, hours saved, satisfaction."),
     ),
     "tools.low_usage": (
-        gettext_lazy("%(count)s AI tools have less than %(limit)s%% of their seats in use."),
+        ngettext_lazy(
+            "%(count)s AI tool has less than %(limit)s%% of its seats in use.",
+            "%(count)s AI tools have less than %(limit)s%% of their seats in use.",
+            "count",
+        ),
         gettext_lazy("Cancel the seats nobody uses, or train the people they were bought for."),
     ),
     "tools.low_satisfaction": (
-        gettext_lazy(
-            "%(count)s AI tools are rated below %(limit)s out of 5 by the people using them."
+        ngettext_lazy(
+            "%(count)s AI tool is rated below %(limit)s out of 5 by the people using it.",
+            "%(count)s AI tools are rated below %(limit)s out of 5 by the people using them.",
+            "count",
         ),
         gettext_lazy("Ask the users what is missing, and compare another tool in a pilot."),
     ),
     "tools.seats_without_skills": (
-        gettext_lazy("%(count)s AI tools have %(seats)s seats more than people able to use them."),
+        ngettext_lazy(
+            "%(count)s AI tool has more seats than people able to use it (%(seats)s more).",
+            "%(count)s AI tools have more seats than people able to use them (%(seats)s more in "
+            "all).",
+            "count",
+        ),
         gettext_lazy("Train people in these tools, or buy fewer seats until they are trained."),
     ),
 }
@@ -186,11 +227,23 @@ FINDINGS: dict[str, tuple[Promise, Promise]] = {
 EVIDENCE_VALUES: dict[str, Promise] = {
     "communication.late_reviews": gettext_lazy("longest wait %(value)s working hours"),
     "communication.unread_notifications": gettext_lazy("%(value)s unread"),
-    "trust.checks_overridden": gettext_lazy("%(value)s overrides"),
-    "trust.bottleneck": gettext_lazy("%(value)s approvals"),
+    "trust.checks_overridden": ngettext_lazy(
+        "%(value)s override",
+        "%(value)s overrides",
+        "value",
+    ),
+    "trust.bottleneck": ngettext_lazy(
+        "%(value)s approval",
+        "%(value)s approvals",
+        "value",
+    ),
     "tools.low_usage": gettext_lazy("%(value)s%% of seats in use"),
     "tools.low_satisfaction": gettext_lazy("average satisfaction %(value)s"),
-    "tools.seats_without_skills": gettext_lazy("%(value)s seats without an able user"),
+    "tools.seats_without_skills": ngettext_lazy(
+        "%(value)s seat without an able user",
+        "%(value)s seats without an able user",
+        "value",
+    ),
 }
 
 
@@ -208,7 +261,7 @@ def wording(finding: Finding, language: str | None = None) -> tuple[str, str]:
     message, fix = FINDINGS[finding.code]
     with speaking(language):
         values = _values(finding.params)
-        return str(message) % values, str(fix) % values
+        return str(message % values), str(fix % values)
 
 
 def evidence_value(code: str, value: object, language: str | None = None) -> str:
@@ -216,7 +269,7 @@ def evidence_value(code: str, value: object, language: str | None = None) -> str
     if value is None or code not in EVIDENCE_VALUES:
         return ""
     with speaking(language):
-        return str(EVIDENCE_VALUES[code]) % {"value": value}
+        return str(EVIDENCE_VALUES[code] % {"value": value})
 
 
 def pitfall_name(pitfall: Pitfall, language: str | None = None) -> str:
