@@ -34,7 +34,8 @@ INSTALLED_APPS = [
     "crewplan.planning",
     "crewplan.work",
     "crewplan.measure",
-    # Later capabilities land here as apps of their own: optimize, reports, api
+    "crewplan.reports",
+    # Later capabilities land here as apps of their own: optimize, api
     # (see docs/architecture.md).
     "django.contrib.auth",
     "django.contrib.contenttypes",

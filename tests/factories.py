@@ -17,6 +17,7 @@ from crewplan.measure.models import Campaign, Channel, ChannelAlias, DailyMetric
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi, StackItem
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
+from crewplan.reports.models import ReviewSettings
 from crewplan.work.models import WorkItem
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Membership, Team, Workspace
@@ -59,6 +60,15 @@ def change_settings(workspace: Workspace, actor: Any, **fields: Any) -> Workspac
     return services.workspace_update_settings(
         workspace=fresh, actor=actor, revisions=revisions, data=fields
     )
+
+
+def review_settings_form() -> dict[str, str]:
+    """The settings page's collaboration check fields at their defaults, as posted."""
+    return {
+        f"review-{field.name}": str(field.default)
+        for field in ReviewSettings._meta.concrete_fields
+        if field.name.startswith("review_")
+    }
 
 
 def client_for(user: Any) -> Client:

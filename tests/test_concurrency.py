@@ -38,7 +38,7 @@ from crewplan.raci.models import Activity, Function
 from crewplan.work.models import ContentRules
 from crewplan.workspaces import services as workspaces
 from crewplan.workspaces.models import Team, Workspace
-from tests.factories import client_for
+from tests.factories import client_for, review_settings_form
 
 CONFLICT = "since you opened it"
 OUT_OF_DATE = "This form is incomplete or out of date. Reload the page"
@@ -430,6 +430,7 @@ def test_workspace_settings(world: Any, alice: Client) -> None:
         "budget-budget_min_reserve_share": "5",
         "budget-budget_training_per_seat": "3000",
         "budget-budget_pilot_max_months": "3",
+        **review_settings_form(),
     }
 
     def get() -> Workspace:
@@ -457,7 +458,7 @@ def test_workspace_settings(world: Any, alice: Client) -> None:
             ),
             typed="Alpha Bakery Ltd",
             refused_status=200,  # the page answers its form errors with 200
-            revisions=("work-revision", "budget-revision", "raci-revision"),
+            revisions=("work-revision", "budget-revision", "raci-revision", "review-revision"),
             first_audits=2,  # the workspace's row and the budget settings' row
         ),
         alice,

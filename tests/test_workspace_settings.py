@@ -16,7 +16,7 @@ from crewplan.workspaces import services
 from crewplan.workspaces.access import membership_for, policy_of
 from crewplan.workspaces.models import Workspace
 from crewplan.workspaces.permissions import Policy
-from tests.factories import change_settings, client_for
+from tests.factories import change_settings, client_for, review_settings_form
 
 VALID = {
     "name": "Alpha Bakery 甲烘焙",
@@ -30,11 +30,13 @@ VALID = {
     "budget-budget_min_reserve_share": "5",
     "budget-budget_training_per_seat": "3000",
     "budget-budget_pilot_max_months": "3",
+    **review_settings_form(),
     # A new workspace's and its settings rows'; the page's hidden fields.
     "revision": "1",
     "work-revision": "1",
     "budget-revision": "1",
     "raci-revision": "1",
+    "review-revision": "1",
 }
 
 

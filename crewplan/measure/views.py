@@ -20,6 +20,11 @@ SECTIONS = (
     ("measure_kpis", _("Goals and KPIs"), _("Targets against what was measured, month by month.")),
     ("measure_tools", _("AI tools"), _("What each tool really returned next to its estimate.")),
     ("measure_teams", _("Team scorecards"), _("In-house and agency: on time, turnaround, rework.")),
+    (
+        "review_collaboration",
+        _("Collaboration health check"),
+        _("The five collaboration pitfalls, judged from the quarter's work."),
+    ),
     ("measure_imports", _("Imports"), _("Bring in the ad platforms' and analytics exports.")),
     ("measure_expenses", _("Expenses"), _("Invoices and payments of the other budget lines.")),
     (

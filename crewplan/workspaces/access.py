@@ -32,6 +32,7 @@ SETTINGS_ROWS = (
     "workspace__raci_settings",
     "workspace__budget_settings",
     "workspace__work_settings",
+    "workspace__review_settings",
 )
 
 

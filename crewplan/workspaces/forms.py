@@ -17,6 +17,7 @@ from crewplan.audit.forms import RevisionField, RevisionModelForm
 from crewplan.lib.money import symbol
 from crewplan.planning.models import BudgetSettings
 from crewplan.raci.models import RaciSettings
+from crewplan.reports.models import ReviewSettings
 from crewplan.work.models import WorkSettings
 from crewplan.workspaces.models import Membership, Team, Workspace
 from crewplan.workspaces.services import APP_SETTINGS, WORKSPACE_FIELDS
@@ -94,6 +95,12 @@ class RaciSettingsForm(RevisionModelForm):
         fields = list(APP_SETTINGS[RaciSettings])
 
 
+class ReviewSettingsForm(RevisionModelForm):
+    class Meta:
+        model = ReviewSettings
+        fields = list(APP_SETTINGS[ReviewSettings])
+
+
 # The settings page's form for each row it edits (services.settings_rows), and its prefix:
 # the apps' rows carry revisions of their own, so their fields need names of their own.
 SETTINGS_FORMS: dict[type[models.Model], tuple[type[RevisionModelForm], str | None]] = {
@@ -101,6 +108,7 @@ SETTINGS_FORMS: dict[type[models.Model], tuple[type[RevisionModelForm], str | No
     WorkSettings: (WorkSettingsForm, "work"),
     BudgetSettings: (BudgetSettingsForm, "budget"),
     RaciSettings: (RaciSettingsForm, "raci"),
+    ReviewSettings: (ReviewSettingsForm, "review"),
 }
 
 

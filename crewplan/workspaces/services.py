@@ -34,6 +34,7 @@ from crewplan.lib.text import single_line
 from crewplan.measure.services import default_channels_create
 from crewplan.planning.models import BudgetSettings
 from crewplan.raci.models import RaciSettings
+from crewplan.reports.models import ReviewSettings
 from crewplan.work.models import WorkSettings
 from crewplan.workspaces.models import Invitation, Membership, Team, Workspace, hash_token
 
@@ -51,6 +52,21 @@ APP_SETTINGS: dict[type[models.Model], tuple[str, ...]] = {
         "budget_pilot_max_months",
     ),
     RaciSettings: ("raci_max_accountable", "raci_max_consulted"),
+    ReviewSettings: (
+        "review_max_override_pct",
+        "review_max_silent_approval_pct",
+        "review_late_review_hours",
+        "review_unread_days",
+        "review_max_unread",
+        "review_meeting_months",
+        "review_max_unlinked_pct",
+        "review_max_rework_pct",
+        "review_max_median_turnaround_hours",
+        "review_max_check_overrides",
+        "review_bottleneck_pct",
+        "review_min_seat_usage_pct",
+        "review_min_satisfaction",
+    ),
 }
 SETTINGS_FIELDS = WORKSPACE_FIELDS + tuple(
     name for names in APP_SETTINGS.values() for name in names
