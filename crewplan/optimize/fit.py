@@ -402,26 +402,37 @@ class _Cached:
         return self._both(theta)[1]
 
 
-def _solve(problem: _Problem, design: Array) -> tuple[Array, Array, Array]:
+def _least_squares(problem: _Problem, start: Array) -> Any:
     lower, upper = problem.lower_upper()
+    cached = _Cached(problem)
+    return least_squares(
+        cached.residuals,
+        np.clip(start, lower, upper),
+        jac=cached.jacobian,
+        bounds=(lower, upper),
+        method="trf",
+        x_scale="jac",
+        max_nfev=200,
+    )
+
+
+def _solve(problem: _Problem, design: Array) -> tuple[Array, Array, Array]:
+    """The best of the starts, then refitted with the priors weighted by the noise the
+    fit found (the rough first σ would make weak priors strong on quiet data)."""
     best = None
     for decay, slope in STARTS:
-        start = np.clip(_start(problem, decay, slope, design), lower, upper)
-        cached = _Cached(problem)
-        result = least_squares(
-            cached.residuals,
-            start,
-            jac=cached.jacobian,
-            bounds=(lower, upper),
-            method="trf",
-            x_scale="jac",
-            max_nfev=200,
-        )
+        result = _least_squares(problem, _start(problem, decay, slope, design))
         if best is None or result.cost < best.cost:
             best = result
     assert best is not None
-    residual, jac = _residuals(best.x, problem)
-    return np.asarray(best.x), residual, jac
+    theta = np.asarray(best.x)
+    dof = max(1, problem.weeks - design.shape[1] - theta.size)
+    for _ in range(2):
+        data = _residuals(theta, problem)[0][: problem.weeks]
+        problem.prior_scale = max(float(np.sqrt((data**2).sum() / dof)), 1e-6)
+        theta = np.asarray(_least_squares(problem, theta).x)
+    residual, jac = _residuals(theta, problem)
+    return theta, residual, jac
 
 
 def _problem(
@@ -591,10 +602,10 @@ def fit(
     return FitResult(curves=tuple(result_curves), summary=summary, reasons=reasons)
 
 
-# A channel whose spend never moves (or is absent) is left out of the model: its effect, if
-# any, is part of the baseline's level. Collinear channels stay in (their spend still
-# explains the outcome) but are not judged.
-_EXCLUDED = {"no_spend", "too_few_active_weeks", "too_little_variation"}
+# A channel whose spend never moves (or is absent, or moves only with the trend and season)
+# is left out of the model: its effect, if any, is part of the baseline. Channels collinear
+# with each other stay in (their spend still explains the outcome) but are not judged.
+_EXCLUDED = {"no_spend", "too_few_active_weeks", "too_little_variation", "collinear_with_baseline"}
 
 
 def _lift_rows(
