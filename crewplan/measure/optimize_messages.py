@@ -55,9 +55,7 @@ UNUSABLE: dict[str, Promise] = {
     ),
     "not_a_column": gettext_lazy("%(column)s is not one column of weekly figures"),
     "missing_value": gettext_lazy("%(column)s has no number for the week of %(week)s"),
-    "lengths_differ": gettext_lazy(
-        "%(column)s has %(rows)s weeks where the outcome has %(weeks)s"
-    ),
+    "lengths_differ": gettext_lazy("%(column)s has %(rows)s weeks where the outcome has %(weeks)s"),
     "negative_spend": gettext_lazy("%(column)s: the spend of the week of %(week)s is negative"),
     "constant_outcome": gettext_lazy(
         "the outcome is the same every week: there is nothing to explain"
