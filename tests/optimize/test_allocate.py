@@ -2,6 +2,7 @@
 curves, scale invariance, the inverse questions and properties."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from crewplan.optimize.allocate import (
     target_efficiency,
 )
 from crewplan.optimize.curves import ChannelCurve, Hill, Logistic
+from crewplan.optimize.flight import flight_plan
 
 
 def hill(name, top, half, slope=1.0, **fields):
@@ -280,3 +282,45 @@ def test_the_expected_outcome_grows_with_the_budget(responses, budget, factor):
     curves = [ChannelCurve(f"c{i}", r) for i, r in enumerate(responses)]
     smaller = allocate(curves, budget).expected
     assert allocate(curves, budget * factor).expected >= smaller * (1 - 1e-12)
+
+
+def test_a_flight_plan_without_carry_over_repeats_the_single_period_answer():
+    curves = [replace(c, decay=0.0) for c in mixed(2, 8)]
+    single = allocate(curves, 240_000.0, bounds={"c3": (None, 20_000.0)})
+    plan = flight_plan(curves, 240_000.0 * 6, 6, bounds={"c3": (None, 20_000.0)})
+    assert np.array(plan.spend) == pytest.approx(
+        np.repeat(np.array(spends(single))[:, None], 6, axis=1), rel=1e-9
+    )
+    assert plan.multiplier == pytest.approx(single.multiplier, rel=1e-9)
+    assert plan.total_expected == pytest.approx(6 * single.expected, rel=1e-12)
+    assert plan.expected_after == (0.0,) * 8  # nothing carries over out of the window
+
+
+def test_a_flight_plan_with_carry_over_is_optimal_within_its_bounds():
+    curves = [replace(c, decay=0.6, max_lag=4) for c in mixed(4, 5)]
+    budget, weeks = 150_000.0 * 8, 8
+    history = {"c0": [90_000.0] * 4}  # c0 spent heavily just before: its carry-over flows in
+    plan = flight_plan(curves, budget, weeks, history=history, bounds={"c1": (5_000.0, 40_000.0)})
+    spend = np.array(plan.spend)
+    assert math.fsum(spend.ravel()) == pytest.approx(budget, rel=1e-14)
+    assert spend[1].min() >= 5_000.0 and spend[1].max() <= 40_000.0
+    assert spend[0, 0] < spend[0, 4]  # less right after the heavy weeks
+    assert 0.0 <= plan.gap <= 1e-10 * plan.total_expected
+    assert plan.kkt_violation <= 1e-10 * plan.multiplier
+    assert plan.expected_after[0] > 0.0
+    uncredited = flight_plan(curves, budget, weeks, history=history, credit_carryover=False)
+    late = np.array(uncredited.spend)[:, -1].sum()
+    assert late < np.array(plan.spend)[:, -1].sum()  # uncredited, the last week is worth less
+    assert uncredited.expected_after == (0.0,) * 5
+    for c, row in zip(curves, np.array(plan.spend), strict=True):
+        assert plan.channel_totals()[c.name] == pytest.approx(row.sum())
+
+
+def test_a_flight_plan_refuses_s_shaped_curves_and_bad_weeks():
+    curves = [hill("a", 100.0, 10.0, 3.0), hill("b", 100.0, 10.0, 1.0)]
+    with pytest.raises(AllocationError, match="a") as refused:
+        flight_plan(curves, 100.0, 4)
+    assert refused.value.code == "flight_needs_concave"
+    with pytest.raises(AllocationError) as refused:
+        flight_plan(curves[1:], 100.0, 0)
+    assert refused.value.code == "bad_weeks"
