@@ -53,4 +53,6 @@ def test_marginal_is_the_derivative(top, half, slope, share):
     step = x * 1e-6
     for curve in (Hill(top, half, slope), Logistic(top, 1.0 / half)):
         numeric = (curve.value(x + step) - curve.value(x - step)) / (2 * step)
-        assert float(curve.marginal(x)) == pytest.approx(float(numeric), rel=1e-4, abs=1e-12)
+        # abs: far out on a curve the central difference loses digits to cancellation.
+        scale = top / half
+        assert float(curve.marginal(x)) == pytest.approx(float(numeric), rel=1e-4, abs=1e-7 * scale)
