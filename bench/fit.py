@@ -31,12 +31,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from crewplan.optimize import fit as fitting
 from crewplan.optimize.curves import ChannelCurve, Response
 from crewplan.optimize.fit import FitResult, fit
 from crewplan.optimize.synthetic import HARD_NOISE, NOISE, Dataset, generate
 
 STEPS = 2000
 LOW, HIGH = 0.5, 2.0  # each channel's bounds, × its current spend
+HAVE_ALLOCATOR = importlib.util.find_spec("crewplan.optimize.allocate") is not None
 MIN_ROOM = 0.01  # seeds whose true optimum gains less than 1 % are left out of the ratio
 
 
@@ -80,7 +82,7 @@ def fitted_allocation(
     held = [c.status != "ok" for c in curves]
     lo = [c.current if h else lo for c, h, lo in zip(curves, held, lower, strict=True)]
     hi = [c.current if h else hi for c, h, hi in zip(curves, held, upper, strict=True)]
-    if importlib.util.find_spec("crewplan.optimize.allocate") is not None:
+    if HAVE_ALLOCATOR:
         from crewplan.optimize.allocate import allocate  # the allocator of helper E1
 
         bounds = {c.name: (lo[i], hi[i]) for i, c in enumerate(curves)}
@@ -110,8 +112,16 @@ def uplift(data: Dataset, result: FitResult) -> tuple[float, float, float]:
     return (got - now) / (best - now), (best - now) / now, (got - now) / now
 
 
-def run(seeds: int, noise: tuple[float, float]) -> None:
-    print(f"noise sd {noise[0]:.1%}–{noise[1]:.1%} of the mean outcome, {seeds} seeds")
+def run(seeds: int, noise: tuple[float, float], every_channel: bool = False) -> None:
+    """every_channel: no interval check (fitting.MAX_RELATIVE_WIDTH off), to see how much
+    of the uplift the honest flags cost and how far off the unflagged curves are."""
+    if every_channel:
+        fitting.MAX_RELATIVE_WIDTH = float("inf")
+    print(
+        f"noise sd {noise[0]:.1%}–{noise[1]:.1%} of the mean outcome, {seeds} seeds, "
+        f"interval check {'off' if every_channel else 'on'}, allocator "
+        f"{'optimize/allocate.py' if HAVE_ALLOCATOR else 'the grid program'}"
+    )
     rows, errors, covered, widths, walls, cpus = [], [], [], [], [], []
     captures, flagged, total, flat_missed = [], 0, 0, 0
     for seed in range(seeds):
@@ -205,10 +215,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--hard", action="store_true", help=f"noise {HARD_NOISE} instead")
+    parser.add_argument("--every-channel", action="store_true", help="no interval check")
     parser.add_argument("--pymc", type=int, default=0, help="seeds for the optional anchor")
     args = parser.parse_args()
     noise = HARD_NOISE if args.hard else NOISE
-    run(args.seeds, noise)
+    run(args.seeds, noise, args.every_channel)
     if args.pymc:
         pymc_anchor(args.pymc, noise)
 
