@@ -18,8 +18,10 @@ from datetime import date, timedelta
 from crewplan.lib.encodings import NotText, decode_text
 from crewplan.lib.limits import WEEKLY_DATA, FileLimits
 from crewplan.optimize.fit import UnusableData
+from crewplan.work.calendar_tw import days_between, is_day_off
 
 CONTROL_PREFIX = "control:"
+TAIWAN_HOLIDAYS = "taiwan_holidays"
 _GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
@@ -116,4 +118,17 @@ def read_weekly(data: bytes, limits: FileLimits = WEEKLY_DATA) -> WeeklyData:
         outcome=tuple(outcome),
         spend={k: tuple(v) for k, v in spend.items()},
         controls={k: tuple(v) for k, v in control.items()},
+    )
+
+
+def taiwan_holidays(weeks: tuple[date, ...]) -> tuple[float, ...]:
+    """A ready control: the number of Monday–Friday days off (Taiwan's public holidays,
+    observed days and bridge holidays; make-up workdays count as workdays) in each week
+    (work/calendar_tw.py)."""
+    if not weeks:
+        return ()
+    infos = days_between(weeks[0], weeks[-1] + timedelta(days=6))
+    return tuple(
+        float(sum(is_day_off(monday + timedelta(days=d), infos) for d in range(5)))
+        for monday in weeks
     )

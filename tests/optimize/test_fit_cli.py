@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from crewplan.optimize import document
 from crewplan.optimize.synthetic import Dataset, generate
+from crewplan.optimize.weekly_file import taiwan_holidays
 
 
 def write(path: Path, data: Dataset, weeks: int | None = None) -> Path:
@@ -150,3 +151,14 @@ def test_a_missing_file_and_a_negative_holdout_are_refused(
     path = tmp_path / "good.csv"
     path.write_text(GOOD, encoding="utf-8")
     assert "--holdout-weeks must be 0 or more" in unusable(capsys, path, "--holdout-weeks", "-1")
+
+
+def test_taiwan_holidays_are_a_ready_control(tmp_path: Path) -> None:
+    path = write(tmp_path / "quiet.csv", generate(11, channels=3, noise=(0.004, 0.006)))
+    code, out = run(str(path), "--json", "--taiwan-holidays")
+    assert code == 0
+    assert document.loads(out).fit["controls"] == ["promotion", "taiwan_holidays"]
+    mondays = (date(2026, 2, 9), date(2026, 2, 16), date(2026, 2, 23), date(2026, 10, 5))
+    # Chinese New Year 2026 takes the whole week of 16 February; National Day (Saturday
+    # 10 October) is observed on Friday the 9th.
+    assert taiwan_holidays(mondays) == (0.0, 5.0, 1.0, 1.0)

@@ -1,7 +1,8 @@
 """`crewplan fit DATA.csv [--outcome revenue|conversions] [--holdout-weeks 8] [--json]
-[--currency TWD] [--language L]`: fit every channel's response curve from a wide weekly
-file (docs/optimize.md: `week`, `outcome`, a column per channel, `control:<name>`) and
-print the CURVES document — a table by default, the JSON document with --json.
+[--currency TWD] [--taiwan-holidays] [--language L]`: fit every channel's response curve
+from a wide weekly file (docs/optimize.md: `week`, `outcome`, a column per channel,
+`control:<name>`) and print the CURVES document — a table by default, the JSON document with --json.
+--taiwan-holidays adds the weekday holidays of each week (work/calendar_tw.py) as a control.
 
 Exit 0: every channel was judged; 1: some channel is `not_enough_data` (the reason and
 what would fix it are in the table and the document); 2: an unusable file or data (too
@@ -25,7 +26,12 @@ from crewplan.measure import optimize_messages
 from crewplan.optimize import document
 from crewplan.optimize.curves import Hill
 from crewplan.optimize.fit import FitResult, UnusableData, fit
-from crewplan.optimize.weekly_file import WeeklyData, read_weekly
+from crewplan.optimize.weekly_file import (
+    TAIWAN_HOLIDAYS,
+    WeeklyData,
+    read_weekly,
+    taiwan_holidays,
+)
 
 
 class Command(BaseCommand):
@@ -39,6 +45,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON document")
         parser.add_argument("--currency", default=None, help="the spend's currency, e.g. TWD")
         parser.add_argument(
+            "--taiwan-holidays",
+            action="store_true",
+            help="add Taiwan's weekday holidays per week as a control",
+        )
+        parser.add_argument(
             "--language", default=None, choices=LANGUAGES, help="default: from the locale"
         )
 
@@ -48,11 +59,14 @@ class Command(BaseCommand):
             if options["holdout_weeks"] < 0:
                 self._unusable(gettext("--holdout-weeks must be 0 or more"))
             weekly = self._read(path)
+            controls = dict(weekly.controls)
+            if options["taiwan_holidays"]:
+                controls[TAIWAN_HOLIDAYS] = taiwan_holidays(weekly.weeks)
             try:
                 result = fit(
                     weekly.spend,
                     weekly.outcome,
-                    controls=weekly.controls,
+                    controls=controls,
                     outcome_kind=options["outcome"],
                     holdout_weeks=options["holdout_weeks"],
                 )
