@@ -683,7 +683,9 @@ def _curve(
     part = theta[4 * index : 4 * index + 4]
     draws = samples[:, 4 * index : 4 * index + 4]
     rois = np.array([roi(d) for d in draws])
-    low, high = np.quantile(rois, [0.05, 0.95])
+    # Draws clipped at a bound can leave the estimate just outside their 90 % range.
+    low = min(float(np.quantile(rois, 0.05)), roi(part))
+    high = max(float(np.quantile(rois, 0.95)), roi(part))
     return ChannelCurve(
         name=name,
         response=hill(part),

@@ -3,6 +3,8 @@ answers (not_enough_data with a reason, or a clear refusal) on data that cannot 
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crewplan.optimize import fit as fitting
 from crewplan.optimize.curves import Hill, geometric_adstock
@@ -218,3 +220,40 @@ def test_a_lift_test_that_cannot_apply_is_refused(test: LiftTest, code: str) -> 
     with pytest.raises(UnusableData) as refused:
         fit(channels, outcome, lift_tests=[test])
     assert refused.value.code == code
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    weeks=st.integers(fitting.MIN_WEEKS, 40),
+    kinds=st.lists(
+        st.sampled_from(["varied", "flat", "zero", "sparse", "copy"]), min_size=1, max_size=3
+    ),
+    scale=st.sampled_from([1e-3, 1.0, 1e9]),
+    seed=st.integers(0, 10_000),
+)
+def test_any_input_gives_finite_numbers_or_not_enough_data(
+    weeks: int, kinds: list[str], scale: float, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    spend: dict[str, np.ndarray] = {}
+    for index, kind in enumerate(kinds):
+        if kind == "varied":
+            column = rng.uniform(0, 1000, weeks)
+        elif kind == "flat":
+            column = np.full(weeks, 500.0)
+        elif kind == "zero":
+            column = np.zeros(weeks)
+        elif kind == "sparse":
+            column = np.where(rng.random(weeks) < 0.1, 800.0, 0.0)
+        else:
+            column = 3 * next(iter(spend.values()), np.ones(weeks))
+        spend[f"c{index}"] = column * scale
+    outcome = (1000 + rng.normal(0, 50, weeks) + 0.5 * sum(spend.values()) / scale) * scale
+    result = fit(spend, outcome, draws=20)
+    for curve in result.curves:
+        assert (curve.status == "ok") == (curve.name not in result.reasons)
+        numbers = [curve.roi, curve.roi_low, curve.roi_high, curve.response.top]
+        assert all(np.isfinite(n) for n in numbers if n is not None)
+        if curve.status == "ok":
+            assert curve.roi_low <= curve.roi <= curve.roi_high  # type: ignore[operator]
+    assert np.isfinite(result.summary.r2)
