@@ -35,6 +35,9 @@ OFFICE_CALENDAR = FileLimits(bytes=1024 * 1024, rows=5_000, columns=20)
 # Daily figures from the ad platforms and analytics: a year of 100 campaigns on 10
 # channels is 365,000 rows; a million rows import in seconds (docs/benchmarks.md).
 MEASURE_METRICS = FileLimits(bytes=128 * 1024 * 1024, rows=2_000_000, columns=256)
+# The weekly file `crewplan fit` reads: a row a week (ten years are 520 rows), a column
+# per channel and control.
+WEEKLY_DATA = FileLimits(bytes=2 * 1024 * 1024, rows=2_000, columns=256)
 
 
 def too_large(limits: FileLimits) -> UnusableFile:
