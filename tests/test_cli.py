@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from crewplan.planning.models import BudgetSettings
 from crewplan.raci.models import RaciSettings
+from crewplan.reports.models import ReviewSettings
 from crewplan.work.models import WorkSettings
 from crewplan.workspaces.demo import AGENCY, IN_HOUSE
 from crewplan.workspaces.models import Membership, Team, Workspace
@@ -31,7 +32,8 @@ def test_createworkspace_with_generated_password(db: Any) -> None:
     assert m.user.check_password(password)
     workspace = Workspace.objects.get(slug="test-bakery")
     assert workspace.currency == "TWD"
-    for model in (RaciSettings, BudgetSettings, WorkSettings):  # its apps' settings rows
+    # its apps' settings rows
+    for model in (RaciSettings, BudgetSettings, WorkSettings, ReviewSettings):
         assert model.objects.filter(workspace=workspace).exists(), model
 
 
@@ -90,7 +92,8 @@ def test_demo_prepares_once(db: Any) -> None:
     assert Membership.objects.filter(user__email=AGENCY[0].email).count() == 2
     titles = dict(Membership.objects.filter(workspace=bakery).values_list("user__email", "title"))
     assert titles == {p.email: p.title for p in IN_HOUSE + AGENCY}  # job titles on the page
-    for model in (RaciSettings, BudgetSettings, WorkSettings):  # a row for each workspace
+    # a row for each workspace
+    for model in (RaciSettings, BudgetSettings, WorkSettings, ReviewSettings):
         assert model.objects.count() == Workspace.objects.count() == 2, model
 
 
