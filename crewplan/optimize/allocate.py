@@ -615,7 +615,7 @@ def _result(
                 spend=float(spend[i]),
                 expected=float(expected[i]),
                 marginal_return=float(marginal[i]),
-                extrapolated=observed is not None and spend[i] > observed * (1 + 1e-9),
+                extrapolated=observed is not None and float(spend[i]) > observed * (1 + 1e-9),
                 fixed=bool(problem.fixed[i]),
                 current=curve.current,
                 lower=float(problem.lo[i]),
