@@ -243,10 +243,14 @@ def solve(problem: Problem, budget: float, *, steps: int = DEFAULT_STEPS) -> All
     else:
         x, lam, gap = _solve_concave(bank, lo, hi, total)
         method, resolution = "marginal", None
+    # A channel at a bound gets the bound itself, not the bound rescaled and back.
+    spend = np.where(
+        x >= hi, np.minimum(problem.hi, budget), np.where(x <= lo, problem.lo, x * unit)
+    )
     return _result(
         problem,
         budget,
-        x * unit,
+        spend,
         None if lam is None else lam * outcome_unit / unit,
         gap * outcome_unit,
         method,
