@@ -120,9 +120,32 @@ class Parsed:
     date_from: date | None
     date_to: date | None
     sample: list[tuple[str, ...]]
+    # `rows` as columns, kept by the column-wise reading or built on first use (`fields`).
+    _fields: "Fields | None" = field(default=None, init=False, repr=False, compare=False)
+    _fields_of: list[MetricRow] | None = field(default=None, init=False, repr=False, compare=False)
 
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    def fields(self) -> "Fields":
+        """`rows` as the ten columns of MetricRow (line, day, channel, campaign, spend, …,
+        extras): the import sums and writes a million rows column by column. Built once
+        for the list `rows` is (a new list, or one of another length, builds them again)."""
+        if (
+            self._fields is None
+            or self._fields_of is not self.rows
+            or (len(self._fields[0]) != len(self.rows))
+        ):
+            self._fields = (
+                tuple(zip(*self.rows, strict=True))
+                if self.rows
+                else tuple(() for _name in MetricRow._fields)
+            )
+            self._fields_of = self.rows
+        return self._fields
+
+
+Fields = tuple[Sequence[Any], ...]
 
 
 def fold(text: object) -> str:
@@ -501,7 +524,7 @@ def _read(
     first_line = head.index + 2
     # A Meta export without a day column is checked row by row for its day breakdown.
     read = _read_rows if plan.ends is not None else _read_columns
-    items, problems, count, currencies, distinct = read(
+    items, problems, count, currencies, fields = read(
         body, first_line, plan, today, max_rows, fixed_channel
     )
     if head.currency:
@@ -511,10 +534,10 @@ def _read(
         raise UnusableFile(
             "several_currencies", params={"currencies": ", ".join(sorted(currencies))}
         )
-    out = items if distinct else _deduplicated(items, problems)
+    out = items if fields is not None else _deduplicated(items, problems)
     # Problems in the order of the lines; on one line, in the order of the checks.
     problems.sort(key=_LINE)
-    return Parsed(
+    parsed = Parsed(
         layout=layout,
         encoding=encoding,
         header=head.cells,
@@ -524,19 +547,22 @@ def _read(
         rows=out,
         problems=problems,
         rows_read=count,
-        date_from=min(map(_DAY, out), default=None),
-        date_to=max(map(_DAY, out), default=None),
+        date_from=min(fields[1] if fields else map(_DAY, out), default=None),
+        date_to=max(fields[1] if fields else map(_DAY, out), default=None),
         sample=[tuple(r) for r in body[:SAMPLE_ROWS]],
     )
+    if fields is not None:
+        parsed._fields, parsed._fields_of = fields, out
+    return parsed
 
 
 _LINE = attrgetter("line")
 _DAY = itemgetter(1)
 _KEY = itemgetter(1, 2, 3)  # (day, channel, campaign) of a MetricRow
 _new_row = partial(tuple.__new__, MetricRow)  # a MetricRow from a tuple, without Python
-# The rows kept, the problems, the rows read, the currencies, and whether the rows' keys
-# are known to be distinct.
-_Read = tuple[list[MetricRow], list[Problem], int, set[str], bool]
+# The rows kept, the problems, the rows read, the currencies, and the rows' columns when
+# they are known to be distinct by their keys (else None: `_deduplicated` looks).
+_Read = tuple[list[MetricRow], list[Problem], int, set[str], Fields | None]
 
 
 @dataclass(frozen=True)
@@ -678,7 +704,7 @@ def _read_rows(
                 tuple(extras),
             )
         )
-    return out, problems, read, currencies, False
+    return out, problems, read, currencies, None
 
 
 _VIDEO = ("video", "影片")
@@ -715,7 +741,7 @@ def _read_columns(
     if count > max_rows:
         raise UnusableFile("too_many_rows", params={"rows": max_rows})
     if not body:
-        return [], [], 0, set(), True
+        return [], [], 0, set(), None
     wanted = [plan.day, plan.channel, plan.campaign, plan.campaign_type, plan.currency]
     wanted += [at for _n, at in plan.metrics + plan.extras]
     need = max(at for at in wanted if at is not None) + 1
@@ -793,35 +819,31 @@ def _read_columns(
                     Problem(lines[at], "future_date", "warning", {"date": day.isoformat()})
                 )
     none = [None] * count
-    extras: Iterable[tuple[tuple[str, int], ...]] = [()] * count
+    extras: list[tuple[tuple[str, int], ...]] = [()] * count
     if plan.extras:
         names = [n for n, _at in plan.extras]
         extras = [
             tuple((n, v) for n, v in zip(names, found, strict=True) if v is not None)
             for found in zip(*(values[n] for n in names), strict=True)
         ]
-    items = list(
-        map(
-            _new_row,
-            zip(
-                lines,
-                days,
-                channels,
-                campaigns if campaigns is not None else [""] * count,
-                values.get("spend", none),
-                values.get("impressions", none),
-                values.get("clicks", none),
-                values.get("conversions", none),
-                values.get("revenue", none),
-                extras,
-                strict=True,
-            ),
-        )
+    fields = (
+        lines,
+        days,
+        channels,
+        campaigns if campaigns is not None else [""] * count,
+        values.get("spend", none),
+        values.get("impressions", none),
+        values.get("clicks", none),
+        values.get("conversions", none),
+        values.get("revenue", none),
+        extras,
     )
+    items = list(map(_new_row, zip(*fields, strict=True)))
     if rejected:
         items = [item for at, item in enumerate(items) if at not in rejected]
-    unique = not rejected and _keys_distinct(days, channels, campaigns)  # type: ignore[arg-type]
-    return items, problems, count, currencies, unique
+        return items, problems, count, currencies, None
+    unique = _keys_distinct(days, channels, campaigns)  # type: ignore[arg-type]
+    return items, problems, count, currencies, fields if unique else None
 
 
 _FIRST_CELL = itemgetter(0)

@@ -473,3 +473,13 @@ def test_a_big_file_read_by_columns_reports_each_bad_cell() -> None:
         (3004, "negative_spend", None),
     ]
     assert len(parsed.rows) == 3000 and parsed.rows[0].spend == 50
+
+
+def test_the_columns_kept_by_the_reading_are_the_rows() -> None:
+    text = "date,channel,campaign,spend,sessions\n" + "".join(
+        f"2026-11-{1 + n // 3:02d},Meta,c{n % 3},{n}.25,{n if n % 2 else '--'}\n" for n in range(30)
+    )
+    parsed = parse(text.encode(), today=TODAY)
+    assert parsed._fields is not None  # kept, not built again
+    assert tuple(map(tuple, parsed.fields())) == tuple(zip(*parsed.rows, strict=True))
+    assert parsed.rows[1].extras == (("sessions", 100),) and parsed.rows[0].extras == ()
