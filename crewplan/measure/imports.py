@@ -30,6 +30,7 @@ changes nothing.
 import gc
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -67,7 +68,7 @@ from crewplan.workspaces.models import Workspace
 PREVIEW_PURPOSE = "measure.import"
 CHUNK_ROWS = 20_000  # rows per executemany: progress and the test hook come between chunks
 RUN_ROWS = 16  # rows per run of one channel below which the totals are summed row by row
-ROWS_PER_STATEMENT = 100  # rows per INSERT (9 values each: under SQLite's oldest limit, 999)
+ROWS_PER_STATEMENT = 1000  # rows per INSERT at most (9 values each; see _statement_rows)
 FILE_DAYS = 1  # an ImportFile not imported is forgotten after this many days
 PAYLOAD_PROBLEMS = 200  # problems carried in a preview token (the count is always exact)
 # PostgreSQL takes the rows through COPY (psycopg's `Cursor.copy`), else executemany like
@@ -300,10 +301,11 @@ def preview(
     convert = converter(rate_value)
     names = _file_channels(parsed)
     resolved = resolve_channels(workspace, names)
-    totals = channel_totals(parsed, convert)
-    added, replaced, unchanged = (
-        _compare(workspace, parsed, resolved, convert) if compare else (0, 0, 0)
-    )
+    with _collector_paused():
+        totals = channel_totals(parsed, convert)
+        added, replaced, unchanged = (
+            _compare(workspace, parsed, resolved, convert) if compare else (0, 0, 0)
+        )
     errors = [
         {"code": "currency", "message": m} for m in currency_errors(workspace, parsed, rate_value)
     ]
@@ -782,13 +784,14 @@ def _load(
                 done += len(chunk)
                 _between_chunks(done, len(rows), progress, fail_after_rows)
         return
-    many = _rows_per_statement(sql, ROWS_PER_STATEMENT)
-    width = len(rows[0]) if rows else 0
-    step = width * ROWS_PER_STATEMENT
+    width = len(rows[0]) if rows else 1
+    per = _statement_rows(width)
+    many = _rows_per_statement(sql, per)
+    step = width * per
     for chunk in _chunks(rows):
         # Many rows per INSERT: SQLite's cost is mostly per statement run (the row's
         # AUTOINCREMENT bookkeeping, the statement's reset), not per value.
-        whole = len(chunk) - len(chunk) % ROWS_PER_STATEMENT
+        whole = len(chunk) - len(chunk) % per
         if whole:
             flat = list(chain.from_iterable(chunk[:whole]))
             cursor.executemany(many, [flat[at : at + step] for at in range(0, len(flat), step)])
@@ -796,6 +799,15 @@ def _load(
             cursor.executemany(sql, chunk[whole:])
         done += len(chunk)
         _between_chunks(done, len(rows), progress, fail_after_rows)
+
+
+def _statement_rows(width: int) -> int:
+    """Rows per INSERT: ROWS_PER_STATEMENT, or as many as SQLite's limit of values in one
+    statement allows (32,766 since SQLite 3.32; 999 before)."""
+    if connection.vendor != "sqlite":
+        return ROWS_PER_STATEMENT
+    limit = int(connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    return max(1, min(ROWS_PER_STATEMENT, limit // width))
 
 
 def _rows_per_statement(sql: str, count: int) -> str:
