@@ -18,7 +18,8 @@ the file says, never what came back from the browser. The file row is deleted wh
 import is done, or after a day.
 
 Writing is set-based and keyed by (workspace, day, channel, campaign): the file's rows go
-into a temporary table in chunks (`executemany`, or COPY on PostgreSQL), then three
+into a temporary table in chunks (`executemany` of up to 1,000 rows per INSERT, or COPY
+on PostgreSQL), then three
 statements compare it with what is stored: rows whose values differ are copied to
 `ReplacedMetric` (with the import that had written them) and updated, rows that are not
 there are inserted, identical rows are not touched. When nothing is stored yet over the
