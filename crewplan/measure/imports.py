@@ -19,10 +19,9 @@ import is done, or after a day.
 
 Writing is set-based and keyed by (workspace, day, channel, campaign): the file's rows go
 into a temporary table in chunks (`executemany` of up to 1,000 rows per INSERT, or COPY
-on PostgreSQL), then three
-statements compare it with what is stored: rows whose values differ are copied to
-`ReplacedMetric` (with the import that had written them) and updated, rows that are not
-there are inserted, identical rows are not touched. When nothing is stored yet over the
+on PostgreSQL), then three statements compare it with what is stored: rows whose values
+differ are copied to `ReplacedMetric` (with the import that had written them) and
+updated, rows that are not there are inserted, identical rows are not touched. When nothing is stored yet over the
 file's days and channels, the rows go straight into `DailyMetric`. Either way the number
 of statements does not depend on the number of rows, and importing the same file again
 changes nothing.
