@@ -3,13 +3,15 @@ template CSV of ROWS rows (10 channels × 100 campaigns × ROWS/1000 days; 1,000
 default) timed as
 
 1. the floor: decoding the bytes and a bare `csv.reader` loop over them;
-2. `measure.parse.parse` of the bytes;
-3. `crewplan import` file → committed (read, parse, channels created, rows written in one
+2. `measure.parse.parse` of the bytes (as the import calls it: `imports.parse_file`);
+3. `imports.commit` alone of the parsed rows into an empty workspace;
+4. `crewplan import` file → committed (read, parse, channels created, rows written in one
    transaction), into an empty workspace, then the same file again (every row unchanged).
 
-Run: .venv/bin/python bench/measure_import.py [ROWS]
+Run: .venv/bin/python bench/measure_import.py [ROWS] [--postgres URL]
 uses a throw-away SQLite database, or the PostgreSQL database DATABASE_URL names (it is
-migrated and keeps the bench's workspace: point it at a database of its own).
+migrated and keeps the bench's workspaces: point it at a database of its own); with
+--postgres, both in one run (SQLite first, then that PostgreSQL, each in its own process).
 Wall time and this process's CPU time are printed: on a shared machine the CPU time is
 the steadier figure.
 """
@@ -17,6 +19,7 @@ the steadier figure.
 import csv
 import io
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+TODAY = date(2026, 12, 31)
 HEADER = "date,channel,campaign,spend,impressions,clicks,conversions,revenue\n"
 
 
@@ -68,40 +72,62 @@ def main(rows: int) -> None:
 
     from crewplan.accounts.models import User
     from crewplan.measure import imports
-    from crewplan.measure.parse import parse
+    from crewplan.measure.models import Import
     from crewplan.workspaces import services
 
     data = generate(rows)
     path = Path(tempfile.mkdtemp(prefix="crewplan-bench-")) / "daily.csv"
     path.write_bytes(data)
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(f"{rows:,} rows, {len(data) / 1024 / 1024:.0f} MB, database {connection.vendor}")
+    print(f"load average {load} on {os.cpu_count()} cores")
     base = timed("csv.reader (floor)", lambda: floor(data), rows)
-    timed("parse", lambda: parse(data, today=date(2026, 12, 31)), rows)
-    timed(
-        "parse, collector paused", lambda: imports.parse_file(data, today=date(2026, 12, 31)), rows
-    )
+    timed("parse (imports.parse_file)", lambda: imports.parse_file(data, today=TODAY), rows)
 
-    modes = [True, False] if connection.vendor == "postgresql" else [True]
-    for copy in modes:  # PostgreSQL: COPY, then executemany
-        imports.COPY_ON_POSTGRESQL = copy
+    def workspace() -> Any:
         owner = User.objects.create_user(f"b{time.time_ns()}@example.com", "bench-password-1")
         slug = f"bench{time.time_ns() % 10**9}"
-        services.workspace_create(name="Bench", slug=slug, owner=owner)
+        return services.workspace_create(name="Bench", slug=slug, owner=owner)
 
-        def command(slug: str = slug) -> None:
-            out = io.StringIO()
-            try:
-                call_command("import", "--workspace", slug, str(path), "--json", stdout=out)
-            except SystemExit as exited:
-                assert not exited.code, out.getvalue()[-2000:]
+    parsed = imports.parse_file(data, today=TODAY)
+    ws = workspace()
 
-        how = ("COPY" if copy else "executemany") if len(modes) > 1 else ""
-        first = timed(f"file → committed, first {how}", command, rows)
-        again = timed(f"file → committed, again {how}", command, rows)
-        print(f"first import {first / base:.1f}× the floor, re-import {again / base:.1f}×")
+    def commit() -> None:
+        record = Import.objects.create(workspace=ws, file_name="f.csv", checksum="", layout="")
+        names = {row.channel for row in parsed.rows[:1000]}
+        imports.commit(
+            workspace=ws,
+            actor=None,
+            parsed=parsed,
+            import_record=record,
+            channel_choices=dict.fromkeys(names, imports.NEW),
+        )
+
+    timed("commit alone (imports.commit)", commit, rows)
+    parsed.rows = []  # the memory back before the file imports
+    slug = workspace().slug
+
+    def command() -> None:
+        out = io.StringIO()
+        try:
+            call_command("import", "--workspace", slug, str(path), "--json", stdout=out)
+        except SystemExit as exited:
+            assert not exited.code, out.getvalue()[-2000:]
+
+    first = timed("file → committed, first", command, rows)
+    again = timed("file → committed, again", command, rows)
+    print(f"first import {first / base:.1f}× the floor, re-import {again / base:.1f}×")
 
 
 if __name__ == "__main__":
+    arguments = sys.argv[1:]
+    if "--postgres" in arguments:  # both databases, each in a process of its own
+        at = arguments.index("--postgres")
+        url, rest = arguments[at + 1], arguments[:at] + arguments[at + 2 :]
+        plain = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        for env in (plain, {**plain, "DATABASE_URL": url}):
+            subprocess.run([sys.executable, __file__, *rest], env=env, check=True)  # noqa: S603
+        sys.exit(0)
     os.environ.setdefault("CREWPLAN_DATA_DIR", tempfile.mkdtemp(prefix="crewplan-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crewplan.settings")
     import django
@@ -110,4 +136,4 @@ if __name__ == "__main__":
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
+    main(int(arguments[0]) if arguments else 1_000_000)

@@ -29,13 +29,16 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from enum import StrEnum
+from functools import partial
+from itertools import count as counter
 from itertools import islice
-from typing import Any, NamedTuple
+from operator import add, attrgetter, itemgetter, lt
+from typing import Any, NamedTuple, cast
 
 from crewplan.lib.encodings import NotText, decode_text
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
@@ -43,6 +46,7 @@ from crewplan.lib.xlsxfile import UnusableFile, open_workbook
 HEADER_SCAN = 30  # rows searched for the header
 MAX_COLUMNS = 256
 SAMPLE_ROWS = 5
+READ_CHUNK = 10_000  # rows read before their width is checked
 
 
 class Layout(StrEnum):
@@ -116,9 +120,32 @@ class Parsed:
     date_from: date | None
     date_to: date | None
     sample: list[tuple[str, ...]]
+    # `rows` as columns, kept by the column-wise reading or built on first use (`fields`).
+    _fields: "Fields | None" = field(default=None, init=False, repr=False, compare=False)
+    _fields_of: list[MetricRow] | None = field(default=None, init=False, repr=False, compare=False)
 
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    def fields(self) -> "Fields":
+        """`rows` as the ten columns of MetricRow (line, day, channel, campaign, spend, …,
+        extras): the import sums and writes a million rows column by column. Built once
+        for the list `rows` is (a new list, or one of another length, builds them again)."""
+        if (
+            self._fields is None
+            or self._fields_of is not self.rows
+            or (len(self._fields[0]) != len(self.rows))
+        ):
+            self._fields = (
+                tuple(zip(*self.rows, strict=True))
+                if self.rows
+                else tuple(() for _name in MetricRow._fields)
+            )
+            self._fields_of = self.rows
+        return self._fields
+
+
+Fields = tuple[Sequence[Any], ...]
 
 
 def fold(text: object) -> str:
@@ -361,17 +388,22 @@ def _delimiter(lines: Sequence[str]) -> str:
     return best
 
 
-def _text_rows(text: str) -> Iterable[list[str]]:
+def _text_rows(text: str) -> list[list[str]]:
     lines = text.splitlines()
     body = [line for line in lines[:200] if line and not line.startswith("#")]
     delimiter = _delimiter(body[:HEADER_SCAN])
-    reader = csv.reader(
-        (line if not line.startswith("#") else "" for line in lines), delimiter=delimiter
+    # GA4's comment lines are read as blank ones (the line numbers stay the file's); a
+    # file without any "#" needs no look at each line.
+    source: Iterable[str] = (
+        (line if not line.startswith("#") else "" for line in lines) if "#" in text else lines
     )
-    for row in reader:
-        if len(row) > MAX_COLUMNS:
+    reader = csv.reader(source, delimiter=delimiter)
+    rows: list[list[str]] = []
+    while chunk := list(islice(reader, READ_CHUNK)):
+        if max(map(len, chunk)) > MAX_COLUMNS:
             raise UnusableFile("too_many_columns", params={"columns": MAX_COLUMNS})
-        yield row
+        rows += chunk
+    return rows
 
 
 @dataclass
@@ -457,7 +489,7 @@ def parse(
         encoding = "xlsx"
     else:
         text, encoding = _decode(data)
-        rows = list(_text_rows(text.lstrip("\ufeff")))
+        rows = _text_rows(text.lstrip("\ufeff"))
     found = _find_header(rows)
     titles = " ".join(" ".join(r) for r in rows[: found.index if found else 3]).casefold()
     layout = _layout_of(found.columns, found.cells, titles) if found else None
@@ -504,27 +536,109 @@ def _read(
     fixed_channel: str,
 ) -> Parsed:
     cols = head.columns
+    plan = _Columns.of(cols, layout)
+    body = rows[head.index + 1 :]
+    first_line = head.index + 2
+    # A Meta export without a day column is checked row by row for its day breakdown.
+    read = _read_rows if plan.ends is not None else _read_columns
+    items, problems, count, currencies, fields = read(
+        body, first_line, plan, today, max_rows, fixed_channel
+    )
+    if head.currency:
+        currencies.add(head.currency)
+    currencies.discard("")
+    if len(currencies) > 1:
+        raise UnusableFile(
+            "several_currencies", params={"currencies": ", ".join(sorted(currencies))}
+        )
+    out = items if fields is not None else _deduplicated(items, problems)
+    # Problems in the order of the lines; on one line, in the order of the checks.
+    problems.sort(key=_LINE)
+    parsed = Parsed(
+        layout=layout,
+        encoding=encoding,
+        header=head.cells,
+        header_line=head.index + 1,
+        columns={k: v for k, v in cols.items() if v >= 0},
+        currency=next(iter(currencies), None),
+        rows=out,
+        problems=problems,
+        rows_read=count,
+        date_from=min(fields[1] if fields else map(_DAY, out), default=None),
+        date_to=max(fields[1] if fields else map(_DAY, out), default=None),
+        sample=[tuple(r) for r in body[:SAMPLE_ROWS]],
+    )
+    if fields is not None:
+        parsed._fields, parsed._fields_of = fields, out
+    return parsed
+
+
+_LINE = attrgetter("line")
+_DAY = itemgetter(1)
+_KEY = itemgetter(1, 2, 3)  # (day, channel, campaign) of a MetricRow
+_new_row = partial(tuple.__new__, MetricRow)  # a MetricRow from a tuple, without Python
+# The rows kept, the problems, the rows read, the currencies, and the rows' columns when
+# they are known to be distinct by their keys (else None: `_deduplicated` looks).
+_Read = tuple[list[MetricRow], list[Problem], int, set[str], Fields | None]
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where a layout's fields are in its rows."""
+
+    day: int
+    ends: int | None  # "Reporting ends" of a Meta export without a day column
+    channel: int | None
+    campaign: int | None
+    campaign_type: int | None
+    currency: int | None
+    metrics: list[tuple[str, int]]  # -1: no column (empty)
+    extras: list[tuple[str, int]]
+    spend: int | None
+
+    @classmethod
+    def of(cls, cols: dict[str, int], layout: Layout) -> "_Columns":
+        day_at = cols.get("date", cols.get("reporting_starts"))
+        if day_at is None:
+            raise UnusableFile("no_date_column")
+        metrics: list[tuple[str, int]] = [
+            (n, cols[n])
+            for n in ("spend", "impressions", "clicks", "conversions", "revenue")
+            if n in cols
+        ]
+        if layout == Layout.META_ADS and "conversions" not in cols:
+            metrics.append(("conversions", cols.get("purchases", cols.get("results", -1))))
+        return cls(
+            day=day_at,
+            ends=cols.get("reporting_ends") if "date" not in cols else None,
+            channel=cols.get("channel"),
+            campaign=cols.get("campaign"),
+            campaign_type=cols.get("campaign_type"),
+            currency=cols.get("currency"),
+            metrics=metrics,
+            extras=[(n, cols[n]) for n in EXTRA_METRICS if n in cols],
+            spend=cols.get("spend"),
+        )
+
+
+def _read_rows(
+    body: list[list[str]],
+    first_line: int,
+    plan: _Columns,
+    today: date,
+    max_rows: int,
+    fixed_channel: str,
+) -> _Read:
+    """The rows one by one (the Meta export without a day column; the reference the
+    column-wise reading in `_read_columns` keeps to)."""
     problems: list[Problem] = []
-    currencies = {head.currency} if head.currency else set()
-    day_at, ends_at = cols.get("date", cols.get("reporting_starts")), cols.get("reporting_ends")
-    if day_at is None:
-        raise UnusableFile("no_date_column")
-    channel_at, campaign_at = cols.get("channel"), cols.get("campaign")
-    type_at, currency_at = cols.get("campaign_type"), cols.get("currency")
-    metrics: list[tuple[str, int]] = [
-        (n, cols[n])
-        for n in ("spend", "impressions", "clicks", "conversions", "revenue")
-        if n in cols
-    ]
-    extras_at: list[tuple[str, int]] = [(n, cols[n]) for n in EXTRA_METRICS if n in cols]
-    if layout == Layout.META_ADS and "conversions" not in cols:
-        metrics.append(("conversions", cols.get("purchases", cols.get("results", -1))))
+    currencies: set[str] = set()
+    day_at, ends_at, channel_at, campaign_at = plan.day, plan.ends, plan.channel, plan.campaign
+    type_at, currency_at = plan.campaign_type, plan.currency
     days: dict[str, date] = {}
     out: list[MetricRow] = []
-    seen: dict[tuple[date, str, str], int] = {}
     read = 0
-    first_line = head.index + 2
-    for offset, row in enumerate(rows[head.index + 1 :]):
+    for offset, row in enumerate(body):
         line = first_line + offset
         # A row that starts with a digit (a date, most rows) is neither blank nor a total.
         if not (row and row[0][:1].isdigit()) and (
@@ -543,21 +657,21 @@ def _read(
                 problems.append(Problem(line, "bad_date", "error", {"value": raw_day[:40]}))
                 continue
             days[raw_day] = day
-        if "date" not in cols and ends_at is not None and _spans_days(row[ends_at:], day):
+        if ends_at is not None and _spans_days(row[ends_at:], day):
             raise UnusableFile("no_day_breakdown")
         if currency_at is not None and currency_at < len(row) and row[currency_at].strip():
             currencies.add(row[currency_at].strip().upper())
         channel = fixed_channel
         if channel_at is not None and channel_at < len(row):
             channel = row[channel_at].strip() or fixed_channel
-        if type_at is not None and type_at < len(row) and fold(row[type_at]) in ("video", "影片"):
+        if type_at is not None and type_at < len(row) and fold(row[type_at]) in _VIDEO:
             channel = "YouTube"
         campaign = (
             row[campaign_at].strip() if campaign_at is not None and campaign_at < len(row) else ""
         )
         values: dict[str, int | None] = {}
         bad = False
-        for name, at in metrics:
+        for name, at in plan.metrics:
             text = row[at] if 0 <= at < len(row) else ""
             try:
                 values[name] = parse_count(text) if name in COUNTS else parse_amount(text)
@@ -567,7 +681,7 @@ def _read(
                 )
                 bad = True
         extras: list[tuple[str, int]] = []
-        for name, at in extras_at:
+        for name, at in plan.extras:
             text = row[at] if at < len(row) else ""
             try:
                 value = parse_amount(text)
@@ -583,8 +697,9 @@ def _read(
             continue
         spend = values.get("spend")
         if spend is not None and spend < 0:
+            assert plan.spend is not None
             problems.append(
-                Problem(line, "negative_spend", "error", {"value": row[cols["spend"]][:40]})
+                Problem(line, "negative_spend", "error", {"value": row[plan.spend][:40]})
             )
             continue
         if not channel:
@@ -592,19 +707,262 @@ def _read(
             continue
         if day > today:
             problems.append(Problem(line, "future_date", "warning", {"date": day.isoformat()}))
-        item = MetricRow(
-            line,
-            day,
-            channel,
-            campaign,
-            spend,
-            values.get("impressions"),
-            values.get("clicks"),
-            values.get("conversions"),
-            values.get("revenue"),
-            tuple(extras),
+        out.append(
+            MetricRow(
+                line,
+                day,
+                channel,
+                campaign,
+                spend,
+                values.get("impressions"),
+                values.get("clicks"),
+                values.get("conversions"),
+                values.get("revenue"),
+                tuple(extras),
+            )
         )
-        key = (day, channel, campaign)
+    return out, problems, read, currencies, None
+
+
+_VIDEO = ("video", "影片")
+
+
+def _read_columns(
+    body: list[list[str]],
+    first_line: int,
+    plan: _Columns,
+    today: date,
+    max_rows: int,
+    fixed_channel: str,
+) -> _Read:
+    """The rows column by column, with the same rows, values and problems (in the same
+    order once sorted by line) as `_read_rows`: a million-row file spends its time in C
+    (`map`, `str.join`, one regular expression over a whole column) instead of in a
+    Python loop per row and cell. A column that is not all plain numbers is read cell by
+    cell (`parse_amount`, `parse_count`), as before."""
+    lines: Sequence[int] = range(first_line, first_line + len(body))
+    widths = set(map(len, body))
+    firsts = "".join(map(_FIRST_CHAR, map(_FIRST_CELL, body))) if 0 not in widths else ""
+    if len(firsts) != len(body) or not firsts.isdigit():
+        # Blank rows and totals among them (or rows starting otherwise): the data rows.
+        kept = [
+            (line, row)
+            for line, row in zip(lines, body, strict=True)
+            if (row and row[0][:1].isdigit())
+            or (any(c.strip() for c in row) and not _is_total(row))
+        ]
+        lines = [line for line, _row in kept]
+        body = [row for _line, row in kept]
+        widths = set(map(len, body))
+    count = len(body)
+    if count > max_rows:
+        raise UnusableFile("too_many_rows", params={"rows": max_rows})
+    if not body:
+        return [], [], 0, set(), None
+    wanted = [plan.day, plan.channel, plan.campaign, plan.campaign_type, plan.currency]
+    wanted += [at for _n, at in plan.metrics + plan.extras]
+    need = max(at for at in wanted if at is not None) + 1
+    if min(widths) < need:  # short rows: their missing cells are empty
+        body = [row if len(row) >= need else row + [""] * (need - len(row)) for row in body]
+
+    def column(at: int | None) -> list[str]:
+        return list(map(itemgetter(at), body)) if at is not None and at >= 0 else [""] * count
+
+    problems: list[Problem] = []
+    rejected: set[int] = set()  # positions in body
+    raw_days = column(plan.day)
+    distinct: dict[str, date | None] = {}
+    for raw in set(raw_days):
+        try:
+            distinct[raw] = parse_day(raw.strip())
+        except ValueError:
+            distinct[raw] = None
+    days: list[date | None] = list(map(distinct.__getitem__, raw_days))
+    if None in distinct.values():
+        for at, (line, day) in enumerate(zip(lines, days, strict=True)):
+            if day is None:
+                value = raw_days[at].strip()[:40]
+                problems.append(Problem(line, "bad_date", "error", {"value": value}))
+                rejected.add(at)
+    dated = (lambda at: at not in rejected) if rejected else None
+    currencies: set[str] = set()
+    if plan.currency is not None:
+        cells = column(plan.currency)
+        found = {c for at, c in enumerate(cells) if dated(at)} if dated else set(cells)
+        currencies = {c.strip().upper() for c in found if c.strip()}
+    channels = list(map(str.strip, column(plan.channel))) if plan.channel is not None else None
+    if channels is None:
+        channels = [fixed_channel] * count
+    elif "" in set(channels):
+        channels = [c or fixed_channel for c in channels]
+    if plan.campaign_type is not None:
+        types = column(plan.campaign_type)
+        video = {t for t in set(types) if fold(t) in _VIDEO}
+        if video:
+            channels = [
+                "YouTube" if t in video else c for c, t in zip(channels, types, strict=True)
+            ]
+    campaigns = list(map(str.strip, column(plan.campaign))) if plan.campaign is not None else None
+    values: dict[str, list[int | None]] = {}
+    dateless = frozenset(rejected)
+    bad: set[int] = set()
+    for name, at in plan.metrics + plan.extras:
+        cells = column(at)
+        fast = _plain_counts(cells) if name in COUNTS else _plain_hundredths(cells)
+        if fast is None:
+            read = parse_count if name in COUNTS else parse_amount
+            fast = _cells(cells, read, name, lines, dateless, bad, problems)
+        values[name] = fast
+    rejected |= bad
+    spend = values.get("spend")
+    if spend is not None and plan.spend is not None and _any_negative(spend):
+        for at, amount in enumerate(spend):
+            if amount is not None and amount < 0 and at not in rejected:
+                text = body[at][plan.spend][:40]
+                problems.append(Problem(lines[at], "negative_spend", "error", {"value": text}))
+                rejected.add(at)
+    if "" in set(channels):
+        for at, channel in enumerate(channels):
+            if not channel and at not in rejected:
+                problems.append(Problem(lines[at], "no_channel", "error"))
+                rejected.add(at)
+    future = [d for d in distinct.values() if d is not None and d > today]
+    if future:
+        later = set(future)
+        for at, day in enumerate(days):
+            if day in later and at not in rejected:
+                assert day is not None
+                problems.append(
+                    Problem(lines[at], "future_date", "warning", {"date": day.isoformat()})
+                )
+    none = [None] * count
+    extras: list[tuple[tuple[str, int], ...]] = [()] * count
+    if plan.extras:
+        names = [n for n, _at in plan.extras]
+        extras = [
+            tuple((n, v) for n, v in zip(names, found, strict=True) if v is not None)
+            for found in zip(*(values[n] for n in names), strict=True)
+        ]
+    fields = (
+        lines,
+        days,
+        channels,
+        campaigns if campaigns is not None else [""] * count,
+        values.get("spend", none),
+        values.get("impressions", none),
+        values.get("clicks", none),
+        values.get("conversions", none),
+        values.get("revenue", none),
+        extras,
+    )
+    items = list(map(_new_row, zip(*fields, strict=True)))
+    if rejected:
+        items = [item for at, item in enumerate(items) if at not in rejected]
+        return items, problems, count, currencies, None
+    unique = _keys_distinct(days, channels, campaigns)  # type: ignore[arg-type]
+    return items, problems, count, currencies, fields if unique else None
+
+
+_FIRST_CELL = itemgetter(0)
+_FIRST_CHAR = itemgetter(slice(0, 1))
+_NOT_PLAIN = re.compile(r"[^0-9.\n]")
+_TWO_DOTS = re.compile(r"\.[0-9]*\.")
+_LONG_CENTS = re.compile(r"\.[0-9]{3}")
+# Below this, a number of at most two decimals times 100 is exact in a float.
+_FLOAT_EXACT = 1e13
+
+
+def _plain_counts(cells: list[str]) -> list[int | None] | None:
+    """A column of whole numbers as `parse_count` reads them (int() is its first try);
+    None when a cell is anything else (empty, "1,234")."""
+    try:
+        return list(map(int, cells))
+    except ValueError:
+        return None
+
+
+def _plain_hundredths(cells: list[str]) -> list[int | None] | None:
+    """A column of plain numbers ("1234", "1234.5", "0.25") in hundredths, as
+    `parse_amount` reads them; None when any cell is anything else (empty, a sign, a
+    currency, a thousands separator, three decimals).
+
+    One join and a few searches over the whole column check it; then a float of at most
+    two decimals below 1e13, times 100 and rounded, is the exact integer."""
+    joined = "\n".join(cells)
+    if (
+        not joined
+        or _NOT_PLAIN.search(joined)
+        or "\n\n" in joined
+        or joined[0] in ".\n"
+        or joined[-1] in ".\n"
+        or ".\n" in joined
+        or "\n." in joined
+        or _TWO_DOTS.search(joined)
+        or _LONG_CENTS.search(joined)
+    ):
+        return None
+    if "." not in joined:
+        return list(map((100).__mul__, map(int, cells)))
+    numbers = list(map(float, cells))
+    if max(numbers) >= _FLOAT_EXACT:
+        return None
+    return list(map(round, map((100.0).__mul__, numbers)))
+
+
+def _cells(
+    cells: list[str],
+    read: Callable[[str], int | None],
+    name: str,
+    lines: Sequence[int],
+    skipped: frozenset[int],
+    bad: set[int],
+    problems: list[Problem],
+) -> list[int | None]:
+    """A column cell by cell: a bad_number for each cell `read` refuses (its position
+    added to `bad`), none for the rows already refused (`skipped`)."""
+    out: list[int | None] = []
+    append = out.append
+    for at, text in enumerate(cells):
+        try:
+            append(read(text))
+        except ValueError:
+            append(None)
+            if at not in skipped:
+                problems.append(
+                    Problem(lines[at], "bad_number", "error", {"value": text[:40], "field": name})
+                )
+                bad.add(at)
+    return out
+
+
+def _any_negative(values: list[int | None]) -> bool:
+    if None in values:
+        return min(filter(None, values), default=0) < 0
+    return min(cast(list[int], values), default=0) < 0
+
+
+def _keys_distinct(days: list[date], channels: list[str], campaigns: list[str] | None) -> bool:
+    """Whether no (day, channel, campaign) comes twice, without a set of a million
+    tuples: each (channel, campaign) numbered as it first comes, each key one integer,
+    and a file in the order of its days needs no set at all."""
+    pairs: dict[tuple[str, str], int] = {}
+    ids = list(map(pairs.setdefault, zip(channels, campaigns or channels, strict=True), counter()))
+    span = len(ids) + 1
+    keys = list(map(add, map(span.__mul__, map(date.toordinal, days)), ids))
+    if all(map(lt, keys, islice(keys, 1, None))):
+        return True
+    return len(set(keys)) == len(keys)
+
+
+def _deduplicated(items: list[MetricRow], problems: list[Problem]) -> list[MetricRow]:
+    """One row per (day, channel, campaign): a repeated row is a duplicate_row warning,
+    two different rows of one key (a segment such as device) are added together."""
+    if len(set(map(_KEY, items))) == len(items):
+        return items
+    out: list[MetricRow] = []
+    seen: dict[tuple[date, str, str], int] = {}
+    for item in items:
+        key = (item.day, item.channel, item.campaign)
         earlier = seen.get(key)
         if earlier is None:
             seen[key] = len(out)
@@ -612,30 +970,13 @@ def _read(
             continue
         before = out[earlier]
         if before[4:] == item[4:]:
-            problems.append(Problem(line, "duplicate_row", "warning", {"first": before.line}))
+            problems.append(Problem(item.line, "duplicate_row", "warning", {"first": before.line}))
         else:
-            problems.append(Problem(line, "rows_added_together", "warning", {"first": before.line}))
+            problems.append(
+                Problem(item.line, "rows_added_together", "warning", {"first": before.line})
+            )
             out[earlier] = _added(before, item)
-    currencies.discard("")
-    if len(currencies) > 1:
-        raise UnusableFile(
-            "several_currencies", params={"currencies": ", ".join(sorted(currencies))}
-        )
-    dates = [r.day for r in out]
-    return Parsed(
-        layout=layout,
-        encoding=encoding,
-        header=head.cells,
-        header_line=head.index + 1,
-        columns={k: v for k, v in cols.items() if v >= 0},
-        currency=next(iter(currencies), None),
-        rows=out,
-        problems=problems,
-        rows_read=read,
-        date_from=min(dates, default=None),
-        date_to=max(dates, default=None),
-        sample=[tuple(r) for r in rows[head.index + 1 : head.index + 1 + SAMPLE_ROWS]],
-    )
+    return out
 
 
 def _spans_days(cells: Sequence[str], day: date) -> bool:

@@ -3,6 +3,7 @@ remember), rolled back exactly, in the workspace's currency, all or nothing."""
 
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 
 import pytest
@@ -364,3 +365,27 @@ def test_plain_amounts_read_fast_are_exact() -> None:
     assert {text: parse_amount(text) for text in cases} == cases
     with pytest.raises(ValueError):
         parse_amount("1.2.3")
+
+
+def test_channel_totals_by_runs_and_by_rows_agree() -> None:
+    grouped = [
+        MetricRow(n + 2, D1, name, f"c{n}", n * 100 if n % 3 else None, n, None, 50, n * 7, ())
+        for name in ("Meta", "Google Ads", "Meta")
+        for n in range(40)
+    ]
+    alternating = sorted(grouped, key=lambda r: r.line)  # Meta, Google Ads, Meta, … row by row
+    assert len(list(groupby(r.channel for r in alternating))) > len(alternating) // 2
+    for convert in (imports.converter(None), imports.converter(Decimal("31.5"))):
+        by_runs = imports.channel_totals(parsed(grouped), convert)
+        by_rows = imports.channel_totals(parsed(alternating), convert)
+        assert by_runs == by_rows
+    meta = imports.channel_totals(parsed(grouped), imports.converter(None))["Meta"]
+    expected = 2 * sum(n * 100 for n in range(40) if n % 3)
+    assert (meta.spend_x100, meta.clicks, meta.rows) == (expected, 0, 80)
+
+
+def test_fields_follow_the_rows() -> None:
+    data = parsed(list(NOVEMBER))
+    assert data.fields()[4] == (100_00, 250_50, 120_00)
+    data.rows = data.rows[:2]
+    assert data.fields()[2] == ("Google Ads", "Meta")

@@ -4,6 +4,7 @@ import codecs
 import contextlib
 import io
 from datetime import date
+from operator import attrgetter
 
 import pytest
 from hypothesis import given, settings
@@ -11,11 +12,14 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from crewplan.lib.xlsxfile import UnusableFile
+from crewplan.measure import parse as parse_module
 from crewplan.measure.parse import (
     ColumnMap,
     Layout,
+    fold,
     parse,
     parse_amount,
+    parse_count,
     parse_day,
     signature,
     template_csv,
@@ -360,3 +364,145 @@ def test_bad_amounts(text: str) -> None:
 def test_any_bytes_are_read_or_refused(data: bytes) -> None:
     with contextlib.suppress(UnusableFile):
         parse(data, today=TODAY)
+
+
+# ---- the column-wise reading of big files keeps to the row-by-row one ----------
+
+NUMBER_CELLS = (
+    "100",
+    "12.5",
+    "0.25",
+    "007",
+    "1,234.50",
+    "NT$5",
+    "-5",
+    "--",
+    "",
+    "1e3",
+    "1.",
+    ".5",
+    "12.345",
+    "１２",
+    " 7 ",
+    "(30)",
+    "12.5%",
+    "99999999999999.99",
+    "9999999999999.99",
+    "1_000",
+    "+3",
+)
+PLAIN_CELLS = st.from_regex(r"\A[0-9]{1,14}(\.[0-9]{1,2})?\Z")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(PLAIN_CELLS, st.sampled_from(NUMBER_CELLS)), min_size=1, max_size=30))
+def test_a_column_of_amounts_reads_as_each_of_its_cells(cells: list[str]) -> None:
+    expected_amounts: list[int | None] | None
+    try:
+        expected_amounts = [parse_amount(c) for c in cells]
+    except ValueError:
+        expected_amounts = None
+    amounts = parse_module._plain_hundredths(cells)
+    assert amounts is None or amounts == expected_amounts
+    try:
+        expected_counts: list[int | None] | None = [parse_count(c) for c in cells]
+    except ValueError:
+        expected_counts = None
+    counts = parse_module._plain_counts(cells)
+    assert counts is None or counts == expected_counts
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(PLAIN_CELLS.filter(lambda c: len(c.partition(".")[0]) <= 13), min_size=1))
+def test_plain_amounts_take_the_column_path(cells: list[str]) -> None:
+    assert parse_module._plain_hundredths(cells) == [parse_amount(c) for c in cells]
+
+
+HEADERS = (
+    "date,channel,campaign,spend,impressions,clicks,conversions,revenue",
+    "date,channel,campaign,currency,spend,clicks,new customers",
+    "Day,Campaign,Campaign type,Currency code,Cost,Impr.,Clicks,Conv. value",
+)
+ROW_CELLS = {
+    "date": ("2026-11-01", "2026-11-02", " 2026/11/3 ", "115/11/04", "2027-01-01", "someday", ""),
+    "channel": ("Meta", " Google Ads ", "", "LINE"),
+    "campaign": ("a", "b ", "", "雙11"),
+    "currency": ("TWD", " twd", "", "USD"),
+    "campaign type": ("Search", "Video", "影片", ""),
+}
+
+SAME = {"day": "date", "currency code": "currency"}
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> str:
+    header = draw(st.sampled_from(HEADERS))
+    names = header.split(",")
+    lines = [header]
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(["row", "row", "row", "short", "blank", "total"]))
+        if kind == "blank":
+            lines.append("")
+            continue
+        if kind == "total":
+            lines.append("Total: account,,,100")
+            continue
+        cells = [
+            draw(st.sampled_from(ROW_CELLS[SAME.get(fold(n), fold(n))]))
+            if SAME.get(fold(n), fold(n)) in ROW_CELLS
+            else draw(st.one_of(PLAIN_CELLS, st.sampled_from(NUMBER_CELLS)))
+            for n in names
+        ]
+        if kind == "short":
+            cells = cells[: draw(st.integers(1, len(cells) - 1))]
+        lines.append(",".join(f'"{c}"' for c in cells))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables())
+def test_column_reading_gives_what_row_reading_gives(text: str) -> None:
+    rows = parse_module._text_rows(text)
+    head = parse_module._find_header(rows)
+    assert head is not None
+    layout = parse_module._layout_of(head.columns, head.cells, "")
+    assert layout is not None
+    plan = parse_module._Columns.of(head.columns, layout)
+    body = rows[head.index + 1 :]
+    channel = parse_module.LAYOUT_CHANNEL.get(layout, "")
+    by_rows = parse_module._read_rows(body, head.index + 2, plan, TODAY, 100, channel)
+    by_columns = parse_module._read_columns(body, head.index + 2, plan, TODAY, 100, channel)
+    line = attrgetter("line")
+    assert by_columns[0] == by_rows[0]
+    assert sorted(by_columns[1], key=line) == sorted(by_rows[1], key=line)
+    assert by_columns[2:4] == by_rows[2:4]
+    if by_columns[4]:  # said distinct: it is
+        assert len({r[1:4] for r in by_columns[0]}) == len(by_columns[0])
+
+
+def test_a_big_file_read_by_columns_reports_each_bad_cell() -> None:
+    good = "".join(f"2026-11-{1 + n % 28:02d},Meta,c{n},{n}.5,{n},1,0.5,10\n" for n in range(3000))
+    text = (
+        "date,channel,campaign,spend,impressions,clicks,conversions,revenue\n"
+        + good
+        + "2026-11-01,Meta,x,1e3,5,1,0,0\n"
+        + "2026-11-02,Meta,y,12,5.5,1,0,0\n"
+        + "2026-11-03,Meta,z,-4,5,1,0,0\n"
+    )
+    parsed = parse(text.encode(), today=TODAY)
+    assert [(p.line, p.code, p.params.get("field")) for p in parsed.problems] == [
+        (3002, "bad_number", "spend"),
+        (3003, "bad_number", "impressions"),
+        (3004, "negative_spend", None),
+    ]
+    assert len(parsed.rows) == 3000 and parsed.rows[0].spend == 50
+
+
+def test_the_columns_kept_by_the_reading_are_the_rows() -> None:
+    text = "date,channel,campaign,spend,sessions\n" + "".join(
+        f"2026-11-{1 + n // 3:02d},Meta,c{n % 3},{n}.25,{n if n % 2 else '--'}\n" for n in range(30)
+    )
+    parsed = parse(text.encode(), today=TODAY)
+    assert parsed._fields is not None  # kept, not built again
+    assert tuple(map(tuple, parsed.fields())) == tuple(zip(*parsed.rows, strict=True))
+    assert parsed.rows[1].extras == (("sessions", 100),) and parsed.rows[0].extras == ()
