@@ -19,6 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from crewplan.measure.demo import SEED, events_of
+from crewplan.planning.models import Goal
 from crewplan.raci.models import Activity
 from crewplan.work import calendar_tw
 from crewplan.work.models import ItemRole, Transition, WorkItem
@@ -187,6 +188,14 @@ class Move:
     note: str = ""
 
 
+APPROVAL_NOTES = (
+    "價格與檔期確認無誤，可以上。",
+    "文案 OK，記得附上活動連結。",
+    "圖片授權已確認，核准。",
+    "這版很好，照排程發布。",
+)
+
+
 def moves(
     kind: Kind,
     publish: datetime,
@@ -227,7 +236,10 @@ def moves(
         at = add_working_hours(at, rng.uniform(1, 8), day_off)
         steps.append(Move("submit", "drafting", "in_review", writer, at))
     at = add_working_hours(at, rng.triangular(*kind.review_hours, kind.review_hours[0]), day_off)
-    steps.append(Move("approve", "in_review", "approved", approver, at))
+    # Most approvers say a word when they approve; some just click (the collaboration check
+    # counts the silent ones).
+    said = rng.choice(APPROVAL_NOTES) if rng.random() < 0.7 else ""
+    steps.append(Move("approve", "in_review", "approved", approver, at, said))
     if at + timedelta(minutes=30) < publish and kind.kind != "data_report":
         at = add_working_hours(at, rng.uniform(0.2, 2), day_off)
         if at < publish:
@@ -244,6 +256,9 @@ def load(bakery: Workspace, today: date) -> None:
         m.user.email: m for m in Membership.objects.for_workspace(bakery).select_related("user")
     }
     activities = {a.name: a for a in Activity.objects.for_workspace(bakery)}
+    # Selling work serves the conversion goal, the rest the brand one; a few items nobody
+    # linked (the collaboration check counts those).
+    goals = list(Goal.objects.for_workspace(bakery).select_related("kpi").order_by("pk"))
     first, last = today - timedelta(days=364), today - timedelta(days=3)
     infos = calendar_tw.days_between(first - timedelta(days=30), today + timedelta(days=30))
 
@@ -266,7 +281,9 @@ def load(bakery: Workspace, today: date) -> None:
             if steps[-1].at > now:
                 continue  # still on its way: the calendar demo shows work in progress
             name = theme(publish.date())
+            goal = _goal_of(kind, goals) if rng.random() < 0.9 else None
             item = WorkItem(
+                goal=goal,
                 workspace=bakery,
                 title=kind.title.format(theme=name),
                 kind=kind.kind,
@@ -304,6 +321,13 @@ def load(bakery: Workspace, today: date) -> None:
         ),
         batch_size=1000,
     )
+
+
+def _goal_of(kind: Kind, goals: list[Goal]) -> Goal | None:
+    if not goals:
+        return None
+    selling = kind.kind in ("ad_campaign", "content", "data_report")
+    return goals[0] if selling or len(goals) == 1 else goals[1]
 
 
 def _aware(moment: datetime) -> datetime:

@@ -6,7 +6,14 @@ zh-Hant in the catalogue), worded in the active language or in `language`."""
 from collections.abc import Iterable, Mapping
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy, ngettext_lazy, pgettext
+from django.utils.translation import (
+    gettext,
+    gettext_lazy,
+    ngettext,
+    ngettext_lazy,
+    pgettext,
+    pgettext_lazy,
+)
 
 from crewplan.lib import wording as wording_lib
 from crewplan.lib.active_language import speaking
@@ -300,3 +307,46 @@ def quarter_label(quarter: FiscalQuarter, language: str | None = None) -> str:
             "number": quarter.number,
             "year": quarter.year,
         }
+
+
+# What the command line prints beside the codes (the page says it in its own template).
+SEVERITY_NAMES: dict[str, Promise] = {
+    "error": gettext_lazy("Error"),
+    "warning": gettext_lazy("Warning"),
+}
+EVIDENCE_KINDS: dict[str, Promise] = {
+    "item": pgettext_lazy("evidence", "item"),
+    "activity": pgettext_lazy("evidence", "activity"),
+    "kpi": pgettext_lazy("evidence", "KPI"),
+    "line": pgettext_lazy("evidence", "budget line"),
+    "tool": pgettext_lazy("evidence", "tool"),
+    "person": pgettext_lazy("evidence", "person"),
+}
+
+
+def findings_heading(label: str, count: int, language: str | None = None) -> str:
+    """ "2026Q4: 3 findings" for the command's table."""
+    with speaking(language):
+        return ngettext(
+            "%(quarter)s: %(count)d finding", "%(quarter)s: %(count)d findings", count
+        ) % {"quarter": label, "count": count}
+
+
+def severity_name(severity: str, language: str | None = None) -> str:
+    with speaking(language):
+        return str(SEVERITY_NAMES[severity])
+
+
+def evidence_line(kind: str, id: int, shown: str, language: str | None = None) -> str:
+    """ "item 250: LINE 推播" under a finding in the command's table."""
+    with speaking(language):
+        return gettext("%(kind)s %(id)s: %(shown)s") % {
+            "kind": EVIDENCE_KINDS[kind],
+            "id": id,
+            "shown": shown,
+        }
+
+
+def more_evidence(count: int, language: str | None = None) -> str:
+    with speaking(language):
+        return ngettext("… %(count)d more", "… %(count)d more", count) % {"count": count}

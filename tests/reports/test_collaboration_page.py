@@ -222,7 +222,7 @@ def test_the_command_prints_a_table_or_json_with_g_exit_codes(
 ) -> None:
     code, table = _run("--workspace", "alpha", "--quarter", "2026Q4", "--language", "en")
     assert code == 1
-    assert "2026Q4: 4 finding(s)" in table and "trust.checks_overridden" in table
+    assert "2026Q4: 4 findings" in table and "trust.checks_overridden" in table
     code, text = _run("--workspace", "alpha", "--quarter", "2026Q4", "--json")
     document = json.loads(text)
     assert code == 1 and document["quarter"] == "2026Q4"

@@ -89,16 +89,19 @@ class Command(BaseCommand):
 
     def _table(self, label: str, findings: list[messages.Worded], language: str) -> None:
         out = self.stdout
-        out.write(f"{label}: {len(findings)} finding(s)")
+        out.write(messages.findings_heading(label, len(findings), language))
         for f in findings:
-            out.write(f"{f.severity:<8} {f.code:<36} {f.message}")
+            severity = messages.severity_name(f.severity, language)
+            out.write(f"{severity:<8} {f.code:<36} {f.message}")
             out.write(f"{'':<8} {'':<36} → {f.fix}")
             for e in f.finding.evidence[:10]:
                 value = messages.evidence_value(f.code, e.value, language)
                 shown = f"{e.name} · {value}" if value else e.name
-                out.write(f"{'':<8} {'':<36}   {e.kind} {e.id}: {shown}")
+                line = messages.evidence_line(e.kind, e.id, shown, language)
+                out.write(f"{'':<8} {'':<36}   {line}")
             if len(f.finding.evidence) > 10:
-                out.write(f"{'':<8} {'':<36}   … {len(f.finding.evidence) - 10} more")
+                more = messages.more_evidence(len(f.finding.evidence) - 10, language)
+                out.write(f"{'':<8} {'':<36}   {more}")
 
     def _unusable(self, reason: str) -> None:
         sys.stderr.write(reason.replace("\n", " ") + "\n")
