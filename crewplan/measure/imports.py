@@ -48,7 +48,7 @@ from crewplan.audit.services import record
 from crewplan.lib.limits import MEASURE_METRICS
 from crewplan.lib.text import fold
 from crewplan.lib.xlsxfile import UnusableFile
-from crewplan.measure import messages
+from crewplan.measure import channel_days, messages
 from crewplan.measure.models import (
     Campaign,
     Channel,
@@ -460,6 +460,12 @@ def commit(
             date_to=parsed.date_to,
             channel_ids={c.pk for c in channels.values()},
         )
+        channel_days.refresh(
+            workspace_id=workspace.pk,
+            first=parsed.date_from,
+            last=parsed.date_to,
+            channel_ids={c.pk for c in channels.values()},
+        )
         _finish(import_record, parsed, written)
         record(
             workspace=workspace,
@@ -852,6 +858,7 @@ def rollback(*, workspace: Workspace, actor: Any, import_record: Import) -> Impo
         .delete()
     )
     restored = _restore(workspace.pk, found.pk)
+    channel_days.refresh(workspace_id=workspace.pk, first=found.date_from, last=found.date_to)
     ReplacedMetric.objects.for_workspace(workspace).filter(replaced_by=found).delete()
     found.status = Import.Status.ROLLED_BACK
     found.rolled_back_by = actor if actor is not None and actor.pk else None

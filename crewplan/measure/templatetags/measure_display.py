@@ -1,9 +1,14 @@
 """How the results dashboards write ratios: a share as a percentage, ROAS and MER as a
 plain ratio, a change with its sign; "—" where the core has no figure (None)."""
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from crewplan.lib.money import money_formatter
 
 register = template.Library()
 
@@ -33,3 +38,16 @@ def times(value: Decimal | None) -> str:
     if value is None:
         return DASH
     return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@register.filter
+def money_cells(values: Iterable[Decimal | int | None], currency: str) -> SafeString:
+    """A table row's amounts as its `<td class="num">` cells, written as `money` writes
+    them: one filter call a row instead of a template loop over its cells (a year's daily
+    table of 20 channels is 14,640 cells, most of the page's time when looped)."""
+    written = money_formatter(currency)
+    # An amount is a sign, the currency's prefix and digits, commas and a point: when the
+    # prefix needs no escaping, no amount does (one check instead of 14,640 escapes).
+    if escape(written(0)) != written(0):
+        return mark_safe("".join(f'<td class="num">{escape(written(v))}</td>' for v in values))  # noqa: S308
+    return mark_safe("".join(f'<td class="num">{written(v)}</td>' for v in values))  # noqa: S308
