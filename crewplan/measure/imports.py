@@ -460,12 +460,13 @@ def commit(
             date_to=parsed.date_to,
             channel_ids={c.pk for c in channels.values()},
         )
-        channel_days.refresh(
-            workspace_id=workspace.pk,
-            first=parsed.date_from,
-            last=parsed.date_to,
-            channel_ids={c.pk for c in channels.values()},
-        )
+        if written.added or written.replaced:  # the dashboards' sums of those days
+            channel_days.refresh(
+                workspace_id=workspace.pk,
+                first=parsed.date_from,
+                last=parsed.date_to,
+                channel_ids={c.pk for c in channels.values()},
+            )
         _finish(import_record, parsed, written)
         record(
             workspace=workspace,
