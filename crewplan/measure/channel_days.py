@@ -3,11 +3,13 @@
 
 `refresh` rebuilds the summary of a range of days (and, if given, channels) from the
 rows themselves: it deletes those days' summary rows and sums the daily rows again, in
-three set-based statements inside the caller's transaction. Rebuilding instead of adding
+two set-based statements inside the caller's transaction. Rebuilding instead of adding
 and subtracting differences keeps it exact whatever happened to the rows (a first
 import, a re-import, an overlapping import replacing some rows, a rollback putting back
 what an import replaced): the summary of a day is always `SUM()` of that day's rows.
 The import calls it for its days and channels, the rollback for the import's days.
+The named extras summed are those a file can bring (`parse.EXTRA_METRICS`): a new one
+there is summed here too.
 
 (The SQL is built from our own table and column names only; every value is a
 parameter: hence the S608 noqa.)"""
@@ -19,6 +21,7 @@ from typing import Any
 from django.db import connections
 
 from crewplan.measure.models import ChannelDay, DailyMetric
+from crewplan.measure.parse import EXTRA_METRICS
 
 SUMMED = ("spend_x100", "impressions", "clicks", "conversions_x100", "revenue_x100")
 
@@ -42,43 +45,35 @@ def refresh(
         if not channel_ids:
             return
         params += [int(pk) for pk in channel_ids]
-    count = None if channel_ids is None else len(channel_ids)
-    where = _where("", count)
+    where = _where(None if channel_ids is None else len(channel_ids))
     sums = ", ".join(f"SUM({c})" for c in SUMMED)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {summary} WHERE {where}", params)  # noqa: S608
         cursor.execute(
             f"INSERT INTO {summary} (workspace_id, day, channel_id, rows, "  # noqa: S608
             f"{', '.join(SUMMED)}, extras) SELECT workspace_id, day, channel_id, COUNT(*), "
-            f"{sums}, %s FROM {daily} WHERE {where} GROUP BY workspace_id, day, channel_id",
-            ["{}", *params],
+            f"{sums}, {_extras_sum(connection.vendor)} FROM {daily} WHERE {where} "
+            "GROUP BY workspace_id, day, channel_id",
+            params,
         )
-        cursor.execute(_extras_sql(connection.vendor, summary, daily, _where("d.", count)), params)
 
 
-def _where(table: str, channels: int | None) -> str:
+def _where(channels: int | None) -> str:
     """The rows of one workspace's days, of `channels` channel ids (every one: None)."""
-    where = f"{table}workspace_id = %s AND {table}day >= %s AND {table}day <= %s"
+    where = "workspace_id = %s AND day >= %s AND day <= %s"
     if channels is not None:
-        where += f" AND {table}channel_id IN ({', '.join(['%s'] * channels)})"
+        where += f" AND channel_id IN ({', '.join(['%s'] * channels)})"
     return where
 
 
-def _extras_sql(vendor: str, summary: str, daily: str, where: str) -> str:
-    """The statement that sets each summary row's extras: per named extra, the sum of the
-    rows carrying it (JSON numbers: integers in hundredths, summed exactly)."""
+def _extras_sum(vendor: str) -> str:
+    """The JSON object of each named extra (`parse.EXTRA_METRICS`, the only ones a file
+    can bring) summed over the group's rows, without the names no row carries: one pass
+    over the rows, no expansion of each row's JSON."""
+    names = [n for n in EXTRA_METRICS if n.isidentifier()]
     if vendor == "postgresql":
-        each = "jsonb_each(d.extras) e"
-        value, empty, collect = "(e.value #>> '{}')::numeric", "'{}'::jsonb", "jsonb_object_agg"
-    else:
-        each = "json_each(d.extras) e"
-        value, empty, collect = "e.value", "'{}'", "json_group_object"
-    return (
-        f"UPDATE {summary} SET extras = x.extras FROM (SELECT workspace_id, day, "  # noqa: S608
-        f"channel_id, {collect}(key, total) AS extras FROM (SELECT d.workspace_id, d.day, "
-        f"d.channel_id, e.key AS key, SUM({value}) AS total FROM {daily} d, {each} "
-        f"WHERE {where} AND d.extras <> {empty} GROUP BY d.workspace_id, d.day, "
-        "d.channel_id, e.key) AS k GROUP BY workspace_id, day, channel_id) AS x "
-        f"WHERE {summary}.workspace_id = x.workspace_id AND {summary}.day = x.day "
-        f"AND {summary}.channel_id = x.channel_id"
-    )
+        pairs = ", ".join(f"'{n}', SUM((extras ->> '{n}')::bigint)" for n in names)
+        return f"jsonb_strip_nulls(jsonb_build_object({pairs}))"
+    # A JSON merge patch drops the members whose value is null.
+    pairs = ", ".join(f"'{n}', SUM(json_extract(extras, '$.{n}'))" for n in names)
+    return f"json_patch('{{}}', json_object({pairs}))"

@@ -205,7 +205,8 @@ class ChannelDay(models.Model):
     clicks = models.BigIntegerField(default=0)
     conversions_x100 = models.BigIntegerField(default=0)
     revenue_x100 = models.BigIntegerField(default=0)
-    # Each named extra some row of the day carries, summed (hundredths); absent: none did.
+    # Each named extra a file can bring (`parse.EXTRA_METRICS`) that some row of the day
+    # carries, summed (hundredths); absent: no row did.
     extras = models.JSONField(default=dict, blank=True)
 
     objects = WorkspaceOwnedQuerySet.as_manager()

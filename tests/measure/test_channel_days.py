@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from crewplan.measure import imports
 from crewplan.measure.models import ChannelDay, DailyMetric, Import
-from crewplan.measure.parse import Layout, MetricRow, Parsed
+from crewplan.measure.parse import EXTRA_METRICS, Layout, MetricRow, Parsed
 from tests.factories import channel_named
 
 # A leap day among them.
@@ -119,6 +119,16 @@ def test_import_reimport_overlap_and_rollbacks_keep_the_sums_exact(world: Any) -
     assert summary(ws) == after_first == from_rows(ws)
     imports.rollback(workspace=ws, actor=alice, import_record=first)
     assert summary(ws) == {} and not DailyMetric.objects.for_workspace(ws).exists()
+
+
+def test_every_extra_a_file_can_bring_is_summed(world: Any) -> None:
+    channel_named(world.a, "Meta")
+    everything = tuple((name, n + 1) for n, name in enumerate(EXTRA_METRICS))
+    rows = [row(D1, "Meta", "A", 1, everything), row(D1, "Meta", "B", 1, everything[:1])]
+    run(world.a, world.people["alice"], rows)
+    sums = summary(world.a)[(D1, "Meta")]["extras"]
+    assert sums == {name: (n + 1) * (2 if n == 0 else 1) for n, name in enumerate(EXTRA_METRICS)}
+    assert sums == from_rows(world.a)[(D1, "Meta")]["extras"]
 
 
 def test_another_workspaces_sums_are_left_alone(world: Any) -> None:
