@@ -1,112 +1,191 @@
-"""Results dashboards benchmark (figures go to docs/benchmarks.md): server time and query
-count of the channels page and the plan against actual page over a year of imported
-figures: 10 channels × 60 campaigns × 365 days = 219,000 daily rows, as the owner.
+"""Results dashboards benchmark (figures go to docs/benchmarks.md): the server time and
+query count of every Results page at the size of issue 11, next to a trivial page of the
+same server in the same run.
 
-Run: .venv/bin/python bench/channels.py   (uses a throw-away SQLite database)
+The data: the demo bakery (`crewplan demo`: its RACI, budget version with media lines on
+its channels, KPIs, AI tools with monthly reviews, expenses and a year of work history),
+its own daily figures replaced by 3 years × 20 channels × 10 campaigns of daily rows
+(219,000, with `new_customers` and `sessions` extras), imported as imports write them:
+twelve quarterly template files through `measure.imports.commit`.
+
+Each page is requested through Django's test Client in-process (the whole middleware
+stack, no network), as the workspace's owner: one warm-up, then REPEATS requests timed
+(wall and this process's CPU time), then one more under CaptureQueriesContext. The
+trivial page is the login form, anonymous (the same middleware, one template, no query of
+workspace data).
+
+Run: .venv/bin/python bench/channels.py [REPEATS]
+uses a throw-away SQLite database, or the PostgreSQL database DATABASE_URL names (it is
+migrated and gets the demo: point it at a database of its own).
 """
 
+import hashlib
 import os
 import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+CHANNELS, CAMPAIGNS, DAYS = 20, 10, 3 * 365
+HEADER = (
+    "date,channel,campaign,spend,impressions,clicks,conversions,revenue,new customers,sessions\n"
+)
 
-def bench(channels: int = 10, campaigns: int = 60, days: int = 365, repeats: int = 9) -> None:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+
+def quarter_file(names: list[str], first: date, last: date) -> bytes:
+    """The template rows of the days from `first` to `last`: day by day, every campaign."""
+    lines = [HEADER]
+    append = lines.append
+    for d in range((last - first).days + 1):
+        day = first + timedelta(days=d)
+        text = day.isoformat()
+        n0 = day.toordinal()
+        for c, name in enumerate(names):
+            for k in range(CAMPAIGNS):
+                n = n0 + 7 * c + k
+                append(
+                    f"{text},{name},Campaign {k:02d},{n % 5000}.{n % 100:02d},{1000 + n % 9000},"
+                    f"{n % 300},{n % 7}.5,{n % 20000}.{n % 97:02d},{n % 5},{n % 400}\n"
+                )
+    return "".join(lines).encode("utf-8")
+
+
+def build(today: date) -> tuple[Any, Any, dict[str, str]]:
+    """The demo, its figures replaced by the bench's; the owner, the workspace and the
+    pages to time."""
     from django.utils import timezone
 
-    from crewplan.accounts.models import User
-    from crewplan.measure.models import Campaign, Channel, DailyMetric, Import
-    from crewplan.planning.budget.queries import fiscal_year_of
-    from crewplan.planning.models import BudgetLine, BudgetVersion
-    from crewplan.workspaces import services
+    from crewplan.measure import imports
+    from crewplan.measure.models import Campaign, Channel, DailyMetric, Import, ReplacedMetric
+    from crewplan.workspaces import demo
+    from crewplan.workspaces.models import Membership
 
-    owner = User.objects.create_user("bench@example.com", "bench-password-1")
-    ws = services.workspace_create(name="Bench", slug="bench", owner=owner)
-    source = Import.objects.create(workspace=ws, file_name="bench.csv", layout="bench")
-    today = timezone.localdate()
-    first = today - timedelta(days=days - 1)
-    version = BudgetVersion.objects.create(
-        workspace=ws, fiscal_year=fiscal_year_of(ws, today), number=1, name="Plan"
-    )
-    pairs = []
-    for c in range(channels):
-        channel = Channel.objects.create(workspace=ws, name=f"Channel {c}", kind="paid")
-        BudgetLine.objects.create(
-            workspace=ws,
-            version=version,
-            category="media",
-            item=f"Media {c}",
-            channel=channel,
-            **{f"m{m:02d}": Decimal(100_000) for m in range(1, 13)},
-        )
-        for k in range(campaigns):
-            campaign = Campaign.objects.create(workspace=ws, channel=channel, name=f"C{c}-{k}")
-            pairs.append((channel, campaign, k))
-    # Day by day, as imports write them (a platform's file covers some days of every
-    # campaign): the rows of a period sit together in the table.
-    DailyMetric.objects.bulk_create(
-        (
-            DailyMetric(
-                workspace=ws,
-                day=first + timedelta(days=d),
-                channel=channel,
-                campaign=campaign,
-                spend_x100=12_345,
-                revenue_x100=45_678,
-                clicks=12,
-                impressions=900,
-                conversions_x100=150,
-                source=source,
-                extras={"new_customers": 100} if k % 2 else {},
+    began = time.perf_counter()
+    bakery = demo.load_demo()
+    owner = Membership.objects.for_workspace(bakery).get(role="owner").user
+    ReplacedMetric.objects.filter(workspace=bakery).delete()
+    DailyMetric.objects.filter(workspace=bakery).delete()
+    Campaign.objects.filter(workspace=bakery).delete()
+    Import.objects.filter(workspace=bakery, kind="metrics").delete()
+    names = [c.name for c in Channel.objects.for_workspace(bakery)][:CHANNELS]
+    names += [f"Channel {i:02d}" for i in range(CHANNELS - len(names))]
+    print(f"demo loaded in {time.perf_counter() - began:.0f} s; channels: {', '.join(names)}")
+    first = today - timedelta(days=DAYS - 1)
+    began = time.perf_counter()
+    start = first
+    with timezone.override(bakery.time_zone):
+        while start <= today:
+            end = min(today, _quarter_end(start))
+            data = quarter_file(names, start, end)
+            parsed = imports.parse_file(data, today=today)
+            assert not parsed.problems, parsed.problems[:3]
+            record = Import.objects.create(
+                workspace=bakery,
+                file_name=f"daily-{start}.csv",
+                checksum=hashlib.sha256(data).hexdigest(),
+                layout=str(parsed.layout),
+                created_by=owner,
             )
-            for d in range(days)
-            for channel, campaign, k in pairs
+            imports.commit(
+                workspace=bakery,
+                actor=owner,
+                parsed=parsed,
+                import_record=record,
+                channel_choices={name: imports.NEW for name in names},
+            )
+            start = end + timedelta(days=1)
+    rows = DailyMetric.objects.filter(workspace=bakery).count()
+    print(f"{rows:,} daily rows imported in {time.perf_counter() - began:.0f} s")
+    assert rows == CHANNELS * CAMPAIGNS * DAYS
+    channel = Channel.objects.for_workspace(bakery).get(name=names[0])
+    campaign = Campaign.objects.for_workspace(bakery).filter(channel=channel).first()
+    assert campaign is not None
+    w = f"/w/{bakery.slug}/results"
+    year_ago = today - timedelta(days=365)
+    pages = {
+        "Results front page": f"{w}/",
+        "plan against actual (this year's version)": f"{w}/plan/",
+        "channels, default (last 30 days)": f"{w}/channels/",
+        "channels, one channel, this quarter": f"{w}/channels/?period=quarter&channel={channel.pk}",
+        "channels, a custom year (longest allowed: 366 days)": (
+            f"{w}/channels/?period=custom&from={year_ago}&to={today}"
         ),
-        batch_size=5000,
-    )
+        "channels, one channel and campaign, custom year": (
+            f"{w}/channels/?period=custom&from={year_ago}&to={today}"
+            f"&channel={channel.pk}&campaign={campaign.pk}"
+        ),
+        "KPIs (this fiscal year)": f"{w}/kpis/",
+        "AI tools": f"{w}/tools/",
+        "team scorecards": f"{w}/teams/",
+        "imports list": f"{w}/imports/",
+        "expenses": f"{w}/expenses/",
+    }
+    return owner, bakery, pages
+
+
+def _quarter_end(day: date) -> date:
+    month = (day.month - 1) // 3 * 3 + 3
+    following = date(day.year + month // 12, month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def timed(client: Any, url: str, repeats: int) -> tuple[list[float], list[float], int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    walls, cpus = [], []
+    for _ in range(repeats):
+        wall, cpu = time.perf_counter(), time.process_time()
+        client.get(url)
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return walls, cpus, len(queries)
+
+
+def main(repeats: int) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    owner, _bakery, pages = build(today)
     static = {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     }
-    rows = DailyMetric.objects.count()
-    chosen = Channel.objects.filter(workspace=ws).first()
-    assert chosen is not None
-    page = "/w/bench/results/channels/"
-    urls = {
-        "channels, last 30 days": page,
-        "channels, one channel, this quarter": f"{page}?period=quarter&channel={chosen.pk}",
-        "channels, a custom year": f"{page}?period=custom&from={first}&to={today}",
-        "plan against actual": "/w/bench/results/plan/",
-    }
+    print(f"database {connection.vendor}; {repeats} requests each; Django test Client in-process")
+    print("| page | median | min | CPU median | queries |")
+    print("|---|---|---|---|---|")
+
+    def line(label: str, result: tuple[list[float], list[float], int]) -> None:
+        walls, cpus, queries = result
+        print(
+            f"| {label} | {statistics.median(walls):.0f} ms | {min(walls):.0f} ms | "
+            f"{statistics.median(cpus):.0f} ms | {queries} |"
+        )
+
     with override_settings(STORAGES=static, ALLOWED_HOSTS=["testserver"]):
+        anonymous = Client()
+        line("trivial: the login page, anonymous", timed(anonymous, "/accounts/login/", repeats))
         client = Client()
         client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
-        for label, url in urls.items():
-            assert client.get(url).status_code == 200
-            times = []
-            for _ in range(repeats):
-                began = time.perf_counter()
-                client.get(url)
-                times.append((time.perf_counter() - began) * 1000)
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            print(
-                f"{label} ({rows:,} rows): median {statistics.median(times):.0f} ms, "
-                f"min {min(times):.0f} ms ({repeats} requests), {len(queries)} queries"
-            )
+        for label, url in pages.items():
+            line(label, timed(client, url, repeats))
+        line("trivial again: the login page", timed(anonymous, "/accounts/login/", repeats))
 
 
 if __name__ == "__main__":
-    os.environ["CREWPLAN_DATA_DIR"] = tempfile.mkdtemp(prefix="crewplan-bench-")
+    os.environ.setdefault("CREWPLAN_DATA_DIR", tempfile.mkdtemp(prefix="crewplan-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crewplan.settings")
     import django
 
@@ -114,4 +193,4 @@ if __name__ == "__main__":
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    bench()
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 9)

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from crewplan.measure import channel_days
 from crewplan.measure.models import Campaign, Channel, ChannelAlias, DailyMetric, Expense, Import
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi, StackItem
 from crewplan.raci import services as raci_services
@@ -260,7 +261,8 @@ def metric_rows(
     found, _created = Campaign.objects.get_or_create(
         workspace=workspace, channel=channel, name=campaign
     )
-    return DailyMetric.objects.bulk_create(
+    days = list(days)
+    created = DailyMetric.objects.bulk_create(
         DailyMetric(
             workspace=workspace,
             day=day,
@@ -272,6 +274,17 @@ def metric_rows(
         )
         for day in days
     )
+    if days:
+        channel_days.refresh(
+            workspace_id=workspace.pk, first=min(days), last=max(days), channel_ids=[channel.pk]
+        )
+    return created
+
+
+def summarize(workspace: Workspace) -> None:
+    """Sum the workspace's daily rows written by hand (not by `metric_rows` or an import)
+    into `ChannelDay`, as an import does for its own."""
+    channel_days.refresh(workspace_id=workspace.pk, first=date.min, last=date.max)
 
 
 def plan_line(

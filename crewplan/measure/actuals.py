@@ -5,7 +5,8 @@ expenses (booked on it or on its copy in another version of the year: the same `
 Several media lines of one version on the same channel share its spend in proportion to
 what they plan that month (equally when none plans anything), so the version's total is
 the channel's spend exactly, never counted twice. Two queries whatever the amount of
-data: one sum per channel and day, one list of the year's expenses."""
+data: one sum per channel and day (of `ChannelDay`, the imported rows summed per channel
+and day), one list of the year's expenses."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from crewplan.measure.models import DailyMetric, Expense
+from crewplan.measure.models import ChannelDay, Expense
 from crewplan.planning.models import BudgetLine, BudgetVersion
 
 HUNDREDTH = Decimal("0.01")
@@ -81,10 +82,10 @@ def version_actuals(version: BudgetVersion) -> Actuals:
         if channel_id is not None and category == "media":
             media[channel_id].append((pk, tuple(amounts)))
     if media:
-        # Summed per channel and day in SQL (at most channels × 366 rows), into months
-        # here: a month function would run row by row on SQLite.
+        # Read per channel and day from the summary (at most channels × 366 rows), into
+        # months here: a month function would run row by row on SQLite.
         spent = (
-            DailyMetric.objects.for_workspace(workspace)
+            ChannelDay.objects.for_workspace(workspace)
             .filter(channel_id__in=media, day__gte=months[0], day__lt=end)
             .values_list("channel_id", "day")
             .annotate(spend=Sum("spend_x100"))

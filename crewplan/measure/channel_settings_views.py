@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from crewplan.audit.forms import RevisionField
 from crewplan.lib.params import int_param
 from crewplan.measure import services
-from crewplan.measure.models import Channel, ChannelAlias, DailyMetric
+from crewplan.measure.models import Channel, ChannelAlias, ChannelDay
 from crewplan.planning.models import AiTool, BudgetLine
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.models import Workspace
@@ -48,10 +48,10 @@ def channel_rows(workspace: Workspace) -> list[ChannelRow]:
     rows = {c.pk: ChannelRow(c) for c in Channel.objects.for_workspace(workspace)}
     for alias in ChannelAlias.objects.for_workspace(workspace).order_by("source_name"):
         rows[alias.channel_id].aliases.append(alias)
-    days = (
-        DailyMetric.objects.for_workspace(workspace)
+    days = (  # one summary row per channel and day with figures
+        ChannelDay.objects.for_workspace(workspace)
         .values_list("channel_id")
-        .annotate(n=Count("day", distinct=True))
+        .annotate(n=Count("pk"))
     )
     for pk, n in days:
         rows[pk].days = n

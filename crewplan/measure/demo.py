@@ -31,7 +31,7 @@ from holidays import country_holidays
 
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import record
-from crewplan.measure import services
+from crewplan.measure import channel_days, services
 from crewplan.measure.models import Campaign, Channel, DailyMetric, Expense, Import, ToolReview
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.budget.plan import seasonal_weights, spread
@@ -550,6 +550,7 @@ def _metrics(
         (_metric(bakery, source, channels[r.channel], campaigns, r) for r in rows),
         batch_size=BATCH,
     )
+    channel_days.refresh(workspace_id=bakery.pk, first=source.date_from, last=today)
     record(
         workspace=bakery,
         actor=actor,

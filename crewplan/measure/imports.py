@@ -21,10 +21,11 @@ Writing is set-based and keyed by (workspace, day, channel, campaign): the file'
 into a temporary table in chunks (`executemany` of up to 1,000 rows per INSERT, or COPY
 on PostgreSQL), then three statements compare it with what is stored: rows whose values
 differ are copied to `ReplacedMetric` (with the import that had written them) and
-updated, rows that are not there are inserted, identical rows are not touched. When nothing is stored yet over the
-file's days and channels, the rows go straight into `DailyMetric`. Either way the number
-of statements does not depend on the number of rows, and importing the same file again
-changes nothing.
+updated, rows that are not there are inserted, identical rows are not touched. When
+nothing is stored yet over the file's days and channels, the rows go straight into
+`DailyMetric`. Either way the number of statements does not depend on the number of rows,
+and importing the same file again changes nothing. The per-day sums of `ChannelDay` are
+refreshed for the import's days in the same transaction (`channel_days.refresh`).
 """
 
 import gc
@@ -51,7 +52,7 @@ from crewplan.audit.services import record
 from crewplan.lib.limits import MEASURE_METRICS
 from crewplan.lib.text import fold
 from crewplan.lib.xlsxfile import UnusableFile
-from crewplan.measure import messages
+from crewplan.measure import channel_days, messages
 from crewplan.measure.models import (
     Campaign,
     Channel,
@@ -491,6 +492,13 @@ def commit(
             date_to=parsed.date_to,
             channel_ids={c.pk for c in channels.values()},
         )
+        if written.added or written.replaced:  # the dashboards' sums of those days
+            channel_days.refresh(
+                workspace_id=workspace.pk,
+                first=parsed.date_from,
+                last=parsed.date_to,
+                channel_ids={c.pk for c in channels.values()},
+            )
         _finish(import_record, parsed, written)
         record(
             workspace=workspace,
@@ -928,6 +936,7 @@ def rollback(*, workspace: Workspace, actor: Any, import_record: Import) -> Impo
         .delete()
     )
     restored = _restore(workspace.pk, found.pk)
+    channel_days.refresh(workspace_id=workspace.pk, first=found.date_from, last=found.date_to)
     ReplacedMetric.objects.for_workspace(workspace).filter(replaced_by=found).delete()
     mark_rolled_back(
         found=found, actor=actor, after={"rows_removed": removed, "rows_restored": restored}

@@ -22,7 +22,7 @@ from django.db.models import Aggregate, BigIntegerField, Count, Q, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
-from crewplan.measure.models import DailyMetric
+from crewplan.measure.models import ChannelDay
 from crewplan.planning.goals.kpis import HIGHER, Formula, KpiDefinition
 from crewplan.planning.models import Kpi, KpiValue
 from crewplan.workspaces.models import Workspace
@@ -35,7 +35,8 @@ TYPED = "typed"
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where an imported metric is stored: a DailyMetric column or a key of its
-    `extras`, and whether it is kept in hundredths."""
+    `extras` (summed per channel and day in `ChannelDay`'s), and whether it is kept in
+    hundredths."""
 
     column: str = ""  # a DailyMetric field
     extra: str = ""  # a key of DailyMetric.extras (always hundredths)
@@ -152,7 +153,7 @@ def imported_totals(
     wanted = sorted(set(metrics) & set(METRIC_SOURCES))
     if not wanted:
         return {}
-    annotations: dict[str, Aggregate] = {"rows": Count("pk")}
+    annotations: dict[str, Aggregate] = {"rows": Sum("rows")}
     for name in wanted:
         source = METRIC_SOURCES[name]
         if source.column:
@@ -161,8 +162,8 @@ def imported_totals(
             value = Cast(KeyTextTransform(source.extra, "extras"), BigIntegerField())
             annotations[f"sum_{name}"] = Sum(Coalesce(value, 0))
             annotations[f"has_{name}"] = Count("pk", filter=Q(extras__has_key=source.extra))
-    rows = (
-        DailyMetric.objects.for_workspace(workspace)
+    rows = (  # from the per channel and day sums: an extra is in a day's sums if a row had it
+        ChannelDay.objects.for_workspace(workspace)
         .filter(day__gte=first, day__lt=end)
         .annotate(month=TruncMonth("day"))
         .values("month")

@@ -14,7 +14,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from crewplan.measure.actuals import fiscal_months, version_actuals
-from crewplan.measure.models import DailyMetric, ToolReview
+from crewplan.measure.models import ChannelDay, ToolReview
 from crewplan.measure.realized import Expectation, MonthFacts, Realized, realized
 from crewplan.measure.values import from_x100
 from crewplan.planning.budget.queries import fiscal_year_of
@@ -144,7 +144,7 @@ def _channel_months(
         return {}
     sessions = Cast(KeyTextTransform("sessions", "extras"), BigIntegerField())
     rows = (
-        DailyMetric.objects.for_workspace(workspace)
+        ChannelDay.objects.for_workspace(workspace)
         .filter(channel_id__in=channels, day__gte=min(months), day__lt=_month_after(max(months)))
         .annotate(month=TruncMonth("day"))
         .values_list("channel_id", "month")

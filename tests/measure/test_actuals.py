@@ -9,6 +9,7 @@ from crewplan.measure.actuals import fiscal_months, split_exactly, version_actua
 from crewplan.measure.models import Campaign, Channel, DailyMetric, Expense, Import
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import BudgetLine
+from tests.factories import summarize
 
 D = Decimal
 
@@ -34,6 +35,7 @@ def spend(ws: Any, channel: Channel, day: date, amount_x100: int, source: Import
         spend_x100=amount_x100,
         source=source,
     )
+    summarize(ws)  # as an import sums its rows per channel and day
 
 
 def test_fiscal_months_start_at_the_workspaces_month() -> None:

@@ -11,7 +11,7 @@ from crewplan.measure.models import Campaign, Channel, ChannelAlias, DailyMetric
 from crewplan.measure.services import DEFAULT_CHANNELS
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool
-from tests.factories import client_for, plan_line
+from tests.factories import client_for, plan_line, summarize
 
 URL = "/w/alpha/results/channels/settings/"
 
@@ -102,6 +102,7 @@ def test_queries_do_not_grow_with_the_data(world: Any) -> None:
             )
             for d in range(1, 4)
         )
+        summarize(world.a)
         tool = AiTool.objects.create(workspace=world.a, name=f"{channel.name} tool")
         tool.channels.add(channel)
     assert count() == few

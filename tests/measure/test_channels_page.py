@@ -154,18 +154,36 @@ def test_in_chinese(world: Any, channels: Any) -> None:
 
 
 def test_query_count_does_not_grow_with_the_data(world: Any, channels: Any) -> None:
+    """Every view of the page: the default, a period, the longest one (a year), one
+    channel, one campaign."""
     alice = client_for(world.people["alice"])
     meta = channels["meta"]
+    spring = Campaign.objects.get(workspace=world.a, name="Spring sale")
+    year = {"period": "custom", "from": "2023-03-11", "to": "2024-03-10"}  # 366 days
+    views = [
+        {},
+        MARCH,
+        year,
+        {**MARCH, "channel": meta.pk},
+        {**year, "channel": meta.pk, "campaign": spring.pk},
+    ]
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            response = alice.get(URL, {**MARCH, "channel": meta.pk})
-            assert response.status_code == 200
-        return len(captured)
+    def queries() -> list[int]:
+        counts = []
+        for params in views:
+            with CaptureQueriesContext(connection) as captured:
+                response = alice.get(URL, params)
+                assert response.status_code == 200
+            counts.append(len(captured))
+        return counts
 
     small = queries()
     for i in range(20):
         channel = Channel.objects.create(workspace=world.a, name=f"Channel {i}")
         metric_rows(world.a, channel, days(date(2024, 2, 20), 20), spend_x100=i, campaign=f"C{i}")
         metric_rows(world.a, meta, days(date(2024, 2, 20), 20), spend_x100=i, campaign=f"M{i}")
+        spring_days = days(date(2023, 4, 1) + timedelta(days=10 * i), 10)
+        metric_rows(world.a, meta, spring_days, spend_x100=i, campaign="Spring sale")
     assert queries() == small
+    body = alice.get(URL, year).content.decode()
+    assert "Channel 19" in body

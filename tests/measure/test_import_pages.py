@@ -4,6 +4,9 @@ preview, confirm, see the import, roll it back; refusals change nothing."""
 import re
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from crewplan.measure.models import Channel, DailyMetric, Import, ImportMapping
 from tests.factories import client_for
 
@@ -169,3 +172,31 @@ def test_another_workspaces_import_is_not_found(world: Any) -> None:
     assert client.post(f"{URL}{theirs.pk}/rollback/").status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == "done"
+
+
+def test_the_list_runs_the_same_queries_for_1_and_30_imports(world: Any) -> None:
+    alice, adam = world.people["alice"], world.people["adam"]
+    client = client_for(alice)
+
+    def imported(n: int) -> None:
+        Import.objects.create(
+            workspace=world.a,
+            file_name=f"ads-{n}.csv",
+            checksum="x",
+            layout="generic",
+            status="rolled_back" if n % 2 else "done",
+            created_by=adam if n % 3 else alice,
+            rolled_back_by=alice if n % 2 else None,
+        )
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    imported(0)
+    few = count()
+    for n in range(1, 30):
+        imported(n)
+    assert count() == few
+    assert "ads-29.csv" in client.get(URL).content.decode()

@@ -22,7 +22,7 @@ from crewplan.measure.kpi_values import (
 from crewplan.measure.models import Campaign, Channel, DailyMetric, Import
 from crewplan.planning.goals.kpis import BY_KEY
 from crewplan.planning.models import Kpi, KpiValue
-from tests.factories import channel_named, client_for
+from tests.factories import channel_named, client_for, summarize
 
 D = Decimal
 JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
@@ -36,6 +36,7 @@ def day(ws: Any, channel: Channel, on: date, **figures: Any) -> None:
     DailyMetric.objects.create(
         workspace=ws, day=on, channel=channel, campaign=campaign, source=source, **figures
     )
+    summarize(ws)
 
 
 def test_a_ratio_is_the_ratio_of_the_months_sums() -> None:

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from crewplan.measure.models import Campaign, Channel, DailyMetric, Import
 from crewplan.planning.models import Goal, Kpi, KpiTarget, KpiValue
-from tests.factories import client_for
+from tests.factories import client_for, summarize
 
 D = Decimal
 
@@ -31,6 +31,7 @@ def imported_cac(ws: Any, month: int, spend: int, new_customers: int) -> None:
         spend_x100=spend * 100,
         extras={"new_customers": new_customers * 100},
     )
+    summarize(ws)
 
 
 def cac_world(world: Any) -> Kpi:

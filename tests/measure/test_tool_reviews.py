@@ -19,7 +19,7 @@ from crewplan.measure.reviews import review_save
 from crewplan.measure.tool_queries import tool_results
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, RoiEstimate
-from tests.factories import change_settings, channel_named, client_for
+from tests.factories import change_settings, channel_named, client_for, summarize
 
 D = Decimal
 REVIEW = {"active_seats": 3, "hours_saved": D(10), "outputs": 12, "satisfaction": 4, "note": ""}
@@ -283,6 +283,7 @@ def test_the_uplift_is_valued_from_the_linked_channels(world: Any, tool: AiTool)
                 conversions_x100=1000,
                 extras={"sessions": 50000},
             )
+    summarize(world.a)
     review(world, tool, 3, "0")
     csv = client_for(world.people["alice"]).get("/w/alpha/results/tools/?format=csv")
     # 0.2 pp of a 2 % rate is a tenth of the orders: 50,000 × 0.1 × 40 % = 2,000.

@@ -11,7 +11,7 @@ import pytest
 from crewplan.audit.models import AuditEvent
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion
-from tests.factories import change_settings, client_for
+from tests.factories import change_settings, client_for, summarize
 
 D = Decimal
 
@@ -715,6 +715,7 @@ def test_the_budget_page_shows_actuals_from_spend_and_expenses(
         spend_x100=2468000,
         source=source,
     )
+    summarize(world.a)
     Expense.objects.create(workspace=world.a, line=klass, day=date(2026, 2, 2), amount=7531)
     page = client_for(alice).get(f"/w/alpha/plan/budget/?year=2026&v={version.pk}")
     html = page.content.decode()

@@ -2,9 +2,14 @@
 plain ratio, a change with its sign, an exact figure grouped in thousands; "—" where the
 core has no figure (None)."""
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from crewplan.lib.money import money_formatter
 
 register = template.Library()
 
@@ -43,3 +48,16 @@ def grouped(value: Decimal | int | str | None) -> str:
     if value is None or value == "":
         return DASH
     return f"{Decimal(value):,}"
+
+
+@register.filter
+def money_cells(values: Iterable[Decimal | int | None], currency: str) -> SafeString:
+    """A table row's amounts as its `<td class="num">` cells, written as `money` writes
+    them: one filter call a row instead of a template loop over its cells (a year's daily
+    table of 20 channels is 14,640 cells, most of the page's time when looped)."""
+    written = money_formatter(currency)
+    # An amount is a sign, the currency's prefix and digits, commas and a point: when the
+    # prefix needs no escaping, no amount does (one check instead of 14,640 escapes).
+    if escape(written(0)) != written(0):
+        return mark_safe("".join(f'<td class="num">{escape(written(v))}</td>' for v in values))  # noqa: S308
+    return mark_safe("".join(f'<td class="num">{written(v)}</td>' for v in values))  # noqa: S308
