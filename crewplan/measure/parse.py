@@ -37,8 +37,10 @@ from enum import StrEnum
 from functools import partial
 from itertools import count as counter
 from itertools import islice
-from operator import add, attrgetter, itemgetter, lt
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, cast
+
+import numpy as np
 
 from crewplan.lib.encodings import NotText, decode_text
 from crewplan.lib.xlsxfile import UnusableFile, open_workbook
@@ -870,13 +872,18 @@ _TWO_DOTS = re.compile(r"\.[0-9]*\.")
 _LONG_CENTS = re.compile(r"\.[0-9]{3}")
 # Below this, a number of at most two decimals times 100 is exact in a float.
 _FLOAT_EXACT = 1e13
+_INT64_DIGITS = 16  # a whole number of at most 16 digits, times 100, fits in an int64
 
 
 def _plain_counts(cells: list[str]) -> list[int | None] | None:
-    """A column of whole numbers as `parse_count` reads them (int() is its first try);
-    None when a cell is anything else (empty, "1,234")."""
+    """A column of whole numbers as `parse_count` reads them (int() is its first try, and
+    numpy reads a str into an int64 with int()); None when a cell is anything else
+    (empty, "1,234"). A number beyond int64 is read by int() itself."""
     try:
-        return list(map(int, cells))
+        try:
+            return cast(list[int | None], np.array(cells, dtype=np.int64).tolist())
+        except OverflowError:
+            return list(map(int, cells))
     except ValueError:
         return None
 
@@ -886,8 +893,9 @@ def _plain_hundredths(cells: list[str]) -> list[int | None] | None:
     `parse_amount` reads them; None when any cell is anything else (empty, a sign, a
     currency, a thousands separator, three decimals).
 
-    One join and a few searches over the whole column check it; then a float of at most
-    two decimals below 1e13, times 100 and rounded, is the exact integer."""
+    One join and a few searches over the whole column check it (numpy alone would also
+    take "nan", "1e3" and spaces); then a float of at most two decimals below 1e13, times
+    100 and rounded, is the exact integer: numpy reads, multiplies and rounds the column."""
     joined = "\n".join(cells)
     if (
         not joined
@@ -902,11 +910,14 @@ def _plain_hundredths(cells: list[str]) -> list[int | None] | None:
     ):
         return None
     if "." not in joined:
-        return list(map((100).__mul__, map(int, cells)))
-    numbers = list(map(float, cells))
-    if max(numbers) >= _FLOAT_EXACT:
+        if len(max(cells, key=len)) > _INT64_DIGITS:  # ×100 might not fit in an int64
+            return list(map((100).__mul__, map(int, cells)))
+        return cast(list[int | None], (np.array(cells, dtype=np.int64) * 100).tolist())
+    numbers = np.array(cells, dtype=np.float64)
+    if numbers.max() >= _FLOAT_EXACT:
         return None
-    return list(map(round, map((100.0).__mul__, numbers)))
+    # np.rint rounds half to even, as round() does, over the same products.
+    return cast(list[int | None], np.rint(numbers * 100.0).astype(np.int64).tolist())
 
 
 def _cells(
@@ -943,15 +954,19 @@ def _any_negative(values: list[int | None]) -> bool:
 
 def _keys_distinct(days: list[date], channels: list[str], campaigns: list[str] | None) -> bool:
     """Whether no (day, channel, campaign) comes twice, without a set of a million
-    tuples: each (channel, campaign) numbered as it first comes, each key one integer,
-    and a file in the order of its days needs no set at all."""
+    tuples: each (channel, campaign) numbered by where it first comes (below the row
+    count n), each key one int64 (the day's ordinal × n + that number: ordinals are
+    below 3.7 million), and a file in the order of its days needs no sort at all."""
+    count = len(days)
     pairs: dict[tuple[str, str], int] = {}
-    ids = list(map(pairs.setdefault, zip(channels, campaigns or channels, strict=True), counter()))
-    span = len(ids) + 1
-    keys = list(map(add, map(span.__mul__, map(date.toordinal, days)), ids))
-    if all(map(lt, keys, islice(keys, 1, None))):
+    ids = map(pairs.setdefault, zip(channels, campaigns or channels, strict=True), counter())
+    keys = np.fromiter(map(date.toordinal, days), np.int64, count)
+    keys *= count
+    keys += np.fromiter(ids, np.int64, count)
+    if bool((keys[1:] > keys[:-1]).all()):
         return True
-    return len(set(keys)) == len(keys)
+    ordered = np.sort(keys)
+    return not bool((ordered[1:] == ordered[:-1]).any())
 
 
 def _deduplicated(items: list[MetricRow], problems: list[Problem]) -> list[MetricRow]:

@@ -390,6 +390,10 @@ NUMBER_CELLS = (
     "9999999999999.99",
     "1_000",
     "+3",
+    "nan",
+    "inf",
+    "9999999999999999",  # 16 digits: times 100 still an int64
+    "99999999999999999999",  # beyond an int64
 )
 PLAIN_CELLS = st.from_regex(r"\A[0-9]{1,14}(\.[0-9]{1,2})?\Z")
 
@@ -478,6 +482,35 @@ def test_column_reading_gives_what_row_reading_gives(text: str) -> None:
     assert by_columns[2:4] == by_rows[2:4]
     if by_columns[4]:  # said distinct: it is
         assert len({r[1:4] for r in by_columns[0]}) == len(by_columns[0])
+
+
+@pytest.mark.parametrize(
+    ("cells", "hundredths", "counts"),
+    [
+        (["99999999999999999999", "7"], [9999999999999999999900, 700], [10**20 - 1, 7]),
+        (["9999999999999999", "0"], [999999999999999900, 0], [9999999999999999, 0]),
+        (["12.5", "nan"], None, None),
+        (["12.5", "inf"], None, None),
+        (["12.5", "1e3"], None, None),
+        (["12.50", "3"], [1250, 300], None),
+        (["9999999999999.99", "1"], [999999999999999, 100], None),
+        (["10000000000000.5", "1"], None, None),  # 1e13 and above: read cell by cell
+    ],
+)
+def test_columns_at_the_edges_of_the_column_path(
+    cells: list[str], hundredths: list[int] | None, counts: list[int] | None
+) -> None:
+    assert parse_module._plain_hundredths(cells) == hundredths
+    assert parse_module._plain_counts(cells) == counts
+
+
+def test_keys_are_distinct_unless_one_comes_twice() -> None:
+    days = [date(2026, 11, 2), date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 1)]
+    channels = ["Meta", "Meta", "LINE", "Meta"]
+    assert parse_module._keys_distinct(days, channels, ["a", "a", "a", "b"])
+    assert not parse_module._keys_distinct(days, channels, ["a", "a", "a", "a"])
+    assert not parse_module._keys_distinct(days, channels, None)
+    assert parse_module._keys_distinct(days[:3], channels[:3], None)
 
 
 def test_a_big_file_read_by_columns_reports_each_bad_cell() -> None:
