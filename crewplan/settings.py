@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "crewplan.planning",
     "crewplan.work",
     "crewplan.measure",
+    "crewplan.reallocation",
     # Later capabilities land here as apps of their own: optimize, reports, api
     # (see docs/architecture.md).
     "django.contrib.auth",

@@ -22,4 +22,5 @@ urlpatterns = [
     path("plan/", include("crewplan.planning.urls")),
     path("work/", include("crewplan.work.urls")),
     path("results/", include("crewplan.measure.urls")),
+    path("reallocation/", include("crewplan.reallocation.urls")),
 ]
