@@ -52,6 +52,11 @@ class Recommendation:
         return Decimal(repr(round(weekly * self.weeks, 2)))
 
     @property
+    def held(self) -> list[str]:
+        """The fitted channels the data cannot judge (kept at their plan)."""
+        return [r.name for r in self.rows if r.status != "ok"]
+
+    @property
     def gain(self) -> Decimal | None:
         a = self.allocation
         return self.quarter_total(a.gain) if a is not None else None
