@@ -38,8 +38,9 @@ REASONS: dict[str, Promise] = {
     ),
     "interval_too_wide": gettext_lazy(
         "The data allow a return anywhere from %(low)s to %(high)s per unit spent (90 %% "
-        "range), too wide to act on. To narrow it, vary this channel's spend by at least "
-        "±30 %% for 8 weeks, or run a lift test and give its result to the fit."
+        "range), too wide to act on. To narrow it, pause or cut this channel's spend for 8 "
+        "weeks (everywhere, or in some regions as a geo test) and give the measured "
+        "difference to the fit as a lift test."
     ),
 }
 UNKNOWN_REASON = gettext_lazy("The data cannot judge this channel (%(code)s).")

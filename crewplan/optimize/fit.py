@@ -249,7 +249,7 @@ class _Problem:
     weeks: int  # training weeks (the first `weeks` rows of lags)
     projector_q: Array  # orthonormal basis of the baseline columns (training weeks)
     log_k0: Array  # prior centre of log K per channel
-    prior_scale: float  # σ̂ of a rough first fit: the prior rows' weight
+    prior_scale: float  # the noise σ̂ (first rough, then the fit's own): the prior rows' weight
     lifts: list[tuple[int, int, int, float, float, float]]  # ch, start, end, dx, inc, se
 
     @property
@@ -315,11 +315,12 @@ def _lift_value(theta: Array, lag: Array, start: int, end: int, dx: float, train
     changed = np.zeros(stop - start)
     changed[: end - start + 1] = dx
     hill = Hill(top=1.0, half_saturation=float(np.exp(log_k)), slope=float(slope))
-    after = np.maximum(base + geometric_adstock_from(changed, w), 0.0)
+    after = np.maximum(base + _convolved(changed, w), 0.0)
     return float(top * (hill.value(after) - hill.value(base)).sum())
 
 
-def geometric_adstock_from(values: Array, weights: Array) -> Array:
+def _convolved(values: Array, weights: Array) -> Array:
+    """Carry-over of `values` with these weights, from zero before the first week."""
     return np.asarray(np.convolve(values, weights)[: values.size], dtype=np.float64)
 
 
