@@ -243,10 +243,14 @@ def solve(problem: Problem, budget: float, *, steps: int = DEFAULT_STEPS) -> All
     else:
         x, lam, gap = _solve_concave(bank, lo, hi, total)
         method, resolution = "marginal", None
+    # A channel at a bound gets the bound itself, not the bound rescaled and back.
+    spend = np.where(
+        x >= hi, np.minimum(problem.hi, budget), np.where(x <= lo, problem.lo, x * unit)
+    )
     return _result(
         problem,
         budget,
-        x * unit,
+        spend,
         None if lam is None else lam * outcome_unit / unit,
         gap * outcome_unit,
         method,
@@ -615,7 +619,7 @@ def _result(
                 spend=float(spend[i]),
                 expected=float(expected[i]),
                 marginal_return=float(marginal[i]),
-                extrapolated=observed is not None and spend[i] > observed * (1 + 1e-9),
+                extrapolated=observed is not None and float(spend[i]) > observed * (1 + 1e-9),
                 fixed=bool(problem.fixed[i]),
                 current=curve.current,
                 lower=float(problem.lo[i]),

@@ -38,6 +38,8 @@ class FlightPlan:
     spend: tuple[tuple[float, ...], ...]  # [channel][week], currency
     expected: tuple[tuple[float, ...], ...]  # [channel][week]: f_i(a_it), outcome
     expected_after: tuple[float, ...]  # per channel, the weeks after the plan (if credited)
+    # [channel][week]: ∂(total expected)/∂spend, outcome per currency unit
+    marginal_return: tuple[tuple[float, ...], ...]
     total_expected: float  # the objective: the plan's weeks, plus after them if credited
     budget: float
     credit_carryover: bool
@@ -56,15 +58,17 @@ def flight_plan(
     *,
     history: Mapping[str, Sequence[float]] | None = None,
     bounds: Bounds | None = None,
+    max_change: float | None = None,
     credit_carryover: bool = True,
     move_unjudged: bool = False,
 ) -> FlightPlan:
     """The plan spending `budget` (currency, over all `weeks`) with weekly `bounds`
-    (per channel, the same each week). Refuses S-shaped curves (not concave) and
+    (per channel, the same each week, intersected with ±max_change around the current
+    weekly spend). Refuses S-shaped curves (not concave) and
     infeasible input with an AllocationError."""
     if not (isinstance(weeks, int) and weeks >= 1):
         raise AllocationError("bad_weeks", f"the number of weeks must be ≥ 1 (got {weeks})")
-    problem = prepare(curves, bounds=bounds, move_unjudged=move_unjudged)
+    problem = prepare(curves, bounds=bounds, max_change=max_change, move_unjudged=move_unjudged)
     names = problem.names
     if problem.bank.s_shaped[problem.lo < problem.hi].any():
         shaped = [n for n, s in zip(names, problem.bank.s_shaped, strict=True) if s]
@@ -74,9 +78,11 @@ def flight_plan(
             channels=", ".join(shaped),
         )
     weekly = budget / weeks if math.isfinite(budget) else budget
+    # The single-period answer for a week's share: the start, and the refusal (naming the
+    # channel) of a bad budget or of bounds no week can meet.
     allocate_check = allocate(
-        curves, weekly, bounds=bounds, move_unjudged=move_unjudged
-    )  # refuses a bad budget or bounds that no week can meet, naming the channel
+        curves, weekly, bounds=bounds, max_change=max_change, move_unjudged=move_unjudged
+    )
     unit = weekly if weekly > 0 else 1.0
     outcome_unit = float(problem.bank.top.sum()) or 1.0
     bank = problem.bank.scaled(unit, outcome_unit)
@@ -124,6 +130,10 @@ def flight_plan(
         spend=tuple(tuple(float(v) for v in row) for row in spend),
         expected=tuple(tuple(float(v) for v in row[:weeks]) for row in per_week),
         expected_after=tuple(math.fsum(row[weeks:]) for row in per_week),
+        marginal_return=tuple(
+            tuple(float(v) for v in row)
+            for row in gradient.reshape(n, weeks) * (outcome_unit / unit)
+        ),
         total_expected=math.fsum(math.fsum(row) for row in per_week),
         budget=float(budget),
         credit_carryover=credit_carryover,

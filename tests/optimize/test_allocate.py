@@ -324,3 +324,39 @@ def test_a_flight_plan_refuses_s_shaped_curves_and_bad_weeks():
     with pytest.raises(AllocationError) as refused:
         flight_plan(curves[1:], 100.0, 0)
     assert refused.value.code == "bad_weeks"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.builds(Hill, st.floats(1.0, 1e4), st.floats(1.0, 1e4), st.floats(0.5, 3.0)),
+        min_size=2,
+        max_size=5,
+    ),
+    st.floats(1.0, 3e4),
+    st.integers(0, 2**32 - 1),
+)
+def test_s_curves_are_never_worse_than_a_random_allocation_beyond_the_resolution(
+    responses, budget, seed
+):
+    curves = [ChannelCurve(f"c{i}", r) for i, r in enumerate(responses)]
+    result = allocate(curves, budget, steps=400)
+    assert math.fsum(spends(result)) == pytest.approx(budget, rel=1e-12)
+    slack = (
+        (result.resolution or 0.0)
+        * len(curves)
+        * max(float(r.marginal(x)) for r in responses for x in np.linspace(1e-9, budget, 200))
+    )
+    rng = np.random.default_rng(seed)
+    for share in rng.dirichlet(np.ones(len(curves)) * 0.5, size=20):
+        pairs = zip(responses, share, strict=True)
+        other = math.fsum(float(r.value(budget * s)) for r, s in pairs)
+        assert result.expected >= other - slack - 1e-9 * abs(other)
+
+
+def test_least_spend_on_s_curves_lands_within_the_resolution():
+    curves = [hill("a", 100.0, 10.0, 3.0), hill("b", 100.0, 10.0, 3.0)]
+    result = least_spend(curves, 50.0, steps=1000)
+    # One channel at its half-saturation point returns exactly 50.
+    assert result.budget == pytest.approx(10.0, rel=2e-3)
+    assert result.expected >= 50.0

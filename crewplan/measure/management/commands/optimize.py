@@ -1,0 +1,355 @@
+"""`crewplan optimize CURVES.json --budget N [--bounds BOUNDS.csv] [--max-change C]
+[--target-roas X] [--weeks N] [--no-carryover-credit] [--move-unjudged] [--json]
+[--language L]`: the allocation of a budget over the channels of a CURVES document
+(docs/optimize.md), by `crewplan/optimize/allocate.py` and `flight.py`.
+
+Without --weeks the budget is per week (the curves' period) and the answer is the
+steady-state split; with --weeks N the budget is the total of the N weeks and the answer
+is the week-by-week plan. --target-roas X spends every channel up to where its marginal
+return falls to X (at most --budget when given). BOUNDS.csv has the columns name, min,
+max (weekly spend; an empty cell leaves that bound to the curve). The optimizer itself
+is Django-free; this command lives in the measure app, the one with management commands
+for measured figures.
+
+Exit 0: allocated; 1: allocated with findings (a recommended spend beyond what the channel
+was ever observed at, or a channel the data cannot judge kept at its current spend);
+2: unreadable or invalid input (the file, the bounds, infeasible bounds), with a one-line
+reason on stderr. The language: `--language`, else the locale, else English."""
+
+import csv
+import io
+import json
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext
+
+from crewplan.lib.encodings import NotText, decode_text
+from crewplan.lib.language import LANGUAGES, for_command_line
+from crewplan.measure import allocation_messages as words
+from crewplan.optimize import document
+from crewplan.optimize.allocate import Allocation, AllocationError, allocate, target_efficiency
+from crewplan.optimize.curves import ChannelCurve
+from crewplan.optimize.flight import FlightPlan, flight_plan
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+class Command(BaseCommand):
+    help = "Allocate a budget over the channels' response curves (a CURVES document)."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("curves", type=Path, help="the CURVES document (JSON)")
+        parser.add_argument(
+            "--budget", type=float, default=None, help="per week; with --weeks, in all"
+        )
+        parser.add_argument("--bounds", type=Path, default=None, help="CSV: name,min,max")
+        parser.add_argument("--max-change", type=float, default=None, help="e.g. 0.3 for ±30 %%")
+        parser.add_argument(
+            "--target-roas", type=float, default=None, help="marginal return to keep"
+        )
+        parser.add_argument("--weeks", type=int, default=None, help="plan week by week")
+        parser.add_argument(
+            "--no-carryover-credit",
+            action="store_true",
+            help="with --weeks: do not count the carry-over after the last week",
+        )
+        parser.add_argument(
+            "--move-unjudged",
+            action="store_true",
+            help="let the allocator move channels the data cannot judge",
+        )
+        parser.add_argument("--json", action="store_true", help="print one JSON document")
+        parser.add_argument(
+            "--language", default=None, choices=LANGUAGES, help="default: from the locale"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(for_command_line(options["language"], os.environ)):
+            curves = self._curves(options["curves"])
+            bounds = self._bounds(options["bounds"]) if options["bounds"] else None
+            if options["budget"] is None and options["target_roas"] is None:
+                self._unusable(
+                    gettext("Give the budget (--budget) or a target return (--target-roas).")
+                )
+            if options["weeks"] is not None and options["target_roas"] is not None:
+                self._unusable(gettext("--weeks and --target-roas cannot be combined."))
+            try:
+                result = _run(curves.channels, bounds, options)
+            except AllocationError as error:
+                self._unusable(words.refusal(error))
+            report = _report(curves, result, held=not options["move_unjudged"])
+            if options["json"]:
+                self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
+            else:
+                self._print(report)
+        sys.exit(1 if report["findings"] else 0)
+
+    def _curves(self, path: Path) -> document.Curves:
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                self._unusable(gettext("%(file)s: the file is too large.") % {"file": path})
+            return document.loads(path.read_bytes())
+        except OSError as error:
+            self._unusable(f"{path}: {error.strerror}")
+        except document.DocumentError as error:
+            self._unusable(
+                gettext("%(file)s: not a usable CURVES document: %(why)s")
+                % {"file": path, "why": error}
+            )
+        raise AssertionError("unreachable")
+
+    def _bounds(self, path: Path) -> dict[str, tuple[float | None, float | None]]:
+        try:
+            text, _encoding = decode_text(path.read_bytes())
+        except OSError as error:
+            self._unusable(f"{path}: {error.strerror}")
+        except NotText:
+            self._unusable(gettext("%(file)s: not a text file.") % {"file": path})
+        try:
+            return read_bounds(text)
+        except ValueError as error:
+            self._unusable(f"{path}: {error}")
+        raise AssertionError("unreachable")
+
+    def _print(self, report: dict[str, Any]) -> None:
+        out = self.stdout
+        weekly = report["mode"] == "flight"
+        heads = (gettext("channel"), gettext("spend"), gettext("expected"))
+        marginal_head = gettext("marginal return")
+        out.write(f"{heads[0]:<24} {heads[1]:>14} {heads[2]:>14} {marginal_head:>16}")
+        for channel in report["channels"]:
+            mark = ""
+            if channel["fixed"]:
+                mark = "  " + gettext("(kept)")
+            if channel["extrapolated"]:
+                mark += "  " + gettext("(extrapolated)")
+            marginal = channel["marginal_return"]
+            out.write(
+                f"{channel['name']:<24} {words.amount(round(channel['spend'])):>14} "
+                f"{words.amount(round(channel['expected'])):>14} "
+                f"{'' if marginal is None else f'{marginal:.4f}':>16}{mark}"
+            )
+            if weekly:
+                out.write("    " + " ".join(words.amount(round(v)) for v in channel["weeks"]))
+        totals = report["totals"]
+        total = gettext("total")
+        out.write(
+            f"{total:<24} {words.amount(round(report['budget'])):>14} "
+            f"{words.amount(round(totals['expected'])):>14}"
+        )
+        if totals["gain_low"] is not None:
+            out.write(
+                gettext(
+                    "Expected gain over the current allocation: %(gain)s (90 %% range %(low)s "
+                    "to %(high)s); it beats the current allocation in %(p)s of the draws."
+                )
+                % {
+                    "gain": words.amount(round(totals["gain"])),
+                    "low": words.amount(round(totals["gain_low"])),
+                    "high": words.amount(round(totals["gain_high"])),
+                    "p": f"{totals['p_beats_current']:.0%}",
+                }
+            )
+        elif totals["gain"] is not None:
+            out.write(
+                gettext("Expected gain over the current allocation: %(gain)s")
+                % {"gain": words.amount(round(totals["gain"]))}
+            )
+        certificate = report["certificate"]
+        if certificate["multiplier"] is not None:
+            out.write(
+                gettext("Marginal return at the optimum: %(multiplier)s; duality gap: %(gap)s")
+                % {
+                    "multiplier": f"{certificate['multiplier']:.6g}",
+                    "gap": f"{certificate['gap']:.3g}",
+                }
+            )
+        if report["resolution"] is not None:
+            out.write(
+                gettext("S-shaped curves: allocated on a grid of %(step)s per step, then refined.")
+                % {"step": words.amount(report["resolution"])}
+            )
+        for finding in report["findings"]:
+            out.write(finding["message"])
+
+    def _unusable(self, reason: str) -> None:
+        sys.stderr.write(reason.replace("\n", " ") + "\n")
+        sys.exit(2)
+
+
+def read_bounds(text: str) -> dict[str, tuple[float | None, float | None]]:
+    """BOUNDS.csv: a header row with name, min, max (any order, other columns ignored),
+    one row per channel; an empty cell is no bound. Raises ValueError naming the line."""
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        raise ValueError(gettext("the bounds file is empty"))
+    header = [cell.strip().lower() for cell in rows[0]]
+    if "name" not in header or not ({"min", "max"} & set(header)):
+        raise ValueError(gettext("the bounds file needs a header row with name, min and max"))
+    where = {key: header.index(key) for key in ("name", "min", "max") if key in header}
+    bounds: dict[str, tuple[float | None, float | None]] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = [_cell(row, where.get(key)) for key in ("name", "min", "max")]
+        name = cells[0]
+        if not name:
+            raise ValueError(gettext("line %(line)s: the name is empty") % {"line": line})
+        if name in bounds:
+            raise ValueError(
+                gettext("line %(line)s: %(name)s appears twice") % {"line": line, "name": name}
+            )
+        bounds[name] = (_amount(cells[1], line), _amount(cells[2], line))
+    return bounds
+
+
+def _cell(row: list[str], index: int | None) -> str:
+    return row[index].strip() if index is not None and index < len(row) else ""
+
+
+def _amount(cell: str, line: int) -> float | None:
+    if not cell:
+        return None
+    try:
+        value = float(cell.replace(",", ""))
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(
+            gettext("line %(line)s: “%(value)s” is not an amount ≥ 0")
+            % {"line": line, "value": cell}
+        )
+    return value
+
+
+def _run(
+    curves: tuple[ChannelCurve, ...],
+    bounds: dict[str, tuple[float | None, float | None]] | None,
+    options: dict[str, Any],
+) -> Allocation | FlightPlan:
+    common: dict[str, Any] = {
+        "bounds": bounds,
+        "max_change": options["max_change"],
+        "move_unjudged": options["move_unjudged"],
+    }
+    if options["weeks"] is not None:
+        return flight_plan(
+            curves,
+            options["budget"],
+            options["weeks"],
+            credit_carryover=not options["no_carryover_credit"],
+            **common,
+        )
+    if options["target_roas"] is not None:
+        return target_efficiency(curves, options["target_roas"], budget=options["budget"], **common)
+    return allocate(curves, options["budget"], **common)
+
+
+def _number(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _report(
+    curves: document.Curves, result: Allocation | FlightPlan, *, held: bool
+) -> dict[str, Any]:
+    """The JSON document: channels, totals, certificate, findings. `held`: channels the
+    data cannot judge were kept at their current spend."""
+    by_name = {c.name: c for c in curves.channels}
+    if isinstance(result, FlightPlan):
+        channels = _flight_channels(result, by_name, held=held)
+        totals: dict[str, Any] = dict.fromkeys(
+            ("low", "high", "current_expected", "gain", "gain_low", "gain_high", "p_beats_current")
+        )
+        totals["expected"] = result.total_expected
+        certificate = {"multiplier": _number(result.multiplier), "gap": result.gap}
+        head = {"mode": "flight", "weeks": result.weeks, "budget": result.budget}
+        head |= {"method": "marginal", "resolution": None}
+        head["carryover_credited"] = result.credit_carryover
+    else:
+        channels = [
+            {
+                "name": c.name,
+                "spend": c.spend,
+                "expected": c.expected,
+                "marginal_return": _number(c.marginal_return),
+                "extrapolated": c.extrapolated,
+                "fixed": c.fixed,
+                "current": c.current,
+                "status": by_name[c.name].status,
+            }
+            for c in result.channels
+        ]
+        totals = {
+            "expected": result.expected,
+            "low": result.expected_low,
+            "high": result.expected_high,
+            "current_expected": result.current_expected,
+            "gain": result.gain,
+            "gain_low": result.gain_low,
+            "gain_high": result.gain_high,
+            "p_beats_current": result.p_beats_current,
+        }
+        certificate = {"multiplier": _number(result.multiplier), "gap": result.gap}
+        head = {"mode": "allocate", "budget": result.budget, "method": result.method}
+        head["resolution"] = result.resolution
+    findings = []
+    for channel in channels:
+        curve = by_name[channel["name"]]
+        if channel["extrapolated"]:
+            findings.append(
+                {
+                    "code": "extrapolated",
+                    "channel": channel["name"],
+                    "message": words.extrapolated(channel["name"]),
+                }
+            )
+        if curve.status == "not_enough_data" and held:
+            findings.append(
+                {
+                    "code": "not_enough_data",
+                    "channel": channel["name"],
+                    "message": words.held(channel["name"], curve.reason),
+                }
+            )
+    return {
+        "currency": curves.currency,
+        "period": document.PERIOD,
+        **head,
+        "channels": channels,
+        "totals": totals,
+        "certificate": certificate,
+        "findings": findings,
+    }
+
+
+def _flight_channels(
+    plan: FlightPlan, by_name: dict[str, ChannelCurve], *, held: bool
+) -> list[dict[str, Any]]:
+    channels = []
+    for i, name in enumerate(plan.names):
+        curve = by_name[name]
+        weeks = list(plan.spend[i])
+        observed = curve.observed_max
+        marginal = plan.marginal_return[i]
+        channels.append(
+            {
+                "name": name,
+                "spend": math.fsum(weeks),
+                "weeks": weeks,
+                "expected": math.fsum(plan.expected[i]) + plan.expected_after[i],
+                "expected_after": plan.expected_after[i],
+                "marginal_return": _number(math.fsum(marginal) / len(marginal)),
+                "extrapolated": observed is not None and max(weeks) > observed * (1 + 1e-9),
+                "fixed": curve.status == "not_enough_data" and held,
+                "current": curve.current,
+                "status": curve.status,
+            }
+        )
+    return channels

@@ -1,0 +1,191 @@
+"""`crewplan optimize`: the allocator from the command line, with a JSON report and exit
+codes 0 (allocated), 1 (allocated with findings), 2 (unusable input, one line on stderr)."""
+
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from crewplan.optimize.curves import Hill, Logistic
+
+CURVES = {
+    "currency": "TWD",
+    "period": "week",
+    "channels": [
+        {
+            "name": "Google Ads",
+            "response": {"form": "hill", "top": 90000, "half_saturation": 40000, "slope": 1},
+            "adstock": {"form": "geometric", "decay": 0.3, "max_lag": 4},
+            "current": 30000,
+            "observed_max": 45000,
+            "draws": [
+                {"form": "hill", "top": 80000, "half_saturation": 40000, "slope": 1},
+                {"form": "hill", "top": 100000, "half_saturation": 40000, "slope": 1},
+            ],
+        },
+        {
+            "name": "Meta",
+            "response": {"form": "logistic", "top": 60000, "rate": 0.00004},
+            "current": 30000,
+        },
+        {
+            "name": "LINE",
+            "status": "not_enough_data",
+            "reason": "its spend never varied",
+            "response": {"form": "hill", "top": 50000, "half_saturation": 20000, "slope": 1},
+            "current": 10000,
+        },
+    ],
+}
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("optimize", *args, stdout=out)
+    return int(exited.value.code or 0), out.getvalue()
+
+
+def report(*args: str) -> tuple[int, dict[str, Any]]:
+    code, out = run(*args, "--json", "--language", "en")
+    return code, json.loads(out)
+
+
+@pytest.fixture
+def curves_file(tmp_path: Path) -> Path:
+    path = tmp_path / "curves.json"
+    path.write_text(json.dumps(CURVES), encoding="utf-8")
+    return path
+
+
+def test_allocates_the_budget_and_keeps_the_unjudged_channel(curves_file: Path) -> None:
+    code, shown = report(str(curves_file), "--budget", "70000")
+    assert code == 1  # a finding: LINE is kept where it is
+    assert shown["mode"] == "allocate" and shown["currency"] == "TWD"
+    spend = {c["name"]: c["spend"] for c in shown["channels"]}
+    assert math.fsum(spend.values()) == pytest.approx(70000, rel=1e-15)
+    assert spend["LINE"] == 10000
+    # Hill slope 1 and the logistic share 60,000 at equal marginal returns.
+    google, meta = Hill(90000, 40000, 1.0), Logistic(60000, 0.00004)
+    assert float(google.marginal(spend["Google Ads"])) == pytest.approx(
+        float(meta.marginal(spend["Meta"])), rel=1e-12
+    )
+    first = shown["channels"][0]
+    assert set(first) >= {"name", "spend", "expected", "marginal_return", "extrapolated"}
+    assert first["marginal_return"] == pytest.approx(shown["certificate"]["multiplier"])
+    assert 0 <= shown["certificate"]["gap"] < 1e-6
+    totals = shown["totals"]
+    assert totals["low"] < totals["expected"] < totals["high"]
+    assert totals["gain_low"] < totals["gain"] < totals["gain_high"]
+    # Draw by draw (Meta and LINE have no draws: their point curve counts in each).
+    others = float(meta.value(spend["Meta"]) - meta.value(30000))
+    gains = [
+        float(Hill(top, 40000, 1.0).value(spend["Google Ads"]) - Hill(top, 40000, 1.0).value(30000))
+        + others
+        for top in (80000, 100000)
+    ]
+    assert totals["p_beats_current"] == sum(g > 0 for g in gains) / 2
+    assert [(f["code"], f["channel"]) for f in shown["findings"]] == [("not_enough_data", "LINE")]
+    assert "never varied" in shown["findings"][0]["message"]
+
+    code, moved = report(str(curves_file), "--budget", "70000", "--move-unjudged")
+    assert code == 0 and moved["findings"] == []
+    assert moved["channels"][2]["spend"] > 10000
+
+
+def test_bounds_file_and_max_change(curves_file: Path, tmp_path: Path) -> None:
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("\ufeffname,min,max\nMeta,,20000\nGoogle Ads,35000,\n", encoding="utf-8")
+    code, shown = report(str(curves_file), "--budget", "70000", "--bounds", str(bounds))
+    assert code == 1
+    spend = {c["name"]: c["spend"] for c in shown["channels"]}
+    assert spend["Meta"] == pytest.approx(20000) and spend["Google Ads"] == pytest.approx(40000)
+    _code, changed = report(str(curves_file), "--budget", "70000", "--max-change", "0.1")
+    spend = {c["name"]: c["spend"] for c in changed["channels"]}
+    assert 27000 <= spend["Google Ads"] <= 33000 and 27000 <= spend["Meta"] <= 33000
+
+
+def test_week_by_week_and_target_return(curves_file: Path) -> None:
+    code, plan = report(str(curves_file), "--budget", "280000", "--weeks", "4")
+    assert code == 1 and plan["mode"] == "flight" and plan["weeks"] == 4
+    google = plan["channels"][0]
+    assert len(google["weeks"]) == 4 and google["spend"] == pytest.approx(sum(google["weeks"]))
+    assert math.fsum(c["spend"] for c in plan["channels"]) == pytest.approx(280000, rel=1e-14)
+    assert plan["channels"][2]["weeks"] == [10000.0] * 4
+    assert plan["certificate"]["gap"] < 1e-6
+
+    _code, target = report(str(curves_file), "--target-roas", "0.5")
+    spend = {c["name"]: c["spend"] for c in target["channels"]}
+    assert spend["Google Ads"] == pytest.approx(math.sqrt(90000 * 40000 / 0.5) - 40000)
+    assert target["certificate"]["multiplier"] == 0.5
+
+
+def test_curves_from_another_tool_need_only_name_and_response(tmp_path: Path) -> None:
+    path = tmp_path / "other.json"
+    path.write_text(
+        json.dumps(
+            {
+                "channels": [
+                    {
+                        "name": "a",
+                        "response": {"form": "hill", "top": 10, "half_saturation": 5, "slope": 0.8},
+                    },
+                    {
+                        "name": "b",
+                        "response": {"form": "hill", "top": 10, "half_saturation": 5, "slope": 0.8},
+                    },
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    code, shown = report(str(path), "--budget", "10")
+    assert code == 0
+    assert [c["spend"] for c in shown["channels"]] == pytest.approx([5.0, 5.0])
+    assert shown["totals"]["gain"] is None and shown["totals"]["p_beats_current"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--budget", "5000"], "minimum spends add up to 10,000"),
+        (["--budget", "70000", "--max-change", "-1"], "largest change"),
+        (["--budget", "280000", "--weeks", "0"], "at least 1"),
+        ([], "--budget"),
+    ],
+)
+def test_unusable_input_exits_2_with_one_line(
+    curves_file: Path, capsys: pytest.CaptureFixture[str], args: list[str], says: str
+) -> None:
+    code, out = run(str(curves_file), *args, "--language", "en")
+    assert code == 2 and out == ""
+    error = capsys.readouterr().err
+    assert says in error and error.count("\n") == 1
+
+
+def test_unreadable_files_exit_2(tmp_path: Path, curves_file: Path, capsys: Any) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"channels": [{"name": "a", "response": {"form": "hill"}}]}')
+    assert run(str(broken), "--budget", "1", "--language", "en")[0] == 2
+    assert "channels[0].response.top" in capsys.readouterr().err
+    assert run(str(tmp_path / "missing.json"), "--budget", "1")[0] == 2
+    assert "missing.json" in capsys.readouterr().err
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("name,min,max\nMeta,abc,\n")
+    code, _out = run(str(curves_file), "--budget", "1", "--bounds", str(bounds), "--language", "en")
+    assert code == 2 and "line 2" in capsys.readouterr().err
+    bounds.write_text("name,min,max\nVideo,1,2\n")
+    assert run(str(curves_file), "--budget", "1", "--bounds", str(bounds))[0] == 2
+    assert "Video" in capsys.readouterr().err
+
+
+def test_the_table_speaks_chinese(curves_file: Path) -> None:
+    code, out = run(str(curves_file), "--budget", "70000", "--language", "zh-hant")
+    assert code == 1
+    assert "通路" in out and "邊際報酬" in out and "預期成果" in out and "合計" in out
+    assert "（維持）" in out and "對偶間隙" in out
+    assert "expected" not in out and "kept" not in out
