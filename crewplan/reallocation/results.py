@@ -52,6 +52,10 @@ class Recommendation:
         return Decimal(repr(round(weekly * self.weeks, 2)))
 
     @property
+    def judged(self) -> list[str]:
+        return [r.name for r in self.rows if r.status == "ok"]
+
+    @property
     def held(self) -> list[str]:
         """The fitted channels the data cannot judge (kept at their plan)."""
         return [r.name for r in self.rows if r.status != "ok"]
