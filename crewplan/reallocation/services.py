@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import record
-from crewplan.lib.money import decimals
+from crewplan.lib.money import decimals, format_money
 from crewplan.measure.models import Channel
 from crewplan.planning.budget import services as budget_services
-from crewplan.planning.budget.queries import MONTH_FIELDS
+from crewplan.planning.budget.queries import MONTH_FIELDS, remaining_for
 from crewplan.planning.models import BudgetLine, BudgetVersion
 from crewplan.reallocation.models import Fit
 from crewplan.reallocation.queries import version_stamp
@@ -130,6 +130,16 @@ def reallocation_apply(
                 setattr(line, field, part)
                 changed.append(line)
     BudgetLine.objects.bulk_update(set(changed), MONTH_FIELDS)
+    left = remaining_for(new, None, today=today)
+    if left is not None and left < 0:
+        # A larger what-if total than the year's original plan allows: as a line would be.
+        raise ValidationError(
+            _(
+                "This recommendation spends %(over)s more than the year's original plan "
+                "leaves. Lower the total and apply again."
+            )
+            % {"over": format_money(-left, workspace.currency)}
+        )
     record(
         workspace=workspace,
         actor=actor,

@@ -380,3 +380,27 @@ def test_who_may_fit_apply_and_see_amounts(world: Any) -> None:
         client_for(world.people["amy"]).get("/w/alpha/reallocation/weekly.csv").status_code == 403
     )
     assert "NT$" in client_for(world.people["vera"]).get(page).content.decode()
+
+
+def test_applying_more_than_the_original_plan_leaves_changes_nothing(world: Any) -> None:
+    f = _figures(world)
+    fit = _fit(world, f)
+    # The year's original plan (the lowest number) left far less than this version plans.
+    original = BudgetVersion.objects.create(
+        workspace=world.a, fiscal_year=f["version"].fiscal_year, number=0, name="Original"
+    )
+    BudgetLine.objects.create(
+        workspace=world.a, version=original, category="media", item="All", m01=Decimal(1000)
+    )
+    url = f"/w/alpha/reallocation/fits/{fit.pk}/apply/"
+    stamp = version_stamp(f["version"])
+    events = AuditEvent.objects.count()
+    over = client_for(world.people["alice"]).post(url, {"name": "Bigger", "stamp": stamp})
+    text = over.content.decode()
+    assert over.status_code == 400 and "original plan" in text, text[text.find("apply-error") :][
+        :300
+    ]
+    # One transaction: the version it had started is gone with its lines and audit rows.
+    assert BudgetVersion.objects.filter(workspace=world.a).count() == 2
+    assert BudgetLine.objects.filter(workspace=world.a).count() == 4
+    assert AuditEvent.objects.count() == events
