@@ -35,7 +35,8 @@ INSTALLED_APPS = [
     "crewplan.work",
     "crewplan.measure",
     "crewplan.reports",
-    # Later capabilities land here as apps of their own: optimize, api
+    "crewplan.reallocation",
+    # Later capabilities land here as apps of their own: api
     # (see docs/architecture.md).
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -18,6 +18,7 @@ from crewplan.measure.models import Campaign, Channel, ChannelAlias, DailyMetric
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi, StackItem
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
+from crewplan.reallocation.models import Fit
 from crewplan.reports.models import ReviewSettings
 from crewplan.work.models import WorkItem
 from crewplan.workspaces import services
@@ -191,8 +192,12 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
     )
     item = WorkItem.objects.create(workspace=world.a, title="A secret post")
     an_import = queued_import(world.a, world.people["alice"], file_name="A secret line.csv")
+    fit = Fit.objects.create(
+        workspace=world.a, version=budget, quarter=1, created_by=world.people["alice"]
+    )
     return {
         "import_id": an_import.pk,
+        "fit_id": fit.pk,
         "slug": slug,
         "system_id": system.pk,
         "item_id": item.pk,

@@ -37,12 +37,15 @@ from crewplan.lib.text import single_line
 from crewplan.measure import expenses as expense_services
 from crewplan.measure.expense_file import read_expenses
 from crewplan.measure.models import Channel, ChannelAlias, Expense
+from crewplan.optimize import document
+from crewplan.optimize.curves import ChannelCurve, Hill
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.goals import services as planning_services
 from crewplan.planning.models import BudgetVersion, Goal
 from crewplan.planning.tools import services as tool_services
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion
+from crewplan.reallocation.models import Fit
 from crewplan.work import feeds
 from crewplan.work import services as work_services
 from crewplan.work.models import WorkItem
@@ -303,8 +306,16 @@ def populate(world: Any) -> dict[str, Any]:
     source = expense_services.import_apply(
         workspace=a, actor=alice, data=expense_services.open_import(a, token), preview=token
     )
+    curves = document.Curves(
+        channels=(ChannelCurve("Meta", Hill(50000, 20000, 1.0), observed_max=30000.0),),
+        fit={"weeks": 52, "observed": {"Meta": [10000.0, 20000.0]}},
+    )
+    fit = Fit.objects.create(
+        workspace=a, version=version, quarter=4, status="done", curves=document.dump(curves)
+    )
     return {
         "slug": a.slug,
+        "fit_id": fit.pk,
         "import_id": an_import.pk,
         "system_id": system.pk,
         "item_id": item.pk,

@@ -39,6 +39,7 @@ class AuditAction(StrEnum):
     PLANNING_SYSTEM_ADDED = "planning.system_added"
     PLANNING_SYSTEM_REMOVED = "planning.system_removed"
     PLANNING_TOOL_SAVED = "planning.tool_saved"
+    REALLOCATION_APPLIED = "reallocation.applied"
     RACI_ACTIVITY_ARCHIVED = "raci.activity_archived"
     RACI_ACTIVITY_MOVED = "raci.activity_moved"
     RACI_ACTIVITY_SAVED = "raci.activity_saved"

@@ -28,6 +28,7 @@ AMOUNT_ACTIONS = frozenset(
         AuditAction.PLANNING_BUDGET_LINE_SAVED,
         AuditAction.PLANNING_BUDGET_LINE_DELETED,
         AuditAction.PLANNING_BUDGET_IMPORTED,
+        AuditAction.REALLOCATION_APPLIED,
         AuditAction.PLANNING_ROI_ESTIMATE_SAVED,
         AuditAction.MEASURE_IMPORTED,
         AuditAction.MEASURE_IMPORT_ROLLED_BACK,
@@ -100,6 +101,9 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     AuditAction.PLANNING_BUDGET_LINE_SAVED: gettext_lazy("saved a budget line"),
     AuditAction.PLANNING_BUDGET_LINE_DELETED: gettext_lazy("deleted a budget line"),
     AuditAction.PLANNING_BUDGET_IMPORTED: gettext_lazy("imported a budget plan from a file"),
+    AuditAction.REALLOCATION_APPLIED: gettext_lazy(
+        "applied a recommended reallocation as a new budget version"
+    ),
     AuditAction.PLANNING_ROI_ESTIMATE_SAVED: gettext_lazy("saved an ROI estimate"),
     AuditAction.WORK_ITEM_CREATED: gettext_lazy("created a work item"),
     AuditAction.WORK_ITEM_SAVED: gettext_lazy("saved a work item"),

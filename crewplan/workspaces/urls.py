@@ -23,4 +23,5 @@ urlpatterns = [
     path("work/", include("crewplan.work.urls")),
     path("results/", include("crewplan.measure.urls")),
     path("review/", include("crewplan.reports.urls")),
+    path("reallocation/", include("crewplan.reallocation.urls")),
 ]

@@ -1,0 +1,85 @@
+"""The reallocation page's forms: what to fit, the what-if, and applying it."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crewplan.measure.models import Channel
+from crewplan.reallocation.models import Fit
+from crewplan.reallocation.recommend import WhatIf
+from crewplan.reallocation.split import weekly
+
+QUARTERS = [(q, f"Q{q}") for q in (1, 2, 3, 4)]
+
+
+class FitForm(forms.Form):
+    quarter = forms.TypedChoiceField(label=_("Quarter"), choices=QUARTERS, coerce=int)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Fit.Outcome.choices)
+    sources = forms.ModelMultipleChoiceField(
+        label=_("Outcome from"),
+        queryset=Channel.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The channels whose revenue (or conversions) is the outcome; none ticked: "
+            "every channel. Revenue each ad platform attributes to itself can count one "
+            "sale twice when several sources are added up."
+        ),
+    )
+
+    def __init__(self, *args: Any, workspace: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["sources"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Channel.objects.for_workspace(workspace)
+
+
+def _amount(label: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+
+
+class WhatIfForm(forms.Form):
+    """Amounts over the quarter's remaining months, as the page shows them."""
+
+    budget = _amount(_("Total for the remaining months"))
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    minimum = _amount(_("Its minimum"))
+    maximum = _amount(_("Its maximum"))
+
+    def __init__(self, *args: Any, channels: list[str], days: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.days = days
+        field = self.fields["channel"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *((name, name) for name in channels)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("minimum"), data.get("maximum")
+        if (low is not None or high is not None) and not data.get("channel"):
+            raise forms.ValidationError(_("Choose the channel whose minimum or maximum changes."))
+        if low is not None and high is not None and low > high:
+            raise forms.ValidationError(_("The minimum is above the maximum."))
+        return data
+
+    def what_if(self) -> WhatIf:
+        data = self.cleaned_data
+
+        def week(amount: Decimal | None) -> float | None:
+            return None if amount is None else weekly(amount, self.days)
+
+        return WhatIf(
+            budget=week(data.get("budget")),
+            channel=data.get("channel") or "",
+            minimum=week(data.get("minimum")),
+            maximum=week(data.get("maximum")),
+        )
+
+
+class ApplyForm(WhatIfForm):
+    name = forms.CharField(label=_("New version's name"), max_length=80)
+    stamp = forms.CharField(widget=forms.HiddenInput, max_length=64)

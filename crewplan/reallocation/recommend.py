@@ -1,0 +1,72 @@
+"""The recommended split of a quarter's remaining media money over the fitted channels'
+steady-state curves (optimize/allocate.py). Pure: no Django.
+
+Every amount here is weekly (currency per week), as the curves are; the page turns the
+remaining months' totals into weekly amounts by days (split.weekly) and back
+(split.by_days). A channel's current weekly spend is the version's plan for those months,
+not the fit's recent average: the question is how to move *this* plan's money.
+
+- Channels the data cannot judge (`not_enough_data`) are held at their planned spend.
+- A channel without a media line in the version has nothing to move money into: held at 0.
+- Default bounds: 0 to MAX_SCALE × the larger of the planned spend and the highest spend the
+  curve was observed at (beyond the observed range the allocator marks extrapolation).
+- What-if: another total, and one channel's minimum and maximum.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from crewplan.optimize.allocate import Allocation, AllocationError, allocate
+from crewplan.optimize.curves import ChannelCurve
+
+MAX_SCALE = 1.5
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    budget: float | None = None  # weekly total; None: the plan's
+    channel: str = ""  # the channel whose bounds change
+    minimum: float | None = None  # weekly
+    maximum: float | None = None
+
+
+NO_CHANGE = WhatIf()
+
+
+def planned_curves(
+    curves: tuple[ChannelCurve, ...], planned: Mapping[str, float]
+) -> tuple[ChannelCurve, ...]:
+    """The fitted curves with the plan's weekly spend as `current` and the default
+    bounds; a channel absent from `planned` (no media line) held at 0."""
+    found = []
+    for curve in curves:
+        if curve.name not in planned:
+            found.append(replace(curve, current=0.0, min=0.0, max=0.0))
+            continue
+        now = float(planned[curve.name])
+        top = MAX_SCALE * max(now, curve.observed_max or 0.0)
+        found.append(replace(curve, current=now, min=0.0, max=top))
+    return tuple(found)
+
+
+def recommend(curves: tuple[ChannelCurve, ...], what_if: WhatIf | None = None) -> Allocation:
+    """The allocation maximizing the expected weekly outcome (AllocationError when the
+    what-if cannot be met: its code and parameters name why)."""
+    what_if = what_if or NO_CHANGE
+    budget = what_if.budget if what_if.budget is not None else sum(c.current or 0.0 for c in curves)
+    bounds: dict[str, tuple[float | None, float | None]] = {}
+    if what_if.channel:
+        bounds[what_if.channel] = (what_if.minimum, what_if.maximum)
+        known = {c.name: c for c in curves}
+        curve = known.get(what_if.channel)
+        if curve is not None and curve.status != "ok":
+            raise AllocationError(
+                "held_channel",
+                f"channel {curve.name!r} is held at its plan: the data cannot judge it",
+                channel=curve.name,
+            )
+        if curve is not None and curve.max == 0.0 and (what_if.maximum or 0) > 0:
+            raise AllocationError(
+                "no_line", f"channel {curve.name!r} has no media line", channel=curve.name
+            )
+    return allocate(curves, budget, bounds=bounds or None)

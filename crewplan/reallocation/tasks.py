@@ -1,0 +1,153 @@
+"""Fits in the background: the page queues a Fit, `crewplan worker` runs `run_fit` as a
+task of Django's tasks API (tests and small installs run it at once: the immediate
+backend), and the page polls its progress (views.fit_progress).
+
+A fit writes nothing but its own row, so unlike an import it runs in no long
+transaction: each step's percent is saved at once (autocommit) and the page sees it.
+The fit core has no callback of its own, so the steps are coarse: started, the weekly
+table read, fitted, stored. A worker killed mid-fit leaves its Fit "running" with no sign
+of life: `recover_stale_fits()` marks it failed with a message (the page calls it before
+showing fits; `crewplan worker` recovers imports the same way). No retry: the person
+starts the fit again."""
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from crewplan.measure import optimize_messages
+from crewplan.optimize import document
+from crewplan.optimize.curves import geometric_adstock
+from crewplan.optimize.fit import FitResult, Outcome, UnusableData, fit
+from crewplan.reallocation.models import Fit
+from crewplan.reallocation.weekly_queries import WeeklyTable, weekly_table
+from crewplan.workspaces.models import Workspace
+
+logger = logging.getLogger(__name__)
+
+# A fit takes seconds (docs/benchmarks.md); silent this long while running, its worker
+# is gone.
+STALE_AFTER = timedelta(minutes=5)
+
+
+def _progress(fit_id: int, percent: int) -> None:
+    Fit.objects.filter(pk=fit_id, status=Fit.Status.RUNNING).update(
+        progress=percent, progress_at=timezone.now()
+    )
+
+
+def _language_of(record: Fit) -> str:
+    person = record.created_by
+    return (getattr(person, "language", "") if person else "") or record.workspace.default_language
+
+
+def _fail(record: Fit, message: str) -> None:
+    Fit.objects.filter(pk=record.pk, status__in=[Fit.Status.QUEUED, Fit.Status.RUNNING]).update(
+        status=Fit.Status.FAILED, message=message, finished_at=timezone.now()
+    )
+
+
+def curves_document(result: FitResult, table: WeeklyTable, currency: str) -> dict[str, Any]:
+    """The CURVES document as `crewplan fit --json` writes it (reasons as codes: the page
+    words them in the reader's language), with each channel's carried-over weekly spend
+    (`observed`, the chart's points)."""
+    observed = {
+        curve.name: [
+            round(float(v), 2)
+            for v in geometric_adstock(
+                [float(x) for x in table.spend[curve.name]], curve.decay, curve.max_lag
+            )
+        ]
+        for curve in result.curves
+    }
+    fit_document = result.summary.as_document() | {
+        "first_week": table.weeks[0].isoformat(),
+        "last_week": table.weeks[-1].isoformat(),
+        "not_judged": [
+            {"name": name, "code": reason.code, "params": dict(reason.params)}
+            for name, reason in result.reasons.items()
+        ],
+        "observed": observed,
+    }
+    curves = document.Curves(channels=result.curves, currency=currency, fit=fit_document)
+    return document.dump(curves)
+
+
+def run(fit_id: int) -> bool:
+    """Fit the queued Fit `fit_id`; False when it is not queued (delivered twice)."""
+    started = Fit.objects.filter(pk=fit_id, status=Fit.Status.QUEUED).update(
+        status=Fit.Status.RUNNING, progress=5, progress_at=timezone.now()
+    )
+    if not started:
+        logger.info("Fit %s is not queued: nothing to run", fit_id)
+        return False
+    record = Fit.objects.select_related("workspace", "created_by").get(pk=fit_id)
+    try:
+        table = weekly_table(
+            record.workspace, outcome=record.outcome, outcome_channels=record.outcome_channels
+        )
+        _progress(fit_id, 20)
+        spend, outcome, controls = table.floats()
+        kind: Outcome = "conversions" if record.outcome == "conversions" else "revenue"
+        result = fit(spend, outcome, controls=controls, outcome_kind=kind)
+        _progress(fit_id, 90)
+        curves = curves_document(result, table, record.workspace.currency)
+    except UnusableData as error:
+        with translation.override(_language_of(record)):
+            _fail(
+                record,
+                _("The data cannot be fitted: %(reason)s.")
+                % {"reason": optimize_messages.unusable(error)},
+            )
+        return True
+    except Exception as error:
+        with translation.override(_language_of(record)):
+            _fail(
+                record,
+                _(
+                    "The fit stopped before it finished (%(reason)s). Start it again; if it "
+                    "fails again, ask whoever runs crewplan to look at the worker's log."
+                )
+                % {"reason": type(error).__name__},
+            )
+        raise
+    with transaction.atomic():
+        Fit.objects.filter(pk=fit_id, status=Fit.Status.RUNNING).update(
+            status=Fit.Status.DONE,
+            progress=100,
+            progress_at=timezone.now(),
+            finished_at=timezone.now(),
+            curves=curves,
+            data_stamp=table.stamp,
+        )
+    return True
+
+
+def recover_stale_fits(*, workspace: Workspace, now: datetime | None = None) -> int:
+    """Mark failed every running fit of `workspace` with no sign of life for STALE_AFTER
+    (its worker was stopped or crashed); returns how many."""
+    now = now or timezone.now()
+    stale = (
+        Fit.objects.for_workspace(workspace)
+        .filter(status=Fit.Status.RUNNING, progress_at__lt=now - STALE_AFTER)
+        .select_related("workspace", "created_by")
+    )
+    recovered = 0
+    for record in stale:
+        with translation.override(_language_of(record)):
+            _fail(
+                record,
+                _("The fit stopped: its worker was stopped or crashed. Start the fit again."),
+            )
+        recovered += 1
+    return recovered
+
+
+@task
+def run_fit(fit_id: int) -> None:
+    """A fit of the channels' response curves, in the background worker."""
+    run(fit_id)
