@@ -3,18 +3,22 @@ clients, work items made through the pages, and the walk over every URL pattern.
 modules import from here (the fixtures that use these live in tests/conftest.py), never
 from another test module or a conftest."""
 
+import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from crewplan.measure import channel_days
 from crewplan.measure.models import Campaign, Channel, ChannelAlias, DailyMetric, Expense, Import
+from crewplan.planning.budget.queries import MONTH_FIELDS
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi, StackItem
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
@@ -327,3 +331,70 @@ def channel_named(workspace: Workspace, name: str, kind: str = "paid") -> Channe
         workspace=workspace, name=name, defaults={"kind": kind}
     )
     return found
+
+
+WEEKS = 60
+
+
+def last_sunday() -> date:
+    today = timezone.localdate()
+    return today - timedelta(days=today.weekday() + 1)
+
+
+def _hill(x: float, top: float, k: float, s: float) -> float:
+    return top * x**s / (k**s + x**s)
+
+
+def responsive_channels(world: Any, weeks: int = WEEKS) -> dict[str, Any]:
+    """The reallocation tests' data: two paid channels whose varied weekly spend drives
+    revenue (Search saturates late, Social early), an organic channel with revenue only;
+    a day's figures are a seventh of its week's, in whole hundredths."""
+    ws = world.a
+    search = Channel.objects.create(workspace=ws, name="Search", kind="paid")
+    social = Channel.objects.create(workspace=ws, name="Social", kind="paid")
+    seo = Channel.objects.create(workspace=ws, name="Organic 自然", kind="organic")
+    rng = random.Random(7)
+    first = last_sunday() - timedelta(days=7 * weeks - 1)
+    for w in range(weeks):
+        monday = first + timedelta(days=7 * w)
+        days = [monday + timedelta(days=d) for d in range(7)]
+        a = 7000 * rng.uniform(0.3, 1.7)
+        b = 7000 * rng.uniform(0.3, 1.7)
+        revenue_a = _hill(a, 60000, 9000, 1.0)
+        revenue_b = _hill(b, 25000, 8000, 1.0)
+        base = 20000 + rng.gauss(0, 100)
+        for channel, spend, revenue in ((search, a, revenue_a), (social, b, revenue_b)):
+            metric_rows(
+                ws,
+                channel,
+                days,
+                spend_x100=round(spend / 7 * 100),
+                revenue_x100=round(revenue / 7 * 100),
+            )
+        metric_rows(ws, seo, days, revenue_x100=round(base / 7 * 100))
+    version = BudgetVersion.objects.create(
+        workspace=ws, fiscal_year=timezone.localdate().year, number=1, name="Plan"
+    )
+    lines = {}
+    for channel, monthly in ((search, 30000), (social, 30000)):
+        lines[channel.name] = BudgetLine.objects.create(
+            workspace=ws,
+            version=version,
+            category="media",
+            item=f"{channel.name} ads",
+            channel=channel,
+            owner=world.a_in_house,
+            **{m: Decimal(monthly) for m in MONTH_FIELDS},
+        )
+    other = BudgetLine.objects.create(
+        workspace=ws, version=version, category="training", item="Training", m01=Decimal(5000)
+    )
+    quarter = (timezone.localdate().month - 1) // 3 + 1
+    return {
+        "version": version,
+        "lines": lines,
+        "other": other,
+        "quarter": quarter,
+        "channels": (search, social, seo),
+        "first": first,
+    }

@@ -12,13 +12,13 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from crewplan.planning.models import BudgetLine, BudgetVersion
-from tests.reallocation.test_reallocation import _figures
+from tests.factories import responsive_channels
 
 
 def test_fit_what_if_and_apply_as_a_new_version(
     live_server: Any, page: Page, world: Any, sign_in: Any, artifacts: Any
 ) -> None:
-    f = _figures(world)
+    f = responsive_channels(world)
     alice = world.people["alice"]
     alice.language = "zh-hant"
     alice.save()

@@ -198,6 +198,7 @@ def screens() -> list[Screen]:
         Screen(
             "results-channel-settings", f"{w}/results/channels/settings/", "main table tbody tr"
         ),
+        Screen("reallocation", f"{w}/reallocation/", "#fit-form"),
         Screen("review-collaboration", f"{w}/review/collaboration/", "section.pitfall h2"),
         Screen("people", f"{w}/people/", "table.people tbody tr"),
         Screen("settings", f"{w}/settings/", "main form"),

@@ -19,7 +19,12 @@ def migrate(targets: list[tuple[str, str | None]] | None = None) -> Any:
     executor.migrate(targets)
     executor.loader.build_graph()
     moved = {app for app, _name in targets}
-    others = [n for n in executor.loader.graph.leaf_nodes() if n[0] not in moved]
+    # Every other app at its last applied migration: an app whose migrations depend on the
+    # moved ones (reallocation on planning 0007) was unapplied with them.
+    applied = set(executor.loader.applied_migrations)
+    graph = executor.loader.graph
+    parents = {p for n in applied for p in graph.node_map[n].parents if p[0] == n[0]}
+    others = [n for n in applied if n[0] not in moved and n not in parents]
     return executor.loader.project_state(others + [t for t in targets if t[1]]).apps
 
 

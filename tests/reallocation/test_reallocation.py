@@ -4,7 +4,6 @@ recommendation as a new version, and who sees and does what."""
 
 import csv
 import io
-import random
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from crewplan.audit.models import AuditEvent
-from crewplan.measure.models import Channel, DailyMetric
+from crewplan.measure.models import DailyMetric
 from crewplan.optimize.weekly_file import read_weekly
 from crewplan.planning.budget.queries import MONTH_FIELDS
 from crewplan.planning.models import BudgetLine, BudgetVersion
@@ -24,73 +23,7 @@ from crewplan.reallocation.models import Fit
 from crewplan.reallocation.queries import version_stamp
 from crewplan.reallocation.split import by_days, quarter_months, remaining_months, shares
 from crewplan.reallocation.weekly_queries import weekly_table
-from tests.factories import client_for, metric_rows
-
-WEEKS = 60
-
-
-def _last_sunday() -> date:
-    today = timezone.localdate()
-    return today - timedelta(days=today.weekday() + 1)
-
-
-def _hill(x: float, top: float, k: float, s: float) -> float:
-    return top * x**s / (k**s + x**s)
-
-
-def _figures(world: Any, weeks: int = WEEKS) -> dict[str, Any]:
-    """Two paid channels whose varied weekly spend drives revenue (Search saturates
-    late, Social early), an organic channel with revenue only; a day's figures are a
-    seventh of its week's, in whole hundredths."""
-    ws = world.a
-    search = Channel.objects.create(workspace=ws, name="Search", kind="paid")
-    social = Channel.objects.create(workspace=ws, name="Social", kind="paid")
-    seo = Channel.objects.create(workspace=ws, name="Organic 自然", kind="organic")
-    rng = random.Random(7)
-    first = _last_sunday() - timedelta(days=7 * weeks - 1)
-    for w in range(weeks):
-        monday = first + timedelta(days=7 * w)
-        days = [monday + timedelta(days=d) for d in range(7)]
-        a = 7000 * rng.uniform(0.3, 1.7)
-        b = 7000 * rng.uniform(0.3, 1.7)
-        revenue_a = _hill(a, 60000, 9000, 1.0)
-        revenue_b = _hill(b, 25000, 8000, 1.0)
-        base = 20000 + rng.gauss(0, 100)
-        for channel, spend, revenue in ((search, a, revenue_a), (social, b, revenue_b)):
-            metric_rows(
-                ws,
-                channel,
-                days,
-                spend_x100=round(spend / 7 * 100),
-                revenue_x100=round(revenue / 7 * 100),
-            )
-        metric_rows(ws, seo, days, revenue_x100=round(base / 7 * 100))
-    version = BudgetVersion.objects.create(
-        workspace=ws, fiscal_year=timezone.localdate().year, number=1, name="Plan"
-    )
-    lines = {}
-    for channel, monthly in ((search, 30000), (social, 30000)):
-        lines[channel.name] = BudgetLine.objects.create(
-            workspace=ws,
-            version=version,
-            category="media",
-            item=f"{channel.name} ads",
-            channel=channel,
-            owner=world.a_in_house,
-            **{m: Decimal(monthly) for m in MONTH_FIELDS},
-        )
-    other = BudgetLine.objects.create(
-        workspace=ws, version=version, category="training", item="Training", m01=Decimal(5000)
-    )
-    quarter = (timezone.localdate().month - 1) // 3 + 1
-    return {
-        "version": version,
-        "lines": lines,
-        "other": other,
-        "quarter": quarter,
-        "channels": (search, social, seo),
-        "first": first,
-    }
+from tests.factories import WEEKS, client_for, last_sunday, metric_rows, responsive_channels
 
 
 def _fit(world: Any, f: dict[str, Any], **kwargs: Any) -> Fit:
@@ -132,7 +65,7 @@ def test_weekly_to_monthly_by_days_adds_up_exactly() -> None:
 
 
 def test_weekly_table_sums_whole_weeks_exactly_in_constant_queries(world: Any) -> None:
-    f = _figures(world, weeks=30)
+    f = responsive_channels(world, weeks=30)
     search, social, seo = f["channels"]
     # A partial week at each end is left out: a Sunday before and a Monday after.
     metric_rows(world.a, search, [f["first"] - timedelta(days=1)], spend_x100=99)
@@ -162,7 +95,7 @@ def test_weekly_table_sums_whole_weeks_exactly_in_constant_queries(world: Any) -
 
 
 def test_the_download_is_the_file_crewplan_fit_reads(world: Any) -> None:
-    f = _figures(world, weeks=30)
+    f = responsive_channels(world, weeks=30)
     response = client_for(world.people["alice"]).get("/w/alpha/reallocation/weekly.csv")
     assert response.status_code == 200
     data = read_weekly(response.content)
@@ -181,7 +114,7 @@ def test_the_download_is_the_file_crewplan_fit_reads(world: Any) -> None:
 def test_a_fit_runs_as_a_task_and_stores_its_curves(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    f = _figures(world)
+    f = responsive_channels(world)
     client = client_for(world.people["alice"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -203,7 +136,7 @@ def test_a_fit_runs_as_a_task_and_stores_its_curves(
 
 
 def test_a_fit_without_enough_weeks_fails_with_the_reason(world: Any) -> None:
-    f = _figures(world, weeks=10)
+    f = responsive_channels(world, weeks=10)
     fit = _fit(world, f)
     assert fit.status == "failed"
     assert "10 weeks" in fit.message and "26" in fit.message
@@ -212,7 +145,7 @@ def test_a_fit_without_enough_weeks_fails_with_the_reason(world: Any) -> None:
 
 
 def test_a_killed_worker_leaves_the_fit_failed_with_a_message(world: Any) -> None:
-    f = _figures(world, weeks=30)
+    f = responsive_channels(world, weeks=30)
     fit = Fit.objects.create(
         workspace=world.a,
         version=f["version"],
@@ -239,7 +172,7 @@ def test_a_killed_worker_leaves_the_fit_failed_with_a_message(world: Any) -> Non
 
 
 def test_the_page_shows_current_and_recommended_with_gain_and_curves(world: Any) -> None:
-    f = _figures(world)
+    f = responsive_channels(world)
     fit = _fit(world, f)
     page = client_for(world.people["alice"]).get(f"/w/alpha/reallocation/fits/{fit.pk}/")
     html = page.content.decode()
@@ -260,7 +193,7 @@ def test_the_page_shows_current_and_recommended_with_gain_and_curves(world: Any)
 
 
 def test_the_page_in_chinese_has_no_english_words(world: Any) -> None:
-    f = _figures(world)
+    f = responsive_channels(world)
     fit = _fit(world, f)
     alice = world.people["alice"]
     alice.language = "zh-hant"
@@ -272,7 +205,7 @@ def test_the_page_in_chinese_has_no_english_words(world: Any) -> None:
 
 
 def test_what_if_moves_the_recommendation_and_saves_nothing(world: Any) -> None:
-    f = _figures(world)
+    f = responsive_channels(world)
     fit = _fit(world, f)
     client = client_for(world.people["alice"])
     url = f"/w/alpha/reallocation/fits/{fit.pk}/what-if/"
@@ -295,7 +228,7 @@ def test_what_if_moves_the_recommendation_and_saves_nothing(world: Any) -> None:
 
 
 def test_applying_creates_a_reforecast_with_the_recommendation(world: Any) -> None:
-    f = _figures(world)
+    f = responsive_channels(world)
     fit = _fit(world, f)
     version = f["version"]
     client = client_for(world.people["alice"])
@@ -339,7 +272,7 @@ def test_applying_creates_a_reforecast_with_the_recommendation(world: Any) -> No
 
 
 def test_applying_is_refused_when_the_plan_or_the_figures_changed(world: Any) -> None:
-    f = _figures(world)
+    f = responsive_channels(world)
     fit = _fit(world, f)
     client = client_for(world.people["alice"])
     url = f"/w/alpha/reallocation/fits/{fit.pk}/apply/"
@@ -347,7 +280,7 @@ def test_applying_is_refused_when_the_plan_or_the_figures_changed(world: Any) ->
     assert stale.status_code == 400 and "plan changed" in stale.content.decode()
     search = f["channels"][0]
     metric_rows(
-        world.a, search, [_last_sunday() + timedelta(days=d) for d in range(1, 8)], spend_x100=100
+        world.a, search, [last_sunday() + timedelta(days=d) for d in range(1, 8)], spend_x100=100
     )
     newer = client.post(url, {"name": "X", "stamp": version_stamp(f["version"])})
     assert newer.status_code == 400 and "Fit again" in newer.content.decode()
@@ -358,7 +291,7 @@ def test_applying_is_refused_when_the_plan_or_the_figures_changed(world: Any) ->
 
 
 def test_who_may_fit_apply_and_see_amounts(world: Any) -> None:
-    f = _figures(world)
+    f = responsive_channels(world)
     fit = _fit(world, f)
     page = f"/w/alpha/reallocation/fits/{fit.pk}/"
     for name in ("maya", "vera", "amy"):
@@ -383,7 +316,7 @@ def test_who_may_fit_apply_and_see_amounts(world: Any) -> None:
 
 
 def test_applying_more_than_the_original_plan_leaves_changes_nothing(world: Any) -> None:
-    f = _figures(world)
+    f = responsive_channels(world)
     fit = _fit(world, f)
     # The year's original plan (the lowest number) left far less than this version plans.
     original = BudgetVersion.objects.create(
