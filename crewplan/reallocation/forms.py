@@ -15,7 +15,10 @@ QUARTERS = [(q, f"Q{q}") for q in (1, 2, 3, 4)]
 
 
 class FitForm(forms.Form):
-    quarter = forms.TypedChoiceField(label=_("Quarter"), choices=QUARTERS, coerce=int)
+    # The quarter chosen above the form (the page's own quarter selector).
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"), choices=QUARTERS, coerce=int, widget=forms.HiddenInput
+    )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Fit.Outcome.choices)
     sources = forms.ModelMultipleChoiceField(
         label=_("Outcome from"),
