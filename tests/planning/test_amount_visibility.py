@@ -211,3 +211,42 @@ def test_money_kpis_by_their_metrics_or_their_unit() -> None:
     assert not any(is_money(BY_KEY[k], "TWD") for k in ("conversion_rate", "traffic_growth"))
     typed = KpiDefinition("", "TWD", "higher", Formula.AVERAGE, "order_value")
     assert is_money(typed, "twd") and not is_money(typed, "USD")
+
+
+@pytest.mark.parametrize("name", ["adam", "amy"])
+def test_planning_pages_hide_money_kpi_figures(world: Any, money_world: Any, name: str) -> None:
+    """The planning side of a money KPI (its page with the history and targets, a goal on it,
+    the goals list and the SMART panel) shows the agency no figure either, and says so."""
+    alice = world.people["alice"]
+    revenue_id = money_world["money_kpis"][0]
+    goal = Goal.objects.create(
+        workspace=world.a,
+        text="Revenue 31415 by June",
+        kpi_id=revenue_id,
+        baseline=Decimal(2718),
+        target=Decimal(31415),
+        deadline=date(2026, 12, 31),
+    )
+    goal.text = "Grow revenue"
+    goal.save()
+    client = client_for(world.people[name])
+    pages = {
+        "kpi": client.get(f"/w/alpha/plan/kpis/{revenue_id}/"),
+        "cac": client.get(f"/w/alpha/plan/kpis/{money_world['money_kpis'][1]}/"),
+        "goal": client.get(f"/w/alpha/plan/goals/{goal.pk}/"),
+        "goals": client.get("/w/alpha/plan/goals/"),
+        "check": client.post(
+            "/w/alpha/plan/goals/check/", {"kpi": revenue_id, "text": "Grow", "target": "9"}
+        ),
+    }
+    for page, response in pages.items():
+        body = response.content.decode()
+        for amount in HIDDEN:
+            assert not re.search(rf"(?<![\d,]){amount}(?![\d,])", body), (page, amount)
+    for page in ("kpi", "cac", "goal"):
+        assert 'id="figures-hidden"' in pages[page].content.decode(), page
+    assert f'data-hidden-goal="{goal.pk}"' in pages["goals"].content.decode()
+    # The same pages show the figures to the company.
+    own = client_for(alice)
+    assert "31415" in own.get(f"/w/alpha/plan/kpis/{revenue_id}/").content.decode()
+    assert "31415" in own.get("/w/alpha/plan/goals/").content.decode()

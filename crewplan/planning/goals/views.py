@@ -1,5 +1,6 @@
 """Goals and KPIs: step 1 of the AI marketing budget process."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crewplan.lib.active_language import active_language
 from crewplan.lib.params import year_param
+from crewplan.measure.kpi_values import definition_of
 from crewplan.planning.budget.queries import fiscal_year_of
 from crewplan.planning.goals import messages as goal_messages
 from crewplan.planning.goals import services
@@ -25,6 +27,7 @@ from crewplan.planning.goals.forms import (
     last_months,
     plain_number,
 )
+from crewplan.planning.goals.kpis import is_money
 from crewplan.planning.goals.queries import (
     goal_input,
     histories,
@@ -48,6 +51,16 @@ def _today(request: WorkspaceRequest) -> Any:
     return timezone.localdate()  # the workspace's time zone is active
 
 
+def _hidden_kpis(request: WorkspaceRequest, kpis: Iterable[Kpi | None]) -> set[int]:
+    """The money KPIs (`kpis.is_money`: revenue, ROAS, CAC…) among `kpis` whose figures
+    the person may not see: no value, target or SMART detail of them is shown, as on the
+    Results KPI page."""
+    if can(request.membership, Action.VIEW_BUDGET_AMOUNTS):
+        return set()
+    currency = request.workspace.currency
+    return {k.pk for k in kpis if k is not None and is_money(definition_of(k), currency)}
+
+
 def _fiscal_year(request: WorkspaceRequest) -> int:
     """?year= when it is a plausible year, else the fiscal year of today."""
     return year_param(request.GET.get("year")) or fiscal_year_of(request.workspace, _today(request))
@@ -59,8 +72,14 @@ def goals(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     all_goals = list(Goal.objects.for_workspace(workspace).select_related("kpi", "owner"))
     smart = smart_for_goals(workspace, all_goals, _today(request))
+    hidden = _hidden_kpis(request, (g.kpi for g in all_goals))
     rows = [
-        {"goal": g, "letters": goal_messages.worded(smart[g.pk]), "smart": is_smart(smart[g.pk])}
+        {
+            "goal": g,
+            "letters": goal_messages.worded(smart[g.pk]),
+            "smart": is_smart(smart[g.pk]),
+            "hidden": g.kpi_id in hidden,
+        }
         for g in all_goals
     ]
     may_edit = can(request.membership, Action.EDIT_GOALS)
@@ -119,6 +138,9 @@ def goal_edit(request: WorkspaceRequest, goal_id: int | None = None) -> HttpResp
     if request.method == "POST":
         require(request, Action.EDIT_GOALS)
     form = _goal_form(request, request.POST or None, goal)
+    hidden = goal is not None and bool(_hidden_kpis(request, [goal.kpi]))
+    if hidden:  # only the company edits goals, and it sees every figure
+        del form.fields["baseline"], form.fields["target"]
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.GOAL_FIELDS}
         try:
@@ -138,7 +160,8 @@ def goal_edit(request: WorkspaceRequest, goal_id: int | None = None) -> HttpResp
         "form": form,
         "goal": goal,
         "budget_lines": _goal_lines(request, goal) if goal is not None else [],
-        "letters": goal_messages.worded(_letters_for(request, form)),
+        "letters": [] if hidden else goal_messages.worded(_letters_for(request, form)),
+        "figures_hidden": hidden,
         "may_edit": can(request.membership, Action.EDIT_GOALS),
     }
     return render(
@@ -190,6 +213,8 @@ def goal_check(request: WorkspaceRequest) -> HttpResponse:
     """The SMART panel for the form as typed (htmx, on every change). Saves nothing."""
     form = _goal_form(request, request.POST)
     form.is_valid()
+    if _hidden_kpis(request, [form.cleaned_data.get("kpi")]):
+        return render(request, "planning/goal.html#smart", {"letters": [], "figures_hidden": True})
     letters = goal_messages.worded(_letters_for(request, form))
     return render(request, "planning/goal.html#smart", {"letters": letters})
 
@@ -230,12 +255,13 @@ def _kpi_forms(
     workspace = request.workspace
     year = _fiscal_year(request)
     fiscal = fiscal_months(year, workspace.fiscal_year_start_month)
-    values = kpi_history(workspace, kpi)
+    hidden = bool(_hidden_kpis(request, [kpi]))
+    values = {} if hidden else kpi_history(workspace, kpi)
     current = {f"m{month:%Y%m}": plain_number(value) for month, value in values.items()}
     actuals = {m: plain_number(v) for m, v in values.items() if fiscal[0] <= m <= fiscal[-1]}
     targets_now = {
         f"{'m' if t.period == 'month' else 'q'}{t.starts:%Y%m}": plain_number(t.value)
-        for t in kpi_targets(workspace, kpi, fiscal[0], fiscal[-1])
+        for t in ([] if hidden else kpi_targets(workspace, kpi, fiscal[0], fiscal[-1]))
     }
     posted = request.POST or None
     form = KpiForm(posted, instance=kpi)
@@ -243,6 +269,7 @@ def _kpi_forms(
     history = HistoryForm(posted, initial=current, months=months, prefix="h")
     targets = TargetsForm(posted, initial=targets_now, months=fiscal, prefix="t")
     context = {"target_rows": targets.rows(actuals), "year": year, "kpi": kpi}
+    context["figures_hidden"] = hidden
     return form, history, targets, context
 
 
