@@ -268,6 +268,9 @@ def budget_section(
             row.update(quarter=_pace(now), year=_forecast(pace(ln.input, calendar, year)))
             paced.append((ln.input.key, now.status.value, now.pacing))
         rows.append(row)
+    # Grouped by category, in the order categories first appear (the category table's).
+    first_seen = {c: i for i, c in reversed(list(enumerate(r["category"] for r in rows)))}
+    rows.sort(key=lambda r: first_seen[r["category"]])
     by_key = {r["key"]: r for r in rows}
     off = [
         {"item": by_key[o.key]["item"], "band": o.band, "direction": o.direction, **by_key[o.key]}
