@@ -30,7 +30,7 @@ from crewplan.reports import quarter_figures, svg
 from crewplan.reports.collaboration import FiscalQuarter
 from crewplan.reports.report import ReportData, render_html
 from crewplan.reports.sections_money import money_sections
-from crewplan.workspaces.models import Workspace
+from crewplan.workspaces.models import Team, Workspace
 from tests.factories import change_settings, channel_named, client_for, metric_rows
 
 D = Decimal
@@ -483,3 +483,8 @@ def test_bar_chart_geometry() -> None:
     assert negative["y"] == chart["zero"]  # a negative one hangs from it
     assert actual["h"] == round(first["h"] * 0.8, 1)
     assert len(chart["bars"]) == 3  # None draws nothing
+
+
+def test_a_copy_for_another_workspaces_team_is_refused(world: Any) -> None:
+    with pytest.raises(Team.DoesNotExist):
+        sections(world, Q4, world.b_team.pk)
