@@ -488,3 +488,13 @@ def test_bar_chart_geometry() -> None:
 def test_a_copy_for_another_workspaces_team_is_refused(world: Any) -> None:
     with pytest.raises(Team.DoesNotExist):
         sections(world, Q4, world.b_team.pk)
+
+
+def test_line_chart_geometry() -> None:
+    chart = svg.line_chart(["10月", "11月", "12月"], [("實際", [D(80), None, D(40)])])
+    (line_,) = chart["lines"]
+    assert [d["value"] for d in line_["dots"]] == ["80", "40"]  # None leaves a gap
+    first, last = line_["dots"]
+    assert first["x"] == chart["left"] and last["x"] == chart["right"]
+    assert line_["points"] == f"{first['x']},{first['y']} {last['x']},{last['y']}"
+    assert last["y"] > first["y"]  # 40 is drawn lower than 80
