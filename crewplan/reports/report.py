@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from crewplan.reports.collaboration import FiscalQuarter
+from crewplan.reports.sections_money import money_sections
 from crewplan.workspaces.models import Workspace
 
 Progress = Callable[[int], None]
@@ -75,6 +76,9 @@ def build_report(
         amounts_hidden=amounts_hidden,
         generated_at=timezone.now().isoformat(),
         sections={"title": workspace.name},
+    )
+    data.sections.update(
+        money_sections(workspace, quarter, language=language, audience_team_id=audience_team_id)
     )
     if progress is not None:
         progress(100)

@@ -4,6 +4,7 @@ team of three and its digital agency of four, plus a second client of the same a
 real data, so the audit log reads as it would."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 
@@ -147,6 +148,11 @@ def _demo_raci(bakery: Workspace, in_house: Team, agency: Team) -> None:
     )
 
 
+def _months_from(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def _demo_goals(bakery: Workspace, in_house: Team, owner: User) -> None:
     """Two catalogue KPIs with a year of history, one SMART goal and one still vague."""
     from datetime import timedelta
@@ -178,6 +184,29 @@ def _demo_goals(bakery: Workspace, in_house: Team, owner: User) -> None:
     ]
     planning.kpi_history_set(
         kpi=conversion, actor=owner, values=dict(zip(months, map(Decimal, rates), strict=True))
+    )
+    # Targets the quarterly review judges: the conversion rate stepping towards the goal's
+    # 2.1 % from three months back, month by month; a ROAS of 8 for this fiscal quarter
+    # and the one before (a money KPI: left out of the agency's copy).
+    this_month = today.replace(day=1)
+    steps = ["1.8", "1.85", "1.9", "1.95", "2.0", "2.05", "2.1"]
+    planning.kpi_targets_set(
+        kpi=conversion,
+        actor=owner,
+        values={
+            ("month", _months_from(this_month, i - 3)): Decimal(step)
+            for i, step in enumerate(steps)
+        },
+    )
+    offset = (this_month.month - bakery.fiscal_year_start_month) % 3
+    quarter = _months_from(this_month, -offset)
+    planning.kpi_targets_set(
+        kpi=roas,
+        actor=owner,
+        values={
+            ("quarter", _months_from(quarter, -3)): Decimal(8),
+            ("quarter", quarter): Decimal(8),
+        },
     )
     planning.goal_save(
         workspace=bakery,
