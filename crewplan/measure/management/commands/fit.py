@@ -154,5 +154,11 @@ def _curves(result: FitResult, weekly: WeeklyData, currency: str | None) -> docu
             {"name": name, "code": reason.code, "params": dict(reason.params)}
             for name, reason in result.reasons.items()
         ],
+        # Judged channels whose ROI (the return from zero) is not known: moved only
+        # within the spend the data saw (their min and max).
+        "roi_unknown": [
+            {"name": name, "code": reason.code, "params": dict(reason.params)}
+            for name, reason in result.roi_unknown.items()
+        ],
     }
     return document.Curves(channels=channels, currency=currency, fit=fit_document)
