@@ -596,11 +596,14 @@ def fit(
             )
     result_curves = []
     roi_unknown: dict[str, Reason] = {}
+    reference = reference_return(
+        [(curves[n], local[n]) for n in curves if n not in reasons and local[n] is not None]
+    )
     for name in names:
         curve = curves.get(name) or _unfitted(name, columns[name], max_lag)
         reason = reasons.get(name)
         if reason is None and name in curves:
-            reason = _local_reason(curve, local[name])
+            reason = _local_reason(curve, local[name], reference)
         if reason is None and name in curves and not curve.roi_known:
             # Judged (movable within the observed spend), its ROI reported as not known.
             roi_unknown[name] = _width_reason(curve) or Reason("interval_too_wide")
@@ -762,14 +765,32 @@ def observed_bounds(curve: ChannelCurve) -> ChannelCurve:
     return replace(curve, min=min(curve.observed_min, now), max=max(curve.observed_max, now))
 
 
-def _local_reason(curve: ChannelCurve, local: tuple[float, float, float] | None) -> Reason | None:
-    """Not judged when even the curve over the spend the data saw is not identified."""
+def reference_return(
+    channels: Sequence[tuple[ChannelCurve, tuple[float, float, float] | None]],
+) -> float:
+    """What money returns elsewhere: the channels' average marginal returns over their
+    observed spend (`local_return`'s estimates), weighted by their current spend."""
+    weights = [c.current or 0.0 for c, _ in channels]
+    if not channels or sum(weights) <= 0:
+        return 0.0
+    return sum(
+        w * local[0] for w, (_, local) in zip(weights, channels, strict=True) if local
+    ) / sum(weights)
+
+
+def _local_reason(
+    curve: ChannelCurve, local: tuple[float, float, float] | None, reference: float
+) -> Reason | None:
+    """Not judged when even the curve over the spend the data saw is not identified: the
+    90 % interval of its average marginal return there is wider than MAX_LOCAL_WIDTH × the
+    larger of its estimate and `reference` (the return money gets elsewhere — a return
+    known to be far below that is known well enough to move money away from it)."""
     if local is None:
         return Reason(
             "response_not_identified", {"low": 0.0, "high": 0.0, "spend_low": 0, "spend_high": 0}
         )
     estimate, low, high = local
-    if high - low > MAX_LOCAL_WIDTH * max(estimate, 0.0):
+    if high - low > MAX_LOCAL_WIDTH * max(estimate, reference, 0.0):
         return Reason(
             "response_not_identified",
             {

@@ -242,6 +242,37 @@ def test_a_wide_roi_with_an_identified_curve_is_moved_within_the_observed_spend(
     assert {c.name: c for c in low.channels}[name].extrapolated  # below observed_min
 
 
+def test_a_return_known_to_be_far_below_the_others_is_judged_and_cut() -> None:
+    from crewplan.optimize.allocate import allocate
+
+    # social returns almost nothing: its estimate is near 0, so its interval is "wide"
+    # against its own estimate, but narrow against what money gets elsewhere (search).
+    rng = np.random.default_rng(7)
+    weeks = 104
+    t = np.arange(weeks)
+    spend = {
+        "search": 40_000 * np.exp(rng.normal(0, 0.35, weeks)),
+        "social": 20_000 * np.exp(rng.normal(0, 0.35, weeks)),
+    }
+    truth = {"search": Hill(120_000, 50_000, 1.0), "social": Hill(1_500, 15_000, 1.0)}
+    media = sum(truth[n].value(geometric_adstock(x, 0.3)) for n, x in spend.items())
+    outcome = 400_000 + 300 * t + 20_000 * np.sin(2 * np.pi * t / 52.18) + media
+    result = fit(spend, outcome + rng.normal(0, 4_000, weeks))
+    social = result.curve("social")
+    estimate, low, high = fitting.local_return(social, social.draws)  # type: ignore[misc]
+    reference = fitting.reference_return(
+        [(c, fitting.local_return(c, c.draws)) for c in result.curves]
+    )
+    assert high - low > fitting.MAX_LOCAL_WIDTH * estimate  # wide against itself
+    assert high < reference  # known to be below what search returns
+    assert social.status == "ok" and social.roi_known is False
+    spent = {
+        c.name: c for c in allocate(result.curves, sum(c.current for c in result.curves)).channels
+    }  # type: ignore[misc]
+    assert spent["social"].spend == pytest.approx(social.min)  # cut to the lowest spend seen
+    assert spent["search"].spend > result.curve("search").current  # type: ignore[operator]
+
+
 def test_a_channel_whose_curve_over_the_observed_spend_is_unknown_is_flagged_and_held() -> None:
     from crewplan.optimize.allocate import allocate
 
