@@ -126,6 +126,15 @@ class Command(BaseCommand):
                 f"{f'{curve.roi_low:.2f}–{curve.roi_high:.2f}':>15} {curve.decay:>6.2f} "
                 f"{hill.half_saturation:>16,.0f} {hill.slope:>6.2f} {curve.current or 0:>15,.0f}"
             )
+            if curve.roi_known is False and curve.min is not None and curve.max is not None:
+                out.write(
+                    "  "
+                    + gettext(
+                        "The return from zero spend is not known (the spend was never near "
+                        "zero); moved only within %(low)s–%(high)s a week, the spend seen."
+                    )
+                    % {"low": f"{curve.min:,.0f}", "high": f"{curve.max:,.0f}"}
+                )
 
     def _unusable(self, reason: str) -> None:
         sys.stderr.write(reason.replace("\n", " ") + "\n")
