@@ -290,7 +290,7 @@ def run(seeds: int, family: str, every_channel: bool = False, lift_tests: bool =
     print(f"judged channels the point allocation moves outside their observed range: {moved_out}")
 
 
-def pymc_anchor(seeds: int, noise: tuple[float, float]) -> None:
+def pymc_anchor(seeds: int, family: str) -> None:
     """OPTIONAL ANCHOR — PyMC-Marketing on the same seeds, only if it is importable (it is
     not installed in the shared venv and not a dependency: `pip install pymc-marketing`
     into a separate venv). Written against PyMC-Marketing 0.19's documented MMM (geometric
@@ -303,7 +303,7 @@ def pymc_anchor(seeds: int, noise: tuple[float, float]) -> None:
 
     errors, covered = [], []
     for seed in range(seeds):
-        data = generate(seed, noise=noise)
+        data = generate(seed, family=family)
         names = list(data.spend)
         frame = pd.DataFrame(data.spend | {"promotion": data.controls["promotion"]})
         frame["week"] = pd.date_range("2025-01-06", periods=data.weeks, freq="W-MON")
@@ -342,7 +342,7 @@ def main() -> None:
     family = "hard" if args.hard else "default"
     run(args.seeds, family, args.every_channel, args.lift_tests)
     if args.pymc:
-        pymc_anchor(args.pymc, HARD_NOISE if args.hard else NOISE)
+        pymc_anchor(args.pymc, family)
 
 
 if __name__ == "__main__":
