@@ -128,12 +128,13 @@ def test_missing_or_negative_values_are_refused_with_the_week(
     assert (refused.value.code, refused.value.params) == (code, params)
 
 
-def test_three_weeks_are_refused_stating_the_minimum() -> None:
+@pytest.mark.parametrize("weeks", [3, 10, fitting.MIN_WEEKS - 1])
+def test_too_few_weeks_are_refused_stating_the_minimum(weeks: int) -> None:
     channels, outcome = two_channels()
     with pytest.raises(TooFewWeeks) as refused:
-        fit({k: v[:3] for k, v in channels.items()}, outcome[:3])
+        fit({k: v[:weeks] for k, v in channels.items()}, outcome[:weeks])
     assert isinstance(refused.value, ValueError)
-    assert (refused.value.weeks, refused.value.minimum) == (3, fitting.MIN_WEEKS)
+    assert (refused.value.weeks, refused.value.minimum) == (weeks, fitting.MIN_WEEKS)
 
 
 @pytest.mark.parametrize(
