@@ -70,8 +70,8 @@ def refusal(error: AllocationError) -> str:
 
 def extrapolated(channel: str) -> str:
     return gettext(
-        "%(channel)s: the recommended spend is above anything the channel was observed at; "
-        "the curve is extrapolated there."
+        "%(channel)s: the recommended spend is outside the range the channel was observed "
+        "at; the curve is extrapolated there."
     ) % {"channel": channel}
 
 

@@ -42,6 +42,12 @@ REASONS: dict[str, Promise] = {
         "weeks (everywhere, or in some regions as a geo test) and give the measured "
         "difference to the fit as a lift test."
     ),
+    "response_not_identified": gettext_lazy(
+        "Even over the weekly spend the data saw (%(spend_low)s to %(spend_high)s, carry-over "
+        "included), one more unit spent returns anywhere from %(low)s to %(high)s (90 %% "
+        "range), too uncertain to move money. To judge it, vary this channel's spend by at "
+        "least ±30 %% for 8 weeks, or run a geo test."
+    ),
 }
 UNKNOWN_REASON = gettext_lazy("The data cannot judge this channel (%(code)s).")
 

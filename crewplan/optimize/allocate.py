@@ -62,7 +62,7 @@ class ChannelSpend:
     spend: float
     expected: float  # f_i(spend): outcome per period
     marginal_return: float  # f_i′(spend): outcome per extra currency unit
-    extrapolated: bool  # spend above the channel's observed_max
+    extrapolated: bool  # spend above the channel's observed_max or below its observed_min
     fixed: bool  # held at its current spend (not_enough_data) or lo = hi
     current: float | None
     lower: float  # the bounds that applied, after max_change
@@ -598,6 +598,13 @@ def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def extrapolated(curve: ChannelCurve, spend: float) -> bool:
+    """Whether `spend` is outside the carried-over spend the curve was observed at."""
+    above = curve.observed_max is not None and spend > curve.observed_max * (1 + 1e-9)
+    below = curve.observed_min is not None and spend < curve.observed_min * (1 - 1e-9)
+    return above or below
+
+
 def _result(
     problem: Problem,
     budget: float,
@@ -612,14 +619,13 @@ def _result(
     marginal = bank.marginal(spend)
     channels = []
     for i, curve in enumerate(problem.curves):
-        observed = curve.observed_max
         channels.append(
             ChannelSpend(
                 name=curve.name,
                 spend=float(spend[i]),
                 expected=float(expected[i]),
                 marginal_return=float(marginal[i]),
-                extrapolated=observed is not None and float(spend[i]) > observed * (1 + 1e-9),
+                extrapolated=extrapolated(curve, float(spend[i])),
                 fixed=bool(problem.fixed[i]),
                 current=curve.current,
                 lower=float(problem.lo[i]),

@@ -132,5 +132,12 @@ class ChannelCurve:
     min: float | None = None
     max: float | None = None
     observed_max: float | None = None
+    # The lowest carried-over spend the data saw (below it the curve is extrapolated too).
+    observed_min: float | None = None
+    # Whether the fit calls the ROI (the average return from zero spend) known: its 90 %
+    # interval is narrow enough to act on. None when unknown (curves from other tools).
+    # A channel can be "ok" (its curve over the observed spend is identified, so the
+    # allocator may move it) with an ROI that is not known (never observed near zero).
+    roi_known: bool | None = None
     # Draws of the steady-state response from the fit's uncertainty (empty when unknown).
     draws: tuple[Response, ...] = field(default_factory=tuple)

@@ -24,7 +24,16 @@ from crewplan.optimize.curves import (
 
 PERIOD = "week"
 STATUSES = ("ok", "not_enough_data")
-_OPTIONAL_NUMBERS = ("roi", "roi_low", "roi_high", "current", "min", "max", "observed_max")
+_OPTIONAL_NUMBERS = (
+    "roi",
+    "roi_low",
+    "roi_high",
+    "current",
+    "min",
+    "max",
+    "observed_max",
+    "observed_min",
+)
 
 
 class DocumentError(ValueError):
@@ -107,10 +116,14 @@ def _channel_document(curve: ChannelCurve) -> dict[str, Any]:
         item["reason"] = curve.reason
     for key in ("roi", "roi_low", "roi_high"):
         item[key] = getattr(curve, key)
+    if curve.roi_known is not None:
+        item["roi_known"] = curve.roi_known
     item["adstock"] = {"form": "geometric", "decay": curve.decay, "max_lag": curve.max_lag}
     item["response"] = response_document(curve.response)
     for key in ("current", "min", "max", "observed_max"):
         item[key] = getattr(curve, key)
+    if curve.observed_min is not None:
+        item["observed_min"] = curve.observed_min
     if curve.draws:
         item["draws"] = [response_document(draw) for draw in curve.draws]
     return item
@@ -132,7 +145,7 @@ def _channel(item: object, place: str) -> ChannelCurve:
         raise DocumentError(f"{place}.reason: must be a text")
     decay, max_lag = _adstock(item.get("adstock"), f"{place}.adstock")
     numbers = {key: _optional_number(item.get(key), f"{place}.{key}") for key in _OPTIONAL_NUMBERS}
-    for key in ("current", "min", "max", "observed_max"):
+    for key in ("current", "min", "max", "observed_max", "observed_min"):
         value = numbers[key]
         if value is not None and value < 0:
             raise DocumentError(f"{place}.{key}: must be ≥ 0")
@@ -142,6 +155,9 @@ def _channel(item: object, place: str) -> ChannelCurve:
         and numbers["min"] > numbers["max"]
     ):
         raise DocumentError(f"{place}: min is above max")
+    roi_known = item.get("roi_known")
+    if roi_known is not None and not isinstance(roi_known, bool):
+        raise DocumentError(f"{place}.roi_known: must be true, false or null")
     draws = item.get("draws", [])
     if not isinstance(draws, list):
         raise DocumentError(f"{place}.draws: must be a list of responses")
@@ -152,6 +168,7 @@ def _channel(item: object, place: str) -> ChannelCurve:
         max_lag=max_lag,
         status=status,
         reason=reason,
+        roi_known=roi_known,
         draws=tuple(_response(draw, f"{place}.draws[{index}]") for index, draw in enumerate(draws)),
         **numbers,
     )

@@ -45,7 +45,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import least_squares
 
-from crewplan.optimize.curves import DEFAULT_MAX_LAG, Array, ChannelCurve, Hill, geometric_adstock
+from crewplan.optimize.curves import (
+    DEFAULT_MAX_LAG,
+    Array,
+    ChannelCurve,
+    Hill,
+    Response,
+    geometric_adstock,
+)
 
 Outcome = Literal["revenue", "conversions"]
 Params = Mapping[str, str | int | float]
@@ -56,7 +63,10 @@ MIN_ACTIVE_WEEKS = 8  # a channel needs spend in at least this many weeks
 MIN_VARIATION = 0.15  # coefficient of variation of the weekly spend
 MAX_CORRELATION = 0.95  # |corr| of two channels' spend above this: cannot be told apart
 MAX_BASELINE_R2 = 0.9  # spend explained by trend + season + controls (VIF 10)
-MAX_RELATIVE_WIDTH = 2.0  # (roi_high − roi_low) / roi above this: the data cannot tell
+MAX_RELATIVE_WIDTH = 2.0  # (roi_high − roi_low) / roi above this: the ROI is not known
+# The curve over the observed spend: (high − low) / estimate of the 90 % interval of the
+# average marginal return between observed_min and observed_max above this: not judged.
+MAX_LOCAL_WIDTH = 3.0
 CURRENT_WEEKS = 13  # "current" spend: the mean of the last quarter
 YEAR = 52.1775
 FOURIER_ORDER = 2
@@ -144,6 +154,10 @@ class FitResult:
     curves: tuple[ChannelCurve, ...]
     summary: FitSummary
     reasons: Mapping[str, Reason]  # channel → why it is not_enough_data
+    # Judged channels whose ROI (the return from zero spend) is not known: channel → the
+    # interval_too_wide reason with the ROI and its interval. They are moved within the
+    # spend the data saw; their roi / roi_low / roi_high are reported as they are.
+    roi_unknown: Mapping[str, Reason] = field(default_factory=dict)
 
     def curve(self, name: str) -> ChannelCurve:
         return next(c for c in self.curves if c.name == name)
@@ -557,6 +571,7 @@ def fit(
         holdout = 0
 
     curves: dict[str, ChannelCurve] = {}
+    local: dict[str, tuple[float, float, float] | None] = {}
     r2, noise_sd = 0.0, float(y.std())
     if modelled:
         spends = [columns[n] for n in modelled]
@@ -569,7 +584,7 @@ def fit(
         noise_sd = float(np.sqrt((data_resid**2).sum() / dof))
         samples = _laplace(theta, residual[: y.size], jac, problem, dof, draws, seed)
         for index, name in enumerate(modelled):
-            curves[name] = _curve(
+            curves[name], local[name] = _curve(
                 name,
                 columns[name],
                 theta,
@@ -580,9 +595,19 @@ def fit(
                 max_lag,
             )
     result_curves = []
+    roi_unknown: dict[str, Reason] = {}
+    reference = reference_return(
+        [(curves[n], local[n]) for n in curves if n not in reasons and local[n] is not None]
+    )
     for name in names:
         curve = curves.get(name) or _unfitted(name, columns[name], max_lag)
-        reason = reasons.get(name) or _width_reason(curve)
+        reason = reasons.get(name)
+        if reason is None and name in curves:
+            reason = _local_reason(curve, local[name], reference)
+        if reason is None and name in curves and not curve.roi_known:
+            # Judged (movable within the observed spend), its ROI reported as not known.
+            roi_unknown[name] = _width_reason(curve) or Reason("interval_too_wide")
+            curve = observed_bounds(curve)
         if reason is not None:
             reasons[name] = reason
             curve = replace(curve, status="not_enough_data", reason=reason.code)
@@ -600,7 +625,9 @@ def fit(
         controls=tuple(n for n, v in extra.items() if np.ptp(v) > 0),
         lift_tests=len(lifts),
     )
-    return FitResult(curves=tuple(result_curves), summary=summary, reasons=reasons)
+    return FitResult(
+        curves=tuple(result_curves), summary=summary, reasons=reasons, roi_unknown=roi_unknown
+    )
 
 
 # A channel whose spend never moves (or is absent, or moves only with the trend and season)
@@ -667,7 +694,7 @@ def _curve(
     lag: Array,
     scales: tuple[float, float],
     max_lag: int,
-) -> ChannelCurve:
+) -> tuple[ChannelCurve, tuple[float, float, float] | None]:
     scale_x, scale_y = scales
 
     def hill(part: Array) -> Hill:
@@ -687,7 +714,11 @@ def _curve(
     # Draws clipped at a bound can leave the estimate just outside their 90 % range.
     low = min(float(np.quantile(rois, 0.05)), roi(part))
     high = max(float(np.quantile(rois, 0.95)), roi(part))
-    return ChannelCurve(
+    carried = geometric_adstock(x, float(part[0]), max_lag)
+    # The first max_lag weeks have no history: their carry-over is lower than it was.
+    seen = carried[min(max_lag, x.size - 1) :]
+    responses = [hill(d) for d in draws]
+    curve = ChannelCurve(
         name=name,
         response=hill(part),
         decay=float(part[0]),
@@ -695,10 +726,81 @@ def _curve(
         roi=roi(part),
         roi_low=float(low),
         roi_high=float(high),
+        roi_known=bool(high - low <= MAX_RELATIVE_WIDTH * max(roi(part), 0.0)),
         current=float(x[-CURRENT_WEEKS:].mean()),
-        observed_max=float(geometric_adstock(x, float(part[0]), max_lag).max()),
-        draws=tuple(hill(d) for d in draws[:DRAWS_KEPT]),
+        observed_max=float(carried.max()),
+        observed_min=float(seen.min()),
+        draws=tuple(responses[:DRAWS_KEPT]),
     )
+    return curve, local_return(curve, responses)
+
+
+def local_return(
+    curve: ChannelCurve, draws: Sequence[Response]
+) -> tuple[float, float, float] | None:
+    """The average marginal return over the observed carried-over spend,
+    (f(observed_max) − f(observed_min)) / (observed_max − observed_min), with its 90 %
+    interval over `draws`: (estimate, low, high); None without an observed range."""
+    lo, hi = curve.observed_min, curve.observed_max
+    if lo is None or hi is None or not hi > lo:
+        return None
+
+    def slope(response: Response) -> float:
+        return float((response.value(hi) - response.value(lo)) / (hi - lo))
+
+    values = np.array([slope(d) for d in draws]) if draws else np.array([slope(curve.response)])
+    estimate = slope(curve.response)
+    low = min(float(np.quantile(values, 0.05)), estimate)
+    high = max(float(np.quantile(values, 0.95)), estimate)
+    return estimate, low, high
+
+
+def observed_bounds(curve: ChannelCurve) -> ChannelCurve:
+    """The curve with min/max set to the carried-over spend the data saw (widened to the
+    current spend): where its ROI is not known, the allocator moves it only there unless
+    told otherwise."""
+    if curve.observed_min is None or curve.observed_max is None:
+        return curve
+    now = curve.current if curve.current is not None else curve.observed_min
+    return replace(curve, min=min(curve.observed_min, now), max=max(curve.observed_max, now))
+
+
+def reference_return(
+    channels: Sequence[tuple[ChannelCurve, tuple[float, float, float] | None]],
+) -> float:
+    """What money returns elsewhere: the channels' average marginal returns over their
+    observed spend (`local_return`'s estimates), weighted by their current spend."""
+    weights = [c.current or 0.0 for c, _ in channels]
+    if not channels or sum(weights) <= 0:
+        return 0.0
+    return sum(
+        w * local[0] for w, (_, local) in zip(weights, channels, strict=True) if local
+    ) / sum(weights)
+
+
+def _local_reason(
+    curve: ChannelCurve, local: tuple[float, float, float] | None, reference: float
+) -> Reason | None:
+    """Not judged when even the curve over the spend the data saw is not identified: the
+    90 % interval of its average marginal return there is wider than MAX_LOCAL_WIDTH × the
+    larger of its estimate and `reference` (the return money gets elsewhere — a return
+    known to be far below that is known well enough to move money away from it)."""
+    if local is None:
+        return Reason(
+            "response_not_identified", {"low": 0.0, "high": 0.0, "spend_low": 0, "spend_high": 0}
+        )
+    estimate, low, high = local
+    if high - low > MAX_LOCAL_WIDTH * max(estimate, reference, 0.0):
+        return Reason(
+            "response_not_identified",
+            {
+                "low": low,
+                "high": high,
+                "spend_low": round(float(curve.observed_min or 0.0)),
+                "spend_high": round(float(curve.observed_max or 0.0)),
+            },
+        )
+    return None
 
 
 def _unfitted(name: str, x: Array, max_lag: int) -> ChannelCurve:

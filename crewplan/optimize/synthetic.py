@@ -25,6 +25,11 @@ from crewplan.optimize.curves import DEFAULT_MAX_LAG, Array, ChannelCurve, Hill,
 PATTERNS = ("flighting", "bursts", "trend", "steady_varied", "flat")
 NOISE = (0.01, 0.025)  # the suite's weekly noise, sd as a share of the mean outcome
 HARD_NOISE = (0.02, 0.04)  # the harder variant the benchmark also reports
+# The second family (`family="hard"`): other ranges than the default one's, so that the fit
+# is not judged on the ranges it was developed on. Spend levels from 300 to 300,000 a
+# week (log-uniform), pulsed channels (one or two weeks on, then off), half-saturation
+# 0.3–4 × the mean active spend, Hill slope 0.5–1 or 1–3, decay 0–0.9, noise HARD_NOISE.
+HARD_PATTERNS = ("pulsed", "flighting", "bursts", "trend", "steady_varied")
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,14 @@ def _pattern_spend(rng: np.random.Generator, pattern: str, weeks: int, level: fl
         spend = level * ramp * rng.uniform(0.6, 1.4, weeks)
     elif pattern == "steady_varied":
         spend = level * np.exp(rng.normal(0.0, 0.45, weeks))
+    elif pattern == "pulsed":  # one or two weeks on, then two to five weeks off
+        on = np.zeros(weeks)
+        week = int(rng.integers(0, 3))
+        while week < weeks:
+            length = int(rng.integers(1, 3))
+            on[week : week + length] = 1.0
+            week += length + int(rng.integers(2, 6))
+        spend = on * level * rng.uniform(0.5, 2.0, weeks)
     else:  # "flat": an always-on channel nobody touches: ±3 % around its level
         spend = level * rng.uniform(0.97, 1.03, weeks)
     return np.asarray(np.maximum(spend, 0.0).round(0), dtype=np.float64)
@@ -80,25 +93,38 @@ def generate(
     channels: int | None = None,
     max_lag: int = DEFAULT_MAX_LAG,
     noise: tuple[float, float] = NOISE,
+    family: str = "default",
 ) -> Dataset:
     """The suite's data set number `seed`: same seed, same data. The noise's sd is drawn
-    from `noise` as a share of the mean outcome."""
-    rng = np.random.default_rng(seed)
+    from `noise` as a share of the mean outcome. `family="hard"`: the second family (other
+    ranges, pulsed channels, noise HARD_NOISE whatever `noise` says)."""
+    hard = family == "hard"
+    rng = np.random.default_rng(seed + (1_000_003 if hard else 0))
     count = int(rng.integers(3, 9)) if channels is None else channels
     t = np.arange(weeks, dtype=np.float64)
     # At most one flat channel per data set: the suite checks it is flagged; the others vary.
-    patterns = list(rng.choice(PATTERNS[:4], size=count))
+    patterns = list(rng.choice(HARD_PATTERNS if hard else PATTERNS[:4], size=count))
     if count >= 4 and rng.random() < 0.4:
         patterns[int(rng.integers(count))] = "flat"
+    noise = HARD_NOISE if hard else noise
     spend: dict[str, Array] = {}
     truth: dict[str, Channel] = {}
     for index, pattern in enumerate(patterns):
         name = f"channel_{index + 1}"
-        level_spend = float(rng.uniform(5_000, 60_000))
+        if hard:
+            level_spend = float(np.exp(rng.uniform(np.log(300), np.log(300_000))))
+        else:
+            level_spend = float(rng.uniform(5_000, 60_000))
         x = _pattern_spend(rng, str(pattern), weeks, level_spend)
-        decay = float(rng.uniform(0.0, 0.8))
-        slope = float(rng.choice([rng.uniform(0.6, 1.0), rng.uniform(1.0, 2.5)]))
-        half = float(np.mean(x[x > 0]) * rng.uniform(0.6, 2.0)) if x.any() else level_spend
+        if hard:
+            decay = float(rng.uniform(0.0, 0.9))
+            slope = float(rng.choice([rng.uniform(0.5, 1.0), rng.uniform(1.0, 3.0)]))
+            spread = rng.uniform(0.3, 4.0)
+        else:
+            decay = float(rng.uniform(0.0, 0.8))
+            slope = float(rng.choice([rng.uniform(0.6, 1.0), rng.uniform(1.0, 2.5)]))
+            spread = rng.uniform(0.6, 2.0)
+        half = float(np.mean(x[x > 0]) * spread) if x.any() else level_spend
         roi_target = rng.uniform(0.8, 4.0)  # the outcome per currency unit at the typical spend
         carried = geometric_adstock(x, decay, max_lag)
         shape = Hill(top=1.0, half_saturation=half, slope=slope)

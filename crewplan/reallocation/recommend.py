@@ -9,7 +9,10 @@ not the fit's recent average: the question is how to move *this* plan's money.
 - Channels the data cannot judge (`not_enough_data`) are held at their planned spend.
 - A channel without a media line in the version has nothing to move money into: held at 0.
 - Default bounds: 0 to MAX_SCALE × the larger of the planned spend and the highest spend the
-  curve was observed at (beyond the observed range the allocator marks extrapolation).
+  curve was observed at (beyond the observed range the allocator marks extrapolation); a
+  channel whose ROI the fit reports as not known (`roi_known` false: its return from zero
+  was never observed) only within the spend the data saw (the fit's min and max), widened
+  to the planned spend.
 - What-if: another total, and one channel's minimum and maximum.
 """
 
@@ -44,6 +47,11 @@ def planned_curves(
             found.append(replace(curve, current=0.0, min=0.0, max=0.0))
             continue
         now = float(planned[curve.name])
+        if curve.roi_known is False and curve.min is not None and curve.max is not None:
+            found.append(
+                replace(curve, current=now, min=min(now, curve.min), max=max(now, curve.max))
+            )
+            continue
         top = MAX_SCALE * max(now, curve.observed_max or 0.0)
         found.append(replace(curve, current=now, min=0.0, max=top))
     return tuple(found)

@@ -33,6 +33,7 @@ class ChannelRow:
     roi: float | None
     roi_low: float | None
     roi_high: float | None
+    roi_known: bool | None  # False: the ROI interval is too wide to act on (moved in range)
     chart: CurveChart | None
 
 
@@ -130,6 +131,7 @@ def recommendation(fit: Fit, today: date, what_if: WhatIf = NO_CHANGE) -> Recomm
                 roi=curve.roi,
                 roi_low=curve.roi_low,
                 roi_high=curve.roi_high,
+                roi_known=curve.roi_known,
                 chart=curve_chart(
                     curve.response, observed.get(curve.name, []), curve.current or 0.0, weekly_rec
                 )

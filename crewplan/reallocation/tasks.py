@@ -71,6 +71,12 @@ def curves_document(result: FitResult, table: WeeklyTable, currency: str) -> dic
             {"name": name, "code": reason.code, "params": dict(reason.params)}
             for name, reason in result.reasons.items()
         ],
+        # Judged channels whose ROI (the return from zero) is not known: moved only
+        # within the spend the data saw (their min and max).
+        "roi_unknown": [
+            {"name": name, "code": reason.code, "params": dict(reason.params)}
+            for name, reason in result.roi_unknown.items()
+        ],
         "observed": observed,
     }
     curves = document.Curves(channels=result.curves, currency=currency, fit=fit_document)

@@ -27,6 +27,8 @@ def fitted():
                 min=0.0,
                 max=80000.0,
                 observed_max=52000.0,
+                observed_min=12000.0,
+                roi_known=False,
                 draws=(Hill(88000.0, 41000.0, 1.3), Hill(93000.0, 39000.0, 1.5)),
             ),
             ChannelCurve(
@@ -46,6 +48,22 @@ def test_round_trip_keeps_every_field():
 def test_what_fit_writes_follows_the_published_schema():
     jsonschema.validate(dump(fitted()), SCHEMA)
     assert json.loads(dumps(fitted()))["channels"][1]["name"] == "LINE 廣告"
+
+
+def test_roi_known_and_observed_min_are_additions_other_tools_may_omit():
+    item = dump(fitted())["channels"][0]
+    assert (item["roi_known"], item["observed_min"]) == (False, 12000.0)
+    other = dump(fitted())["channels"][1]
+    assert "roi_known" not in other and "observed_min" not in other
+    assert load(dump(fitted())).channels[1].roi_known is None
+    bad = dump(fitted())
+    bad["channels"][0]["roi_known"] = "yes"
+    with pytest.raises(DocumentError, match=r"channels\[0\]\.roi_known"):
+        load(bad)
+    bad["channels"][0]["roi_known"] = None
+    bad["channels"][0]["observed_min"] = -1
+    with pytest.raises(DocumentError, match=r"channels\[0\]\.observed_min: must be ≥ 0"):
+        load(bad)
 
 
 def test_another_tools_minimal_document_is_accepted():

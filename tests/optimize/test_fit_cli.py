@@ -74,6 +74,29 @@ def test_the_table_says_which_channels_it_cannot_judge_and_why(
     assert "hardly varies" in lines[row + 1]
 
 
+def test_channels_whose_roi_is_not_known_are_judged_and_bounded_to_the_spend_seen(
+    suite_file: tuple[Path, Dataset],
+) -> None:
+    path, _ = suite_file
+    code, out = run(str(path), "--json", "--language", "en")
+    assert code == 1  # the flat channel
+    curves = document.loads(out)
+    unknown = curves.fit["roi_unknown"]
+    assert unknown and all(item["code"] == "interval_too_wide" for item in unknown)
+    for item in unknown:
+        curve = curves.channel(item["name"])
+        assert curve.status == "ok" and curve.roi_known is False
+        assert curve.min == min(curve.observed_min, curve.current)  # type: ignore[type-var]
+        assert curve.max == max(curve.observed_max, curve.current)  # type: ignore[type-var]
+    known = [c for c in curves.channels if c.status == "ok" and c.roi_known]
+    assert known and all(c.min is None and c.max is None for c in known)
+    _, table = run(str(path), "--language", "en")
+    lines = table.splitlines()
+    for item in unknown:
+        row = next(i for i, line in enumerate(lines) if line.startswith(f"{item['name']:<20} "))
+        assert lines[row + 1].startswith("  The return from zero spend is not known")
+
+
 def test_chinese_wording(suite_file: tuple[Path, Dataset]) -> None:
     path, _ = suite_file
     code, out = run(str(path), "--language", "zh-hant")

@@ -52,6 +52,26 @@ def test_quarters_and_remaining_months_of_a_fiscal_year_starting_in_april() -> N
         quarter_months(5)
 
 
+def test_a_channel_whose_roi_is_not_known_is_bounded_to_the_spend_the_data_saw() -> None:
+    from crewplan.optimize.curves import ChannelCurve, Hill
+    from crewplan.reallocation.recommend import planned_curves, recommend
+
+    curve = Hill(top=100_000, half_saturation=30_000, slope=1.0)
+    known = ChannelCurve("Search", curve, roi_known=True, observed_max=40_000)
+    weak = Hill(top=20_000, half_saturation=30_000, slope=1.0)
+    unknown = ChannelCurve(
+        "Social", weak, roi_known=False, min=9_000, max=21_000, observed_max=21_000
+    )
+    search, social = planned_curves((known, unknown), {"Search": 10_000, "Social": 20_000})
+    assert (search.min, search.max) == (0.0, 60_000)  # 0 to 1.5 × the observed maximum
+    assert (social.min, social.max) == (9_000, 21_000)  # the fit's observed range
+    spent = {c.name: c.spend for c in recommend((search, social)).channels}
+    assert spent["Social"] == pytest.approx(9_000)  # moved, down to the lowest spend seen
+    assert spent["Search"] == pytest.approx(21_000)
+    wider = planned_curves((unknown,), {"Social": 30_000})[0]
+    assert (wider.min, wider.max) == (9_000, 30_000)  # widened to the plan
+
+
 def test_weekly_to_monthly_by_days_adds_up_exactly() -> None:
     months = by_days(1000.0, [31, 30, 31], 0)
     assert sum(months) == Decimal(13143)  # round(1000 · 92 / 7)

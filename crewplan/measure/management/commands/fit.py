@@ -126,6 +126,15 @@ class Command(BaseCommand):
                 f"{f'{curve.roi_low:.2f}–{curve.roi_high:.2f}':>15} {curve.decay:>6.2f} "
                 f"{hill.half_saturation:>16,.0f} {hill.slope:>6.2f} {curve.current or 0:>15,.0f}"
             )
+            if curve.roi_known is False and curve.min is not None and curve.max is not None:
+                out.write(
+                    "  "
+                    + gettext(
+                        "The return from zero spend is not known (the spend was never near "
+                        "zero); moved only within %(low)s–%(high)s a week, the spend seen."
+                    )
+                    % {"low": f"{curve.min:,.0f}", "high": f"{curve.max:,.0f}"}
+                )
 
     def _unusable(self, reason: str) -> None:
         sys.stderr.write(reason.replace("\n", " ") + "\n")
@@ -153,6 +162,12 @@ def _curves(result: FitResult, weekly: WeeklyData, currency: str | None) -> docu
         "not_judged": [
             {"name": name, "code": reason.code, "params": dict(reason.params)}
             for name, reason in result.reasons.items()
+        ],
+        # Judged channels whose ROI (the return from zero) is not known: moved only
+        # within the spend the data saw (their min and max).
+        "roi_unknown": [
+            {"name": name, "code": reason.code, "params": dict(reason.params)}
+            for name, reason in result.roi_unknown.items()
         ],
     }
     return document.Curves(channels=channels, currency=currency, fit=fit_document)
