@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import record
+from crewplan.lib.dates import FIRST_DAY, LAST_DAY, in_range
 from crewplan.raci.models import Activity
 from crewplan.reports.collaboration import FiscalQuarter, parse_quarter
 from crewplan.reports.models import Report, ReportActionItem, ReportCopy, ReportSignOff
@@ -167,6 +168,11 @@ def report_action_plan(
     already turned into an item (from any copy of the report)."""
     if not can(membership, Action.PLAN_REPORT_ACTION):
         raise work_services.Forbidden
+    if due_on is not None and not in_range(due_on):
+        raise ValidationError(
+            _("Choose a due date from %(first)s to %(last)s.")
+            % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+        )
     report, workspace = copy.report, copy.workspace
     Report.objects.select_for_update().filter(pk=report.pk).first()
     actions = ReportData.from_json(copy.data).actions

@@ -25,10 +25,9 @@ from crewplan.reports.report import ReportAction, ReportData
 from crewplan.work.models import Notification, WorkItem
 from crewplan.work.roles import role_book
 from crewplan.workspaces.models import Membership
-from tests.factories import World, client_for
+from tests.factories import World, client_for, stored_report
 
 Q4 = FiscalQuarter(2026, 4)
-NOW = "2026-12-02T10:00:00+08:00"
 
 
 def _matrix(world: World) -> None:
@@ -65,35 +64,7 @@ def _generate(world: World, on_commit: Any, who: str = "alice", language: str = 
 
 
 def _done_with_actions(world: World, actions: list[ReportAction]) -> Report:
-    """A finished report whose copies list `actions` (as section 10 will: R2), stored
-    through the same service the task uses."""
-    report = services.report_request(
-        workspace=world.a,
-        quarter=Q4,
-        language="en",
-        actor=world.people["alice"],
-        background=False,
-    )
-    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING)
-    copies = []
-    for team in (None, world.a_agency.pk):
-        data = ReportData(
-            workspace_id=world.a.pk,
-            quarter="2026Q4",
-            language="en",
-            audience_team_id=team,
-            amounts_hidden=team is not None,
-            generated_at=NOW,
-            sections={"title": world.a.name},
-            actions=actions,
-        )
-        html = f"<html><body><p id='which'>{team or 'in-house'}</p></body></html>"
-        copies.append(
-            services.RenderedCopy(team, data.to_json(), html, b"%PDF-1.7 " + html.encode())
-        )
-    assert services.report_store(report=report, copies=copies)
-    report.refresh_from_db()
-    return report
+    return stored_report(world.a, world.people["alice"], actions)
 
 
 def test_generating_stores_one_copy_per_side_and_tells_the_readers(
@@ -325,6 +296,8 @@ def test_a_bad_action_or_date_changes_nothing(world: World) -> None:
     base = f"/w/alpha/review/reports/{report.pk}/actions/"
     page = client.post(base + "0/", {"due_on": "next week"}, follow=True).content.decode()
     assert "Give the due date as YYYY-MM-DD." in page
+    page = client.post(base + "0/", {"due_on": "0001-01-01"}, follow=True).content.decode()
+    assert "Choose a due date from 1990-01-01 to 2100-12-31." in page
     page = client.post(base + "5/", follow=True).content.decode()
     assert "This report has no such action." in page
     assert not WorkItem.objects.exists() and not ReportActionItem.objects.exists()
