@@ -442,3 +442,18 @@ def stored_report(
     assert report_services.report_store(report=report, copies=copies)
     report.refresh_from_db()
     return report
+
+
+def published_template(world: Any) -> None:
+    """A's in-house + agency template, signed by both sides and published (so the
+    agency's A count: work/roles.py)."""
+    draft = raci_services.template_apply(
+        workspace=world.a,
+        actor=world.people["alice"],
+        in_house=world.a_in_house,
+        agency=world.a_agency,
+        language="en",
+    )
+    raci_services.sign_off(version=draft, team=world.a_in_house, actor=world.people["alice"])
+    raci_services.sign_off(version=draft, team=world.a_agency, actor=world.people["adam"])
+    raci_services.publish(version=draft, actor=world.people["alice"])

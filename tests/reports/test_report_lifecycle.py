@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.models import AuditEvent
-from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity
 from crewplan.reports import services, tasks
 from crewplan.reports.collaboration import FiscalQuarter
@@ -25,23 +24,9 @@ from crewplan.reports.report import ReportAction, ReportData
 from crewplan.work.models import Notification, WorkItem
 from crewplan.work.roles import role_book
 from crewplan.workspaces.models import Membership
-from tests.factories import World, client_for, stored_report
+from tests.factories import World, client_for, published_template, stored_report
 
 Q4 = FiscalQuarter(2026, 4)
-
-
-def _matrix(world: World) -> None:
-    """The in-house + agency template, published (so its A count) by both sides."""
-    draft = raci_services.template_apply(
-        workspace=world.a,
-        actor=world.people["alice"],
-        in_house=world.a_in_house,
-        agency=world.a_agency,
-        language="en",
-    )
-    raci_services.sign_off(version=draft, team=world.a_in_house, actor=world.people["alice"])
-    raci_services.sign_off(version=draft, team=world.a_agency, actor=world.people["adam"])
-    raci_services.publish(version=draft, actor=world.people["alice"])
 
 
 @pytest.fixture
@@ -70,7 +55,7 @@ def _done_with_actions(world: World, actions: list[ReportAction]) -> Report:
 def test_generating_stores_one_copy_per_side_and_tells_the_readers(
     world: World, on_commit: Any
 ) -> None:
-    _matrix(world)
+    published_template(world)
     report = _generate(world, on_commit)
     assert (report.status, report.progress, report.quarter, report.language) == (
         Report.Status.DONE,
@@ -248,7 +233,7 @@ def test_an_unfinished_report_cannot_be_signed(world: World) -> None:
 
 
 def test_an_action_becomes_one_work_item_assigned_through_the_matrix(world: World) -> None:
-    _matrix(world)
+    published_template(world)
     seo = Activity.objects.get(workspace=world.a, name="SEO")
     report = _done_with_actions(
         world,
