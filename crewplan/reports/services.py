@@ -100,7 +100,7 @@ def report_store(
     Report.objects.filter(pk=report.pk).update(
         status=Report.Status.DONE, progress=100, progress_at=now, finished_at=now, message=""
     )
-    Notification.objects.bulk_create(
+    notes = Notification.objects.bulk_create(
         Notification(
             workspace=workspace,
             recipient=member.user,
@@ -109,6 +109,13 @@ def report_store(
         )
         for member in readers(workspace)
     )
+    # E-mailed like every notification (work.services.notify): at once to those who want
+    # it, after the commit; the daily digest takes the others.
+    immediate = [n.pk for n in notes if n.recipient.email_notifications == "immediate"]
+    if immediate:
+        transaction.on_commit(
+            lambda: work_services.email_notifications.enqueue(immediate), robust=True
+        )
     return True
 
 

@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from crewplan.audit.actions import AuditAction
@@ -84,6 +87,9 @@ def test_generating_stores_one_copy_per_side_and_tells_the_readers(
         )
     )
     assert told == {"alice@a.example", "mike@a.example"}
+    # E-mailed at once to those who want it (the default), in their language.
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@a.example", "mike@a.example"]
+    assert "Quarterly report ready" in mail.outbox[0].subject
     assert AuditEvent.objects.filter(action=AuditAction.REPORT_REQUESTED).count() == 1
 
 
@@ -340,3 +346,23 @@ def test_cli_refuses_unusable_input_with_exit_2(
     err = capsys.readouterr().err
     assert reason in err and err.count("\n") == 1
     assert not Report.objects.exists()
+
+
+def test_the_reports_pages_make_the_same_queries_for_more_reports(world: World) -> None:
+    client = client_for(world.people["mike"])
+    actions = [ReportAction(f"k{i}", f"Action {i}", "") for i in range(3)]
+    many = [ReportAction(f"k{i}", f"Action {i}", "") for i in range(12)]
+
+    def counted(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    first = stored_report(world.a, world.people["alice"], actions)
+    small = counted("/w/alpha/review/reports/?quarter=2026Q4")
+    page_small = counted(f"/w/alpha/review/reports/{first.pk}/")
+    for _ in range(5):
+        last = stored_report(world.a, world.people["alice"], many)
+        services.report_sign_off(report=last, membership=world.member("adam"))
+    assert counted("/w/alpha/review/reports/?quarter=2026Q4") == small
+    assert counted(f"/w/alpha/review/reports/{last.pk}/") == page_small
