@@ -120,7 +120,12 @@ def report_generate(request: WorkspaceRequest) -> HttpResponse:
 
 
 def _page_context(request: WorkspaceRequest, report: Report) -> dict[str, Any]:
-    context: dict[str, Any] = {"report": report, "polling": report.status in UNFINISHED}
+    quarter = parse_quarter(report.quarter, request.workspace.fiscal_year_start_month)
+    context: dict[str, Any] = {
+        "report": report,
+        "polling": report.status in UNFINISHED,
+        "quarter_label": quarter_label(quarter),
+    }
     if report.status != Report.Status.DONE:
         return context
     try:
