@@ -5,17 +5,23 @@ failed, each member reading only their side's copy, a sign-off per side (audited
 twice), an action turned into a work item once and assigned through the matrix, and
 `crewplan report`'s exit codes and files."""
 
+import signal
+from collections.abc import Iterator
+from contextlib import nullcontext
 from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from crewplan.audit.actions import AuditAction
 from crewplan.audit.models import AuditEvent
@@ -366,3 +372,36 @@ def test_the_reports_pages_make_the_same_queries_for_more_reports(world: World) 
         services.report_sign_off(report=last, membership=world.member("adam"))
     assert counted("/w/alpha/review/reports/?quarter=2026Q4") == small
     assert counted(f"/w/alpha/review/reports/{last.pk}/") == page_small
+
+
+@pytest.fixture
+def queued_in_db(transactional_db: Any) -> Iterator[None]:
+    """The production setting: the report's task waits in the database for the worker."""
+    kept = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    with override_settings(TASKS={"default": {"BACKEND": settings.TASK_BACKENDS["database"]}}):
+        yield
+    for number, handler in kept.items():  # the worker takes them over for a graceful stop
+        signal.signal(number, handler)
+
+
+def test_the_worker_runs_the_queued_report_and_recovers_stale_ones(
+    queued_in_db: Any, world: World
+) -> None:
+    killed = services.report_request(
+        workspace=world.b, quarter=Q4, language="zh-hant", actor=None, background=False
+    )
+    Report.objects.filter(pk=killed.pk).update(
+        status=Report.Status.RUNNING, progress_at=timezone.now() - timedelta(minutes=30)
+    )
+    report = _generate(world, lambda: nullcontext())  # committed: no test transaction here
+    assert report.status == Report.Status.QUEUED  # nothing runs before the worker does
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "crewplan.reports.tasks.run_report"
+    call_command("worker", batch=True, verbosity=0)
+    queued.refresh_from_db()
+    report.refresh_from_db()
+    killed.refresh_from_db()
+    assert (queued.status, report.status) == ("SUCCESSFUL", Report.Status.DONE)
+    assert ReportCopy.objects.filter(report=report).count() == 2
+    assert killed.status == Report.Status.FAILED
+    assert killed.message.startswith("報告已中止")
