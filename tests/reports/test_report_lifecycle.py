@@ -96,6 +96,12 @@ def test_generating_stores_one_copy_per_side_and_tells_the_readers(
     # E-mailed at once to those who want it (the default), in their language.
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@a.example", "mike@a.example"]
     assert "Quarterly report ready" in mail.outbox[0].subject
+    # The inbox names it and leads to the quarter's reports.
+    mike = client_for(world.people["mike"])
+    assert "Quarterly report ready" in mike.get("/w/alpha/work/inbox/").content.decode()
+    note = Notification.objects.get(recipient=world.people["mike"])
+    opened = mike.post("/w/alpha/work/inbox/read/", {"n": note.pk})
+    assert opened["Location"] == "/w/alpha/review/reports/"
     assert AuditEvent.objects.filter(action=AuditAction.REPORT_REQUESTED).count() == 1
 
 
