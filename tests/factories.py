@@ -23,7 +23,10 @@ from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kp
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
 from crewplan.reallocation.models import Fit
-from crewplan.reports.models import ReviewSettings
+from crewplan.reports import services as report_services
+from crewplan.reports.collaboration import FiscalQuarter
+from crewplan.reports.models import Report, ReviewSettings
+from crewplan.reports.report import ReportAction, ReportData
 from crewplan.work.models import WorkItem
 from crewplan.workspaces import services
 from crewplan.workspaces.models import Membership, Team, Workspace
@@ -199,9 +202,14 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
     fit = Fit.objects.create(
         workspace=world.a, version=budget, quarter=1, created_by=world.people["alice"]
     )
+    report = stored_report(
+        world.a, world.people["alice"], [ReportAction("k", "A secret post", "")], "A secret line"
+    )
     return {
         "import_id": an_import.pk,
         "fit_id": fit.pk,
+        "report_id": report.pk,
+        "action_index": 0,
         "slug": slug,
         "system_id": system.pk,
         "item_id": item.pk,
@@ -398,3 +406,54 @@ def responsive_channels(world: Any, weeks: int = WEEKS) -> dict[str, Any]:
         "channels": (search, social, seo),
         "first": first,
     }
+
+
+def stored_report(
+    workspace: Workspace, actor: Any, actions: list[ReportAction], text: str = ""
+) -> Report:
+    """A finished 2026Q4 report of `workspace` whose copies (in-house, then one per
+    external team) list `actions` (as section 10 does), stored through the service the
+    task uses. Each copy's HTML and PDF say whose it is: `<p id='which'>in-house</p>` or
+    the team's id, then `text`."""
+    report = report_services.report_request(
+        workspace=workspace,
+        quarter=FiscalQuarter(2026, 4),
+        language="en",
+        actor=actor,
+        background=False,
+    )
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING)
+    external = Team.objects.filter(workspace=workspace, kind=Team.Kind.EXTERNAL).order_by("pk")
+    copies = []
+    for team in [None, *external.values_list("pk", flat=True)]:
+        data = ReportData(
+            workspace_id=workspace.pk,
+            quarter="2026Q4",
+            language="en",
+            audience_team_id=team,
+            amounts_hidden=team is not None,
+            generated_at="2026-12-02T10:00:00+08:00",
+            sections={"title": workspace.name},
+            actions=actions,
+        )
+        html = f"<html><body><p id='which'>{team or 'in-house'}</p>{text}</body></html>"
+        pdf = b"%PDF-1.7 " + html.encode()
+        copies.append(report_services.RenderedCopy(team, data.to_json(), html, pdf))
+    assert report_services.report_store(report=report, copies=copies)
+    report.refresh_from_db()
+    return report
+
+
+def published_template(world: Any) -> None:
+    """A's in-house + agency template, signed by both sides and published (so the
+    agency's A count: work/roles.py)."""
+    draft = raci_services.template_apply(
+        workspace=world.a,
+        actor=world.people["alice"],
+        in_house=world.a_in_house,
+        agency=world.a_agency,
+        language="en",
+    )
+    raci_services.sign_off(version=draft, team=world.a_in_house, actor=world.people["alice"])
+    raci_services.sign_off(version=draft, team=world.a_agency, actor=world.people["adam"])
+    raci_services.publish(version=draft, actor=world.people["alice"])

@@ -46,11 +46,12 @@ from crewplan.planning.tools import services as tool_services
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion
 from crewplan.reallocation.models import Fit
+from crewplan.reports.report import ReportAction
 from crewplan.work import feeds
 from crewplan.work import services as work_services
 from crewplan.work.models import WorkItem
 from crewplan.workspaces import services
-from tests.factories import build, client_for, queued_import, walk
+from tests.factories import build, client_for, queued_import, stored_report, walk
 
 HOSTILE = {
     "negative": "-1",
@@ -313,9 +314,12 @@ def populate(world: Any) -> dict[str, Any]:
     fit = Fit.objects.create(
         workspace=a, version=version, quarter=4, status="done", curves=document.dump(curves)
     )
+    report = stored_report(a, alice, [ReportAction("k", "Train the team", "")])
     return {
         "slug": a.slug,
         "fit_id": fit.pk,
+        "report_id": report.pk,
+        "action_index": 0,
         "import_id": an_import.pk,
         "system_id": system.pk,
         "item_id": item.pk,

@@ -40,6 +40,9 @@ PLAIN = {
     Action.IMPORT_MEASUREMENTS: {OWNER: True, MANAGER: True, MEMBER: False, VIEWER: False},
     Action.CREATE_WORK: {OWNER: True, MANAGER: True, MEMBER: True, VIEWER: False},
     Action.RUN_CHECKS: {OWNER: True, MANAGER: True, MEMBER: True, VIEWER: False},
+    # The quarterly report is both sides' (PLAIN tries both kinds of team).
+    Action.GENERATE_REPORT: {OWNER: True, MANAGER: True, MEMBER: False, VIEWER: False},
+    Action.PLAN_REPORT_ACTION: {OWNER: True, MANAGER: True, MEMBER: False, VIEWER: False},
 }
 
 
@@ -185,6 +188,10 @@ def test_raci_actions(
         is_allowed(me, Action.SIGN_OFF_RACI, TeamTarget(OTHER)) is False
     )  # never for another team
     assert is_allowed(me, Action.SIGN_OFF_RACI) is False
+    # A report is marked reviewed the same way: for one's own team only.
+    assert is_allowed(me, Action.SIGN_OFF_REPORT, TeamTarget(HOME)) is sign_own
+    assert is_allowed(me, Action.SIGN_OFF_REPORT, TeamTarget(OTHER)) is False
+    assert is_allowed(me, Action.SIGN_OFF_REPORT) is False
     # Publishing is the company's act: owners, and in-house managers.
     expected = publish_internal and (role == OWNER or kind == INTERNAL)
     assert is_allowed(me, Action.PUBLISH_RACI) is expected
@@ -298,6 +305,7 @@ def test_every_action_is_covered() -> None:
         Action.VIEW_BUDGET_AMOUNTS,
         Action.EDIT_RACI,
         Action.SIGN_OFF_RACI,
+        Action.SIGN_OFF_REPORT,
         Action.PUBLISH_RACI,
         Action.EDIT_GOALS,
         Action.EDIT_BUDGET,

@@ -104,6 +104,11 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     AuditAction.REALLOCATION_APPLIED: gettext_lazy(
         "applied a recommended reallocation as a new budget version"
     ),
+    AuditAction.REPORT_REQUESTED: gettext_lazy("asked for a quarterly report"),
+    AuditAction.REPORT_SIGNED_OFF: gettext_lazy("marked a quarterly report reviewed"),
+    AuditAction.REPORT_ACTION_PLANNED: gettext_lazy(
+        "turned a quarterly report's action into a work item"
+    ),
     AuditAction.PLANNING_ROI_ESTIMATE_SAVED: gettext_lazy("saved an ROI estimate"),
     AuditAction.WORK_ITEM_CREATED: gettext_lazy("created a work item"),
     AuditAction.WORK_ITEM_SAVED: gettext_lazy("saved a work item"),

@@ -25,6 +25,11 @@ SECTIONS = (
         _("Collaboration health check"),
         _("The five collaboration pitfalls, judged from the quarter's work."),
     ),
+    (
+        "review_reports",
+        _("Quarterly reports"),
+        _("The quarter's review as a page and a PDF, signed off by both sides."),
+    ),
     ("measure_imports", _("Imports"), _("Bring in the ad platforms' and analytics exports.")),
     ("measure_expenses", _("Expenses"), _("Invoices and payments of the other budget lines.")),
     (

@@ -197,6 +197,7 @@ class Notification(models.Model):
         PUBLISHED = "published", _("Published")
         DUE_SOON = "due_soon", _("Due soon")
         COMMENT = "comment", _("New comment")
+        REPORT_READY = "report_ready", _("Quarterly report ready")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(

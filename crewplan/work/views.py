@@ -387,6 +387,8 @@ def inbox_read(request: WorkspaceRequest) -> HttpResponse:
         notes.filter(pk=wanted).update(read_at=timezone.now())
         if note is not None and note.item_id:
             return redirect("work_item", slug=request.workspace.slug, item_id=note.item_id)
+        if note is not None and note.kind == Notification.Kind.REPORT_READY:
+            return redirect("review_reports", slug=request.workspace.slug)
     else:
         notes.update(read_at=timezone.now())
     return redirect("work_inbox", slug=request.workspace.slug)

@@ -51,6 +51,9 @@ class Action(StrEnum):
     RECORD_EXPENSES = "record_expenses"
     IMPORT_MEASUREMENTS = "import_measurements"
     REVIEW_TOOL = "review_tool"
+    GENERATE_REPORT = "generate_report"
+    SIGN_OFF_REPORT = "sign_off_report"
+    PLAN_REPORT_ACTION = "plan_report_action"
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +170,7 @@ def is_allowed(
         case Action.EDIT_RACI:
             # Both sides shape the matrix they will sign; members and viewers read it.
             return role in (OWNER, MANAGER)
-        case Action.SIGN_OFF_RACI:
+        case Action.SIGN_OFF_RACI | Action.SIGN_OFF_REPORT:
             # A team signs through its own owner or manager: nobody signs for the other side.
             return (
                 role in (OWNER, MANAGER)
@@ -184,6 +187,11 @@ def is_allowed(
         ):
             # The company's own decisions: owners, and in-house managers.
             return _company_decides(actor)
+        case Action.GENERATE_REPORT | Action.PLAN_REPORT_ACTION:
+            # The quarterly review is both sides': the owners and the managers of either
+            # side generate it and put its next actions on the calendar (each reads and
+            # plans from their own copy).
+            return role in (OWNER, MANAGER)
         case Action.REVIEW_TOOL:
             # A tool's month is reported by those who use it (its owner team, not its
             # viewers), or by an owner or an in-house manager; the target is the owner team.

@@ -24,10 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import polib
+from django.utils import timezone
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from crewplan.planning.models import AiTool, Goal, Kpi, RoiEstimate
 from crewplan.raci.models import MatrixVersion
+from crewplan.reports import services as report_services
+from crewplan.reports import tasks as report_tasks
+from crewplan.reports.collaboration import quarter_of
 from crewplan.work.models import WorkItem
 from crewplan.workspaces.demo import DEMO_PASSWORD, DEMO_SLUG, IN_HOUSE, load_demo
 from crewplan.workspaces.models import Workspace
@@ -158,6 +162,12 @@ def screens() -> list[Screen]:
     kpi = Kpi.objects.for_workspace(workspace).get(pk=goal.kpi_id)
     roi_tool = RoiEstimate.objects.for_workspace(workspace).order_by("pk").first().tool_id  # type: ignore[union-attr]
     tool = AiTool.objects.for_workspace(workspace).get(pk=roi_tool)
+    with timezone.override(workspace.time_zone):
+        quarter = quarter_of(timezone.localdate(), workspace.fiscal_year_start_month)
+    report = report_services.report_request(
+        workspace=workspace, quarter=quarter, language="zh-hant", actor=None, background=False
+    )
+    report_tasks.run(report.pk)
     return [
         Screen("overview", f"{w}/", ".team-card"),
         Screen("raci-matrix", f"{w}/raci/", "ul.findings li"),  # findings and sign-offs
@@ -200,6 +210,8 @@ def screens() -> list[Screen]:
         ),
         Screen("reallocation", f"{w}/reallocation/", "#fit-form"),
         Screen("review-collaboration", f"{w}/review/collaboration/", "section.pitfall h2"),
+        Screen("review-reports", f"{w}/review/reports/", "#reports-table tbody tr"),
+        Screen("review-report", f"{w}/review/reports/{report.pk}/", "#report-document h1"),
         Screen("people", f"{w}/people/", "table.people tbody tr"),
         Screen("settings", f"{w}/settings/", "main form"),
         Screen("audit", f"{w}/audit/", "table.audit tbody tr"),

@@ -6,6 +6,7 @@ from django.tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
 from crewplan.measure.tasks import recover_stale_imports
+from crewplan.reports.tasks import recover_stale_reports
 
 
 class Command(BaseCommand):
@@ -58,6 +59,9 @@ class Command(BaseCommand):
         recovered = recover_stale_imports()
         if recovered and verbosity:
             self.stdout.write(f"Marked {recovered} interrupted import(s) failed.")
+        reports = recover_stale_reports()
+        if reports and verbosity:
+            self.stdout.write(f"Marked {reports} interrupted report(s) failed.")
         call_command(
             "db_worker",
             queue_name=queue_name,
