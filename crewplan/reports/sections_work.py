@@ -444,7 +444,9 @@ def scorecards_section(
             _card_table("kinds", _("In-house vs agency"), _("Team kind"), kinds),
             _card_table("teams", _("Teams"), _("Team"), teams),
         ],
-        "chart": svg_work.percent_pairs(groups),
+        "chart": svg_work.percent_pairs(
+            groups, messages.quarter_label(quarter), messages.quarter_label(before)
+        ),
         "chart_label": _("On time %"),
         "unassigned": cards.unassigned,
         "headline": {

@@ -11,7 +11,7 @@ from typing import Any
 WIDTH = 480
 HEIGHT = 200
 LEFT = 40  # room for the axis labels
-TOP = 16  # room for the value above a full bar
+TOP = 30  # room for the legend and the value above a full bar
 BOTTOM = HEIGHT - 24  # room for the group labels
 TICKS = (0, 25, 50, 75, 100)
 
@@ -23,9 +23,10 @@ class Group:
     previous: Decimal | None
 
 
-def percent_pairs(groups: Sequence[Group]) -> dict[str, Any]:
-    """Bars (x, y, width, height, value label, previous or not) and group labels in
-    whole pixels; a missing value draws no bar."""
+def percent_pairs(groups: Sequence[Group], current: str, previous: str) -> dict[str, Any]:
+    """Bars (x, y, width, height, value label, previous or not), group labels and a
+    legend naming the two periods (`current`, `previous`), in whole pixels; a missing
+    value draws no bar."""
     span = BOTTOM - TOP
     slot = (WIDTH - LEFT) / max(len(groups), 1)
     bar = min(56.0, slot / 3)
@@ -34,7 +35,7 @@ def percent_pairs(groups: Sequence[Group]) -> dict[str, Any]:
     for i, group in enumerate(groups):
         center = LEFT + slot * i + slot / 2
         labels.append({"label": group.label, "center": round(center)})
-        for offset, value, previous in ((-bar, group.previous, True), (0.0, group.current, False)):
+        for offset, value, before in ((-bar, group.previous, True), (0.0, group.current, False)):
             if value is None:
                 continue
             share = min(max(float(value), 0.0), 100.0) / 100
@@ -48,7 +49,7 @@ def percent_pairs(groups: Sequence[Group]) -> dict[str, Any]:
                     "height": height,
                     "center": x + round(bar) // 2 - 1,
                     "label": f"{value}",
-                    "previous": previous,
+                    "previous": before,
                 }
             )
     ticks = [{"y": BOTTOM - round(span * t / 100), "label": f"{t}%"} for t in TICKS]
@@ -60,4 +61,9 @@ def percent_pairs(groups: Sequence[Group]) -> dict[str, Any]:
         "bars": bars,
         "groups": labels,
         "ticks": ticks,
+        "legend": [
+            {"x": LEFT + 8, "label": previous, "previous": True},
+            {"x": LEFT + 8 + (WIDTH - LEFT) // 2, "label": current, "previous": False},
+        ],
+        "legend_y": 4,
     }
