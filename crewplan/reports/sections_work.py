@@ -29,6 +29,7 @@ whatever the amount of data."""
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
@@ -489,9 +490,10 @@ def reallocation_section(
     fit.version.workspace = workspace
     fit.workspace = workspace
     found = recommendation(fit, today)
-    money = (
-        (lambda amount: None) if hide else (lambda amount: format_money(amount, workspace.currency))
-    )
+
+    def money(amount: Decimal | None) -> str | None:
+        return None if hide or amount is None else format_money(amount, workspace.currency)
+
     allocation = found.allocation
     p_beats = allocation.p_beats_current if allocation is not None else None
     percent = None if p_beats is None else round(p_beats * 100)
@@ -512,8 +514,8 @@ def reallocation_section(
         for r in found.rows
     ]
 
-    def exact(value: Any) -> str | None:
-        return None if hide or value is None else str(value)
+    def exact(amount: Decimal | None) -> str | None:
+        return None if hide or amount is None else str(amount)
 
     section.update(
         fit=True,
@@ -525,19 +527,21 @@ def reallocation_section(
         refusal=found.refusal,
         rows=rows,
         unfitted=found.unfitted,
-        gain=money(found.gain) if found.gain is not None else None,
-        gain_low=money(found.gain_low) if found.gain_low is not None else None,
-        gain_high=money(found.gain_high) if found.gain_high is not None else None,
-        expected=money(found.expected) if found.expected is not None else None,
-        current_expected=money(found.current_expected)
-        if found.current_expected is not None
-        else None,
+        gain=money(found.gain),
+        gain_low=money(found.gain_low),
+        gain_high=money(found.gain_high),
+        expected=money(found.expected),
+        current_expected=money(found.current_expected),
         p_beats_current=percent,
         apply_url=reverse("reallocation_fit", args=[slug, fit.pk]) + "#apply",
         page_url=page,
+    )
+    section.update(
         headline={
             "fit": True,
-            "gain": money(found.gain) if found.gain is not None else None,
+            "gain": section["gain"],
+            "gain_low": section["gain_low"],
+            "gain_high": section["gain_high"],
             "gain_amount": exact(found.gain),
             "gain_low_amount": exact(found.gain_low),
             "gain_high_amount": exact(found.gain_high),

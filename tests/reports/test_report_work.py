@@ -26,7 +26,7 @@ from crewplan.reports.collaboration import FiscalQuarter, quarter_of
 from crewplan.reports.report import ReportData, build_report, render_html
 from crewplan.reports.sections_work import work_sections
 from crewplan.work.models import ItemRole, Transition, WorkItem
-from crewplan.workspaces.models import Workspace
+from crewplan.workspaces.models import Team, Workspace
 from tests.factories import change_settings, responsive_channels
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -387,3 +387,9 @@ def test_reallocation_shows_the_latest_fit_and_hides_its_amounts_from_the_agency
     assert 'id="reallocation-apply"' not in section(inhouse, pdf=True)
     hidden = section(agency, pdf=False)
     assert "NT$" not in hidden and 'id="reallocation-hidden"' in hidden
+    assert mine["headline"]["gain"] == mine["gain"] and theirs["headline"]["gain_low"] is None
+
+
+def test_a_copy_for_another_workspace_s_team_is_refused(world: Any, history: Any) -> None:
+    with pytest.raises(Team.DoesNotExist):
+        _sections(world, team=world.b_team.pk)
