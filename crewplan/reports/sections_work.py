@@ -65,7 +65,7 @@ from crewplan.reports.collaboration import FiscalQuarter
 from crewplan.reports.collaboration_queries import pitfall_sections, quarter_findings
 from crewplan.reports.report import ReportAction
 from crewplan.work.models import ROLE_LETTERS, WorkItem
-from crewplan.work.roles import activities_with_role, role_book
+from crewplan.work.roles import RoleBook, activities_with_role, role_book
 from crewplan.workspaces.access import policy_of
 from crewplan.workspaces.models import Membership, Team, Workspace
 from crewplan.workspaces.permissions import Action, Actor, is_allowed
@@ -164,6 +164,10 @@ def _signatures(version: MatrixVersion) -> tuple[list[dict[str, Any]], list[str]
     return rows, missing, latest
 
 
+def _names(book: RoleBook, ids: frozenset[int]) -> list[str]:
+    return sorted(book.members[m].user.display_name for m in ids if m in book.members)
+
+
 def _contradicting_overrides(
     workspace: Workspace, item_ids: list[int], audience: Audience
 ) -> tuple[list[dict[str, Any]], int, int]:
@@ -194,9 +198,6 @@ def _contradicting_overrides(
             hidden += 1
             continue
 
-        def names(ids: frozenset[int]) -> list[str]:
-            return sorted(book.members[m].user.display_name for m in ids if m in book.members)
-
         rows.append(
             {
                 "item": item.title,
@@ -205,8 +206,8 @@ def _contradicting_overrides(
                 "letters": [
                     {
                         "letter": letter,
-                        "matrix": names(base.get(letter, frozenset())),
-                        "item": names(own[letter]),
+                        "matrix": _names(book, base.get(letter, frozenset())),
+                        "item": _names(book, own[letter]),
                     }
                     for letter in letters
                 ],
