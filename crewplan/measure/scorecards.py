@@ -387,10 +387,17 @@ def _rows(
 
 
 def scorecards(
-    items: Iterable[ItemHistory], calendar: WorkingCalendar, period: Period, now: datetime
+    items: Iterable[ItemHistory],
+    calendar: WorkingCalendar,
+    period: Period,
+    now: datetime,
+    *,
+    previous: Period | None = None,
 ) -> Scorecards:
-    """The figures of `period` and of the one before it (module docstring)."""
-    previous = period.before()
+    """The figures of `period` and of the one before it (module docstring): `previous`,
+    else `period.before()` (a fiscal quarter compares with the quarter before, which may
+    be a day or two shorter or longer)."""
+    previous = previous or period.before()
     now_items: list[_Measured] = []
     before_items: list[_Measured] = []
     for item in items:

@@ -67,7 +67,13 @@ def build_report(
     `audience_team_id` (None: in-house, everything; an external team: what
     `Action.VIEW_BUDGET_AMOUNTS` and the work visibility let its members see);
     `progress(percent)` is called as sections are done."""
+    # Imported here: the sections' modules import ReportAction from this one.
+    from crewplan.reports.sections_work import work_sections
+
     amounts_hidden = audience_team_id is not None  # refined by the sections
+    sections: dict[str, Any] = {"title": workspace.name}
+    work = work_sections(workspace, quarter, language=language, audience_team_id=audience_team_id)
+    sections.update(work.sections)
     data = ReportData(
         workspace_id=workspace.pk,
         quarter=quarter.label,
@@ -75,7 +81,8 @@ def build_report(
         audience_team_id=audience_team_id,
         amounts_hidden=amounts_hidden,
         generated_at=timezone.now().isoformat(),
-        sections={"title": workspace.name},
+        sections=sections,
+        actions=work.actions,
     )
     data.sections.update(
         money_sections(workspace, quarter, language=language, audience_team_id=audience_team_id)
