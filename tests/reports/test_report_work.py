@@ -380,7 +380,7 @@ def test_reallocation_shows_the_latest_fit_and_hides_its_amounts_from_the_agency
     def section(data: Any, pdf: bool) -> str:
         report = ReportData(world.a.pk, quarter.label, "en", None, False, "", data.sections)
         html = render_html(report, pdf=pdf)
-        return html.split('id="section-reallocation"', 1)[1].split("</section>", 1)[0]
+        return html.split('id="report-reallocation"', 1)[1].split("</section>", 1)[0]
 
     page = section(inhouse, pdf=False)
     assert 'id="reallocation-apply"' in page and "NT$" in page
