@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from crewplan.reports.collaboration import FiscalQuarter
 from crewplan.reports.sections_money import money_sections
+from crewplan.reports.summary import summary
 from crewplan.workspaces.models import Workspace
 
 Progress = Callable[[int], None]
@@ -70,25 +71,30 @@ def build_report(
     # Imported here: the sections' modules import ReportAction from this one.
     from crewplan.reports.sections_work import work_sections
 
-    amounts_hidden = audience_team_id is not None  # refined by the sections
-    sections: dict[str, Any] = {"title": workspace.name}
+    def done(percent: int) -> None:
+        if progress is not None:
+            progress(percent)
+
     work = work_sections(workspace, quarter, language=language, audience_team_id=audience_team_id)
-    sections.update(work.sections)
+    done(50)
+    money = money_sections(workspace, quarter, language=language, audience_team_id=audience_team_id)
+    done(90)
+    sections: dict[str, Any] = {"title": workspace.name, **work.sections, **money}
+    sections["summary"] = summary(sections)
+    hidden = work.amounts_hidden or any(
+        bool((money[key].get("headline") or {}).get("hidden")) for key in money
+    )
     data = ReportData(
         workspace_id=workspace.pk,
         quarter=quarter.label,
         language=language,
         audience_team_id=audience_team_id,
-        amounts_hidden=amounts_hidden,
+        amounts_hidden=audience_team_id is not None and hidden,
         generated_at=timezone.now().isoformat(),
         sections=sections,
         actions=work.actions,
     )
-    data.sections.update(
-        money_sections(workspace, quarter, language=language, audience_team_id=audience_team_id)
-    )
-    if progress is not None:
-        progress(100)
+    done(100)
     return data
 
 
