@@ -33,7 +33,13 @@ objective v_i(x) (draw j of channel i: f_ij; its gain g_ij(x) = f_ij(x) − f_ij
 - largest safe step α: the largest t ∈ {1, 0.95, …} along current → the point allocation
   whose total gain's α-quantile is above 0.
 
+With `--bootstrap N` every channel's draws are replaced by N block-bootstrap refits
+(the fitted outcome plus the residuals resampled in circular blocks of 8 weeks, refitted
+by `fit` without holdout): a posterior that is not the Laplace one, to see whether the
+rules fail for want of better draws.
+
 Run: PYTHONPATH=$PWD python bench/allocation_rules.py [--seeds 20] [--first-seed 0] [--hard]
+     [--bootstrap 30]
 """
 
 from __future__ import annotations
@@ -52,8 +58,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit import HIGH, LOW, MIN_ROOM, grid_optimum  # type: ignore[import-not-found]
 
-from crewplan.optimize.curves import ChannelCurve, Hill
-from crewplan.optimize.fit import FitResult, fit
+from crewplan.optimize.curves import ChannelCurve, Hill, geometric_adstock
+from crewplan.optimize.fit import SEASON_WEEKS, FitResult, baseline_matrix, fit
 from crewplan.optimize.synthetic import Dataset, generate
 
 Array = np.ndarray
@@ -221,6 +227,36 @@ LINE = {
 }
 
 
+BLOCK = 8  # weeks per bootstrap block
+
+
+def bootstrapped(data: Dataset, result: FitResult, replicates: int, seed: int) -> FitResult:
+    """The fit with each modelled channel's draws replaced by `replicates` block-bootstrap
+    refits of its curve."""
+    y = np.asarray(data.outcome, dtype=float)
+    media = np.zeros_like(y)
+    for c in result.curves:
+        if c.draws:
+            media += c.response.value(geometric_adstock(data.spend[c.name], c.decay, c.max_lag))
+    controls = {k: np.asarray(v, dtype=float) for k, v in data.controls.items()}
+    design = baseline_matrix(y.size, controls, season=y.size >= SEASON_WEEKS)
+    beta, *_ = np.linalg.lstsq(design, y - media, rcond=None)
+    fitted = design @ beta + media
+    residual = y - fitted
+    rng = np.random.default_rng(seed)
+    refits = []
+    for b in range(replicates):
+        starts = rng.integers(0, y.size, size=y.size // BLOCK + 1)
+        index = (starts[:, None] + np.arange(BLOCK)).ravel()[: y.size] % y.size
+        again = fit(data.spend, fitted + residual[index], controls=data.controls,
+                    holdout_weeks=0, draws=2, seed=b)  # fmt: skip
+        refits.append({c.name: c.response for c in again.curves})
+    curves = tuple(
+        replace(c, draws=tuple(r[c.name] for r in refits)) if c.draws else c for c in result.curves
+    )
+    return replace(result, curves=curves)
+
+
 def scores(data: Dataset, result: FitResult) -> tuple[float, dict[str, float]]:
     curves = list(result.curves)
     current = np.array([c.current for c in curves], dtype=float)
@@ -269,19 +305,25 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--hard", action="store_true", help="the second family of seeds")
+    parser.add_argument("--bootstrap", type=int, default=0, help="bootstrap refits as draws")
     args = parser.parse_args()
     family = "hard" if args.hard else "default"
+    draws = f"{args.bootstrap} bootstrap refits" if args.bootstrap else "Laplace"
+    last = args.first_seed + args.seeds - 1
     table: dict[str, list[tuple[float, int]]] = {}
     started, cpu = time.perf_counter(), time.process_time()
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         data = generate(seed, family=family)
-        room, got = scores(data, fit(data.spend, data.outcome, controls=data.controls))
+        result = fit(data.spend, data.outcome, controls=data.controls)
+        if args.bootstrap:
+            result = bootstrapped(data, result, args.bootstrap, seed)
+        room, got = scores(data, result)
         if room < MIN_ROOM:
             continue
         for label, score in got.items():
             table.setdefault(label, []).append((score, seed))
     print(
-        f"family {family}, seeds {args.first_seed}–{args.first_seed + args.seeds - 1} "
+        f"family {family}, draws {draws}, seeds {args.first_seed}–{last} "
         f"({len(next(iter(table.values())))} with ≥ {MIN_ROOM:.0%} room); "
         f"{time.perf_counter() - started:.0f} s wall, {time.process_time() - cpu:.0f} s CPU"
     )
