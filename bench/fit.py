@@ -18,7 +18,8 @@ curves (`optimize/allocate.py`), the mean over draws (robust: the grid program o
 f̄_i(x) = mean_j f_ij(x)), and each with the ROI-unknown channels kept within the spend
 the data saw. Optima come from a dense-grid dynamic program (2,000 budget steps).
 
-Run: PYTHONPATH=$PWD python bench/fit.py [--seeds 20] [--hard] [--every-channel]
+Run: PYTHONPATH=$PWD python bench/fit.py [--seeds 20] [--first-seed 0] [--weeks 104]
+     [--noise-scale 1] [--hard] [--every-channel]
      [--lift-tests] [--pymc 3]
 """
 
@@ -202,16 +203,27 @@ def _roi_figures(pairs: list[tuple[ChannelCurve, float]]) -> str:
     )
 
 
-def run(seeds: int, family: str, every_channel: bool = False, lift_tests: bool = False) -> None:
-    """every_channel: no local check (fitting.MAX_LOCAL_WIDTH off): every channel the
-    checks before the fit pass is moved. lift_tests: each channel whose ROI is not known
-    gets a simulated lift test and the fit is run again with them (the time is both's)."""
+def run(
+    seeds: int,
+    family: str,
+    every_channel: bool = False,
+    lift_tests: bool = False,
+    first_seed: int = 0,
+    weeks: int = 104,
+    noise_scale: float = 1.0,
+) -> None:
+    """Seeds first_seed … first_seed + seeds − 1. every_channel: no local check
+    (fitting.MAX_LOCAL_WIDTH off): every channel the checks before the fit pass is moved.
+    lift_tests: each channel whose ROI is not known gets a simulated lift test and the fit
+    is run again with them (the time is both's). weeks, noise_scale: other lengths and
+    noise of the default family (its noise range × noise_scale)."""
     if every_channel:
         fitting.MAX_LOCAL_WIDTH = float("inf")
     print(
         f"family {family} (noise sd {(HARD_NOISE if family == 'hard' else NOISE)[0]:.0%}–"
         f"{(HARD_NOISE if family == 'hard' else NOISE)[1]:.1%} of the mean outcome), "
-        f"{seeds} seeds, local check {'off' if every_channel else 'on'}, "
+        f"× {noise_scale:g}, {weeks} weeks, {seeds} seeds from {first_seed}, "
+        f"local check {'off' if every_channel else 'on'}, "
         f"{'lift tests on the ROI-unknown channels, ' if lift_tests else ''}allocator "
         f"{'optimize/allocate.py' if HAVE_ALLOCATOR else 'the grid program'}"
     )
@@ -226,8 +238,9 @@ def run(seeds: int, family: str, every_channel: bool = False, lift_tests: bool =
         "robust_observed": [],
     }
     flagged, total, flat_missed, moved_out = 0, 0, 0, 0
-    for seed in range(seeds):
-        data = generate(seed, family=family)
+    noise = (NOISE[0] * noise_scale, NOISE[1] * noise_scale)
+    for seed in range(first_seed, first_seed + seeds):
+        data = generate(seed, weeks=weeks, noise=noise, family=family)
         started, cpu = time.perf_counter(), time.process_time()
         result = fit(data.spend, data.outcome, controls=data.controls)
         if lift_tests:
@@ -334,13 +347,24 @@ def pymc_anchor(seeds: int, family: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds from this one on")
+    parser.add_argument("--weeks", type=int, default=104, help="weeks per data set")
+    parser.add_argument("--noise-scale", type=float, default=1.0, help="default family's noise ×")
     parser.add_argument("--hard", action="store_true", help="the second family of seeds")
     parser.add_argument("--every-channel", action="store_true", help="no local check")
     parser.add_argument("--lift-tests", action="store_true", help="lift tests, ROI unknown")
     parser.add_argument("--pymc", type=int, default=0, help="seeds for the optional anchor")
     args = parser.parse_args()
     family = "hard" if args.hard else "default"
-    run(args.seeds, family, args.every_channel, args.lift_tests)
+    run(
+        args.seeds,
+        family,
+        args.every_channel,
+        args.lift_tests,
+        args.first_seed,
+        args.weeks,
+        args.noise_scale,
+    )
     if args.pymc:
         pymc_anchor(args.pymc, family)
 
