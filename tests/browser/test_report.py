@@ -7,43 +7,36 @@ itself (`tasks.run`, what `crewplan worker` runs). Meanwhile every request of th
 waits in Playwright's route handler, which runs only when this thread drives the browser,
 so the live server never shares SQLite's in-memory connection with the worker.
 
-Section 10 (next actions) comes with the work sections (R2): until they are merged the
-generated copy lists none, so the test gives the in-house copy one, as section 10 will."""
+Section 10 (next actions) lists what the findings ask for; the work item made from one
+goes under the action's activity, or the review activity when it names none, and is
+assigned through the matrix."""
 
 from typing import Any
 
 from django.test import override_settings
 from playwright.sync_api import Page, expect
 
-from crewplan.raci.models import Activity
 from crewplan.reports import tasks
 from crewplan.reports.models import Report, ReportCopy
 from crewplan.reports.report import ReportAction, ReportData
+from crewplan.reports.report_queries import review_activity
 from crewplan.work.models import WorkItem
 from tests.factories import published_template
 
 RECORD_ONLY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
 
-def _with_an_action(report: Report, activity: Activity) -> ReportAction:
+def _first_action(report: Report) -> ReportAction:
     copy = ReportCopy.objects.get(report=report, audience_team=None)
-    data = ReportData.from_json(copy.data)
-    if not data.actions:
-        data.actions.append(
-            ReportAction(
-                "tool_low_usage:1", "安排 AI 工具教育訓練", "五個席位只有兩個在用。", activity.pk
-            )
-        )
-        copy.data = data.to_json()
-        copy.save(update_fields=["data"])
-    return data.actions[0]
+    actions = ReportData.from_json(copy.data).actions
+    assert actions, "the published template's quarter has findings, so actions"
+    return actions[0]
 
 
 def test_generate_watch_read_plan_an_action_and_download_the_pdf(
     live_server: Any, page: Page, world: Any, sign_in: Any, artifacts: Any
 ) -> None:
     published_template(world)
-    seo = Activity.objects.get(workspace=world.a, name="SEO")
     alice = world.people["alice"]
     alice.language = "zh-hant"
     alice.save()
@@ -64,7 +57,7 @@ def test_generate_watch_read_plan_an_action_and_download_the_pdf(
         report = Report.objects.get()
         assert report.status == Report.Status.QUEUED
         tasks.run(report.pk)  # the worker; the page's polls wait in the route handler
-        action = _with_an_action(report, seo)
+        action = _first_action(report)
         # The next poll sees it done and reloads the page: the report itself.
         expect(page.locator("#report-document h1")).to_have_text("季度檢討 2026Q4")
     expect(bar).to_have_count(0)
@@ -76,7 +69,8 @@ def test_generate_watch_read_plan_an_action_and_download_the_pdf(
     row.locator("button[type=submit]").click()
     expect(page.locator("h1")).to_contain_text(action.title)
     item = WorkItem.objects.get(workspace=world.a, title=action.title)
-    assert item.activity_id == seo.pk
+    expected = action.activity_id or review_activity(world.a)
+    assert item.activity_id == getattr(expected, "pk", expected)
 
     page.goto(f"{base}/w/alpha/review/reports/{report.pk}/")
     expect(row.locator("a.planned")).to_be_visible()
