@@ -62,7 +62,7 @@ class ChannelSpend:
     spend: float
     expected: float  # f_i(spend): outcome per period
     marginal_return: float  # f_i′(spend): outcome per extra currency unit
-    extrapolated: bool  # spend above the channel's observed_max
+    extrapolated: bool  # spend outside [observed_min, observed_max]
     fixed: bool  # held at its current spend (not_enough_data) or lo = hi
     current: float | None
     lower: float  # the bounds that applied, after max_change
@@ -279,6 +279,17 @@ def least_spend(
     if floor.expected >= target:
         return floor
     if not math.isfinite(high):
+        # Some channel has no maximum: the outcome approaches, never reaches, its curve's top.
+        bounded = np.isfinite(problem.hi)
+        reached = problem.bank.value(np.where(bounded, problem.hi, 0.0))
+        ceiling = math.fsum(np.where(bounded, reached, problem.bank.top))
+        if target >= ceiling:
+            raise AllocationError(
+                "target_out_of_reach",
+                f"the target {target:g} is at or above {ceiling:g}, what no spend reaches",
+                target=target,
+                most=ceiling,
+            )
         high = max(low, 1.0)
         while solve(problem, high, steps=steps).expected < target:
             if high > 1e300:
@@ -594,6 +605,16 @@ def _check_feasible(problem: Problem, budget: float) -> None:
         )
 
 
+def extrapolated(curve: ChannelCurve, *spends: float) -> bool:
+    """Whether any of `spends` lies outside the range the channel was observed at
+    ([observed_min, observed_max], either end open when unknown)."""
+    high, low = curve.observed_max, curve.observed_min
+    return any(
+        (high is not None and x > high * (1 + 1e-9)) or (low is not None and x < low * (1 - 1e-9))
+        for x in spends
+    )
+
+
 def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
@@ -612,14 +633,13 @@ def _result(
     marginal = bank.marginal(spend)
     channels = []
     for i, curve in enumerate(problem.curves):
-        observed = curve.observed_max
         channels.append(
             ChannelSpend(
                 name=curve.name,
                 spend=float(spend[i]),
                 expected=float(expected[i]),
                 marginal_return=float(marginal[i]),
-                extrapolated=observed is not None and float(spend[i]) > observed * (1 + 1e-9),
+                extrapolated=extrapolated(curve, float(spend[i])),
                 fixed=bool(problem.fixed[i]),
                 current=curve.current,
                 lower=float(problem.lo[i]),

@@ -132,5 +132,15 @@ class ChannelCurve:
     min: float | None = None
     max: float | None = None
     observed_max: float | None = None
+    # The lowest carried-over weekly spend seen (from week max_lag on): below it, too, the
+    # curve is extrapolated (`observed_low`).
+    observed_min: float | None = None
     # Draws of the steady-state response from the fit's uncertainty (empty when unknown).
     draws: tuple[Response, ...] = field(default_factory=tuple)
+
+
+def observed_low(spend: ArrayLike, decay: float, max_lag: int) -> float | None:
+    """The lowest carried-over weekly spend in the data from week `max_lag` on (the weeks
+    before carry over from spend the data does not show); None without such weeks."""
+    carried = geometric_adstock(spend, decay, max_lag)[max_lag:]
+    return float(carried.min()) if carried.size else None

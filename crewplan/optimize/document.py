@@ -24,7 +24,16 @@ from crewplan.optimize.curves import (
 
 PERIOD = "week"
 STATUSES = ("ok", "not_enough_data")
-_OPTIONAL_NUMBERS = ("roi", "roi_low", "roi_high", "current", "min", "max", "observed_max")
+_OPTIONAL_NUMBERS = (
+    "roi",
+    "roi_low",
+    "roi_high",
+    "current",
+    "min",
+    "max",
+    "observed_max",
+    "observed_min",
+)
 
 
 class DocumentError(ValueError):
@@ -109,7 +118,7 @@ def _channel_document(curve: ChannelCurve) -> dict[str, Any]:
         item[key] = getattr(curve, key)
     item["adstock"] = {"form": "geometric", "decay": curve.decay, "max_lag": curve.max_lag}
     item["response"] = response_document(curve.response)
-    for key in ("current", "min", "max", "observed_max"):
+    for key in ("current", "min", "max", "observed_max", "observed_min"):
         item[key] = getattr(curve, key)
     if curve.draws:
         item["draws"] = [response_document(draw) for draw in curve.draws]
@@ -132,7 +141,7 @@ def _channel(item: object, place: str) -> ChannelCurve:
         raise DocumentError(f"{place}.reason: must be a text")
     decay, max_lag = _adstock(item.get("adstock"), f"{place}.adstock")
     numbers = {key: _optional_number(item.get(key), f"{place}.{key}") for key in _OPTIONAL_NUMBERS}
-    for key in ("current", "min", "max", "observed_max"):
+    for key in ("current", "min", "max", "observed_max", "observed_min"):
         value = numbers[key]
         if value is not None and value < 0:
             raise DocumentError(f"{place}.{key}: must be ≥ 0")

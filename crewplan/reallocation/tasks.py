@@ -11,6 +11,7 @@ showing fits; `crewplan worker` recovers imports the same way). No retry: the pe
 starts the fit again."""
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from crewplan.measure import optimize_messages
 from crewplan.optimize import document
-from crewplan.optimize.curves import geometric_adstock
+from crewplan.optimize.curves import geometric_adstock, observed_low
 from crewplan.optimize.fit import FitResult, Outcome, UnusableData, fit
 from crewplan.reallocation.models import Fit
 from crewplan.reallocation.weekly_queries import WeeklyTable, weekly_table
@@ -72,8 +73,24 @@ def curves_document(result: FitResult, table: WeeklyTable, currency: str) -> dic
             for name, reason in result.reasons.items()
         ],
         "observed": observed,
+        # The last weeks' spend per channel: the carry-over into the week-by-week plan.
+        "recent_spend": {
+            curve.name: [float(x) for x in table.spend[curve.name][-curve.max_lag :]]
+            if curve.max_lag
+            else []
+            for curve in result.curves
+        },
     }
-    curves = document.Curves(channels=result.curves, currency=currency, fit=fit_document)
+    channels = tuple(
+        replace(
+            curve,
+            observed_min=observed_low(
+                [float(x) for x in table.spend[curve.name]], curve.decay, curve.max_lag
+            ),
+        )
+        for curve in result.curves
+    )
+    curves = document.Curves(channels=channels, currency=currency, fit=fit_document)
     return document.dump(curves)
 
 

@@ -27,6 +27,7 @@ def fitted():
                 min=0.0,
                 max=80000.0,
                 observed_max=52000.0,
+                observed_min=21000.0,
                 draws=(Hill(88000.0, 41000.0, 1.3), Hill(93000.0, 39000.0, 1.5)),
             ),
             ChannelCurve(
@@ -46,6 +47,18 @@ def test_round_trip_keeps_every_field():
 def test_what_fit_writes_follows_the_published_schema():
     jsonschema.validate(dump(fitted()), SCHEMA)
     assert json.loads(dumps(fitted()))["channels"][1]["name"] == "LINE 廣告"
+
+
+def test_the_observed_range_has_both_ends_in_the_document_and_the_schema():
+    written = dump(fitted())["channels"][0]
+    assert (written["observed_min"], written["observed_max"]) == (21000.0, 52000.0)
+    properties = SCHEMA["$defs"]["channel"]["properties"]
+    assert {"observed_min", "observed_max"} <= set(properties)
+    written["observed_min"] = -1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"channels": [written]}, SCHEMA)
+    with pytest.raises(DocumentError, match=r"channels\[0\].observed_min: must be ≥ 0"):
+        load({"channels": [written]})
 
 
 def test_another_tools_minimal_document_is_accepted():

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from crewplan.optimize import document
+from crewplan.optimize.curves import observed_low
 from crewplan.optimize.synthetic import Dataset, generate
 from crewplan.optimize.weekly_file import taiwan_holidays
 
@@ -57,6 +58,11 @@ def test_json_is_a_curves_document_with_the_flat_channel_not_judged(
     assert fit["holdout_weeks"] == 8 and 0 < fit["holdout_mape"] < 0.05
     assert fit["controls"] == ["promotion"]
     assert {"name": flat, "code": "too_little_variation"}.items() <= fit["not_judged"][0].items()
+    for curve in judged:  # the carried-over spend from week max_lag on: its lowest
+        written = [round(x) for x in data.spend[curve.name]]  # the file has whole amounts
+        low = observed_low(written, curve.decay, curve.max_lag)
+        assert curve.observed_min == pytest.approx(low, rel=1e-12)
+        assert 0 <= curve.observed_min <= curve.observed_max  # type: ignore[operator]
 
 
 def test_the_table_says_which_channels_it_cannot_judge_and_why(

@@ -20,11 +20,12 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from crewplan.lib import file_messages, limits
+from crewplan.lib.columns import display_width, row
 from crewplan.lib.language import LANGUAGES, for_command_line
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.measure import optimize_messages
 from crewplan.optimize import document
-from crewplan.optimize.curves import Hill
+from crewplan.optimize.curves import Hill, observed_low
 from crewplan.optimize.fit import FitResult, UnusableData, fit
 from crewplan.optimize.weekly_file import (
     TAIWAN_HOLIDAYS,
@@ -109,22 +110,35 @@ class Command(BaseCommand):
                 "mape": mape,
             }
         )
+        width = max([20] + [display_width(c.name) for c in curves.channels])
         out.write(
-            f"{gettext('channel'):<20} {gettext('ROI'):>7} {gettext('likely range'):>15} "
-            f"{gettext('decay'):>6} {gettext('half saturation'):>16} {gettext('slope'):>6} "
-            f"{gettext('current a week'):>15}"
+            row(
+                (gettext("channel"), width),
+                (gettext("ROI"), 7, ">"),
+                (gettext("likely range"), 15, ">"),
+                (gettext("decay"), 6, ">"),
+                (gettext("half saturation"), 16, ">"),
+                (gettext("slope"), 6, ">"),
+                (gettext("current a week"), 15, ">"),
+            )
         )
         for curve in curves.channels:
             if curve.status != "ok" or curve.roi is None:
-                out.write(f"{curve.name:<20} {gettext('not enough data')}")
+                out.write(row((curve.name, width), (gettext("not enough data"), 0)))
                 out.write(f"  {curve.reason}")
                 continue
             hill = curve.response
             assert isinstance(hill, Hill)
             out.write(
-                f"{curve.name:<20} {curve.roi:>7.2f} "
-                f"{f'{curve.roi_low:.2f}–{curve.roi_high:.2f}':>15} {curve.decay:>6.2f} "
-                f"{hill.half_saturation:>16,.0f} {hill.slope:>6.2f} {curve.current or 0:>15,.0f}"
+                row(
+                    (curve.name, width),
+                    (f"{curve.roi:.2f}", 7, ">"),
+                    (f"{curve.roi_low:.2f}–{curve.roi_high:.2f}", 15, ">"),
+                    (f"{curve.decay:.2f}", 6, ">"),
+                    (f"{hill.half_saturation:,.0f}", 16, ">"),
+                    (f"{hill.slope:.2f}", 6, ">"),
+                    (f"{curve.current or 0:,.0f}", 15, ">"),
+                )
             )
 
     def _unusable(self, reason: str) -> None:
@@ -142,9 +156,13 @@ def _dated(error: UnusableData, weekly: WeeklyData) -> UnusableData:
 
 def _curves(result: FitResult, weekly: WeeklyData, currency: str | None) -> document.Curves:
     channels = tuple(
-        replace(curve, reason=optimize_messages.channel_reason(result.reasons[curve.name]))
-        if curve.name in result.reasons
-        else curve
+        replace(
+            curve,
+            reason=optimize_messages.channel_reason(result.reasons[curve.name])
+            if curve.name in result.reasons
+            else curve.reason,
+            observed_min=observed_low(weekly.spend[curve.name], curve.decay, curve.max_lag),
+        )
         for curve in result.curves
     )
     fit_document = result.summary.as_document() | {
