@@ -2,6 +2,7 @@
 JSON, with exit codes 0 (every channel judged), 1 (some not_enough_data) and 2 (an
 unusable file, with a one-line reason on stderr)."""
 
+import dataclasses
 import io
 from datetime import date, timedelta
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from crewplan.lib.columns import display_width
 from crewplan.optimize import document
 from crewplan.optimize.curves import observed_low
 from crewplan.optimize.synthetic import Dataset, generate
@@ -168,3 +170,18 @@ def test_taiwan_holidays_are_a_ready_control(tmp_path: Path) -> None:
     # Chinese New Year 2026 takes the whole week of 16 February; National Day (Saturday
     # 10 October) is observed on Friday the 9th.
     assert taiwan_holidays(mondays) == (0.0, 5.0, 1.0, 1.0)
+
+
+def test_the_table_lines_up_with_chinese_channel_names(tmp_path: Path) -> None:
+    data = generate(11, channels=3, noise=(0.004, 0.006))
+    names = ["關鍵字廣告", "Facebook 粉專", "LINE 官方帳號（全台）"]
+    renamed = dataclasses.replace(
+        data,
+        spend=dict(zip(names, data.spend.values(), strict=True)),
+        truth=dict(zip(names, data.truth.values(), strict=True)),
+    )
+    code, out = run(str(write(tmp_path / "zh.csv", renamed)), "--language", "zh-hant")
+    assert code == 0
+    lines = out.splitlines()[1:]
+    assert [display_width(line) for line in lines] == [display_width(lines[0])] * 4
+    assert all(line.startswith(name) for line, name in zip(lines[1:], names, strict=True))

@@ -110,16 +110,23 @@ class Command(BaseCommand):
                 "mape": mape,
             }
         )
+        heads = (
+            gettext("ROI"),
+            gettext("likely range"),
+            gettext("decay"),
+            gettext("half saturation"),
+            gettext("slope"),
+            gettext("current a week"),
+        )
+        # Each column as wide as its heading in the reader's language, at least as below.
+        widths = [
+            max(w, display_width(h)) for h, w in zip(heads, (7, 15, 6, 16, 6, 15), strict=True)
+        ]
         width = max([20] + [display_width(c.name) for c in curves.channels])
         out.write(
             row(
                 (gettext("channel"), width),
-                (gettext("ROI"), 7, ">"),
-                (gettext("likely range"), 15, ">"),
-                (gettext("decay"), 6, ">"),
-                (gettext("half saturation"), 16, ">"),
-                (gettext("slope"), 6, ">"),
-                (gettext("current a week"), 15, ">"),
+                *((h, w, ">") for h, w in zip(heads, widths, strict=True)),
             )
         )
         for curve in curves.channels:
@@ -129,15 +136,18 @@ class Command(BaseCommand):
                 continue
             hill = curve.response
             assert isinstance(hill, Hill)
+            cells = (
+                f"{curve.roi:.2f}",
+                f"{curve.roi_low:.2f}–{curve.roi_high:.2f}",
+                f"{curve.decay:.2f}",
+                f"{hill.half_saturation:,.0f}",
+                f"{hill.slope:.2f}",
+                f"{curve.current or 0:,.0f}",
+            )
             out.write(
                 row(
                     (curve.name, width),
-                    (f"{curve.roi:.2f}", 7, ">"),
-                    (f"{curve.roi_low:.2f}–{curve.roi_high:.2f}", 15, ">"),
-                    (f"{curve.decay:.2f}", 6, ">"),
-                    (f"{hill.half_saturation:,.0f}", 16, ">"),
-                    (f"{hill.slope:.2f}", 6, ">"),
-                    (f"{curve.current or 0:,.0f}", 15, ">"),
+                    *((c, w, ">") for c, w in zip(cells, widths, strict=True)),
                 )
             )
 
