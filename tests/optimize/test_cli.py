@@ -298,3 +298,22 @@ def test_the_table_lines_up_with_a_chinese_channel_name(tmp_path: Path) -> None:
     week_heading = next(x for x in out.splitlines() if "臉書與" in x and x.startswith("週"))
     week_row = next(x for x in out.splitlines() if x.startswith("1 "))
     assert display_width(week_heading) == display_width(week_row)
+
+
+def test_week_by_week_carries_over_from_the_documents_recent_weeks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "recent.json"
+
+    def plan(recent: object) -> tuple[int, str]:
+        path.write_text(json.dumps(CURVES | {"fit": {"recent_spend": recent}}), encoding="utf-8")
+        return run(str(path), "--budget", "280000", "--weeks", "4", "--json", "--language", "en")
+
+    quiet = json.loads(plan({"Google Ads": [0, 0, 0, 0]})[1])
+    busy = json.loads(plan({"Google Ads": [90000, 90000, 90000, 90000]})[1])
+    # Nothing carried in: the first week's spend is worth more, the plan spends more in it.
+    assert quiet["channels"][0]["weeks"][0] > busy["channels"][0]["weeks"][0]
+    capsys.readouterr()
+    code, out = plan({"Google Ads": ["a lot"]})
+    error = capsys.readouterr().err
+    assert code == 2 and out == "" and "Google Ads" in error and "past spends" in error

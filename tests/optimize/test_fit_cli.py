@@ -65,6 +65,8 @@ def test_json_is_a_curves_document_with_the_flat_channel_not_judged(
         low = observed_low(written, curve.decay, curve.max_lag)
         assert curve.observed_min == pytest.approx(low, rel=1e-12)
         assert 0 <= curve.observed_min <= curve.observed_max  # type: ignore[operator]
+    recent = fit["recent_spend"]
+    assert recent[judged[0].name] == [round(x) for x in data.spend[judged[0].name][-8:]]
 
 
 def test_the_table_says_which_channels_it_cannot_judge_and_why(

@@ -182,5 +182,10 @@ def _curves(result: FitResult, weekly: WeeklyData, currency: str | None) -> docu
             {"name": name, "code": reason.code, "params": dict(reason.params)}
             for name, reason in result.reasons.items()
         ],
+        # The last weeks' spend per channel: the carry-over into `crewplan optimize --weeks`.
+        "recent_spend": {
+            curve.name: list(weekly.spend[curve.name][-curve.max_lag :]) if curve.max_lag else []
+            for curve in result.curves
+        },
     }
     return document.Curves(channels=channels, currency=currency, fit=fit_document)

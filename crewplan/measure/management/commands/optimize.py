@@ -93,7 +93,7 @@ class Command(BaseCommand):
             bounds = self._bounds(options["bounds"]) if options["bounds"] else None
             self._check_question(options)
             try:
-                result = _run(curves.channels, bounds, options)
+                result = _run(curves.channels, bounds, options, _history(curves))
             except AllocationError as error:
                 self._unusable(words.refusal(error))
             report = _report(
@@ -295,10 +295,35 @@ def _amount(cell: str, line: int) -> float | None:
     return value
 
 
+def _history(curves: document.Curves) -> dict[str, list[float]] | None:
+    """The weeks before the plan (`fit.recent_spend`, as `crewplan fit` writes it: each
+    channel's last weekly spends, oldest first), for the carry-over into --weeks; None
+    when the document has none. A malformed one is refused (AllocationError)."""
+    recent = curves.fit.get("recent_spend")
+    if recent is None:
+        return None
+    names = {c.name for c in curves.channels}
+    if not isinstance(recent, dict):
+        raise AllocationError(
+            "bad_history", "fit.recent_spend must be an object", channel="fit.recent_spend"
+        )
+    history = {}
+    for name, values in recent.items():
+        if name not in names:
+            continue
+        if not isinstance(values, list) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values
+        ):
+            raise AllocationError("bad_history", f"{name}: not numbers", channel=name)
+        history[name] = [float(v) for v in values]
+    return history
+
+
 def _run(
     curves: tuple[ChannelCurve, ...],
     bounds: dict[str, tuple[float | None, float | None]] | None,
     options: dict[str, Any],
+    history: dict[str, list[float]] | None = None,
 ) -> Allocation | FlightPlan:
     common: dict[str, Any] = {
         "bounds": bounds,
@@ -310,6 +335,7 @@ def _run(
             curves,
             options["budget"],
             options["weeks"],
+            history=history,
             credit_carryover=not options["no_carryover_credit"],
             **common,
         )
