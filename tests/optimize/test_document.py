@@ -13,7 +13,12 @@ SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "curves.schema.json").
 def fitted():
     return Curves(
         currency="TWD",
-        fit={"weeks": 104, "r2": 0.91, "holdout_mape": 0.07},
+        fit={
+            "weeks": 104,
+            "r2": 0.91,
+            "holdout_mape": 0.07,
+            "recent_spend": {"Google Ads": [30000.0, 31000.0]},
+        },
         channels=(
             ChannelCurve(
                 name="Google Ads",
@@ -160,3 +165,10 @@ def test_nan_cannot_be_written_or_read():
             '{"channels": [{"name": "A", "response": {"form": "hill", "top": NaN, '
             '"half_saturation": 1, "slope": 1}}]}'
         )
+
+
+def test_the_schema_refuses_recent_spend_that_is_not_amounts():
+    written = dump(fitted())
+    written["fit"]["recent_spend"] = {"Google Ads": ["a lot"]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(written, SCHEMA)
