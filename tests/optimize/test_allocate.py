@@ -386,3 +386,20 @@ def test_least_spend_refuses_a_target_at_the_curves_tops_without_maximums():
         least_spend(curves, 150.0)
     assert refused.value.code == "target_out_of_reach" and refused.value.params["most"] == 150.0
     assert least_spend(curves, 149.0).expected == pytest.approx(149.0, rel=1e-9)
+
+
+def test_a_flight_plan_without_carryover_states_the_single_periods_range_n_times():
+    draws = tuple(Hill(top, 50.0, 1.0) for top in (80.0, 100.0, 120.0, 90.0))
+    curves = [
+        ChannelCurve("a", Hill(100.0, 50.0, 1.0), current=30.0, draws=draws),
+        ChannelCurve("b", Logistic(60.0, 0.02), current=50.0),
+    ]
+    week = allocate(curves, 80.0)
+    plan = flight_plan(curves, 3 * 80.0, 3, credit_carryover=False)
+    assert plan.draws == week.draws == 4
+    for name in ("expected_low", "expected_high", "gain_low", "gain_high"):
+        assert getattr(plan, name) == pytest.approx(3 * getattr(week, name), rel=1e-9), name
+    assert plan.gain == pytest.approx(3 * week.gain, rel=1e-9)  # type: ignore[operator]
+    assert plan.p_beats_current == week.p_beats_current
+    without = flight_plan([replace(c, draws=()) for c in curves], 240.0, 3)
+    assert without.draws == 0 and without.expected_low is None and without.gain is not None
