@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import resource
 import statistics
 import sys
 import time
@@ -303,11 +304,20 @@ def run(
     print(f"judged channels the point allocation moves outside their observed range: {moved_out}")
 
 
+def _cpu_with_children() -> float:
+    """CPU seconds of this process and of its finished children (PyMC samples the chains
+    in child processes)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def pymc_anchor(seeds: int, family: str) -> None:
     """OPTIONAL ANCHOR — PyMC-Marketing on the same seeds, only if it is importable (it is
     not installed in the shared venv and not a dependency: `pip install pymc-marketing`
     into a separate venv). Written against PyMC-Marketing 0.19's documented MMM (geometric
-    adstock + logistic saturation, NUTS 2 × 1000); not run on this machine."""
+    adstock + logistic saturation, NUTS 2 × 1000 after 1000 tuning steps); its figures
+    are in docs/benchmarks.md."""
     if importlib.util.find_spec("pymc_marketing") is None:
         print("PyMC-Marketing anchor skipped: pymc_marketing is not installed")
         return
@@ -328,9 +338,9 @@ def pymc_anchor(seeds: int, family: str) -> None:
             saturation=LogisticSaturation(),
             yearly_seasonality=2,
         )
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_with_children()
         model.fit(frame, data.outcome, chains=2, draws=1000, tune=1000, random_seed=seed)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, _cpu_with_children() - cpu
         contribution = model.compute_channel_contribution_original_scale().sum("date")
         for name in names:
             rois = contribution.sel(channel=name).values.ravel() / data.spend[name].sum()
@@ -338,7 +348,10 @@ def pymc_anchor(seeds: int, family: str) -> None:
             low, high = np.quantile(rois, [0.05, 0.95])
             errors.append(abs(np.mean(rois) - truth) / truth)
             covered.append(low <= truth <= high)
-        print(f"PyMC-Marketing seed {seed}: {seconds:.0f} s")
+        print(
+            f"PyMC-Marketing seed {seed} ({len(names)} channels): {seconds:.0f} s wall, "
+            f"{cpu:.0f} s CPU (with the chains' processes)"
+        )
     print(
         f"PyMC-Marketing: mean |ROI error| {np.mean(errors):.1%}, coverage {np.mean(covered):.1%}"
     )

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from crewplan.lib.columns import display_width, pad, row
 from crewplan.lib.env import env_bool, env_int, env_list
 from crewplan.lib.paths import data_dir, secret_key
 
@@ -52,3 +53,13 @@ def test_secret_key_is_generated_once_and_private(tmp_path: Path) -> None:
     assert secret_key(tmp_path) == first
     mode = stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode)
     assert mode == 0o600
+
+
+def test_columns_count_chinese_as_two_terminal_columns() -> None:
+    assert display_width("網路廣告") == 8 and display_width("Meta") == 4
+    assert display_width("ＡＢ，") == 6  # full-width letters and punctuation
+    assert display_width("e\u0301") == 1  # a combining accent takes no column
+    assert pad("網路廣告", 10) == "網路廣告  " and pad("12", 5, ">") == "   12"
+    assert pad("a long name", 4) == "a long name"
+    lines = [row(("通路", 10), ("花費", 8, ">")), row(("Meta", 10), ("1,200", 8, ">"))]
+    assert {display_width(line) for line in lines} == {19}

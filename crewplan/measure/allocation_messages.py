@@ -68,7 +68,12 @@ def refusal(error: AllocationError) -> str:
     return str(message) % params if message is not None else str(error)
 
 
-def extrapolated(channel: str) -> str:
+def extrapolated(channel: str, low: float | None = None, high: float | None = None) -> str:
+    if low is not None and high is not None:
+        return gettext(
+            "%(channel)s: the recommended spend is outside the range the channel was observed "
+            "at (%(low)s to %(high)s a week); the curve is extrapolated there."
+        ) % {"channel": channel, "low": amount(round(low)), "high": amount(round(high))}
     return gettext(
         "%(channel)s: the recommended spend is outside the range the channel was observed "
         "at; the curve is extrapolated there."

@@ -279,6 +279,17 @@ def least_spend(
     if floor.expected >= target:
         return floor
     if not math.isfinite(high):
+        # Some channel has no maximum: the outcome approaches, never reaches, its curve's top.
+        bounded = np.isfinite(problem.hi)
+        reached = problem.bank.value(np.where(bounded, problem.hi, 0.0))
+        ceiling = math.fsum(np.where(bounded, reached, problem.bank.top))
+        if target >= ceiling:
+            raise AllocationError(
+                "target_out_of_reach",
+                f"the target {target:g} is at or above {ceiling:g}, what no spend reaches",
+                target=target,
+                most=ceiling,
+            )
         high = max(low, 1.0)
         while solve(problem, high, steps=steps).expected < target:
             if high > 1e300:
@@ -594,15 +605,18 @@ def _check_feasible(problem: Problem, budget: float) -> None:
         )
 
 
+def extrapolated(curve: ChannelCurve, *spends: float) -> bool:
+    """Whether any of `spends` lies outside the range the channel was observed at
+    ([observed_min, observed_max], either end open when unknown)."""
+    high, low = curve.observed_max, curve.observed_min
+    return any(
+        (high is not None and x > high * (1 + 1e-9)) or (low is not None and x < low * (1 - 1e-9))
+        for x in spends
+    )
+
+
 def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
-
-
-def extrapolated(curve: ChannelCurve, spend: float) -> bool:
-    """Whether `spend` is outside the carried-over spend the curve was observed at."""
-    above = curve.observed_max is not None and spend > curve.observed_max * (1 + 1e-9)
-    below = curve.observed_min is not None and spend < curve.observed_min * (1 - 1e-9)
-    return above or below
 
 
 def _result(

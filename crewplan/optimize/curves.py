@@ -141,3 +141,10 @@ class ChannelCurve:
     roi_known: bool | None = None
     # Draws of the steady-state response from the fit's uncertainty (empty when unknown).
     draws: tuple[Response, ...] = field(default_factory=tuple)
+
+
+def observed_low(spend: ArrayLike, decay: float, max_lag: int) -> float | None:
+    """The lowest carried-over weekly spend in the data from week `max_lag` on (the weeks
+    before carry over from spend the data does not show); None without such weeks."""
+    carried = geometric_adstock(spend, decay, max_lag)[max_lag:]
+    return float(carried.min()) if carried.size else None

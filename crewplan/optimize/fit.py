@@ -52,6 +52,7 @@ from crewplan.optimize.curves import (
     Hill,
     Response,
     geometric_adstock,
+    observed_low,
 )
 
 Outcome = Literal["revenue", "conversions"]
@@ -715,8 +716,6 @@ def _curve(
     low = min(float(np.quantile(rois, 0.05)), roi(part))
     high = max(float(np.quantile(rois, 0.95)), roi(part))
     carried = geometric_adstock(x, float(part[0]), max_lag)
-    # The first max_lag weeks have no history: their carry-over is lower than it was.
-    seen = carried[min(max_lag, x.size - 1) :]
     responses = [hill(d) for d in draws]
     curve = ChannelCurve(
         name=name,
@@ -729,7 +728,8 @@ def _curve(
         roi_known=bool(high - low <= MAX_RELATIVE_WIDTH * max(roi(part), 0.0)),
         current=float(x[-CURRENT_WEEKS:].mean()),
         observed_max=float(carried.max()),
-        observed_min=float(seen.min()),
+        # The first max_lag weeks have no history: their carry-over is lower than it was.
+        observed_min=observed_low(x, float(part[0]), max_lag),
         draws=tuple(responses[:DRAWS_KEPT]),
     )
     return curve, local_return(curve, responses)
@@ -814,6 +814,7 @@ def _unfitted(name: str, x: Array, max_lag: int) -> ChannelCurve:
         max_lag=max_lag,
         current=float(x[-CURRENT_WEEKS:].mean()),
         observed_max=float(x.max()),
+        observed_min=observed_low(x, 0.0, max_lag),
     )
 
 

@@ -52,6 +52,13 @@ class WhatIfForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), required=False)
     minimum = _amount(_("Its minimum"))
     maximum = _amount(_("Its maximum"))
+    # Unticked (and absent) counts the carry-over: a link with only some fields keeps it.
+    no_carryover_credit = forms.BooleanField(
+        label=_(
+            "Week by week: leave out what the last weeks' spend still brings after the quarter"
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, channels: list[str], days: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,6 +75,11 @@ class WhatIfForm(forms.Form):
         if low is not None and high is not None and low > high:
             raise forms.ValidationError(_("The minimum is above the maximum."))
         return data
+
+    def credit_carryover(self) -> bool:
+        """Whether the week-by-week plan counts the carry-over out of the quarter."""
+        valid = self.is_bound and self.is_valid()
+        return not (valid and self.cleaned_data.get("no_carryover_credit"))
 
     def what_if(self) -> WhatIf:
         data = self.cleaned_data

@@ -14,13 +14,18 @@ not the fit's recent average: the question is how to move *this* plan's money.
   was never observed) only within the spend the data saw (the fit's min and max), widened
   to the planned spend.
 - What-if: another total, and one channel's minimum and maximum.
+- The week-by-week plan (`week_plan`) spends the same weekly total over the remaining
+  weeks, with the carry-over in from the imported weeks and out credited or not; the
+  channels with an S-shaped curve keep the single-period recommendation every week (the
+  week plan is exact for concave curves only).
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from crewplan.optimize.allocate import Allocation, AllocationError, allocate
 from crewplan.optimize.curves import ChannelCurve
+from crewplan.optimize.flight import FlightPlan, flight_plan
 
 MAX_SCALE = 1.5
 
@@ -60,7 +65,50 @@ def planned_curves(
 def recommend(curves: tuple[ChannelCurve, ...], what_if: WhatIf | None = None) -> Allocation:
     """The allocation maximizing the expected weekly outcome (AllocationError when the
     what-if cannot be met: its code and parameters name why)."""
-    what_if = what_if or NO_CHANGE
+    budget, bounds = _question(curves, what_if or NO_CHANGE)
+    return allocate(curves, budget, bounds=bounds)
+
+
+def steady_channels(curves: tuple[ChannelCurve, ...]) -> list[str]:
+    """The judged channels with an S-shaped curve: the week-by-week plan (exact for
+    concave curves only) keeps them at the single-period recommendation every week."""
+    return [c.name for c in curves if c.status == "ok" and not c.response.concave]
+
+
+def week_plan(
+    curves: tuple[ChannelCurve, ...],
+    what_if: WhatIf,
+    weeks: int,
+    recommended: Mapping[str, float],
+    *,
+    history: Mapping[str, Sequence[float]],
+    credit_carryover: bool,
+) -> FlightPlan:
+    """The week-by-week plan of the same weekly total (what_if's or the plan's) over
+    `weeks` weeks, with the what-if's bounds each week, the carry-over in from `history`
+    (each channel's last weekly spends, oldest first; a channel without any carries its
+    planned spend over) and the carry-over out credited or not. `recommended`: the
+    single-period answer's weekly spends, at which the S-shaped channels stay
+    (`steady_channels`). AllocationError as for `recommend`."""
+    budget, bounds = _question(curves, what_if)
+    steady = {name: recommended[name] for name in steady_channels(curves)}
+    held = dict(bounds or {}) | {name: (spend, spend) for name, spend in steady.items()}
+    known = {c.name for c in curves}
+    past = {name: list(values) for name, values in history.items() if name in known}
+    return flight_plan(
+        curves,
+        budget * weeks,
+        weeks,
+        history=past,
+        bounds=held or None,
+        credit_carryover=credit_carryover,
+    )
+
+
+def _question(
+    curves: tuple[ChannelCurve, ...], what_if: WhatIf
+) -> tuple[float, dict[str, tuple[float | None, float | None]] | None]:
+    """The weekly budget and the bounds a what-if asks for."""
     budget = what_if.budget if what_if.budget is not None else sum(c.current or 0.0 for c in curves)
     bounds: dict[str, tuple[float | None, float | None]] = {}
     if what_if.channel:
@@ -77,4 +125,4 @@ def recommend(curves: tuple[ChannelCurve, ...], what_if: WhatIf | None = None) -
             raise AllocationError(
                 "no_line", f"channel {curve.name!r} has no media line", channel=curve.name
             )
-    return allocate(curves, budget, bounds=bounds or None)
+    return budget, bounds or None

@@ -6,7 +6,7 @@ total is kept exact by giving the rounding remainders to the months with the lar
 fractions (largest remainder), so the months add up to the rounded total."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 
@@ -23,6 +23,23 @@ def remaining_months(quarter: int, month_starts: Sequence[date], today: date) ->
     `month_starts`: the first days of the fiscal year's twelve months."""
     current = today.replace(day=1)
     return [m for m in quarter_months(quarter) if month_starts[m - 1] >= current]
+
+
+def plan_mondays(
+    months: Sequence[int], month_starts: Sequence[date], days: Sequence[int], today: date
+) -> list[date]:
+    """The weeks of the week-by-week plan: the Mondays that fall in the remaining
+    `months` (with `days` days each), from the week holding `today` on."""
+    this_week = today - timedelta(days=today.weekday())
+    mondays = []
+    for month, length in zip(months, days, strict=True):
+        first = month_starts[month - 1]
+        day = first + timedelta(days=(7 - first.weekday()) % 7)
+        while day < first + timedelta(days=length):
+            if day >= this_week:
+                mondays.append(day)
+            day += timedelta(days=7)
+    return mondays
 
 
 def weekly(total: Decimal, days: int) -> float:

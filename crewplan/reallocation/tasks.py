@@ -78,6 +78,13 @@ def curves_document(result: FitResult, table: WeeklyTable, currency: str) -> dic
             for name, reason in result.roi_unknown.items()
         ],
         "observed": observed,
+        # The last weeks' spend per channel: the carry-over into the week-by-week plan.
+        "recent_spend": {
+            curve.name: [float(x) for x in table.spend[curve.name][-curve.max_lag :]]
+            if curve.max_lag
+            else []
+            for curve in result.curves
+        },
     }
     curves = document.Curves(channels=result.curves, currency=currency, fit=fit_document)
     return document.dump(curves)

@@ -12,22 +12,26 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from crewplan.lib.downloads import table_download, wanted_format
+from crewplan.lib.money import decimals
 from crewplan.lib.params import int_param
 from crewplan.planning.budget.queries import fiscal_year_of, versions_of
 from crewplan.planning.models import BudgetVersion
 from crewplan.reallocation import queries, services
 from crewplan.reallocation.forms import ApplyForm, FitForm, WhatIfForm
 from crewplan.reallocation.models import Fit
+from crewplan.reallocation.recommend import NO_CHANGE
 from crewplan.reallocation.results import recommendation
 from crewplan.reallocation.tasks import recover_stale_fits
 from crewplan.reallocation.weekly_queries import weekly_table
+from crewplan.reallocation.weeks import week_plan_of
 from crewplan.workspaces.access import WorkspaceRequest, can, get_owned, require, workspace_view
 from crewplan.workspaces.permissions import Action
 
@@ -81,22 +85,30 @@ def fit_start(request: WorkspaceRequest) -> HttpResponse:
     return redirect("reallocation_fit", slug=request.workspace.slug, fit_id=fit.pk)
 
 
-def _forms(request: WorkspaceRequest, fit: Fit, data: Any) -> dict[str, Any]:
+def _forms(request: WorkspaceRequest, fit: Fit, data: Any, see_amounts: bool) -> dict[str, Any]:
     """The recommendation, with the what-if in `data` (a QueryDict) when it is valid,
-    and the what-if and apply forms bound to it."""
+    the what-if and apply forms bound to it, and (amounts shown) the week-by-week plan."""
     today = timezone.localdate()
     found = recommendation(fit, today)
     channels = [r.name for r in found.rows if r.status == "ok"]
     days = sum(found.plan.days)
     what_if = WhatIfForm(data or None, channels=channels, days=days)
+    asked = NO_CHANGE
     if what_if.is_bound and what_if.is_valid():
-        found = recommendation(fit, today, what_if.what_if())
+        asked = what_if.what_if()
+        found = recommendation(fit, today, asked)
+    weeks = None
+    if see_amounts:
+        history = fit.curves.get("fit", {}).get("recent_spend", {})
+        credit, places = what_if.credit_carryover(), decimals(request.workspace.currency)
+        weeks = week_plan_of(found, history, asked, today, credit_carryover=credit, places=places)
     initial = {
         "stamp": queries.version_stamp(fit.version),
         "name": _("Q%(quarter)s reallocation") % {"quarter": fit.quarter},
     }
     return {
         "found": found,
+        "weeks": weeks,
         "what_if_form": what_if,
         "apply_form": ApplyForm(data, channels=channels, days=days)
         if data is not None and "stamp" in data
@@ -115,7 +127,7 @@ def _fit_context(request: WorkspaceRequest, fit: Fit, data: Any = None) -> dict[
         "fit_info": fit.curves.get("fit", {}),
     }
     if fit.status == Fit.Status.DONE:
-        context.update(_forms(request, fit, data))
+        context.update(_forms(request, fit, data, context["see_amounts"]))
     return context
 
 
@@ -128,9 +140,17 @@ def _fit(request: WorkspaceRequest, fit_id: int) -> Fit:
 @require_GET
 @workspace_view
 def fit_page(request: WorkspaceRequest, fit_id: int) -> HttpResponse:
+    """The page; `?format=csv|xlsx` (with the what-if's fields) the week-by-week plan."""
     recover_stale_fits(workspace=request.workspace)
     fit = _fit(request, fit_id)
-    return render(request, "reallocation/fit.html", _fit_context(request, fit))
+    if (file_format := wanted_format(request)) is None:
+        return render(request, "reallocation/fit.html", _fit_context(request, fit))
+    require(request, Action.VIEW_BUDGET_AMOUNTS)
+    weeks = _fit_context(request, fit, request.GET).get("weeks")
+    if weeks is None or not weeks.rows:
+        raise Http404
+    name = f"weeks-{request.workspace.slug}-q{fit.quarter}-fit{fit.pk}"
+    return table_download(weeks.table(), file_format, name)
 
 
 @require_GET

@@ -360,3 +360,46 @@ def test_least_spend_on_s_curves_lands_within_the_resolution():
     # One channel at its half-saturation point returns exactly 50.
     assert result.budget == pytest.approx(10.0, rel=2e-3)
     assert result.expected >= 50.0
+
+
+def test_spends_outside_the_observed_range_are_marked_extrapolated():
+    """Above observed_max and below observed_min alike: the curve was never seen there."""
+    curves = [
+        ChannelCurve("a", Hill(100.0, 50.0, 1.0), observed_min=20.0, observed_max=60.0),
+        ChannelCurve("b", Hill(100.0, 50.0, 1.0), observed_min=20.0, observed_max=60.0),
+    ]
+    inside = allocate(curves, 80.0)
+    assert [c.extrapolated for c in inside.channels] == [False, False]
+    above = allocate(curves, 130.0)
+    assert [c.extrapolated for c in above.channels] == [True, True]
+    below = allocate(curves, 30.0)
+    assert [c.extrapolated for c in below.channels] == [True, True]
+    one_sided = allocate(curves, 40.0, bounds={"a": (20.0, 20.0)})  # a at 20, b at 20
+    assert [c.extrapolated for c in one_sided.channels] == [False, False]
+
+
+def test_least_spend_refuses_a_target_at_the_curves_tops_without_maximums():
+    """With no maximum, the outcome only approaches Σ top: a target there is out of reach
+    (refused at once, not by doubling the budget until the numbers break)."""
+    curves = [ChannelCurve("a", Hill(100.0, 50.0, 1.0)), ChannelCurve("b", Logistic(50.0, 0.01))]
+    with pytest.raises(AllocationError) as refused:
+        least_spend(curves, 150.0)
+    assert refused.value.code == "target_out_of_reach" and refused.value.params["most"] == 150.0
+    assert least_spend(curves, 149.0).expected == pytest.approx(149.0, rel=1e-9)
+
+
+def test_a_flight_plan_without_carryover_states_the_single_periods_range_n_times():
+    draws = tuple(Hill(top, 50.0, 1.0) for top in (80.0, 100.0, 120.0, 90.0))
+    curves = [
+        ChannelCurve("a", Hill(100.0, 50.0, 1.0), current=30.0, draws=draws),
+        ChannelCurve("b", Logistic(60.0, 0.02), current=50.0),
+    ]
+    week = allocate(curves, 80.0)
+    plan = flight_plan(curves, 3 * 80.0, 3, credit_carryover=False)
+    assert plan.draws == week.draws == 4
+    for name in ("expected_low", "expected_high", "gain_low", "gain_high"):
+        assert getattr(plan, name) == pytest.approx(3 * getattr(week, name), rel=1e-9), name
+    assert plan.gain == pytest.approx(3 * week.gain, rel=1e-9)  # type: ignore[operator]
+    assert plan.p_beats_current == week.p_beats_current
+    without = flight_plan([replace(c, draws=()) for c in curves], 240.0, 3)
+    assert without.draws == 0 and without.expected_low is None and without.gain is not None

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from crewplan.lib.columns import display_width
 from crewplan.optimize.curves import Hill, Logistic
 
 CURVES = {
@@ -189,3 +190,130 @@ def test_the_table_speaks_chinese(curves_file: Path) -> None:
     assert "通路" in out and "邊際報酬" in out and "預期成果" in out and "合計" in out
     assert "（維持）" in out and "對偶間隙" in out
     assert "expected" not in out and "kept" not in out
+
+
+def _without_carryover(tmp_path: Path) -> Path:
+    """CURVES with no carry-over: a week-by-week plan is N copies of the weekly answer."""
+    channels = [{k: v for k, v in c.items() if k != "adstock"} for c in CURVES["channels"]]
+    path = tmp_path / "flat.json"
+    path.write_text(json.dumps(CURVES | {"channels": channels}), encoding="utf-8")
+    return path
+
+
+def test_week_by_week_uses_the_draws_as_the_single_period_does(tmp_path: Path) -> None:
+    flat = _without_carryover(tmp_path)
+    _code, week = report(str(flat), "--budget", "70000")
+    code, plan = report(str(flat), "--budget", "280000", "--weeks", "4", "--no-carryover-credit")
+    assert code == 1 and plan["mode"] == "flight"
+    one, four = week["totals"], plan["totals"]
+    for key in ("expected", "low", "high", "current_expected", "gain", "gain_low", "gain_high"):
+        assert four[key] == pytest.approx(4 * one[key], rel=1e-9), key
+    assert four["p_beats_current"] == one["p_beats_current"]
+    assert four["low"] < four["expected"] < four["high"]
+
+
+def test_week_by_week_with_carryover_states_the_range(curves_file: Path) -> None:
+    _code, plan = report(str(curves_file), "--budget", "280000", "--weeks", "4")
+    totals = plan["totals"]
+    assert totals["gain"] == pytest.approx(totals["expected"] - totals["current_expected"])
+    assert totals["gain_low"] <= totals["gain_high"] and 0 <= totals["p_beats_current"] <= 1
+    code, out = run(str(curves_file), "--budget", "280000", "--weeks", "4", "--language", "en")
+    assert code == 1 and "90 % range" in out and "of the draws" in out
+
+
+def test_target_outcome_finds_the_least_spend(curves_file: Path) -> None:
+    code, shown = report(str(curves_file), "--target-outcome", "60000")
+    assert code == 1 and shown["target"] == {"kind": "outcome", "value": 60000.0}
+    assert shown["totals"]["expected"] == pytest.approx(60000, rel=1e-9)
+    spend = math.fsum(c["spend"] for c in shown["channels"])
+    assert spend == pytest.approx(shown["budget"], rel=1e-12)
+    # A little less spend, split at its best, falls short of the target.
+    _code, less = report(str(curves_file), "--budget", str(shown["budget"] * 0.999))
+    assert less["totals"]["expected"] < 60000
+    code, out = run(str(curves_file), "--target-outcome", "60000", "--language", "en")
+    assert code == 1 and "least weekly spend whose best split reaches 60,000" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--target-outcome", "1000000"], "No budget within the bounds reaches the target"),
+        (["--target-outcome", "-5"], "target outcome must be a number"),
+        (["--target-outcome", "5", "--budget", "9"], "leave out --budget"),
+        (["--target-outcome", "5", "--weeks", "4"], "cannot be combined"),
+        (["--target-roas", "0"], "target return must be a number > 0"),
+        (["--target-roas", "0.5", "--weeks", "4", "--budget", "9"], "cannot be combined"),
+    ],
+)
+def test_bad_targets_exit_2_with_one_line(
+    curves_file: Path, capsys: pytest.CaptureFixture[str], args: list[str], says: str
+) -> None:
+    code, out = run(str(curves_file), *args, "--language", "en")
+    assert code == 2 and out == ""
+    error = capsys.readouterr().err
+    assert says in error and error.count("\n") == 1
+
+
+def test_target_roas_in_the_table_and_the_document(curves_file: Path) -> None:
+    code, shown = report(str(curves_file), "--target-roas", "0.5", "--budget", "1000000")
+    assert shown["target"] == {"kind": "roas", "value": 0.5}
+    assert code == 1 and shown["certificate"]["multiplier"] == 0.5
+    code, out = run(str(curves_file), "--target-roas", "0.5", "--language", "en")
+    assert code == 1 and "Marginal return at the optimum: 0.5;" in out
+
+
+def test_spends_below_the_observed_range_are_extrapolated(tmp_path: Path) -> None:
+    channels = [dict(c) for c in CURVES["channels"]]
+    channels[1]["observed_min"] = 35000  # Meta was never seen below 35,000 a week
+    path = tmp_path / "curves.json"
+    path.write_text(json.dumps(CURVES | {"channels": channels}), encoding="utf-8")
+    code, shown = report(str(path), "--budget", "70000")
+    meta = shown["channels"][1]
+    assert code == 1 and meta["spend"] < 35000 and meta["extrapolated"] is True
+    assert any(f["code"] == "extrapolated" and f["channel"] == "Meta" for f in shown["findings"])
+    _code, out = run(str(path), "--budget", "70000", "--language", "en")
+    assert "(extrapolated)" in out and "outside the range the channel was observed at" in out
+    _code, plan = report(str(path), "--budget", "280000", "--weeks", "4")
+    assert plan["channels"][1]["extrapolated"] is True
+
+
+def test_the_table_lines_up_with_a_chinese_channel_name(tmp_path: Path) -> None:
+    channels = [dict(c) for c in CURVES["channels"]]
+    channels[1]["name"] = "臉書與 Instagram 廣告（全台）"
+    path = tmp_path / "curves.json"
+    path.write_text(json.dumps(CURVES | {"channels": channels}), encoding="utf-8")
+    _code, shown = report(str(path), "--budget", "70000")
+    code, out = run(str(path), "--budget", "70000", "--language", "zh-hant")
+    assert code == 1
+    lines = out.splitlines()
+    ends = []  # where the spend column ends, in terminal columns, on every channel's row
+    for channel in shown["channels"]:
+        line = next(x for x in lines if x.startswith(channel["name"]))
+        spend = f"{round(channel['spend']):,}"
+        ends.append(display_width(line[: line.index(spend) + len(spend)]))
+    heading = lines[0]
+    ends.append(display_width(heading[: heading.index("花費") + 2]))
+    assert len(set(ends)) == 1, ends
+    _code, out = run(str(path), "--budget", "280000", "--weeks", "2", "--language", "zh-hant")
+    week_heading = next(x for x in out.splitlines() if "臉書與" in x and x.startswith("週"))
+    week_row = next(x for x in out.splitlines() if x.startswith("1 "))
+    assert display_width(week_heading) == display_width(week_row)
+
+
+def test_week_by_week_carries_over_from_the_documents_recent_weeks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "recent.json"
+
+    def plan(recent: object) -> tuple[int, str]:
+        path.write_text(json.dumps(CURVES | {"fit": {"recent_spend": recent}}), encoding="utf-8")
+        return run(str(path), "--budget", "280000", "--weeks", "4", "--json", "--language", "en")
+
+    quiet = json.loads(plan({"Google Ads": [0, 0, 0, 0]})[1])
+    busy = json.loads(plan({"Google Ads": [90000, 90000, 90000, 90000]})[1])
+    # Nothing carried in: the first week's spend is worth more, the plan spends more in it.
+    assert quiet["channels"][0]["weeks"][0] > busy["channels"][0]["weeks"][0]
+    capsys.readouterr()
+    code, out = plan({"Google Ads": ["a lot"]})
+    error = capsys.readouterr().err
+    assert code == 2 and out == "" and "Google Ads" in error and "past spends" in error

@@ -13,7 +13,12 @@ SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "curves.schema.json").
 def fitted():
     return Curves(
         currency="TWD",
-        fit={"weeks": 104, "r2": 0.91, "holdout_mape": 0.07},
+        fit={
+            "weeks": 104,
+            "r2": 0.91,
+            "holdout_mape": 0.07,
+            "recent_spend": {"Google Ads": [30000.0, 31000.0]},
+        },
         channels=(
             ChannelCurve(
                 name="Google Ads",
@@ -64,6 +69,18 @@ def test_roi_known_and_observed_min_are_additions_other_tools_may_omit():
     bad["channels"][0]["observed_min"] = -1
     with pytest.raises(DocumentError, match=r"channels\[0\]\.observed_min: must be ≥ 0"):
         load(bad)
+
+
+def test_the_observed_range_has_both_ends_in_the_document_and_the_schema():
+    written = dump(fitted())["channels"][0]
+    assert (written["observed_min"], written["observed_max"]) == (12000.0, 52000.0)
+    properties = SCHEMA["$defs"]["channel"]["properties"]
+    assert {"observed_min", "observed_max"} <= set(properties)
+    written["observed_min"] = -1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"channels": [written]}, SCHEMA)
+    with pytest.raises(DocumentError, match=r"channels\[0\].observed_min: must be ≥ 0"):
+        load({"channels": [written]})
 
 
 def test_another_tools_minimal_document_is_accepted():
@@ -165,3 +182,10 @@ def test_nan_cannot_be_written_or_read():
             '{"channels": [{"name": "A", "response": {"form": "hill", "top": NaN, '
             '"half_saturation": 1, "slope": 1}}]}'
         )
+
+
+def test_the_schema_refuses_recent_spend_that_is_not_amounts():
+    written = dump(fitted())
+    written["fit"]["recent_spend"] = {"Google Ads": ["a lot"]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(written, SCHEMA)

@@ -2,6 +2,7 @@
 JSON, with exit codes 0 (every channel judged), 1 (some not_enough_data) and 2 (an
 unusable file, with a one-line reason on stderr)."""
 
+import dataclasses
 import io
 from datetime import date, timedelta
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from crewplan.lib.columns import display_width
 from crewplan.optimize import document
+from crewplan.optimize.curves import observed_low
 from crewplan.optimize.synthetic import Dataset, generate
 from crewplan.optimize.weekly_file import taiwan_holidays
 
@@ -57,6 +60,13 @@ def test_json_is_a_curves_document_with_the_flat_channel_not_judged(
     assert fit["holdout_weeks"] == 8 and 0 < fit["holdout_mape"] < 0.05
     assert fit["controls"] == ["promotion"]
     assert {"name": flat, "code": "too_little_variation"}.items() <= fit["not_judged"][0].items()
+    for curve in judged:  # the carried-over spend from week max_lag on: its lowest
+        written = [round(x) for x in data.spend[curve.name]]  # the file has whole amounts
+        low = observed_low(written, curve.decay, curve.max_lag)
+        assert curve.observed_min == pytest.approx(low, rel=1e-12)
+        assert 0 <= curve.observed_min <= curve.observed_max  # type: ignore[operator]
+    recent = fit["recent_spend"]
+    assert recent[judged[0].name] == [round(x) for x in data.spend[judged[0].name][-8:]]
 
 
 def test_the_table_says_which_channels_it_cannot_judge_and_why(
@@ -185,3 +195,18 @@ def test_taiwan_holidays_are_a_ready_control(tmp_path: Path) -> None:
     # Chinese New Year 2026 takes the whole week of 16 February; National Day (Saturday
     # 10 October) is observed on Friday the 9th.
     assert taiwan_holidays(mondays) == (0.0, 5.0, 1.0, 1.0)
+
+
+def test_the_table_lines_up_with_chinese_channel_names(tmp_path: Path) -> None:
+    data = generate(11, channels=3, noise=(0.004, 0.006))
+    names = ["關鍵字廣告", "Facebook 粉專", "LINE 官方帳號（全台）"]
+    renamed = dataclasses.replace(
+        data,
+        spend=dict(zip(names, data.spend.values(), strict=True)),
+        truth=dict(zip(names, data.truth.values(), strict=True)),
+    )
+    code, out = run(str(write(tmp_path / "zh.csv", renamed)), "--language", "zh-hant")
+    assert code == 0
+    lines = out.splitlines()[1:]
+    assert [display_width(line) for line in lines] == [display_width(lines[0])] * 4
+    assert all(line.startswith(name) for line, name in zip(lines[1:], names, strict=True))

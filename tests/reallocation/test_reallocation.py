@@ -2,6 +2,7 @@
 figures, the fit as a task, the page in both languages, the what-if, applying the
 recommendation as a new version, and who sees and does what."""
 
+import calendar
 import csv
 import io
 from datetime import date, timedelta
@@ -14,14 +15,21 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from crewplan.audit.models import AuditEvent
-from crewplan.measure.models import DailyMetric
+from crewplan.measure.actuals import fiscal_months
+from crewplan.measure.models import Channel, DailyMetric
 from crewplan.optimize.weekly_file import read_weekly
 from crewplan.planning.budget.queries import MONTH_FIELDS
 from crewplan.planning.models import BudgetLine, BudgetVersion
 from crewplan.reallocation import services, tasks
 from crewplan.reallocation.models import Fit
 from crewplan.reallocation.queries import version_stamp
-from crewplan.reallocation.split import by_days, quarter_months, remaining_months, shares
+from crewplan.reallocation.split import (
+    by_days,
+    plan_mondays,
+    quarter_months,
+    remaining_months,
+    shares,
+)
 from crewplan.reallocation.weekly_queries import weekly_table
 from tests.factories import WEEKS, client_for, last_sunday, metric_rows, responsive_channels
 
@@ -357,3 +365,187 @@ def test_applying_more_than_the_original_plan_leaves_changes_nothing(world: Any)
     assert BudgetVersion.objects.filter(workspace=world.a).count() == 2
     assert BudgetLine.objects.filter(workspace=world.a).count() == 4
     assert AuditEvent.objects.count() == events
+
+
+# ---------------------------------------------------------------- week by week
+
+
+def _made_fit(
+    world: Any, *, channels: int, weeks: int, year: int, quarter: int, recent: float = 20000.0
+) -> Fit:
+    """A done fit of `channels` concave channels over `weeks` weeks of data, written as
+    the task writes it, for a version of `year` with a media line per channel."""
+    version = BudgetVersion.objects.create(
+        workspace=world.a, fiscal_year=year, number=1 + int(recent), name=f"Plan {recent}"
+    )
+    items, observed, recent_spend = [], {}, {}
+    for i in range(channels):
+        name = f"通路 {year} {recent:.0f} {i}"
+        channel = Channel.objects.create(workspace=world.a, name=name, kind="paid")
+        BudgetLine.objects.create(
+            workspace=world.a,
+            version=version,
+            category="media",
+            item=f"{name} ads",
+            channel=channel,
+            owner=world.a_in_house,
+            **{m: Decimal(80000 + 10000 * i) for m in MONTH_FIELDS},
+        )
+        hill = {"form": "hill", "top": 60000.0 + 5000 * i, "half_saturation": 15000.0}
+        items.append(
+            {
+                "name": name,
+                "status": "ok",
+                "roi": 2.0,
+                "roi_low": 1.5,
+                "roi_high": 2.5,
+                "adstock": {"form": "geometric", "decay": 0.5, "max_lag": 4},
+                "response": hill | {"slope": 0.9},
+                "current": 20000.0,
+                "observed_min": 8000.0,
+                "observed_max": 40000.0,
+                "draws": [hill | {"slope": s} for s in (0.7, 0.8, 0.9, 1.0)],
+            }
+        )
+        observed[name] = [20000.0] * weeks
+        recent_spend[name] = [recent] * 4
+    document = {
+        "currency": "TWD",
+        "period": "week",
+        "channels": items,
+        "fit": {
+            "weeks": weeks,
+            "first_week": "2024-01-01",
+            "last_week": "2026-11-23",
+            "not_judged": [],
+            "observed": observed,
+            "recent_spend": recent_spend,
+        },
+    }
+    return Fit.objects.create(
+        workspace=world.a,
+        version=version,
+        quarter=quarter,
+        status=Fit.Status.DONE,
+        progress=100,
+        curves=document,
+        data_stamp="x",
+        created_by=world.people["alice"],
+    )
+
+
+def _week_csv(client: Any, fit: Fit, **what_if: str) -> list[list[str]]:
+    response = client.get(f"/w/alpha/reallocation/fits/{fit.pk}/", {**what_if, "format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_page_plans_the_remaining_weeks_week_by_week(world: Any) -> None:
+    f = responsive_channels(world)
+    fit = _fit(world, f)
+    table = weekly_table(world.a)
+    recent = fit.curves["fit"]["recent_spend"]
+    assert recent["Search"] == [float(v) for v in table.spend["Search"][-8:]]
+    client = client_for(world.people["alice"])
+    html = client.get(f"/w/alpha/reallocation/fits/{fit.pk}/").content.decode()
+    today = timezone.localdate()
+    starts = fiscal_months(today.year, 1)
+    months = remaining_months(f["quarter"], starts, today)
+    mondays = plan_mondays(months, starts, _days(starts, months), today)
+    if not mondays:  # the quarter's last days: no week starts in it any more
+        assert 'id="week-plan-table"' not in html
+        return
+    body = html.split('id="week-plan-table"')[1].split("<tbody>")[1].split("</tbody>")[0]
+    assert body.count("<tr>") == len(mondays) and 'id="week-plan-csv"' in html
+    rows = _week_csv(client, fit)
+    assert rows[0] == ["Week", "Search", "Social", "Total", "Expected outcome"]
+    assert [r[0] for r in rows[1:]] == [m.isoformat() for m in mondays]
+    for row in rows[1:]:
+        assert Decimal(row[1]) + Decimal(row[2]) == Decimal(row[3])
+    weekly_plan = 60000 * 7 / sum(_days(starts, months))
+    spent = sum(Decimal(r[3]) for r in rows[1:])
+    assert abs(float(spent) - weekly_plan * len(mondays)) <= len(mondays)  # rounding only
+
+
+def _days(starts: Any, months: list[int]) -> list[int]:
+    return [calendar.monthrange(starts[m - 1].year, starts[m - 1].month)[1] for m in months]
+
+
+def test_the_week_plan_takes_the_history_and_the_carryover_checkbox(world: Any) -> None:
+    year = timezone.localdate().year + 1  # every week of its first quarter is to come
+    low = _made_fit(world, channels=2, weeks=60, year=year, quarter=1, recent=5000.0)
+    high = _made_fit(world, channels=2, weeks=60, year=year, quarter=1, recent=60000.0)
+    client = client_for(world.people["alice"])
+    credited, left_out = _week_csv(client, low), _week_csv(client, low, no_carryover_credit="on")
+    assert 12 <= len(credited) - 1 <= 14  # the Mondays of January to March
+    weeks = len(credited) - 1
+    weekly = (80000 + 90000) * 3 * 7 / 90  # the lines' January–March (90 days), a week
+    spent = sum(Decimal(r[3]) for r in credited[1:])
+    assert abs(float(spent) - weekly * weeks) <= weeks  # rounding only
+    assert credited[1:] != left_out[1:]
+    # Without the weeks after the quarter counted, the last week's money is worth less
+    # than with them: the plan spends less in it.
+    assert Decimal(left_out[-1][3]) < Decimal(credited[-1][3])
+    # Little spend in the last imported weeks: the first weeks carry little over, so the
+    # plan spends more in them than after weeks of heavy spend.
+    first_low, first_high = _week_csv(client, low)[1], _week_csv(client, high)[1]
+    assert Decimal(first_low[1]) > Decimal(first_high[1])
+    url = f"/w/alpha/reallocation/fits/{low.pk}/what-if/"
+    shown = client.get(url, {"no_carryover_credit": "on"}, headers={"HX-Request": "true"})
+    html = shown.content.decode()
+    assert "is left out" in html and "no_carryover_credit=on&amp;format=csv" in html
+
+
+def test_the_week_plan_marks_spends_outside_the_observed_range(world: Any) -> None:
+    year = timezone.localdate().year + 1
+    fit = _made_fit(world, channels=2, weeks=60, year=year, quarter=1)
+    client = client_for(world.people["alice"])
+    url = f"/w/alpha/reallocation/fits/{fit.pk}/what-if/"
+    html = client.get(url, {"budget": "1400000"}, headers={"HX-Request": "true"}).content.decode()
+    rows = html.split('id="week-plan-table"')[1].split("<tbody>")[1].split("</tr>")[:-1]
+    assert all(row.count('class="num extrapolated"') == 2 for row in rows)  # ~55,000 a week
+    assert "†: outside the weekly spends" in html
+    assert "Outside the spends ever observed" in html  # the channel's status, too
+    within = client.get(f"/w/alpha/reallocation/fits/{fit.pk}/").content.decode()
+    rows = within.split('id="week-plan-table"')[1].split("<tbody>")[1].split("</tr>")[:-1]
+    assert "Outside the spends ever observed" not in within
+    # ~20,000 a week, inside 8,000–40,000; only the last week, which feeds the weeks after
+    # the quarter (no spend after it), goes beyond.
+    assert all("extrapolated" not in row for row in rows[:-1]) and "extrapolated" in rows[-1]
+
+
+def test_the_week_plan_in_chinese_and_hidden_without_amounts(world: Any) -> None:
+    year = timezone.localdate().year + 1
+    fit = _made_fit(world, channels=2, weeks=60, year=year, quarter=1)
+    alice = world.people["alice"]
+    alice.language = "zh-hant"
+    alice.save()
+    html = client_for(alice).get(f"/w/alpha/reallocation/fits/{fit.pk}/").content.decode()
+    assert 'id="week-plan-table"' in html and "逐週" in html
+    for english in ("Week by week", "Download CSV", "carry-over", "Expected outcome"):
+        assert english not in html
+    amy = client_for(world.people["amy"])  # an agency that may not see amounts
+    hidden = amy.get(f"/w/alpha/reallocation/fits/{fit.pk}/").content.decode()
+    assert 'id="week-plan' not in hidden and "NT$" not in hidden
+    assert amy.get(f"/w/alpha/reallocation/fits/{fit.pk}/?format=csv").status_code == 403
+
+
+def test_the_page_reads_in_constant_queries_whatever_the_channels_and_weeks(world: Any) -> None:
+    today = timezone.localdate()
+    small = _made_fit(
+        world, channels=2, weeks=30, year=today.year, quarter=(today.month - 1) // 3 + 1
+    )
+    large = _made_fit(world, channels=7, weeks=150, year=today.year + 1, quarter=1, recent=1.0)
+    client = client_for(world.people["alice"])
+    counts = []
+    for fit in (small, large):
+        for url in ("", "what-if/?budget=500000&no_carryover_credit=on", "?format=csv"):
+            client.get(f"/w/alpha/reallocation/fits/{fit.pk}/{url}")  # warm the session
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(f"/w/alpha/reallocation/fits/{fit.pk}/{url}")
+            # 404: the download when no week of the current quarter is left to plan
+            assert response.status_code in (200, 404), url
+            counts.append((url, response.status_code, len(queries)))
+    same = [(a, b) for a, b in zip(counts[:3], counts[3:], strict=True) if a[1] == b[1]]
+    assert len(same) >= 2 and all(a == b for a, b in same), counts
+    assert all(n <= 12 for _u, _s, n in counts), counts

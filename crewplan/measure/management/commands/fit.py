@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from crewplan.lib import file_messages, limits
+from crewplan.lib.columns import display_width, row
 from crewplan.lib.language import LANGUAGES, for_command_line
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.measure import optimize_messages
@@ -109,22 +110,45 @@ class Command(BaseCommand):
                 "mape": mape,
             }
         )
+        heads = (
+            gettext("ROI"),
+            gettext("likely range"),
+            gettext("decay"),
+            gettext("half saturation"),
+            gettext("slope"),
+            gettext("current a week"),
+        )
+        # Each column as wide as its heading in the reader's language, at least as below.
+        widths = [
+            max(w, display_width(h)) for h, w in zip(heads, (7, 15, 6, 16, 6, 15), strict=True)
+        ]
+        width = max([20] + [display_width(c.name) for c in curves.channels])
         out.write(
-            f"{gettext('channel'):<20} {gettext('ROI'):>7} {gettext('likely range'):>15} "
-            f"{gettext('decay'):>6} {gettext('half saturation'):>16} {gettext('slope'):>6} "
-            f"{gettext('current a week'):>15}"
+            row(
+                (gettext("channel"), width),
+                *((h, w, ">") for h, w in zip(heads, widths, strict=True)),
+            )
         )
         for curve in curves.channels:
             if curve.status != "ok" or curve.roi is None:
-                out.write(f"{curve.name:<20} {gettext('not enough data')}")
+                out.write(row((curve.name, width), (gettext("not enough data"), 0)))
                 out.write(f"  {curve.reason}")
                 continue
             hill = curve.response
             assert isinstance(hill, Hill)
+            cells = (
+                f"{curve.roi:.2f}",
+                f"{curve.roi_low:.2f}–{curve.roi_high:.2f}",
+                f"{curve.decay:.2f}",
+                f"{hill.half_saturation:,.0f}",
+                f"{hill.slope:.2f}",
+                f"{curve.current or 0:,.0f}",
+            )
             out.write(
-                f"{curve.name:<20} {curve.roi:>7.2f} "
-                f"{f'{curve.roi_low:.2f}–{curve.roi_high:.2f}':>15} {curve.decay:>6.2f} "
-                f"{hill.half_saturation:>16,.0f} {hill.slope:>6.2f} {curve.current or 0:>15,.0f}"
+                row(
+                    (curve.name, width),
+                    *((c, w, ">") for c, w in zip(cells, widths, strict=True)),
+                )
             )
             if curve.roi_known is False and curve.min is not None and curve.max is not None:
                 out.write(
@@ -151,9 +175,12 @@ def _dated(error: UnusableData, weekly: WeeklyData) -> UnusableData:
 
 def _curves(result: FitResult, weekly: WeeklyData, currency: str | None) -> document.Curves:
     channels = tuple(
-        replace(curve, reason=optimize_messages.channel_reason(result.reasons[curve.name]))
-        if curve.name in result.reasons
-        else curve
+        replace(
+            curve,
+            reason=optimize_messages.channel_reason(result.reasons[curve.name])
+            if curve.name in result.reasons
+            else curve.reason,
+        )
         for curve in result.curves
     )
     fit_document = result.summary.as_document() | {
@@ -169,5 +196,10 @@ def _curves(result: FitResult, weekly: WeeklyData, currency: str | None) -> docu
             {"name": name, "code": reason.code, "params": dict(reason.params)}
             for name, reason in result.roi_unknown.items()
         ],
+        # The last weeks' spend per channel: the carry-over into `crewplan optimize --weeks`.
+        "recent_spend": {
+            curve.name: list(weekly.spend[curve.name][-curve.max_lag :]) if curve.max_lag else []
+            for curve in result.curves
+        },
     }
     return document.Curves(channels=channels, currency=currency, fit=fit_document)

@@ -1,20 +1,22 @@
 """`crewplan optimize CURVES.json --budget N [--bounds BOUNDS.csv] [--max-change C]
-[--target-roas X] [--weeks N] [--no-carryover-credit] [--move-unjudged] [--json]
-[--language L]`: the allocation of a budget over the channels of a CURVES document
-(docs/optimize.md), by `crewplan/optimize/allocate.py` and `flight.py`.
+[--target-roas X | --target-outcome X] [--weeks N] [--no-carryover-credit]
+[--move-unjudged] [--json] [--language L]`: the allocation of a budget over the channels
+of a CURVES document (docs/optimize.md), by `crewplan/optimize/allocate.py` and `flight.py`.
 
 Without --weeks the budget is per week (the curves' period) and the answer is the
 steady-state split; with --weeks N the budget is the total of the N weeks and the answer
 is the week-by-week plan. --target-roas X spends every channel up to where its marginal
-return falls to X (at most --budget when given). BOUNDS.csv has the columns name, min,
-max (weekly spend; an empty cell leaves that bound to the curve). The optimizer itself
-is Django-free; this command lives in the measure app, the one with management commands
-for measured figures.
+return falls to X (at most --budget when given); --target-outcome X finds the least
+weekly spend whose best split reaches X expected outcome a week (no --budget).
+BOUNDS.csv has the columns name, min, max (weekly spend; an empty cell leaves that bound
+to the curve). The optimizer itself is Django-free; this command lives in the measure
+app, the one with management commands for measured figures.
 
-Exit 0: allocated; 1: allocated with findings (a recommended spend beyond what the channel
-was ever observed at, or a channel the data cannot judge kept at its current spend);
-2: unreadable or invalid input (the file, the bounds, infeasible bounds), with a one-line
-reason on stderr. The language: `--language`, else the locale, else English."""
+Exit 0: allocated; 1: allocated with findings (a recommended spend outside the range the
+channel was observed at, or a channel the data cannot judge kept at its current spend);
+2: unreadable or invalid input (the file, the bounds, infeasible bounds, a target out of
+reach), with a one-line reason on stderr. The language: `--language`, else the locale,
+else English."""
 
 import csv
 import io
@@ -29,11 +31,20 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext
 
+from crewplan.lib import columns
+from crewplan.lib.columns import Cell, display_width
 from crewplan.lib.encodings import NotText, decode_text
 from crewplan.lib.language import LANGUAGES, for_command_line
 from crewplan.measure import allocation_messages as words
 from crewplan.optimize import document
-from crewplan.optimize.allocate import Allocation, AllocationError, allocate, target_efficiency
+from crewplan.optimize.allocate import (
+    Allocation,
+    AllocationError,
+    allocate,
+    extrapolated,
+    least_spend,
+    target_efficiency,
+)
 from crewplan.optimize.curves import ChannelCurve
 from crewplan.optimize.flight import FlightPlan, flight_plan
 
@@ -53,6 +64,12 @@ class Command(BaseCommand):
         parser.add_argument("--max-change", type=float, default=None, help="e.g. 0.3 for ±30 %%")
         parser.add_argument(
             "--target-roas", type=float, default=None, help="marginal return to keep"
+        )
+        parser.add_argument(
+            "--target-outcome",
+            type=float,
+            default=None,
+            help="expected outcome a week to reach with the least spend",
         )
         parser.add_argument("--weeks", type=int, default=None, help="plan week by week")
         parser.add_argument(
@@ -74,22 +91,38 @@ class Command(BaseCommand):
         with translation.override(for_command_line(options["language"], os.environ)):
             curves = self._curves(options["curves"])
             bounds = self._bounds(options["bounds"]) if options["bounds"] else None
-            if options["budget"] is None and options["target_roas"] is None:
-                self._unusable(
-                    gettext("Give the budget (--budget) or a target return (--target-roas).")
-                )
-            if options["weeks"] is not None and options["target_roas"] is not None:
-                self._unusable(gettext("--weeks and --target-roas cannot be combined."))
+            self._check_question(options)
             try:
-                result = _run(curves.channels, bounds, options)
+                result = _run(curves.channels, bounds, options, _history(curves))
             except AllocationError as error:
                 self._unusable(words.refusal(error))
-            report = _report(curves, result, held=not options["move_unjudged"])
+            report = _report(
+                curves, result, held=not options["move_unjudged"], target=_target(options)
+            )
             if options["json"]:
                 self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
             else:
                 self._print(report)
         sys.exit(1 if report["findings"] else 0)
+
+    def _check_question(self, options: dict[str, Any]) -> None:
+        if options["target_outcome"] is not None:
+            if options["budget"] is not None:
+                self._unusable(gettext("--target-outcome finds the budget: leave out --budget."))
+            if options["target_roas"] is not None or options["weeks"] is not None:
+                self._unusable(
+                    gettext("--target-outcome cannot be combined with --target-roas or --weeks.")
+                )
+            return
+        if options["budget"] is None and options["target_roas"] is None:
+            self._unusable(
+                gettext(
+                    "Give the budget (--budget), a target return (--target-roas) or a target "
+                    "outcome (--target-outcome)."
+                )
+            )
+        if options["weeks"] is not None and options["target_roas"] is not None:
+            self._unusable(gettext("--weeks and --target-roas cannot be combined."))
 
     def _curves(self, path: Path) -> document.Curves:
         try:
@@ -120,10 +153,15 @@ class Command(BaseCommand):
 
     def _print(self, report: dict[str, Any]) -> None:
         out = self.stdout
-        weekly = report["mode"] == "flight"
-        heads = (gettext("channel"), gettext("spend"), gettext("expected"))
-        marginal_head = gettext("marginal return")
-        out.write(f"{heads[0]:<24} {heads[1]:>14} {heads[2]:>14} {marginal_head:>16}")
+        width = max([24] + [display_width(c["name"]) for c in report["channels"]])
+        out.write(
+            columns.row(
+                (gettext("channel"), width),
+                (gettext("spend"), 14, ">"),
+                (gettext("expected"), 14, ">"),
+                (gettext("marginal return"), 16, ">"),
+            )
+        )
         for channel in report["channels"]:
             mark = ""
             if channel["fixed"]:
@@ -132,18 +170,33 @@ class Command(BaseCommand):
                 mark += "  " + gettext("(extrapolated)")
             marginal = channel["marginal_return"]
             out.write(
-                f"{channel['name']:<24} {words.amount(round(channel['spend'])):>14} "
-                f"{words.amount(round(channel['expected'])):>14} "
-                f"{'' if marginal is None else f'{marginal:.4f}':>16}{mark}"
+                columns.row(
+                    (channel["name"], width),
+                    (words.amount(round(channel["spend"])), 14, ">"),
+                    (words.amount(round(channel["expected"])), 14, ">"),
+                    ("" if marginal is None else f"{marginal:.4f}", 16, ">"),
+                )
+                + mark
             )
-            if weekly:
-                out.write("    " + " ".join(words.amount(round(v)) for v in channel["weeks"]))
         totals = report["totals"]
-        total = gettext("total")
         out.write(
-            f"{total:<24} {words.amount(round(report['budget'])):>14} "
-            f"{words.amount(round(totals['expected'])):>14}"
+            columns.row(
+                (gettext("total"), width),
+                (words.amount(round(report["budget"])), 14, ">"),
+                (words.amount(round(totals["expected"])), 14, ">"),
+            )
         )
+        if report["mode"] == "flight":
+            self._print_weeks(report)
+        target = report["target"]
+        if target is not None and target["kind"] == "outcome":
+            out.write(
+                gettext("The least weekly spend whose best split reaches %(target)s: %(budget)s")
+                % {
+                    "target": words.amount(target["value"]),
+                    "budget": words.amount(round(report["budget"])),
+                }
+            )
         if totals["gain_low"] is not None:
             out.write(
                 gettext(
@@ -178,6 +231,19 @@ class Command(BaseCommand):
             )
         for finding in report["findings"]:
             out.write(finding["message"])
+
+    def _print_weeks(self, report: dict[str, Any]) -> None:
+        """The week-by-week plan: a row a week, a column a channel."""
+        channels = report["channels"]
+        widths = [max(12, display_width(c["name"])) for c in channels]
+        heads: list[Cell] = [(c["name"], w, ">") for c, w in zip(channels, widths, strict=True)]
+        self.stdout.write(columns.row((gettext("week"), 6), *heads))
+        for week in range(report["weeks"]):
+            cells: list[Cell] = [
+                (words.amount(round(c["weeks"][week])), w, ">")
+                for c, w in zip(channels, widths, strict=True)
+            ]
+            self.stdout.write(columns.row((str(week + 1), 6), *cells))
 
     def _unusable(self, reason: str) -> None:
         sys.stderr.write(reason.replace("\n", " ") + "\n")
@@ -229,10 +295,35 @@ def _amount(cell: str, line: int) -> float | None:
     return value
 
 
+def _history(curves: document.Curves) -> dict[str, list[float]] | None:
+    """The weeks before the plan (`fit.recent_spend`, as `crewplan fit` writes it: each
+    channel's last weekly spends, oldest first), for the carry-over into --weeks; None
+    when the document has none. A malformed one is refused (AllocationError)."""
+    recent = curves.fit.get("recent_spend")
+    if recent is None:
+        return None
+    names = {c.name for c in curves.channels}
+    if not isinstance(recent, dict):
+        raise AllocationError(
+            "bad_history", "fit.recent_spend must be an object", channel="fit.recent_spend"
+        )
+    history = {}
+    for name, values in recent.items():
+        if name not in names:
+            continue
+        if not isinstance(values, list) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values
+        ):
+            raise AllocationError("bad_history", f"{name}: not numbers", channel=name)
+        history[name] = [float(v) for v in values]
+    return history
+
+
 def _run(
     curves: tuple[ChannelCurve, ...],
     bounds: dict[str, tuple[float | None, float | None]] | None,
     options: dict[str, Any],
+    history: dict[str, list[float]] | None = None,
 ) -> Allocation | FlightPlan:
     common: dict[str, Any] = {
         "bounds": bounds,
@@ -244,9 +335,12 @@ def _run(
             curves,
             options["budget"],
             options["weeks"],
+            history=history,
             credit_carryover=not options["no_carryover_credit"],
             **common,
         )
+    if options["target_outcome"] is not None:
+        return least_spend(curves, options["target_outcome"], **common)
     if options["target_roas"] is not None:
         return target_efficiency(curves, options["target_roas"], budget=options["budget"], **common)
     return allocate(curves, options["budget"], **common)
@@ -256,18 +350,38 @@ def _number(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
+def _target(options: dict[str, Any]) -> dict[str, Any] | None:
+    if options["target_outcome"] is not None:
+        return {"kind": "outcome", "value": options["target_outcome"]}
+    if options["target_roas"] is not None:
+        return {"kind": "roas", "value": options["target_roas"]}
+    return None
+
+
 def _report(
-    curves: document.Curves, result: Allocation | FlightPlan, *, held: bool
+    curves: document.Curves,
+    result: Allocation | FlightPlan,
+    *,
+    held: bool,
+    target: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The JSON document: channels, totals, certificate, findings. `held`: channels the
-    data cannot judge were kept at their current spend."""
+    data cannot judge were kept at their current spend; `target`: the question asked
+    (least spend for an outcome, or a marginal return to keep), None for a budget."""
     by_name = {c.name: c for c in curves.channels}
+    totals: dict[str, Any]
     if isinstance(result, FlightPlan):
         channels = _flight_channels(result, by_name, held=held)
-        totals: dict[str, Any] = dict.fromkeys(
-            ("low", "high", "current_expected", "gain", "gain_low", "gain_high", "p_beats_current")
-        )
-        totals["expected"] = result.total_expected
+        totals = {
+            "expected": result.total_expected,
+            "low": result.expected_low,
+            "high": result.expected_high,
+            "current_expected": result.current_expected,
+            "gain": result.gain,
+            "gain_low": result.gain_low,
+            "gain_high": result.gain_high,
+            "p_beats_current": result.p_beats_current,
+        }
         certificate = {"multiplier": _number(result.multiplier), "gap": result.gap}
         head = {"mode": "flight", "weeks": result.weeks, "budget": result.budget}
         head |= {"method": "marginal", "resolution": None}
@@ -299,6 +413,7 @@ def _report(
         certificate = {"multiplier": _number(result.multiplier), "gap": result.gap}
         head = {"mode": "allocate", "budget": result.budget, "method": result.method}
         head["resolution"] = result.resolution
+    head["target"] = target
     findings = []
     for channel in channels:
         curve = by_name[channel["name"]]
@@ -307,7 +422,9 @@ def _report(
                 {
                     "code": "extrapolated",
                     "channel": channel["name"],
-                    "message": words.extrapolated(channel["name"]),
+                    "message": words.extrapolated(
+                        channel["name"], curve.observed_min, curve.observed_max
+                    ),
                 }
             )
         if curve.status == "not_enough_data" and held:
@@ -336,7 +453,6 @@ def _flight_channels(
     for i, name in enumerate(plan.names):
         curve = by_name[name]
         weeks = list(plan.spend[i])
-        observed = curve.observed_max
         marginal = plan.marginal_return[i]
         channels.append(
             {
@@ -346,7 +462,7 @@ def _flight_channels(
                 "expected": math.fsum(plan.expected[i]) + plan.expected_after[i],
                 "expected_after": plan.expected_after[i],
                 "marginal_return": _number(math.fsum(marginal) / len(marginal)),
-                "extrapolated": observed is not None and max(weeks) > observed * (1 + 1e-9),
+                "extrapolated": extrapolated(curve, *weeks),
                 "fixed": curve.status == "not_enough_data" and held,
                 "current": curve.current,
                 "status": curve.status,

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from crewplan.lib.active_language import speaking
+from crewplan.lib.columns import pad
 from crewplan.lib.language import LANGUAGES, normalize, of_locale
 from crewplan.reports import messages
 from crewplan.reports.collaboration import FiscalQuarter, parse_quarter
@@ -92,7 +93,7 @@ class Command(BaseCommand):
         out.write(messages.findings_heading(label, len(findings), language))
         for f in findings:
             severity = messages.severity_name(f.severity, language)
-            out.write(f"{severity:<8} {f.code:<36} {f.message}")
+            out.write(f"{pad(severity, 8)} {f.code:<36} {f.message}")
             out.write(f"{'':<8} {'':<36} → {f.fix}")
             for e in f.finding.evidence[:10]:
                 value = messages.evidence_value(f.code, e.value, language)
