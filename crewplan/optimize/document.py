@@ -120,7 +120,7 @@ def _channel_document(curve: ChannelCurve) -> dict[str, Any]:
         item["roi_known"] = curve.roi_known
     item["adstock"] = {"form": "geometric", "decay": curve.decay, "max_lag": curve.max_lag}
     item["response"] = response_document(curve.response)
-    for key in ("current", "min", "max", "observed_max", "observed_min"):
+    for key in ("current", "min", "max", "observed_max"):
         item[key] = getattr(curve, key)
     if curve.observed_min is not None:
         item["observed_min"] = curve.observed_min
