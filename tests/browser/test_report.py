@@ -59,7 +59,7 @@ def test_generate_watch_read_plan_an_action_and_download_the_pdf(
         tasks.run(report.pk)  # the worker; the page's polls wait in the route handler
         action = _first_action(report)
         # The next poll sees it done and reloads the page: the report itself.
-        expect(page.locator("#report-document h1")).to_have_text("季度檢討 2026Q4")
+        expect(page.locator("#report-document h1")).to_have_text("季度檢討 2026 財年第 4 季")
     expect(bar).to_have_count(0)
     expect(page.locator("#report-audience")).to_have_text("公司內部版本")
     page.screenshot(path=str(artifacts / "report-page.png"), full_page=True)

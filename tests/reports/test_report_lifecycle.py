@@ -82,7 +82,7 @@ def test_generating_stores_one_copy_per_side_and_tells_the_readers(
             "2026Q4",
             team is not None,
         )
-        assert "Quarterly review 2026Q4" in copy.html
+        assert "Quarterly review Q4 of fiscal 2026" in copy.html
         assert bytes(copy.pdf).startswith(b"%PDF")
     assert "amounts-hidden" in copies[world.a_agency.pk].html
     assert "amounts-hidden" not in copies[None].html
@@ -334,7 +334,7 @@ def test_cli_generates_stores_and_writes_the_files(
     )
     assert code == 0
     assert '<html lang="zh-Hant-TW">' in html.read_text(encoding="utf-8")
-    assert "季度檢討 2026Q4" in html.read_text(encoding="utf-8")
+    assert "季度檢討 2026 財年第 4 季" in html.read_text(encoding="utf-8")
     assert Report.objects.count() == 2
 
 

@@ -66,8 +66,8 @@ def test_the_demo_pdf_holds_the_html_headings_and_figures_in_chinese(
     # The money sections (section 2 on) put their figures in tables: once they are in the
     # report, there are figures to find.
     assert figures or "goals" not in in_house.data["sections"]
-    quarter = in_house.data["quarter"]
-    assert f"季度檢討{quarter}" in headings
+    year, number = in_house.data["quarter"].split("Q")
+    assert f"季度檢討{year}財年第{number}季" in headings
     assert "目錄" in headings
     missing = [h for h in headings + figures if h and h not in text]
     assert missing == [], f"in the HTML but not in the PDF: {missing[:20]}"

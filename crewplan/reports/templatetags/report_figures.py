@@ -11,6 +11,8 @@ from django import template
 
 from crewplan.lib.money import format_money
 from crewplan.measure.templatetags import measure_display
+from crewplan.reports.collaboration import parse_quarter
+from crewplan.reports.messages import quarter_label
 
 register = template.Library()
 
@@ -87,3 +89,13 @@ SERIES_FILLS = ("#4a6fa5", "#e07b39", "#6aa84f", "#9e7bb5")
 def series_fill(index: int) -> str:
     """A chart series' colour (an SVG attribute: the page's CSP forbids inline styles)."""
     return SERIES_FILLS[index % len(SERIES_FILLS)]
+
+
+@register.filter
+def quarter_name(value: str) -> str:
+    """ "2026Q4" → "Q4 of fiscal 2026" (2026 財年第 4 季), in the active language."""
+    try:
+        quarter = parse_quarter(value, 1)  # the start month does not change the name
+    except ValueError:
+        return value
+    return quarter_label(quarter)
