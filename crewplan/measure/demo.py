@@ -317,7 +317,7 @@ PAID = (
         # Video is remembered for weeks, and needs a flight of some weight to be noticed.
         response=Response(decay=0.6, roas=3.4, saturation=1.3, slope=1.5),
         # Last year's films ran outside the gift seasons (spring, summer, Double 11).
-        last_plan=(0, 0, 12000, 0, 0, 18000, 15000, 0, 0, 0, 10000, 0),
+        last_plan=(0, 0, 30000, 0, 0, 40000, 35000, 0, 0, 0, 25000, 0),
     ),
 )
 
