@@ -1,8 +1,8 @@
-"""The demo bakery's year of results, so every measurement page has something true to show:
-its channels (paid, owned, organic) linked to the media budget lines and to the AI tools
-that lift revenue, a year of daily figures up to today as one generic import, the expenses
-of the lines no platform reports, monthly reviews of the tools in use, and (in
-`demo_workflow`) a year of workflow history for the team scorecards.
+"""The demo bakery's results, so every measurement page and the reallocation have something
+true to show: its channels (paid, owned, organic) linked to the media budget lines and to
+the AI tools that lift revenue, two years of daily figures up to today as one generic
+import, the expenses of the lines no platform reports, monthly reviews of the tools in
+use, and (in `demo_workflow`) a year of workflow history for the team scorecards.
 
 The figures are made up but behave like a Taiwanese bakery's: a weekly rhythm, gift-box
 seasons (Chinese New Year, Mother's Day, Mid-Autumn, Double 11, Christmas) with the dip
@@ -10,14 +10,20 @@ of the week of 除夕, noise from a seeded random.Random (the same demo every lo
 same day), and rates inside what the platforms report for food e-commerce (CTR 0.8–3 %,
 CVR 1–4 %, average order NT$600–1,500). Each paid channel spends its media lines' plan
 month by month times a pacing factor of its own, so the pacing page shows a green, an
-amber and a red channel. The random draws are floats, but what is stored is whole
-hundredths (integers) and Decimal amounts, as an import would store them: nothing is
-computed from the floats but the invented figures themselves. Written with bulk_create in
-batches: the whole load adds a couple of seconds to `crewplan demo`."""
+amber and a red channel; inside the months the agency's flights push and ease off, and
+last year differs (a smaller Google budget, Meta paused a month, YouTube's films in other
+months), while LINE Ads runs one fixed daily budget. A paid channel's revenue is what its
+spend brings through a geometric carry-over and a Hill curve (`Response`), so a fit of
+the weekly figures judges Google Ads, Meta and YouTube and says honestly that LINE Ads'
+never-varied spend cannot be judged. The random draws are floats, but what is stored is
+whole hundredths (integers) and Decimal amounts, as an import would store them. Written
+with bulk_create in batches: the whole load adds a few seconds to `crewplan demo`."""
 
 import calendar
 import hashlib
+import math
 import random
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,6 +39,7 @@ from crewplan.audit.actions import AuditAction
 from crewplan.audit.services import record
 from crewplan.measure import channel_days, services
 from crewplan.measure.models import Campaign, Channel, DailyMetric, Expense, Import, ToolReview
+from crewplan.optimize.curves import Hill, geometric_adstock
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.budget.plan import seasonal_weights, spread
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Kpi
@@ -41,7 +48,7 @@ from crewplan.workspaces.models import Membership, Team, Workspace
 
 D = Decimal
 SEED = 20261111
-DAYS = 365  # a year of daily rows, ending today
+DAYS = 731  # two years of daily rows, ending today: a fit wants two seasons
 BATCH = 1000
 # Spend by weekday (Monday first): the bakery pushes harder before the weekend.
 WEEKLY = (0.94, 0.95, 0.98, 1.0, 1.08, 1.1, 0.95)
@@ -172,6 +179,25 @@ class DemoCampaign:
 
 
 @dataclass(frozen=True)
+class Response:
+    """How a paid channel's spend becomes revenue, week by week: the spend carried over
+    (geometric adstock, `decay`, weights summing to 1 over 8 weeks: crewplan.optimize's
+    own curves) through a Hill curve top·a^s/(K^s + a^s). Stated against the channel's
+    usual week (its yearly plan × pacing / 52): `roas` is the revenue per dollar there,
+    `saturation` K over that usual week, `slope` s."""
+
+    decay: float
+    roas: float
+    saturation: float
+    slope: float
+
+    def curve(self, usual: float) -> Hill:
+        half = self.saturation * usual
+        top = self.roas * usual * (half**self.slope + usual**self.slope) / usual**self.slope
+        return Hill(top=top, half_saturation=half, slope=self.slope)
+
+
+@dataclass(frozen=True)
 class PaidChannel:
     """A paid channel's economics: cost per thousand impressions (TWD), click-through and
     conversion rates, average order value (TWD); `pacing` is what it spends of its plan."""
@@ -187,6 +213,11 @@ class PaidChannel:
     cents: bool  # Meta reports spend with cents; the others whole dollars
     fractional_conversions: bool  # Google Ads' data-driven attribution: 2.37 conversions
     campaigns: tuple[DemoCampaign, ...]
+    response: Response
+    last_year: float = 1.0  # the months before this fiscal year spend this times the plan
+    paused: int = 0  # a calendar month of last year with no spend at all (0: none)
+    steady: bool = False  # a fixed daily budget, whatever the plan and the season
+    last_plan: tuple[int, ...] = ()  # last year's months when they followed another plan
 
 
 def _c(name: str, runs: Window, weight: float = 1.0, quality: float = 1.0) -> DemoCampaign:
@@ -214,6 +245,9 @@ PAID = (
             _c("中秋禮盒預購", _mid_autumn, 2.5, 1.15),
             _c("雙11 限時優惠", _double_11, 2.5, 1.2),
         ),
+        # Search answers at once and saturates late; last year's budget was 30 % smaller.
+        response=Response(decay=0.25, roas=3.7, saturation=1.6, slope=1.0),
+        last_year=0.7,
     ),
     PaidChannel(
         name="Meta",
@@ -234,11 +268,14 @@ PAID = (
             _c("雙11 限時優惠", _double_11, 2.5, 1.2),
             _c("聖誕節禮盒", _christmas, 2.0, 1.0),
         ),
+        # Social carries over and saturates early; paused last April (ad account review).
+        response=Response(decay=0.5, roas=3.4, saturation=0.7, slope=1.0),
+        paused=4,
     ),
     PaidChannel(
         name="LINE Ads",
         line="LINE 廣告（LAP）",
-        plan=spread(D(240000), SEASONAL),
+        plan=spread(D(240000)),  # the same every month: a fixed daily budget
         pacing=0.84,  # red: well behind plan
         cpm=80.0,
         ctr=0.011,
@@ -253,6 +290,9 @@ PAID = (
             _c("雙11 限時優惠", _double_11, 2.0, 1.1),
             _c("雙12 會員回饋", _double_12, 1.5, 1.0),
         ),
+        # Never varied: the one channel the fit cannot judge (an honest "not enough data").
+        response=Response(decay=0.2, roas=2.0, saturation=1.0, slope=1.0),
+        steady=True,
     ),
     PaidChannel(
         name="YouTube",
@@ -274,6 +314,10 @@ PAID = (
             _c("中秋禮盒預購", _mid_autumn, 2.0, 1.1),
             _c("雙11 限時優惠", _double_11, 1.5, 1.0),
         ),
+        # Video is remembered for weeks, and needs a flight of some weight to be noticed.
+        response=Response(decay=0.6, roas=3.4, saturation=1.3, slope=1.5),
+        # Last year's films ran outside the gift seasons (spring, summer, Double 11).
+        last_plan=(0, 0, 30000, 0, 0, 40000, 35000, 0, 0, 0, 25000, 0),
     ),
 )
 
@@ -328,6 +372,97 @@ def _months(first: date, last: date) -> Iterator[tuple[int, int]]:
         year, month = (year + month // 12, month % 12 + 1)
 
 
+def _fiscal_start(day: date, start_month: int) -> date:
+    """The first day of the fiscal year `day` is in."""
+    year = day.year if day.month >= start_month else day.year - 1
+    return date(year, start_month, 1)
+
+
+def _flights(rng: random.Random, first: date, last: date) -> dict[date, float]:
+    """The agency's flights: blocks of two to five weeks pushed, held or eased off (a
+    factor on the week's share of its month), the way budgets move between campaigns."""
+    levels: dict[date, float] = {}
+    week = first - timedelta(days=first.weekday())
+    while week <= last:
+        level = rng.choice((0.25, 1.0, 2.0))
+        for _ in range(rng.randint(2, 5)):
+            levels[week] = level
+            week += timedelta(days=7)
+    return levels
+
+
+def _month_factor(channel: PaidChannel, year: int, month: int, this_year: date) -> float:
+    """Last year's budget step and paused month; this fiscal year spends its plan."""
+    if date(year, month, 1) >= this_year:
+        return 1.0
+    if month == channel.paused and date(year, month, 1) >= this_year.replace(
+        year=this_year.year - 1
+    ):
+        return 0.0
+    return channel.last_year
+
+
+def paid_spend(
+    channel: PaidChannel,
+    plan: tuple[Decimal, ...],
+    start_month: int,
+    span: tuple[date, date],
+    rng: random.Random,
+) -> dict[date, float]:
+    """The channel's spend of each day of `span` (first and last day): each calendar
+    month spends its plan month (`plan` in fiscal months from `start_month`) times the
+    channel's pacing, spread over the month's days by weekday, demand and the week's
+    flight; the months before this fiscal year spend the same plan times the channel's
+    `last_year` step, nothing in its paused month. A `steady` channel spends the plan's
+    daily average every day."""
+    first, last = span
+    this_year = _fiscal_start(last, start_month)
+    flights = _flights(rng, first, last)
+    spend: dict[date, float] = {}
+    for year, month in _months(first, last):
+        days = [date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
+        if channel.steady:
+            daily = float(sum(plan, Decimal(0))) / 365 * channel.pacing
+            spend |= {day: daily * _noise(rng, 0.03) for day in days if first <= day <= last}
+            continue
+        factor = _month_factor(channel, year, month, this_year)
+        month_plan = plan
+        if channel.last_plan and date(year, month, 1) < this_year:
+            month_plan = tuple(Decimal(a) for a in channel.last_plan)
+        target = float(month_plan[(month - start_month) % 12]) * channel.pacing * factor
+        target *= _noise(rng, 0.04)
+        weights = [
+            WEEKLY[d.weekday()]
+            * demand(d) ** 0.6
+            * flights.get(monday_of(d), 1.0)
+            * _noise(rng, 0.1)
+            for d in days
+        ]
+        whole = sum(weights)
+        for day, weight in zip(days, weights, strict=True):
+            if first <= day <= last and target * weight > 0:
+                spend[day] = target * weight / whole
+    return spend
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weekly_revenue(
+    channel: PaidChannel, spend: dict[date, float], usual: float
+) -> dict[date, float]:
+    """The revenue the channel's spend brings each week (by its Monday): the weeks' spend
+    carried over and through the channel's Hill curve (Response)."""
+    weeks: dict[date, float] = defaultdict(float)
+    for day, amount in spend.items():
+        weeks[monday_of(day)] += amount
+    mondays = sorted(weeks)
+    carried = geometric_adstock([weeks[m] for m in mondays], channel.response.decay)
+    values = channel.response.curve(usual).value(carried)
+    return {m: float(v) for m, v in zip(mondays, values, strict=True)}
+
+
 def paid_rows(
     channel: PaidChannel,
     plan: tuple[Decimal, ...],
@@ -335,23 +470,24 @@ def paid_rows(
     span: tuple[date, date],
     rng: random.Random,
 ) -> list[Row]:
-    """The channel's rows over `span` (first and last day): each calendar month spends
-    its plan month (`plan` in fiscal months from `start_month`; the months before this
-    fiscal year spend like the same month of it) times the channel's pacing, spread over
-    the month's days by weekday and demand, then shared by the campaigns running that
-    day."""
-    first, last = span
+    """The channel's rows over `span`: its spend (paid_spend) shared by the campaigns
+    running each day; the week's revenue (weekly_revenue) shared by the days and
+    campaigns in proportion to their spend and the campaign's quality."""
+    spend = paid_spend(channel, plan, start_month, span, rng)
+    usual = float(sum(plan, Decimal(0))) * channel.pacing / 52
+    revenue = weekly_revenue(channel, spend, usual)
     rows: list[Row] = []
-    for year, month in _months(first, last):
-        days = [date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
-        target = float(plan[(month - start_month) % 12]) * channel.pacing * _noise(rng, 0.04)
-        weights = [WEEKLY[d.weekday()] * demand(d) ** 0.6 * _noise(rng, 0.1) for d in days]
-        whole = sum(weights)
-        for day, weight in zip(days, weights, strict=True):
-            spend_today = target * weight / whole
-            if not first <= day <= last or spend_today <= 0:
-                continue
-            rows += _campaign_rows(channel, day, spend_today, rng)
+    for day in sorted(spend):
+        rows += _campaign_rows(channel, day, spend[day], rng)
+    weight: dict[date, float] = defaultdict(float)
+    quality = {c.name: c.quality for c in channel.campaigns}
+    for row in rows:
+        weight[monday_of(row.day)] += row.spend_x100 * quality[row.campaign]
+    owed = [0.0]
+    for row in rows:
+        week = monday_of(row.day)
+        share = row.spend_x100 * quality[row.campaign] / weight[week] if weight[week] else 0.0
+        _sell(channel, row, revenue[week] * share, owed, rng)
     return rows
 
 
@@ -361,20 +497,11 @@ def _campaign_rows(
     running = [c for c in channel.campaigns if c.runs(day)]
     whole = sum(c.weight for c in running)
     rows = []
-    gifts = gift_season(day)
     for campaign in running:
         spend = spend_today * campaign.weight / whole * _noise(rng, 0.08)
         spend_x100 = round(spend * 100) if channel.cents else round(spend) * 100
         impressions = round(spend / (channel.cpm * _noise(rng, 0.1)) * 1000)
         clicks = round(impressions * _clip(channel.ctr * _noise(rng, 0.12), 0.008, 0.03))
-        cvr = _clip(
-            channel.cvr * campaign.quality * demand(day) ** 0.35 * _noise(rng, 0.15), 0.01, 0.04
-        )
-        conversions = clicks * cvr
-        conversions_x100 = (
-            round(conversions * 100) if channel.fractional_conversions else round(conversions) * 100
-        )
-        aov = _clip(channel.aov * (1.25 if gifts else 1.0) * _noise(rng, 0.08), 600, 1500)
         rows.append(
             Row(
                 day=day,
@@ -383,12 +510,27 @@ def _campaign_rows(
                 spend_x100=spend_x100,
                 impressions=impressions,
                 clicks=clicks,
-                conversions_x100=conversions_x100,
-                revenue_x100=round(conversions_x100 * aov),
                 sessions=round(clicks * 0.92),
             )
         )
     return rows
+
+
+def _sell(
+    channel: PaidChannel, row: Row, revenue: float, owed: list[float], rng: random.Random
+) -> None:
+    """The row's orders and revenue for the `revenue` its share of the week brings:
+    orders of the day's average order value (larger in the gift seasons), whole ones but
+    for Google Ads; the fraction of an order left over is carried to the channel's next
+    row (`owed`), so the weeks add up to what the channel brought."""
+    aov = _clip(
+        channel.aov * (1.25 if gift_season(row.day) else 1.0) * _noise(rng, 0.08), 600, 1500
+    )
+    conversions = revenue / aov + owed[0]
+    whole = conversions if channel.fractional_conversions else float(math.floor(conversions))
+    row.conversions_x100 = round(whole * 100)
+    owed[0] = conversions - row.conversions_x100 / 100
+    row.revenue_x100 = round(row.conversions_x100 * aov)
 
 
 def organic_rows(channel: OrganicChannel, first: date, last: date, rng: random.Random) -> list[Row]:
@@ -401,13 +543,11 @@ def organic_rows(channel: OrganicChannel, first: date, last: date, rng: random.R
             channel.sessions
             * WEEKLY_VISITS[day.weekday()]
             * push
-            * demand(day) ** 0.7
-            * _noise(rng, 0.1)
+            * demand(day) ** 0.3
+            * _noise(rng, 0.04)
         )
-        key_events = round(sessions * _clip(channel.cvr * _noise(rng, 0.15), 0.005, 0.04))
-        aov = _clip(
-            channel.aov * (1.25 if gift_season(day) else 1.0) * _noise(rng, 0.08), 600, 1500
-        )
+        key_events = round(sessions * _clip(channel.cvr * _noise(rng, 0.05), 0.005, 0.04))
+        aov = _clip(channel.aov * (1.1 if gift_season(day) else 1.0) * _noise(rng, 0.03), 600, 1500)
         rows.append(
             Row(
                 day=day,

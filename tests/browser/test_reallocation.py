@@ -3,9 +3,8 @@
 new version, and read the new media lines on that version's plan page.
 
 The workspace is A with two paid channels whose spend drives revenue
-(tests/reallocation/test_reallocation.py `_figures`), not the demo bakery: on the
-demo's figures the fit judges no channel (docs: the report of this branch), so nothing
-would move."""
+(tests/factories.responsive_channels), so a channel's maximum in the what-if has a known
+effect; the same page on the demo bakery is tests/browser/test_reallocation_demo.py."""
 
 from typing import Any
 

@@ -1,5 +1,6 @@
-"""The demo bakery's year of results: daily figures ending today that meet the plan
-roughly (one channel over, one under), the seasons a Taiwanese bakery lives by, expenses
+"""The demo bakery's results: two years of daily figures ending today that meet the plan
+roughly (one channel over, one under), paid revenue a fit can read (three channels judged,
+LINE Ads' never-varied spend honestly not), the seasons a Taiwanese bakery lives by, expenses
 on the lines no platform reports, monthly tool reviews with a tool to flag and one to
 celebrate, and a workflow history every move of which the state machine allows."""
 
@@ -11,6 +12,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.db.models import Sum
 from django.test import override_settings
 from django.utils import timezone
@@ -18,6 +20,9 @@ from django.utils import timezone
 from crewplan.measure import demo
 from crewplan.measure.actuals import version_actuals
 from crewplan.measure.models import Campaign, Channel, DailyMetric, Expense, Import, ToolReview
+from crewplan.optimize.curves import geometric_adstock
+from crewplan.optimize.fit import fit
+from crewplan.optimize.weekly_file import TAIWAN_HOLIDAYS, taiwan_holidays
 from crewplan.planning.budget.plan import spread
 from crewplan.planning.models import BudgetLine, BudgetVersion
 from crewplan.work import calendar_tw, workflow
@@ -40,12 +45,12 @@ def _plan_total(line: BudgetLine) -> Decimal:
     return sum((getattr(line, m) for m in MONTHS), Decimal(0))
 
 
-def test_demo_has_a_year_of_daily_figures_ending_today(db: Any) -> None:
+def test_demo_has_two_years_of_daily_figures_ending_today(db: Any) -> None:
     bakery, today = _load()
     rows = DailyMetric.objects.for_workspace(bakery)
     days = set(rows.values_list("day", flat=True))
-    assert min(days) == today - timedelta(days=364) and max(days) == today
-    assert len(days) == 365
+    assert min(days) == today - timedelta(days=demo.DAYS - 1) and max(days) == today
+    assert len(days) == demo.DAYS >= 730  # two seasons for the fit
     source = Import.objects.for_workspace(bakery).get()
     assert (source.file_name, source.layout, source.status) == ("demo.csv", "generic", "done")
     assert source.rows_added == rows.count() == rows.filter(source=source).count()
@@ -70,15 +75,15 @@ def test_demo_has_a_year_of_daily_figures_ending_today(db: Any) -> None:
     for name in ("Google Ads", "Meta", "LINE Ads", "YouTube"):
         channel = channels[name]
         assert channel.kind == "paid"
+        year = rows.filter(channel=channel, day__gt=today - timedelta(days=365))
+        spent = Decimal(year.aggregate(s=Sum("spend_x100"))["s"]) / 100
+        assert abs(spent / plans[channel.pk] - 1) <= Decimal("0.3"), (name, spent)
         totals = rows.filter(channel=channel).aggregate(
-            spend=Sum("spend_x100"),
             impressions=Sum("impressions"),
             clicks=Sum("clicks"),
             conversions=Sum("conversions_x100"),
             revenue=Sum("revenue_x100"),
         )
-        spend = Decimal(totals["spend"]) / 100
-        assert abs(spend / plans[channel.pk] - 1) <= Decimal("0.3"), (name, spend)
         assert 0.008 <= totals["clicks"] / totals["impressions"] <= 0.03, name
         conversions = totals["conversions"] / 100
         assert 0.01 <= conversions / totals["clicks"] <= 0.04, name
@@ -91,14 +96,14 @@ def test_demo_has_a_year_of_daily_figures_ending_today(db: Any) -> None:
     assert not rows.filter(channel=channels["LINE Ads"]).exclude(spend_x100__endswith="00")
     for name in ("SEO", "E-mail", "LINE OA"):
         organic = rows.filter(channel=channels[name])
-        assert organic.count() == 365 and not organic.exclude(spend_x100=0).exists()
+        assert organic.count() == demo.DAYS and not organic.exclude(spend_x100=0).exists()
         assert all(r.extras["sessions"] > 0 for r in organic.only("extras")), name
 
     # Double 11 sells far more than a usual day (the week: see the pinned test below).
     daily = dict(rows.values_list("day").annotate(r=Sum("revenue_x100")))
     double_11 = date(today.year, 11, 11)
     double_11 = double_11 if double_11 <= today else date(today.year - 1, 11, 11)
-    assert daily[double_11] > 2 * statistics.median(daily.values())
+    assert daily[double_11] > 1.5 * statistics.median(daily.values())  # organic 3 × ** 0.3
 
 
 def test_demo_paces_some_channels_off_plan_and_books_expenses(db: Any) -> None:
@@ -109,10 +114,11 @@ def test_demo_paces_some_channels_off_plan_and_books_expenses(db: Any) -> None:
     lines = BudgetLine.objects.for_workspace(bakery).filter(version=version)
     media = lines.filter(category="media")
     assert all(actuals.total(line.pk) > 0 for line in media), "imported spend is actual"
-    # Over the year of figures each paid channel spends its plan times its own pacing, so
-    # whatever today is, one channel is on plan and another far off it (green and red).
+    # Over the last year of figures each paid channel spends its plan times its own pacing,
+    # so whatever today is, one channel is on plan and another far off it (green and red).
     spent = dict(
         DailyMetric.objects.for_workspace(bakery)
+        .filter(day__gt=today - timedelta(days=365))
         .values_list("channel_id")
         .annotate(s=Sum("spend_x100"))
     )
@@ -228,13 +234,16 @@ def test_demo_figures_are_the_same_every_load_and_follow_the_seasons() -> None:
         return sum(revenue[start + timedelta(days=i)] for i in range(7))
 
     mondays = [today - timedelta(days=today.weekday() + 7 * k) for k in range(1, 52)]
+    # Paid revenue answers spend (adstock + Hill), not the season: the peaks are the
+    # organic channels' and the seasonal campaigns' spend, milder than when paid orders
+    # were boosted too (1.15–1.3 × an ordinary week).
     usual = statistics.median(week(monday) for monday in mondays)
     assert week(eve - timedelta(days=3)) < usual  # shops close, families eat at home
-    assert week(eve - timedelta(days=17)) > 1.3 * usual  # the gift boxes sell before
+    assert week(eve - timedelta(days=17)) > 1.1 * usual  # the gift boxes sell before
     double_11 = date(2026, 11, 11)
-    assert week(double_11 - timedelta(days=double_11.weekday())) > 1.3 * usual
+    assert week(double_11 - timedelta(days=double_11.weekday())) > 1.1 * usual
     mid_autumn = demo.events_of(2026).mid_autumn
-    assert week(mid_autumn - timedelta(days=10)) > 1.3 * usual
+    assert week(mid_autumn - timedelta(days=10)) > 1.1 * usual
 
 
 def test_demo_bot_realized_against_estimated_in_the_units_of_the_roi_core(db: Any) -> None:
@@ -266,3 +275,40 @@ def test_demo_bot_realized_against_estimated_in_the_units_of_the_roi_core(db: An
         .aggregate(total=Sum("amount"))["total"]
     )
     assert result.realized.cost == spent
+
+
+def test_demo_figures_let_the_fit_judge_the_channels_whose_spend_moved() -> None:
+    """Pure, today pinned: the weekly table the reallocation fits (whole ISO weeks, the
+    revenue of every channel, Taiwan's holidays as a control) from the generator alone.
+    The three channels whose spend moved are judged, with the ROI they were made with
+    inside the 90 % range; LINE Ads, on one daily budget, is not, and says why."""
+    plans = {p.name: p.plan or spread(Decimal(720000), demo.SEASONAL) for p in demo.PAID}
+    today = date(2026, 12, 2)
+    rows = demo.generate(plans, 1, today)
+    first = min(r.day for r in rows)
+    weeks = [first + timedelta(days=(7 - first.weekday()) % 7 + 7 * k) for k in range(104)]
+    assert weeks[-1] + timedelta(days=6) < today
+    at = {week: i for i, week in enumerate(weeks)}
+    outcome = [0.0] * len(weeks)
+    spend = {p.name: [0.0] * len(weeks) for p in demo.PAID}
+    for row in rows:
+        i = at.get(row.day - timedelta(days=row.day.weekday()))
+        if i is not None:
+            outcome[i] += row.revenue_x100 / 100
+            if row.spend_x100:
+                spend[row.channel][i] += row.spend_x100 / 100
+    holidays = list(taiwan_holidays(tuple(weeks)))
+    result = fit(spend, outcome, controls={TAIWAN_HOLIDAYS: holidays})
+    curves = {c.name: c for c in result.curves}
+    assert result.reasons["LINE Ads"].code == "too_little_variation"
+    for paid in demo.PAID:
+        if paid.steady:
+            continue
+        curve = curves[paid.name]
+        assert curve.status == "ok", (paid.name, result.reasons.get(paid.name))
+        x = np.array(spend[paid.name])
+        usual = float(sum(plans[paid.name])) * paid.pacing / 52
+        made = paid.response.curve(usual).value(geometric_adstock(x, paid.response.decay))
+        true_roi = float(made.sum() / x.sum())
+        assert curve.roi_low is not None and curve.roi_high is not None
+        assert curve.roi_low <= true_roi <= curve.roi_high, (paid.name, true_roi, curve)
