@@ -104,6 +104,9 @@ def load_demo() -> Workspace:
     from crewplan.measure import demo as measure_demo  # results of the plan and the work
 
     measure_demo.load(bakery)
+    from crewplan.reallocation import demo as reallocation_demo  # fitted on those results
+
+    reallocation_demo.load(bakery, owner)
 
     # The agency's other client: the same account manager works in both.
     tea_owner = _user(DemoPerson("owner@shanlan.example", "許文華", "老闆", Membership.Role.OWNER))

@@ -75,6 +75,9 @@ def test_the_demo_summary_states_the_sections_figures(db: Any) -> None:
     for finding in data.sections["summary"]["findings"]:
         assert finding["message"] in text
     assert data.sections["summary"]["actions"] == len(data.actions)
+    # The demo is loaded with its quarter fitted: the summary states the recommendation.
+    assert data.sections["reallocation"]["fit"]
+    assert "預期增益 NT$" in text or "資料還無法判斷任何通路" in text
     assert f"第十節列出 {len(data.actions)} 項行動" in text
     # The agency's copy: no money in the summary, and it says so.
     assert theirs.amounts_hidden
