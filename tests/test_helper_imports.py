@@ -1,12 +1,13 @@
-"""Shared test helpers live in tests/factories.py (plain functions) or a conftest.py
-(fixtures): a test module imports neither another test module nor a conftest, so moving
-or deleting one test file cannot break another."""
+"""Shared test helpers live in tests/factories.py (plain functions; tests/screen_checks.py
+for what the browser tests look for on a page) or a conftest.py (fixtures): a test module
+imports neither another test module nor a conftest, so moving or deleting one test file
+cannot break another."""
 
 import ast
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
-SHARED = {"tests.factories"}
+SHARED = {"tests.factories", "tests.screen_checks"}
 
 
 def imported_test_modules(path: Path) -> list[str]:

@@ -21,7 +21,7 @@ from crewplan.planning.models import BudgetLine, BudgetVersion
 from crewplan.reallocation.queries import quarter_plan
 from crewplan.workspaces.demo import DEMO_PASSWORD, DEMO_SLUG, IN_HOUSE, load_demo
 from crewplan.workspaces.models import Workspace
-from tests.browser.test_screens import WIDEST, english_on_chinese_page
+from tests.screen_checks import WIDEST, english_on_chinese_page
 
 MONTHS = [f"m{m:02d}" for m in range(1, 13)]
 

@@ -376,7 +376,7 @@ def _made_fit(
     """A done fit of `channels` concave channels over `weeks` weeks of data, written as
     the task writes it, for a version of `year` with a media line per channel."""
     version = BudgetVersion.objects.create(
-        workspace=world.a, fiscal_year=year, number=1 + int(recent), name=f"Plan {recent}"
+        workspace=world.a, fiscal_year=year, number=1 + int(recent) // 1000, name=f"Plan {recent}"
     )
     items, observed, recent_spend = [], {}, {}
     for i in range(channels):
