@@ -462,6 +462,9 @@ def test_the_page_plans_the_remaining_weeks_week_by_week(world: Any) -> None:
     assert [r[0] for r in rows[1:]] == [m.isoformat() for m in mondays]
     for row in rows[1:]:
         assert Decimal(row[1]) + Decimal(row[2]) == Decimal(row[3])
+    # The page writes each week's expected outcome as the CSV has it, with separators.
+    for row in rows[1:]:
+        assert f'<td class="num">{round(Decimal(row[4])):,}</td></tr>' in body
     weekly_plan = 60000 * 7 / sum(_days(starts, months))
     spent = sum(Decimal(r[3]) for r in rows[1:])
     assert abs(float(spent) - weekly_plan * len(mondays)) <= len(mondays)  # rounding only
