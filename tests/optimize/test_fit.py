@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crewplan.optimize import fit as fitting
-from crewplan.optimize.curves import Hill, geometric_adstock
+from crewplan.optimize.curves import ChannelCurve, Hill, geometric_adstock
 from crewplan.optimize.fit import LiftTest, TooFewWeeks, UnusableData, fit
 from crewplan.optimize.synthetic import generate
 
@@ -30,24 +30,26 @@ def test_quiet_data_recovers_every_channels_roi_within_15_percent() -> None:
     assert result.summary.holdout_mape is not None and result.summary.holdout_mape < 0.03
 
 
-@pytest.mark.parametrize("seed", [3, 5, 8])
-def test_suite_channels_whose_roi_is_known_are_within_the_stated_tolerance(seed: int) -> None:
-    # Stated tolerance: over the channels whose ROI the fit reports as known, the mean ROI
-    # error is under 25 %, none is off by more than 50 %, and the 90 % intervals hold most
-    # true ROIs. The others' intervals hold the truth as well: wide, not wrong.
-    data = generate(seed)
-    result = fit(data.spend, data.outcome, controls=data.controls)
-    judged = [c for c in result.curves if c.status == "ok" and c.roi_known]
-    assert judged
-    for curve in result.curves:
-        if curve.status == "ok" and not curve.roi_known:
-            assert curve.name in result.roi_unknown
-            assert result.roi_unknown[curve.name].code == "interval_too_wide"
-            assert curve.roi_high - curve.roi_low > fitting.MAX_RELATIVE_WIDTH * curve.roi  # type: ignore[operator]
-    errors = [relative_error(c.roi, data.truth[c.name].roi) for c in judged]
+def test_suite_channels_whose_roi_is_known_are_within_the_stated_tolerance() -> None:
+    # Stated tolerance, over six seeds together (a seed may have no channel whose ROI is
+    # known): over the channels whose ROI the fit reports as known, the mean ROI error is
+    # under 25 %, none is off by more than 50 %, and the 90 % intervals hold most true
+    # ROIs. The others are named in roi_unknown, with an interval wider than the rule.
+    known: list[tuple[ChannelCurve, float]] = []
+    for seed in (1, 3, 5, 8, 11, 12):
+        data = generate(seed)
+        result = fit(data.spend, data.outcome, controls=data.controls)
+        for curve in result.curves:
+            if curve.status == "ok" and curve.roi_known:
+                known.append((curve, data.truth[curve.name].roi))
+            elif curve.status == "ok":
+                assert result.roi_unknown[curve.name].code == "interval_too_wide"
+                assert not fitting.roi_is_known(curve.roi_low, curve.roi_high)  # type: ignore[arg-type]
+    assert len(known) >= 10
+    errors = [relative_error(c.roi, truth) for c, truth in known]
     assert np.mean(errors) < 0.25 and max(errors) < 0.5
-    covered = [c.roi_low <= data.truth[c.name].roi <= c.roi_high for c in judged]  # type: ignore[operator]
-    assert np.mean(covered) >= 0.6
+    covered = [c.roi_low <= truth <= c.roi_high for c, truth in known]  # type: ignore[operator]
+    assert np.mean(covered) >= 0.7
     assert result.summary.seconds < 5
 
 
@@ -214,14 +216,15 @@ def test_a_wide_roi_with_an_identified_curve_is_moved_within_the_observed_spend(
 
     spend, outcome = always_on()
     result = fit(spend, outcome)
-    assert result.curve("search").roi_known is True  # the other one: its ROI is known
+    # Both were always on: neither return from zero is known (search: 0.87 in 0.15–1.51).
+    assert result.curve("search").roi_known is False
     name = "social"
     search = result.curve(name)
     # Judged (the allocator may move it), the ROI honestly reported as not known.
     assert search.status == "ok" and search.roi_known is False
     assert result.roi_unknown[name].code == "interval_too_wide"
     assert name not in result.reasons
-    assert search.roi_high - search.roi_low > fitting.MAX_RELATIVE_WIDTH * search.roi  # type: ignore[operator]
+    assert search.roi_high > fitting.MAX_ROI_RATIO * search.roi_low  # type: ignore[operator]
     # Its bounds are the carried-over spend the data saw (after the warm-up weeks).
     carried = geometric_adstock(spend[name], search.decay, search.max_lag)
     assert search.observed_min == pytest.approx(carried[search.max_lag :].min())
@@ -364,3 +367,11 @@ def test_any_input_gives_finite_numbers_or_not_enough_data(
         if curve.status == "ok":
             assert curve.roi_low <= curve.roi <= curve.roi_high  # type: ignore[operator]
     assert np.isfinite(result.summary.r2)
+
+
+def test_an_roi_is_known_only_within_a_factor_of_four() -> None:
+    # The rule is on the interval itself, not on its width against the estimate: an
+    # inflated estimate with a wide interval is not known.
+    assert fitting.roi_is_known(1.0, 4.0) and fitting.roi_is_known(2.95, 5.43)
+    assert not fitting.roi_is_known(3.83, 24.58)  # 6.4×: was "known" under the old rule
+    assert not fitting.roi_is_known(0.0, 13.05) and not fitting.roi_is_known(-0.1, 0.2)
