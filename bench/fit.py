@@ -167,6 +167,48 @@ def uplift(data: Dataset, result: FitResult) -> dict[str, float]:
     }
 
 
+def oracle(data: Dataset, result: FitResult) -> FitResult:
+    """What the data allow at best: the product's fit with every modelled channel's curve
+    replaced by its TRUE shape (decay, half-saturation, slope) and only the tops estimated
+    from the data, by least squares with tops ≥ 0 on the same baseline (level, trend,
+    season, controls). A reference for what these data allow: with the shapes given, only
+    the noise in the tops is left (not a strict bound — an estimator can be lucky on one
+    seed — but no fit of the shapes is expected to beat it over a suite)."""
+    from dataclasses import replace
+
+    from scipy.optimize import lsq_linear
+
+    from crewplan.optimize.curves import Hill
+
+    modelled = [c for c in result.curves if c.roi is not None]
+    weeks = data.weeks
+    design = fitting.baseline_matrix(weeks, data.controls, season=weeks >= fitting.SEASON_WEEKS)
+    shapes = []
+    for c in modelled:
+        truth = data.truth[c.name].curve
+        unit = Hill(1.0, truth.response.half_saturation, truth.response.slope)  # type: ignore[attr-defined]
+        shapes.append(unit.value(geometric_adstock(data.spend[c.name], truth.decay, c.max_lag)))
+    columns = np.column_stack([design, *shapes]) if shapes else design
+    lower = [-np.inf] * design.shape[1] + [0.0] * len(shapes)
+    tops = lsq_linear(columns, data.outcome, bounds=(lower, np.inf)).x[design.shape[1] :]
+    by_name = {c.name: float(top) for c, top in zip(modelled, tops, strict=True)}
+    curves = tuple(
+        replace(
+            c,
+            response=Hill(
+                by_name[c.name],
+                data.truth[c.name].curve.response.half_saturation,  # type: ignore[attr-defined]
+                data.truth[c.name].curve.response.slope,  # type: ignore[attr-defined]
+            ),
+            draws=(),
+        )
+        if c.name in by_name
+        else c
+        for c in result.curves
+    )
+    return replace(result, curves=curves)
+
+
 def _too_wide(result: FitResult) -> list[str]:
     return [n for n, r in result.reasons.items() if r.code == "interval_too_wide"] + list(
         result.roi_unknown
@@ -233,6 +275,7 @@ def run(
     judged_all: list[tuple[ChannelCurve, float]] = []
     every: list[tuple[ChannelCurve, float]] = []
     scores: dict[str, list[float]] = {
+        "oracle": [],
         "point": [],
         "robust": [],
         "observed": [],
@@ -266,6 +309,7 @@ def run(
             1 for c in result.curves if data.truth[c.name].pattern == "flat" and c.status == "ok"
         )
         got = uplift(data, result)
+        got["oracle"] = uplift(data, oracle(data, result))["point"]
         if got["room"] >= MIN_ROOM:
             for key in scores:
                 scores[key].append(got[key])
@@ -276,7 +320,7 @@ def run(
             f"{cpu:5.2f} s CPU, R² {result.summary.r2:.3f}, holdout MAPE "
             f"{result.summary.holdout_mape:.1%}, true room {got['room']:.1%}, fitted "
             f"allocation {got['gain']:+.1%}, captured point {got['point']:.1%} robust "
-            f"{got['robust']:.1%} observed-range {got['observed']:.1%}"
+            f"{got['robust']:.1%} observed-range {got['observed']:.1%} oracle {got['oracle']:.1%}"
         )
     print("\n".join(rows))
     print(
@@ -291,6 +335,7 @@ def run(
     print(f"judged channels (status ok): {_roi_figures(judged_all)}")
     print(f"every fitted channel: {_roi_figures(every)}")
     for key, label in (
+        ("oracle", "oracle: true shapes, tops from the data (what the data allow)"),
         ("point", "point curves, 0.5–2× current"),
         ("robust", "mean over draws, 0.5–2× current"),
         ("observed", "point curves, ROI-unknown channels within the observed spend"),
