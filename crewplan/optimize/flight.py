@@ -5,9 +5,12 @@ Channel i's carried-over spend in week t is a_it = Σ_l w_il s_i,t−l + h_it, w
 adstock weights w_il = d_i^l / Σ d_i^k (l = 0…max_lag, `curves.adstock_weights`) and h_it
 the carry-over in from the weeks before the plan (`history`, by default the current spend
 repeated). The week's outcome is f_i(a_it), f_i the steady-state curve. The plan
-maximizes Σ_i Σ_t f_i(a_it) over the N weeks, and over the max_lag weeks after them as
-well when `credit_carryover` (the carry-over out of the window, with no spend after it),
-subject to weekly bounds lo_i ≤ s_it ≤ hi_i and Σ_it s_it = B.
+maximizes Σ_i Σ_t f_i(a_it) over the N weeks, and when `credit_carryover` the extra
+outcome the plan's spend causes in the max_lag weeks after them, with the spend after the
+plan going on at `after` (by default the single-period answer for a week's share of the
+budget: the money does not stop when the quarter ends, so those weeks are as saturated as
+the plan's own and the last week is worth what the others are), subject to weekly bounds
+lo_i ≤ s_it ≤ hi_i and Σ_it s_it = B.
 
 a is affine in s, so for concave curves the objective is concave over a polytope. It is
 solved by SLSQP from the single-period answer spread over the weeks, then polished by
@@ -76,12 +79,14 @@ def flight_plan(
     bounds: Bounds | None = None,
     max_change: float | None = None,
     credit_carryover: bool = True,
+    after: Mapping[str, float] | None = None,
     move_unjudged: bool = False,
 ) -> FlightPlan:
     """The plan spending `budget` (currency, over all `weeks`) with weekly `bounds`
     (per channel, the same each week, intersected with ±max_change around the current
-    weekly spend). Refuses S-shaped curves (not concave) and
-    infeasible input with an AllocationError."""
+    weekly spend). `after`: each channel's weekly spend after the plan (credited
+    carry-over only; default the single-period answer). Refuses S-shaped curves (not
+    concave) and infeasible input with an AllocationError."""
     if not (isinstance(weeks, int) and weeks >= 1):
         raise AllocationError("bad_weeks", f"the number of weeks must be ≥ 1 (got {weeks})")
     problem = prepare(curves, bounds=bounds, max_change=max_change, move_unjudged=move_unjudged)
@@ -103,7 +108,8 @@ def flight_plan(
     outcome_unit = float(problem.bank.top.sum()) or 1.0
     bank = problem.bank.scaled(unit, outcome_unit)
     n = len(curves)
-    maps, carried_in = [], []
+    steady = {c.name: c.spend for c in allocate_check.channels}
+    maps, carried_in, offsets = [], [], []
     for i, curve in enumerate(curves):
         past = (history or {}).get(curve.name)
         if past is None:
@@ -124,10 +130,22 @@ def flight_plan(
             keep = rows < horizon
             matrix[rows[keep], np.arange(weeks)[keep]] = w
         maps.append(matrix)
-        carried_in.append(
-            geometric_adstock(np.zeros(horizon), curve.decay, curve.max_lag, past_units)
-        )
-    model = _Model(bank, maps, carried_in, weeks)
+        carried = geometric_adstock(np.zeros(horizon), curve.decay, curve.max_lag, past_units)
+        if horizon > weeks:
+            going_on = float((after or {}).get(curve.name, steady[curve.name]))
+            if not (math.isfinite(going_on) and going_on >= 0):
+                raise AllocationError(
+                    "bad_after",
+                    f"channel {curve.name!r}: the spend after the plan must be a number ≥ 0",
+                    channel=curve.name,
+                )
+            # The spend after the plan carries into its weeks too: week N + k gets
+            # w_0 + … + w_k of it.
+            carried[weeks:] += going_on / unit * np.cumsum(weights)[: horizon - weeks]
+        carried_in.append(carried)
+        # Those weeks' outcome without the plan's spend: not the plan's doing.
+        offsets.append(float(bank.take(np.array([i])).value(carried[weeks:]).sum()))
+    model = _Model(bank, maps, carried_in, weeks, np.array(offsets))
     lo = np.repeat(problem.lo / unit, weeks)
     hi = np.repeat(np.minimum(problem.hi, budget) / unit, weeks)
     total = budget / unit
@@ -140,17 +158,22 @@ def flight_plan(
     per_week = [
         bank.take(np.array([i])).value(a) * outcome_unit for i, a in enumerate(model.adstock(s))
     ]
+    after_plan = [
+        (math.fsum(row[weeks:]) - offset * outcome_unit) if row.size > weeks else 0.0
+        for row, offset in zip(per_week, model.offsets, strict=True)
+    ]
     plan = FlightPlan(
         names=tuple(names),
         weeks=weeks,
         spend=tuple(tuple(float(v) for v in row) for row in spend),
         expected=tuple(tuple(float(v) for v in row[:weeks]) for row in per_week),
-        expected_after=tuple(math.fsum(row[weeks:]) for row in per_week),
+        expected_after=tuple(after_plan),
         marginal_return=tuple(
             tuple(float(v) for v in row)
             for row in gradient.reshape(n, weeks) * (outcome_unit / unit)
         ),
-        total_expected=math.fsum(math.fsum(row) for row in per_week),
+        total_expected=math.fsum(math.fsum(row[:weeks]) for row in per_week)
+        + math.fsum(after_plan),
         budget=float(budget),
         credit_carryover=credit_carryover,
         multiplier=None if lam is None else lam * outcome_unit / unit,
@@ -182,9 +205,13 @@ def _with_draws(
 
     def totals(s: Array) -> Array:
         found = np.zeros(draws)
-        for curve, carried in zip(curves, model.adstock(s), strict=True):
+        parts = zip(curves, model.adstock(s), model.carried_in, strict=True)
+        for curve, carried, without in parts:
             bank = ResponseBank.of(list(curve.draws[:draws]) or [curve.response] * draws)
             found += bank.value(np.repeat((carried * unit)[:, None], draws, axis=1)).sum(axis=0)
+            # The weeks after the plan without its spend, as in the point figures.
+            rest = (without[model.weeks :] * unit)[:, None]
+            found -= bank.value(np.repeat(rest, draws, axis=1)).sum(axis=0)
         return found
 
     outcome = totals(spend)
@@ -203,13 +230,20 @@ def _with_draws(
 
 
 class _Model:
-    """F(s) = Σ_i Σ_t f_i((A_i s_i + h_i)_t) over the flattened s (channel-major)."""
+    """F(s) = Σ_i Σ_t f_i((A_i s_i + h_i)_t) − c_i over the flattened s (channel-major),
+    c_i the weeks after the plan's outcome without its spend (`offsets`)."""
 
     def __init__(
-        self, bank: ResponseBank, maps: list[Array], carried_in: list[Array], weeks: int
+        self,
+        bank: ResponseBank,
+        maps: list[Array],
+        carried_in: list[Array],
+        weeks: int,
+        offsets: Array,
     ) -> None:
         self.banks = [bank.take(np.array([i])) for i in range(len(bank))]
         self.maps, self.carried_in, self.weeks = maps, carried_in, weeks
+        self.offsets = offsets
 
     def adstock(self, s: Array) -> list[Array]:
         rows = s.reshape(len(self.maps), self.weeks)
@@ -218,7 +252,7 @@ class _Model:
     def value(self, s: Array) -> float:
         return math.fsum(
             float(b.value(a).sum()) for b, a in zip(self.banks, self.adstock(s), strict=True)
-        )
+        ) - math.fsum(float(c) for c in self.offsets)
 
     def gradient(self, s: Array) -> Array:
         # A floor on the carried-over spend keeps f′ finite for Hill slopes below 1 at 0.

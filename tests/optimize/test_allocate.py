@@ -316,6 +316,34 @@ def test_a_flight_plan_with_carry_over_is_optimal_within_its_bounds():
         assert plan.channel_totals()[c.name] == pytest.approx(row.sum())
 
 
+def test_a_flight_plan_that_starts_and_goes_on_at_the_steady_answer_is_flat():
+    # History at the single-period answer and the spend after the plan going on at it (the
+    # default): every week, the last included, is the single-period answer — the quarter's
+    # end is not a reason to pile money into its last week.
+    curves = [replace(c, decay=0.7, max_lag=6) for c in mixed(5, 4)]
+    weekly, weeks = 120_000.0, 6
+    single = allocate(curves, weekly)
+    history = {c.name: [c.spend] * 6 for c in single.channels}
+    plan = flight_plan(curves, weekly * weeks, weeks, history=history)
+    assert np.array(plan.spend) == pytest.approx(
+        np.repeat(np.array(spends(single))[:, None], weeks, axis=1), rel=1e-7
+    )
+    # What the plan's spend adds after the window: its own carry-over, not next quarter's.
+    for extra, channel in zip(plan.expected_after, single.channels, strict=True):
+        assert extra > 0.0 if channel.spend > 0 else extra == pytest.approx(0.0, abs=1e-6)
+    assert plan.total_expected == pytest.approx(
+        weeks * single.expected + math.fsum(plan.expected_after), rel=1e-9
+    )
+    # With no spend after the plan the last week feeds unsaturated weeks and is raised.
+    stopping = flight_plan(
+        curves, weekly * weeks, weeks, history=history, after={c.name: 0.0 for c in curves}
+    )
+    assert np.array(stopping.spend)[:, -1].sum() > 1.2 * weekly
+    with pytest.raises(AllocationError) as refused:
+        flight_plan(curves, weekly * weeks, weeks, after={"c0": -1.0})
+    assert refused.value.code == "bad_after"
+
+
 def test_a_flight_plan_refuses_s_shaped_curves_and_bad_weeks():
     curves = [hill("a", 100.0, 10.0, 3.0), hill("b", 100.0, 10.0, 1.0)]
     with pytest.raises(AllocationError, match="a") as refused:
