@@ -118,7 +118,7 @@ UNUSABLE: dict[str, Promise] = {
     "duplicate_week": gettext_lazy(
         "line %(line)s: the week %(value)s is already on line %(first)s"
     ),
-    "rows_per_geo": gettext_lazy(
+    "rows_per_group": gettext_lazy(
         "line %(line)s: the week %(value)s is already on line %(first)s: the file has a row "
         "per week and %(column)s; fit one %(column)s at a time, or add them up to one row a week"
     ),

@@ -18,7 +18,8 @@ One row a week. The reader finds, in order:
 3. The weeks: dates with the year first (ISO, 2024/1/7, 2024-1-7, 2024年1月7日, date
    cells); every week starts on the same weekday (Monday is the documented default),
    rows out of order are sorted (`Layout.sorted` says so), a repeated week is refused
-   naming both lines, a missing week is refused naming the week expected.
+   naming both lines (and the geo or campaign column that splits the weeks, if any), a
+   missing week is refused naming the week expected.
 4. The numbers: plain, with thousands separators (1,234.5 or 1 234.5), a currency mark
    before or after (NT$, $, US$, ¥, 元, TWD, NTD) and full-width digits; a blank spend
    cell ("", "-", "--") is 0 (ad exports leave a week without spend blank) and counted
@@ -51,6 +52,7 @@ from crewplan.work.calendar_tw import days_between, is_day_off
 CONTROL_PREFIX = "control:"
 TAIWAN_HOLIDAYS = "taiwan_holidays"
 HEADER_SCAN = 10  # rows searched for the header (titles people put above it)
+DELIMITERS = (",", ";", "\t")
 
 # Header names, folded (measure/parse.fold: NFKC, case-folded).
 WEEK_NAMES = frozenset(
@@ -84,8 +86,25 @@ OUTCOME_NAMES = frozenset(
 # An outcome with one of these names is a count: the fit's outcome is "conversions"
 # unless the command says otherwise.
 CONVERSION_NAMES = frozenset({"conversions", "leads", "orders", "轉換", "轉換次數", "訂單數"})
-# A column saying the rows are per region: a repeated week is then a row per geo.
-GEO_NAMES = frozenset({"geo", "region", "dma", "market", "地區", "區域", "縣市"})
+# A column saying the rows are per region, campaign or channel (Meridian's geo files, ad
+# platforms' long exports): a repeated week is then a row per week and that column.
+GROUP_NAMES = frozenset(
+    {
+        "geo",
+        "region",
+        "dma",
+        "market",
+        "地區",
+        "區域",
+        "縣市",
+        "campaign",
+        "campaign name",
+        "廣告活動",
+        "廣告活動名稱",
+        "channel",
+        "通路",
+    }
+)
 TOTALS = ("total", "總計", "合計", "總和")
 BLANK = frozenset({"", "-", "--", "—"})
 
@@ -212,9 +231,11 @@ def _week(value: object, line: int) -> date:
 
 
 def _delimiter(lines: Sequence[str]) -> str:
-    """The delimiter that splits the first lines most."""
-    counts = {d: max((line.count(d) for line in lines), default=0) for d in (",", ";", "\t")}
-    return max(counts, key=lambda d: counts[d])
+    """The delimiter that splits every one of the first lines (those with any) most,
+    quoted text left out: "NT$1,234" in a comma file, 1,5 in a semicolon one."""
+    body = [re.sub(r'"[^"]*"', "", line) for line in lines]
+    body = [line for line in body if any(d in line for d in DELIMITERS)]
+    return max(DELIMITERS, key=lambda d: min((line.count(d) for line in body), default=0))
 
 
 def _text_rows(data: bytes, limits: FileLimits) -> list[list[object]]:
@@ -393,14 +414,14 @@ def read_weekly(
         cells = row + [None] * (len(names) - len(row))
         week = _week(cells[plan.week], line)
         if week in first_line:
-            geo = next((n for n in plan.not_used if fold(n) in GEO_NAMES), None)
+            group = next((n for n in plan.not_used if fold(n) in GROUP_NAMES), None)
             where: dict[str, str | int] = {
                 "line": line,
                 "first": first_line[week],
                 "value": week.isoformat(),
             }
-            if geo is not None:
-                raise UnusableData("rows_per_geo", column=geo, **where)
+            if group is not None:
+                raise UnusableData("rows_per_group", column=group, **where)
             raise UnusableData("duplicate_week", **where)
         first_line[week] = line
         read.append((line, week, cells))

@@ -93,6 +93,11 @@ def test_meridian_national_data_counts_conversions_from_the_spend_columns() -> N
     assert [c.name for c in curves.channels] == [f"Channel{i}_spend" for i in range(5)]
     assert curves.fit["outcome"] == "conversions"  # the column's name says so
     assert "Channel0_impression" in curves.fit["columns"]["not_used"]
+    _, table = run(str(path), "--language", "en")
+    assert table.splitlines()[1] == (
+        "The outcome column “conversions” is read as conversions (its header says so; "
+        "--outcome revenue to change)."
+    )
     _, table = run(str(path), "--language", "en", "--outcome", "revenue")
     assert "read as conversions" not in table
 

@@ -183,6 +183,15 @@ def test_big5_and_excel_and_google_ads_text(encoding: str, delimiter: str) -> No
     assert weekly.outcome == (100.0, 120.0) and weekly.spend == {"關鍵字花費": (10.0, 20.0)}
 
 
+def test_a_semicolon_file_with_decimal_commas_is_refused_not_misread() -> None:
+    data = csv_bytes(["week;outcome;search", "2024-01-01;100;1,5", "2024-01-08;120;2,5"])
+    error = refused(data)
+    assert (error.code, error.params) == (
+        "bad_number",
+        {"line": 2, "column": "search", "value": "1,5"},
+    )
+
+
 def workbook(rows: list[list[object]], sheets: tuple[str, ...] = ("週資料",)) -> bytes:
     book = openpyxl.Workbook()
     first = book.active
@@ -241,8 +250,14 @@ def test_an_xlsx_sheet_is_chosen_by_name() -> None:
         (
             ["time,geo,conversions,tv_spend", "2024-01-01,A,1,1", "2024-01-01,B,2,2"],
             {},
-            "rows_per_geo",
+            "rows_per_group",
             {"line": 3, "first": 2, "value": "2024-01-01", "column": "geo"},
+        ),
+        (
+            ["Week,Campaign,Revenue,Cost", "2024-01-01,A,1,1", "2024-01-01,B,2,2"],
+            {},
+            "rows_per_group",
+            {"line": 3, "first": 2, "value": "2024-01-01", "column": "Campaign"},
         ),
         (
             ["week,outcome,tv_spend", "2024-01-01,1,1", "2024-01-15,2,2"],

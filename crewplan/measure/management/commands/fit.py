@@ -101,7 +101,8 @@ class Command(BaseCommand):
             if options["json"]:
                 self.stdout.write(document.dumps(curves))
             else:
-                self._print(path, curves, result, weekly)
+                inferred = options["outcome"] is None and weekly.layout.conversions
+                self._print(path, curves, result, weekly, inferred)
         sys.exit(1 if result.reasons else 0)
 
     def _read(self, path: Path, options: dict[str, Any]) -> WeeklyData:
@@ -123,7 +124,12 @@ class Command(BaseCommand):
         raise AssertionError  # _unusable exits
 
     def _print(
-        self, path: Path, curves: document.Curves, result: FitResult, weekly: WeeklyData
+        self,
+        path: Path,
+        curves: document.Curves,
+        result: FitResult,
+        weekly: WeeklyData,
+        conversions_inferred: bool,
     ) -> None:
         out, summary = self.stdout, result.summary
         mape = (
@@ -144,7 +150,7 @@ class Command(BaseCommand):
             }
         )
         notes = _layout_notes(weekly)
-        if weekly.layout.conversions and curves.fit.get("outcome") == "conversions":
+        if conversions_inferred:
             notes.insert(
                 0,
                 gettext(
