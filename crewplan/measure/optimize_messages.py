@@ -58,7 +58,8 @@ UNUSABLE: dict[str, Promise] = {
     ),
     "no_channels": gettext_lazy("the data has no channel column"),
     "no_channel_columns": gettext_lazy(
-        "the file has no channel column (one column per channel holding its weekly spend)"
+        "the file has no channel column (one column per channel holding its weekly spend); "
+        "name them with --channels"
     ),
     "not_a_column": gettext_lazy("%(column)s is not one column of weekly figures"),
     "missing_value": gettext_lazy("%(column)s has no number for the week of %(week)s"),
@@ -86,14 +87,45 @@ UNUSABLE: dict[str, Promise] = {
     "too_many_columns": gettext_lazy("the file has more than %(columns)s columns"),
     "duplicate_column": gettext_lazy("the column %(column)s appears twice"),
     "missing_column": gettext_lazy("the file has no %(column)s column"),
-    "bad_week": gettext_lazy("line %(line)s: “%(value)s” is not a date such as 2026-01-05"),
-    "not_monday": gettext_lazy(
-        "line %(line)s: %(value)s is not a Monday (each row is the week starting that Monday)"
+    "no_week_column": gettext_lazy(
+        "the file has no week column (a header such as week, date, date_week, 週 or 日期 "
+        "in its first 10 rows); say which column it is with --week"
+    ),
+    "no_outcome_column": gettext_lazy(
+        "the file has no outcome column (a header such as outcome, revenue, sales, y, "
+        "conversions, 營收 or 業績); say which column it is with --outcome-column"
+    ),
+    "several_week_columns": gettext_lazy(
+        "several columns could be the week (%(columns)s); say which with --week"
+    ),
+    "several_outcome_columns": gettext_lazy(
+        "several columns could be the outcome (%(columns)s); say which with --outcome-column"
+    ),
+    "no_such_column": gettext_lazy("the file has no column “%(column)s”"),
+    "chosen_twice": gettext_lazy(
+        "the column %(column)s is named for two roles (week, outcome, channel or control)"
+    ),
+    "no_sheet": gettext_lazy("the workbook has no sheet “%(sheet)s” (its sheets: %(sheets)s)"),
+    "sheet_of_text": gettext_lazy("--sheet %(sheet)s: the file is not an .xlsx workbook"),
+    "bad_week": gettext_lazy(
+        "line %(line)s: “%(value)s” is not a date with the year first, such as 2026-01-05, "
+        "2026/1/5 or 2026年1月5日"
     ),
     "week_gap": gettext_lazy(
-        "line %(line)s: the week %(value)s does not follow the row above (expected %(expected)s)"
+        "line %(line)s: the week %(value)s does not follow the week before it (expected "
+        "%(expected)s: one row a week, 7 days apart)"
+    ),
+    "duplicate_week": gettext_lazy(
+        "line %(line)s: the week %(value)s is already on line %(first)s"
+    ),
+    "rows_per_group": gettext_lazy(
+        "line %(line)s: the week %(value)s is already on line %(first)s: the file has a row "
+        "per week and %(column)s; fit one %(column)s at a time, or add them up to one row a week"
     ),
     "bad_number": gettext_lazy("line %(line)s: “%(value)s” in %(column)s is not a number"),
+    "blank_value": gettext_lazy(
+        "line %(line)s: %(column)s is blank (only a spend may be left blank, read as 0)"
+    ),
 }
 UNKNOWN_UNUSABLE = gettext_lazy("the data cannot be fitted (%(code)s)")
 

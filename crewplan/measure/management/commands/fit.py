@@ -1,8 +1,13 @@
-"""`crewplan fit DATA.csv [--outcome revenue|conversions] [--holdout-weeks 8] [--json]
-[--currency TWD] [--taiwan-holidays] [--language L]`: fit every channel's response curve
-from a wide weekly file (docs/optimize.md: `week`, `outcome`, a column per channel,
-`control:<name>`) and print the CURVES document — a table by default, the JSON document with --json.
---taiwan-holidays adds the weekday holidays of each week (work/calendar_tw.py) as a control.
+"""`crewplan fit DATA.csv|DATA.xlsx [--outcome revenue|conversions] [--holdout-weeks 8]
+[--json] [--currency TWD] [--taiwan-holidays] [--language L] [--week COL]
+[--outcome-column COL] [--channels A,B] [--controls X,Y] [--sheet NAME]`: fit every
+channel's response curve from a wide weekly file (docs/optimize.md: a week column, an
+outcome, a column per channel, controls; optimize/weekly_file.py reads the layouts people
+and tools write) and print the CURVES document — a table by default, the JSON document
+with --json. Above the table, how the file was read when the person should check it: the
+columns read as spend whose headers do not say so, the columns not used, a week start
+other than Monday, rows sorted, blank spend read as 0. --taiwan-holidays adds the weekday
+holidays of each week (work/calendar_tw.py) as a control.
 
 Exit 0: every channel was judged; 1: some channel is `not_enough_data` (the reason and
 what would fix it are in the table and the document); 2: an unusable file or data (too
@@ -13,15 +18,16 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import get_language, gettext
 
 from crewplan.lib import file_messages, limits
 from crewplan.lib.columns import display_width, row
-from crewplan.lib.language import LANGUAGES, for_command_line
+from crewplan.lib.language import LANGUAGES, for_command_line, is_chinese
 from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.measure import optimize_messages
 from crewplan.optimize import document
@@ -29,10 +35,13 @@ from crewplan.optimize.curves import Hill
 from crewplan.optimize.fit import FitResult, UnusableData, fit
 from crewplan.optimize.weekly_file import (
     TAIWAN_HOLIDAYS,
+    Columns,
     WeeklyData,
     read_weekly,
     taiwan_holidays,
 )
+
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class Command(BaseCommand):
@@ -40,8 +49,20 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--outcome", choices=("revenue", "conversions"), default="revenue")
+        parser.add_argument("file", type=Path, help="a .csv or .xlsx file, one row a week")
+        parser.add_argument(
+            "--outcome",
+            choices=("revenue", "conversions"),
+            default=None,
+            help="default: conversions when the outcome column is named so, else revenue",
+        )
+        parser.add_argument("--week", default=None, help="the week column's header")
+        parser.add_argument("--outcome-column", default=None, help="the outcome column's header")
+        parser.add_argument(
+            "--channels", default=None, help="the spend columns, comma-separated (only these)"
+        )
+        parser.add_argument("--controls", default=None, help="control columns, comma-separated")
+        parser.add_argument("--sheet", default=None, help="the .xlsx sheet (default: the first)")
         parser.add_argument("--holdout-weeks", type=int, default=8)
         parser.add_argument("--json", action="store_true", help="print one JSON document")
         parser.add_argument("--currency", default=None, help="the spend's currency, e.g. TWD")
@@ -59,7 +80,10 @@ class Command(BaseCommand):
         with translation.override(for_command_line(options["language"], os.environ)):
             if options["holdout_weeks"] < 0:
                 self._unusable(gettext("--holdout-weeks must be 0 or more"))
-            weekly = self._read(path)
+            weekly = self._read(path, options)
+            outcome: Literal["revenue", "conversions"] = options["outcome"] or (
+                "conversions" if weekly.layout.conversions else "revenue"
+            )
             controls = dict(weekly.controls)
             if options["taiwan_holidays"]:
                 controls[TAIWAN_HOLIDAYS] = taiwan_holidays(weekly.weeks)
@@ -68,7 +92,7 @@ class Command(BaseCommand):
                     weekly.spend,
                     weekly.outcome,
                     controls=controls,
-                    outcome_kind=options["outcome"],
+                    outcome_kind=outcome,
                     holdout_weeks=options["holdout_weeks"],
                 )
             except UnusableData as error:
@@ -77,12 +101,20 @@ class Command(BaseCommand):
             if options["json"]:
                 self.stdout.write(document.dumps(curves))
             else:
-                self._print(path, curves, result)
+                inferred = options["outcome"] is None and weekly.layout.conversions
+                self._print(path, curves, result, weekly, inferred)
         sys.exit(1 if result.reasons else 0)
 
-    def _read(self, path: Path) -> WeeklyData:
+    def _read(self, path: Path, options: dict[str, Any]) -> WeeklyData:
+        columns = Columns(
+            week=options["week"],
+            outcome=options["outcome_column"],
+            channels=_names(options["channels"]) if options["channels"] is not None else None,
+            controls=_names(options["controls"] or ""),
+        )
         try:
-            return read_weekly(limits.read_limited(path, limits.WEEKLY_DATA))
+            data = limits.read_limited(path, limits.WEEKLY_DATA)
+            return read_weekly(data, columns=columns, sheet=options["sheet"])
         except OSError as error:
             self._unusable(f"{path}: {error.strerror}")
         except UnusableFile as error:
@@ -91,7 +123,14 @@ class Command(BaseCommand):
             self._unusable(f"{path}: {optimize_messages.unusable(error)}")
         raise AssertionError  # _unusable exits
 
-    def _print(self, path: Path, curves: document.Curves, result: FitResult) -> None:
+    def _print(
+        self,
+        path: Path,
+        curves: document.Curves,
+        result: FitResult,
+        weekly: WeeklyData,
+        conversions_inferred: bool,
+    ) -> None:
         out, summary = self.stdout, result.summary
         mape = (
             gettext("holdout MAPE %(mape).1f %% (last %(weeks)s weeks)")
@@ -110,6 +149,18 @@ class Command(BaseCommand):
                 "mape": mape,
             }
         )
+        notes = _layout_notes(weekly)
+        if conversions_inferred:
+            notes.insert(
+                0,
+                gettext(
+                    "The outcome column “%(column)s” is read as conversions (its header says "
+                    "so; --outcome revenue to change)."
+                )
+                % {"column": weekly.layout.outcome},
+            )
+        for note in notes:
+            out.write(note)
         heads = (
             gettext("ROI"),
             gettext("likely range"),
@@ -136,13 +187,14 @@ class Command(BaseCommand):
                 continue
             hill = curve.response
             assert isinstance(hill, Hill)
+            scale = max(weekly.spend[curve.name], default=0.0)
             cells = (
                 f"{curve.roi:.2f}",
                 f"{curve.roi_low:.2f}–{curve.roi_high:.2f}",
                 f"{curve.decay:.2f}",
-                f"{hill.half_saturation:,.0f}",
+                _amount(hill.half_saturation, scale),
                 f"{hill.slope:.2f}",
-                f"{curve.current or 0:,.0f}",
+                _amount(curve.current or 0, scale),
             )
             out.write(
                 row(
@@ -157,12 +209,54 @@ class Command(BaseCommand):
                         "The return from zero spend is not known (the spend was never near "
                         "zero); moved only within %(low)s–%(high)s a week, the spend seen."
                     )
-                    % {"low": f"{curve.min:,.0f}", "high": f"{curve.max:,.0f}"}
+                    % {"low": _amount(curve.min, scale), "high": _amount(curve.max, scale)}
                 )
 
     def _unusable(self, reason: str) -> None:
         sys.stderr.write(reason.replace("\n", " ") + "\n")
         sys.exit(2)
+
+
+def _amount(value: float, scale: float) -> str:
+    """Whole amounts with separators; a channel whose spend is in small units (`scale`,
+    its largest weekly spend, below 100: scaled data) to 3 significant digits."""
+    return f"{value:,.0f}" if scale >= 100 else f"{value:.3g}"
+
+
+def _names(option: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in option.split(",") if name.strip())
+
+
+def _layout_notes(weekly: WeeklyData) -> list[str]:
+    """How the file was read, where the person should check it (the module docstring)."""
+    layout = weekly.layout
+    listed = "、".join if is_chinese(get_language()) else ", ".join
+    notes = []
+    if layout.guessed:
+        notes.append(
+            gettext(
+                "Read as spend, though their headers do not say so: %(columns)s (choose the "
+                "spend columns with --channels)."
+            )
+            % {"columns": listed(layout.guessed)}
+        )
+    if layout.not_used:
+        notes.append(
+            gettext("Not used: %(columns)s (name them with --channels or --controls).")
+            % {"columns": listed(layout.not_used)}
+        )
+    if layout.week_start != 0:
+        notes.append(
+            gettext("Weeks start on %(weekday)s (the first, %(first)s).")
+            % {"weekday": WEEKDAYS[layout.week_start], "first": weekly.weeks[0].isoformat()}
+        )
+    if layout.sorted:
+        notes.append(gettext("The rows were not in date order; they were read sorted by week."))
+    if layout.blank_spend:
+        notes.append(
+            gettext("Blank spend cells read as 0: %(count)s.") % {"count": layout.blank_spend}
+        )
+    return notes
 
 
 def _dated(error: UnusableData, weekly: WeeklyData) -> UnusableData:
@@ -174,6 +268,7 @@ def _dated(error: UnusableData, weekly: WeeklyData) -> UnusableData:
 
 
 def _curves(result: FitResult, weekly: WeeklyData, currency: str | None) -> document.Curves:
+    layout = weekly.layout
     channels = tuple(
         replace(
             curve,
@@ -186,6 +281,19 @@ def _curves(result: FitResult, weekly: WeeklyData, currency: str | None) -> docu
     fit_document = result.summary.as_document() | {
         "first_week": weekly.weeks[0].isoformat(),
         "last_week": weekly.weeks[-1].isoformat(),
+        # How the file was read (optimize/weekly_file.Layout): which column was what.
+        "columns": {
+            "week": layout.week,
+            "week_start": WEEKDAY_NAMES[layout.week_start],
+            "outcome": layout.outcome,
+            "channels": list(weekly.spend),
+            "controls": list(weekly.controls),
+            "guessed_spend": list(layout.guessed),
+            "not_used": list(layout.not_used),
+            "sorted": layout.sorted,
+            "blank_spend": layout.blank_spend,
+            **({"sheet": layout.sheet} if layout.sheet is not None else {}),
+        },
         "not_judged": [
             {"name": name, "code": reason.code, "params": dict(reason.params)}
             for name, reason in result.reasons.items()
