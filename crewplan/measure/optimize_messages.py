@@ -130,9 +130,19 @@ UNUSABLE: dict[str, Promise] = {
 UNKNOWN_UNUSABLE = gettext_lazy("the data cannot be fitted (%(code)s)")
 
 
+_AMOUNTS = frozenset({"spend_low", "spend_high", "bytes"})
+
+
 def _shown(params: Mapping[str, object]) -> dict[str, object]:
-    """Parameters as people read them: two decimals for fractions."""
-    return {k: f"{v:.2f}" if isinstance(v, float) else v for k, v in params.items()}
+    """Parameters as people read them: two decimals for fractions, amounts grouped."""
+    return {
+        k: f"{v:.2f}"
+        if isinstance(v, float)
+        else f"{v:,}"
+        if k in _AMOUNTS and isinstance(v, int)
+        else v
+        for k, v in params.items()
+    }
 
 
 def channel_reason(reason: Reason) -> str:

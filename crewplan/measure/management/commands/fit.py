@@ -206,8 +206,8 @@ class Command(BaseCommand):
                 out.write(
                     "  "
                     + gettext(
-                        "The return from zero spend is not known (the spend was never near "
-                        "zero); moved only within %(low)s–%(high)s a week, the spend seen."
+                        "The return from zero spend is not known well enough to act on; "
+                        "moved only within %(low)s–%(high)s a week, the spend seen."
                     )
                     % {"low": _amount(curve.min, scale), "high": _amount(curve.max, scale)}
                 )
