@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 
 from crewplan.audit.models import AuditEvent
 from crewplan.measure.models import Channel
@@ -21,6 +22,15 @@ from tests.factories import (
     responsive_channels,
     weak_channel,
 )
+from tests.screen_checks import english_on_chinese_page
+
+
+def _main_text(html: str) -> str:
+    """The page's visible text between the navigation and the end (the shared layout is
+    walked by the screens test)."""
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return strip_tags(main.split(">", 1)[1])
+
 
 PAGE = "/w/alpha/reallocation/lift-tests/"
 
@@ -201,10 +211,12 @@ def test_the_pages_in_chinese(world: Any) -> None:
     client = client_for(alice)
     html = client.get(PAGE).content.decode()
     assert "增量測試" in html
+    assert english_on_chinese_page(_main_text(html)) == []
     for english in ("Lift tests", "Record a lift test", "Weekly spend change", "Standard error"):
         assert english not in html, english
     refused = client.post(PAGE, _form(meta, standard_error="0")).content.decode()
     assert "標準誤" in refused and "above 0" not in refused
+    assert english_on_chinese_page(_main_text(refused)) == []
     page = client.get("/w/alpha/reallocation/").content.decode()
     assert 'id="lift-tests-link"' in page and "1 lift test" not in page
 
@@ -270,5 +282,6 @@ def test_the_lift_tests_a_fit_cannot_use_are_listed_with_the_reason(world: Any) 
     alice.save()
     chinese = client_for(alice).get(url).content.decode()
     assert "未採用" in chinese
+    assert english_on_chinese_page(_main_text(chinese)) == []
     for english in ("lift test used", "Lift tests not used", "another outcome"):
         assert english not in chinese, english
