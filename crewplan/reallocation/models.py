@@ -115,4 +115,5 @@ class LiftTest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"lift test {self.pk} {self.first_day}–{self.last_day}"
+        # The audit log's label: the channel is loaded with the row wherever one is written.
+        return f"{self.channel.name} {self.first_day}–{self.last_day}"

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import strip_tags
 
 from crewplan.audit.models import AuditEvent
@@ -111,6 +113,7 @@ def test_recording_a_lift_test_through_the_page_is_audited(world: Any) -> None:
     assert test.created_by == world.people["alice"]
     event = AuditEvent.objects.get(action="reallocation.lift_test_added")
     assert event.after is not None and event.after["spend_change"] == "-5000"
+    assert event.after["channel"] == "Meta" and event.target_label == "Meta 2026-03-04–2026-03-29"
     html = client.get(PAGE).content.decode()
     assert f'data-lift-test="{test.pk}"' in html and "Paused in March" in html
     assert "-NT$5,000" in html
@@ -219,6 +222,23 @@ def test_the_pages_in_chinese(world: Any) -> None:
     assert english_on_chinese_page(_main_text(refused)) == []
     page = client.get("/w/alpha/reallocation/").content.decode()
     assert 'id="lift-tests-link"' in page and "1 lift test" not in page
+
+
+def test_the_list_reads_in_constant_queries_whatever_the_number_of_tests(world: Any) -> None:
+    channels = list(Channel.objects.filter(workspace=world.a))
+    client = client_for(world.people["alice"])
+    counts = []
+    for n in (2, 30):
+        for i in range(n - len(LiftTest.objects.filter(workspace=world.a))):
+            channel = channels[i % len(channels)]
+            services.lift_test_add(
+                workspace=world.a, actor=world.people["alice"], data=_data(channel, note=f"t{i}")
+            )
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(PAGE)
+        assert response.content.decode().count("data-lift-test=") == n
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
 
 
 # ------------------------------------------------------------------- the fit
