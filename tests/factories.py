@@ -22,7 +22,7 @@ from crewplan.planning.budget.queries import MONTH_FIELDS
 from crewplan.planning.models import AiTool, BudgetLine, BudgetVersion, Goal, Kpi, StackItem
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Function
-from crewplan.reallocation.models import Fit
+from crewplan.reallocation.models import Fit, LiftTest
 from crewplan.reports import services as report_services
 from crewplan.reports.collaboration import FiscalQuarter
 from crewplan.reports.models import Report, ReviewSettings
@@ -205,7 +205,18 @@ def tenant_values(world: Any, slug: str) -> dict[str, Any]:
     report = stored_report(
         world.a, world.people["alice"], [ReportAction("k", "A secret post", "")], "A secret line"
     )
+    lift_test = LiftTest.objects.create(
+        workspace=world.a,
+        channel=channel,
+        first_day=date(2026, 3, 2),
+        last_day=date(2026, 3, 29),
+        spend_change=Decimal(-1000),
+        incremental=Decimal(-500),
+        standard_error=Decimal(50),
+        note="A secret experiment",
+    )
     return {
+        "lift_test_id": lift_test.pk,
         "import_id": an_import.pk,
         "fit_id": fit.pk,
         "report_id": report.pk,
@@ -406,6 +417,52 @@ def responsive_channels(world: Any, weeks: int = WEEKS) -> dict[str, Any]:
         "channels": (search, social, seo),
         "first": first,
     }
+
+
+def weak_channel(world: Any, seed: int, weeks: int = WEEKS) -> dict[str, Any]:
+    """Data whose Display channel's ROI the figures alone leave unknown: its weekly spend
+    varies only ±40 % around 5,000 while Search's varies from 0.3 to 1.7 × 7,000 and the
+    weekly noise is 1,500 (both concave, no carry-over; the baseline 20,000 of organic
+    revenue). Returns the channels, the Mondays, Display's weekly spend as stored and its
+    true curve (`display_revenue(spend)`), to simulate an experiment's result."""
+    ws = world.a
+    search = Channel.objects.create(workspace=ws, name="Search", kind="paid")
+    display = Channel.objects.create(workspace=ws, name="Display", kind="paid")
+    seo = Channel.objects.create(workspace=ws, name="Organic 自然", kind="organic")
+    rng = random.Random(seed)
+    first = last_sunday() - timedelta(days=7 * weeks - 1)
+    mondays, stored = [], []
+    for w in range(weeks):
+        monday = first + timedelta(days=7 * w)
+        days = [monday + timedelta(days=d) for d in range(7)]
+        a = 7000 * rng.uniform(0.3, 1.7)
+        b = 5000 * rng.uniform(0.6, 1.4)
+        base = 20000 + rng.gauss(0, 1500)
+        daily_b = round(b / 7 * 100)
+        for channel, daily, revenue in (
+            (search, round(a / 7 * 100), _hill(a, 60000, 9000, 1.0)),
+            (display, daily_b, display_revenue(daily_b * 7 / 100)),
+        ):
+            metric_rows(ws, channel, days, spend_x100=daily, revenue_x100=round(revenue / 7 * 100))
+        metric_rows(ws, seo, days, revenue_x100=round(base / 7 * 100))
+        mondays.append(monday)
+        stored.append(daily_b * 7 / 100)
+    version = BudgetVersion.objects.create(
+        workspace=ws, fiscal_year=timezone.localdate().year, number=1, name="Plan"
+    )
+    quarter = (timezone.localdate().month - 1) // 3 + 1
+    return {
+        "version": version,
+        "quarter": quarter,
+        "channels": (search, display, seo),
+        "mondays": mondays,
+        "display_spend": stored,
+    }
+
+
+def display_revenue(spend: float) -> float:
+    """`weak_channel`'s true weekly revenue of Display at a weekly spend."""
+    return _hill(spend, 20000, 12000, 1.0)
 
 
 def stored_report(

@@ -45,6 +45,7 @@ from crewplan.planning.models import BudgetVersion, Goal
 from crewplan.planning.tools import services as tool_services
 from crewplan.raci import services as raci_services
 from crewplan.raci.models import Activity, Assignment, Function, MatrixVersion
+from crewplan.reallocation import services as reallocation_services
 from crewplan.reallocation.models import Fit
 from crewplan.reports.report import ReportAction
 from crewplan.work import feeds
@@ -315,7 +316,22 @@ def populate(world: Any) -> dict[str, Any]:
         workspace=a, version=version, quarter=4, status="done", curves=document.dump(curves)
     )
     report = stored_report(a, alice, [ReportAction("k", "Train the team", "")])
+    lift_test = reallocation_services.lift_test_add(
+        workspace=a,
+        actor=alice,
+        data={
+            "channel": meta,
+            "outcome": "revenue",
+            "first_day": date(2026, 3, 2),
+            "last_day": date(2026, 3, 29),
+            "spend_change": Decimal(-1000),
+            "incremental": Decimal(-500),
+            "standard_error": Decimal(50),
+            "note": "Paused in March",
+        },
+    )
     return {
+        "lift_test_id": lift_test.pk,
         "slug": a.slug,
         "fit_id": fit.pk,
         "report_id": report.pk,
@@ -533,6 +549,7 @@ def test_every_form_survives_hostile_values(populated: Any) -> None:
     # Control: the walk reached the real forms of the populated workspace.
     actions = {resolve(urlsplit(f.action).path).view_name for f, _i, _n in forms}
     assert {"raci_cells", "work_item", "planning_line", "planning_kpi", "invite"} <= actions
+    assert {"reallocation_lift_tests", "reallocation_lift_test_delete"} <= actions
     assert submitted > 600
     assert not failures, "\n".join(failures)
 

@@ -53,6 +53,7 @@ def secrets_of_a(world: Any) -> list[str]:
         "a secret alias",
         "A secret vendor",
         "a-secret-expenses.csv",
+        "A secret experiment",
     ]
     return names
 

@@ -40,6 +40,8 @@ class AuditAction(StrEnum):
     PLANNING_SYSTEM_REMOVED = "planning.system_removed"
     PLANNING_TOOL_SAVED = "planning.tool_saved"
     REALLOCATION_APPLIED = "reallocation.applied"
+    REALLOCATION_LIFT_TEST_ADDED = "reallocation.lift_test_added"
+    REALLOCATION_LIFT_TEST_DELETED = "reallocation.lift_test_deleted"
     REPORT_REQUESTED = "report.requested"
     REPORT_SIGNED_OFF = "report.signed_off"
     REPORT_ACTION_PLANNED = "report.action_planned"

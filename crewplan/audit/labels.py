@@ -29,6 +29,8 @@ AMOUNT_ACTIONS = frozenset(
         AuditAction.PLANNING_BUDGET_LINE_DELETED,
         AuditAction.PLANNING_BUDGET_IMPORTED,
         AuditAction.REALLOCATION_APPLIED,
+        AuditAction.REALLOCATION_LIFT_TEST_ADDED,
+        AuditAction.REALLOCATION_LIFT_TEST_DELETED,
         AuditAction.PLANNING_ROI_ESTIMATE_SAVED,
         AuditAction.MEASURE_IMPORTED,
         AuditAction.MEASURE_IMPORT_ROLLED_BACK,
@@ -104,6 +106,8 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     AuditAction.REALLOCATION_APPLIED: gettext_lazy(
         "applied a recommended reallocation as a new budget version"
     ),
+    AuditAction.REALLOCATION_LIFT_TEST_ADDED: gettext_lazy("recorded a lift test's result"),
+    AuditAction.REALLOCATION_LIFT_TEST_DELETED: gettext_lazy("deleted a lift test"),
     AuditAction.REPORT_REQUESTED: gettext_lazy("asked for a quarterly report"),
     AuditAction.REPORT_SIGNED_OFF: gettext_lazy("marked a quarterly report reviewed"),
     AuditAction.REPORT_ACTION_PLANNED: gettext_lazy(

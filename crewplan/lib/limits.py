@@ -38,6 +38,8 @@ MEASURE_METRICS = FileLimits(bytes=128 * 1024 * 1024, rows=2_000_000, columns=25
 # The weekly file `crewplan fit` reads: a row a week (ten years are 520 rows), a column
 # per channel and control.
 WEEKLY_DATA = FileLimits(bytes=2 * 1024 * 1024, rows=2_000, columns=256)
+# The lift tests `crewplan fit --lift-tests` reads: a row an experiment, a few a year.
+LIFT_TESTS = FileLimits(bytes=1024 * 1024, rows=1_000, columns=64)
 
 
 def too_large(limits: FileLimits) -> UnusableFile:

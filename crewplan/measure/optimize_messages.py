@@ -1,7 +1,8 @@
-"""The sentences of the response-curve fit (`optimize/fit.py`, `optimize/weekly_file.py`):
-why a channel cannot be judged and what would fix it, and why data cannot be fitted at
-all. The cores return codes and parameters (optimize/ imports no Django); the sentences
-are gettext messages here, worded in the active language."""
+"""The sentences of the response-curve fit (`optimize/fit.py`, `optimize/weekly_file.py`,
+`optimize/lift_file.py`): why a channel cannot be judged and what would fix it, and why
+data (or a lift-test file) cannot be fitted at all. The cores return codes and parameters
+(optimize/ imports no Django); the sentences are gettext messages here, worded in the
+active language."""
 
 from collections.abc import Mapping
 
@@ -125,6 +126,23 @@ UNUSABLE: dict[str, Promise] = {
     "bad_number": gettext_lazy("line %(line)s: “%(value)s” in %(column)s is not a number"),
     "blank_value": gettext_lazy(
         "line %(line)s: %(column)s is blank (only a spend may be left blank, read as 0)"
+    ),
+    # The lift-test file (optimize/lift_file.py).
+    "no_lift_tests": gettext_lazy("the file has no lift tests"),
+    "too_many_lift_tests": gettext_lazy("the file has more than %(rows)s lift tests"),
+    "lift_test_no_channel": gettext_lazy("line %(line)s: the lift test names no channel"),
+    "lift_test_bad_date": gettext_lazy(
+        "line %(line)s: “%(value)s” in %(column)s is not a date such as 2026-03-02"
+    ),
+    "lift_test_end_before_start": gettext_lazy(
+        "line %(line)s: the lift test ends before it starts"
+    ),
+    "lift_test_no_change": gettext_lazy(
+        "line %(line)s: the spend change is 0; a lift test changes the weekly spend"
+    ),
+    "lift_test_standard_error": gettext_lazy("line %(line)s: the standard error must be above 0"),
+    "lift_test_outside": gettext_lazy(
+        "line %(line)s: the lift test's weeks are not within the data (%(first)s to %(last)s)"
     ),
 }
 UNKNOWN_UNUSABLE = gettext_lazy("the data cannot be fitted (%(code)s)")

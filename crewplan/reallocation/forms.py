@@ -1,4 +1,5 @@
-"""The reallocation page's forms: what to fit, the what-if, and applying it."""
+"""The reallocation page's forms: what to fit, the what-if, applying it, and a lift test's
+result."""
 
 from decimal import Decimal
 from typing import Any
@@ -9,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from crewplan.measure.models import Channel
 from crewplan.reallocation.models import Fit
 from crewplan.reallocation.recommend import WhatIf
+from crewplan.reallocation.services import lift_test_problems
 from crewplan.reallocation.split import weekly
+from crewplan.workspaces.fields import DateInRangeField
 
 QUARTERS = [(q, f"Q{q}") for q in (1, 2, 3, 4)]
 
@@ -98,3 +101,54 @@ class WhatIfForm(forms.Form):
 class ApplyForm(WhatIfForm):
     name = forms.CharField(label=_("New version's name"), max_length=80)
     stamp = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+def _figure(label: Any, help_text: Any) -> forms.DecimalField:
+    return forms.DecimalField(label=label, max_digits=14, decimal_places=2, help_text=help_text)
+
+
+class LiftTestForm(forms.Form):
+    """A lift test's result; the rules are the service's (`lift_test_problems`)."""
+
+    channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.none())
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Fit.Outcome.choices)
+    first_day = DateInRangeField(
+        label=_("First day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The fit uses whole weeks: the Monday-to-Sunday week holding this day."),
+    )
+    last_day = DateInRangeField(
+        label=_("Last day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Up to the Sunday of the week holding this day."),
+    )
+    spend_change = _figure(
+        _("Weekly spend change"),
+        _("How much the weekly spend changed during the test, in currency; negative for a cut."),
+    )
+    incremental = _figure(
+        _("Incremental outcome"),
+        _(
+            "The extra revenue (or conversions) the change caused over the test's weeks and "
+            "the carry-over after them; negative for a cut."
+        ),
+    )
+    standard_error = _figure(
+        _("Standard error"), _("The incremental outcome's standard error, above 0.")
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, workspace: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+        field = self.fields["channel"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Channel.objects.for_workspace(workspace)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors:
+            for name, messages in lift_test_problems(self.workspace, data).items():
+                for message in messages:
+                    self.add_error(name, message)
+        return data

@@ -32,3 +32,28 @@ def refusal(error: AllocationError) -> str:
     if message is None:
         return str(UNKNOWN_REFUSAL) % {"code": error.code}
     return str(message) % {"channel": error.params.get("channel", "")}
+
+
+# Why a fit did not use one of the workspace's lift tests (tasks.lift_tests_for and the
+# codes of the fit core's refusals of a lift test).
+LIFT_TEST_UNUSED: dict[str, Promise] = {
+    "other_outcome": gettext_lazy("it measured another outcome than this fit's."),
+    "channel_not_in_data": gettext_lazy(
+        "the imported figures have no spend of its channel (only paid channels with spend "
+        "are fitted)."
+    ),
+    "outside_data": gettext_lazy(
+        "its weeks are not all within the fitted weeks (%(first)s to %(last)s)."
+    ),
+    "channel_not_modelled": gettext_lazy(
+        "the fit leaves its channel out (see why under the channels the data cannot judge)."
+    ),
+}
+UNKNOWN_LIFT_TEST_UNUSED = gettext_lazy("the fit could not use it (%(code)s).")
+
+
+def lift_test_unused(code: str, params: dict[str, object]) -> str:
+    message = LIFT_TEST_UNUSED.get(code)
+    if message is None:
+        return str(UNKNOWN_LIFT_TEST_UNUSED) % {"code": code}
+    return str(message) % {"first": "", "last": "", **params}

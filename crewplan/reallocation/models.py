@@ -60,3 +60,60 @@ class Fit(models.Model):
 
     def __str__(self) -> str:
         return f"fit {self.pk} v{self.version_id} Q{self.quarter} ({self.status})"
+
+
+class LiftTest(models.Model):
+    """An experiment's result on one channel, which a fit takes as a lift test
+    (optimize/fit.py `LiftTest`): the weekly spend changed by `spend_change` from
+    `first_day` to `last_day` (dates of the workspace's calendar, like the imported days)
+    and caused `incremental` extra outcome (± `standard_error`) over those weeks and the
+    carry-over after them, in `outcome` (revenue in the workspace currency, or
+    conversions). A fit reads whole weeks: the test covers the ISO week (Monday to Sunday)
+    holding `first_day` through the one holding `last_day`, so a mid-week date stands for
+    its whole week."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    # Deleting a channel (measure.services.channel_delete, only when nothing else uses it)
+    # takes its lift tests with it: they say nothing without it.
+    channel = models.ForeignKey(
+        "measure.Channel", on_delete=models.CASCADE, related_name="+", verbose_name=_("channel")
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=Fit.Outcome.choices, default=Fit.Outcome.REVENUE
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    # Amounts as planning's (Decimal, two places): the spend change in currency per week,
+    # the incremental outcome and its standard error in the outcome's unit.
+    spend_change = models.DecimalField(_("weekly spend change"), max_digits=14, decimal_places=2)
+    incremental = models.DecimalField(_("incremental outcome"), max_digits=14, decimal_places=2)
+    standard_error = models.DecimalField(_("standard error"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = WorkspaceOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lift test")
+        verbose_name_plural = _("lift tests")
+        ordering = ["-first_day", "-id"]
+        indexes = [models.Index(fields=["workspace", "first_day"], name="realloc_lift_ws_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="realloc_lift_days_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(standard_error__gt=0), name="realloc_lift_error_positive"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(spend_change=0), name="realloc_lift_spend_changes"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # The audit log's label: the channel is loaded with the row wherever one is written.
+        return f"{self.channel.name} {self.first_day}–{self.last_day}"

@@ -1,6 +1,6 @@
 """Reads of the reallocation page: a version's media plan for a quarter's remaining
-months per channel, a digest of the version (to refuse applying over a change), and the
-fits. A fixed number of queries whatever the plan's size."""
+months per channel, a digest of the version (to refuse applying over a change), the
+fits and the lift tests. A fixed number of queries whatever the plan's size."""
 
 import calendar
 import hashlib
@@ -11,8 +11,9 @@ from decimal import Decimal
 from crewplan.measure.actuals import fiscal_months
 from crewplan.planning.budget.queries import MONTH_FIELDS
 from crewplan.planning.models import BudgetLine, BudgetVersion
-from crewplan.reallocation.models import Fit
+from crewplan.reallocation.models import Fit, LiftTest
 from crewplan.reallocation.split import remaining_months, weekly
+from crewplan.workspaces.models import Workspace
 
 
 @dataclass
@@ -86,3 +87,8 @@ def fits_of(version: BudgetVersion, quarter: int) -> list[Fit]:
         .filter(version=version, quarter=quarter)
         .select_related("created_by")[:5]
     )
+
+
+def lift_tests_of(workspace: Workspace) -> list[LiftTest]:
+    """Every lift test of the workspace, the latest first. One query."""
+    return list(LiftTest.objects.for_workspace(workspace).select_related("channel", "created_by"))

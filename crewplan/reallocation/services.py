@@ -1,8 +1,10 @@
-"""Writes of the reallocation page: asking for a fit, and applying a recommendation as a
-new re-forecast version of the plan (one transaction, audited; nothing overwritten)."""
+"""Writes of the reallocation page: asking for a fit, applying a recommendation as a new
+re-forecast version of the plan (one transaction, audited; nothing overwritten), and
+recording or deleting a lift test's result (what the fits take as experiments)."""
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,13 +12,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crewplan.audit.actions import AuditAction
-from crewplan.audit.services import record
+from crewplan.audit.services import model_create, only_fields, record, snapshot
+from crewplan.lib.dates import in_range
 from crewplan.lib.money import decimals, format_money
 from crewplan.measure.models import Channel
 from crewplan.planning.budget import services as budget_services
 from crewplan.planning.budget.queries import MONTH_FIELDS, remaining_for
 from crewplan.planning.models import BudgetLine, BudgetVersion
-from crewplan.reallocation.models import Fit
+from crewplan.reallocation.models import Fit, LiftTest
 from crewplan.reallocation.queries import version_stamp
 from crewplan.reallocation.recommend import WhatIf
 from crewplan.reallocation.results import recommendation
@@ -149,3 +152,95 @@ def reallocation_apply(
         after={"version": new.number, "fit": fit.pk, "quarter": fit.quarter, "lines": after},
     )
     return new
+
+
+# Lift tests.
+
+LIFT_TEST_FIELDS = (
+    "channel",
+    "outcome",
+    "first_day",
+    "last_day",
+    "spend_change",
+    "incremental",
+    "standard_error",
+    "note",
+)
+# Sane limits: an amount below a trillion (the columns' 14 digits with 2 decimals), a test
+# of at most a year (an experiment runs weeks; a year-long "test" is the data itself).
+MAX_AMOUNT = Decimal(10) ** 12
+MAX_LIFT_TEST_DAYS = 366
+
+
+def lift_test_problems(workspace: Workspace, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What no lift test may be, by field (empty: none): a channel of another workspace,
+    an outcome other than revenue or conversions, dates outside 1990–2100 or in the wrong
+    order or more than a year apart, a spend change of 0, a standard error of 0 or less,
+    an amount that is not finite or not below a trillion."""
+    problems: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        problems.setdefault(name, []).append(message)
+
+    channel = data.get("channel")
+    if not isinstance(channel, Channel) or channel.workspace_id != workspace.pk:
+        add("channel", _("Choose a channel of this workspace."))
+    if data.get("outcome") not in Fit.Outcome.values:
+        add("outcome", _("Choose revenue or conversions as the outcome."))
+    first, last = data.get("first_day"), data.get("last_day")
+    for name, day in (("first_day", first), ("last_day", last)):
+        if not isinstance(day, date) or not in_range(day):
+            add(name, _("Enter a date between 1990-01-01 and 2100-12-31."))
+    if isinstance(first, date) and isinstance(last, date) and "first_day" not in problems:
+        if last < first:
+            add("last_day", _("The last day is before the first day."))
+        elif last - first > timedelta(days=MAX_LIFT_TEST_DAYS):
+            add("last_day", _("A lift test runs at most a year: enter its first and last day."))
+    for name in ("spend_change", "incremental", "standard_error"):
+        value = data.get(name)
+        if not isinstance(value, Decimal) or not value.is_finite() or abs(value) >= MAX_AMOUNT:
+            add(name, _("Enter a number below a trillion."))
+        elif name == "spend_change" and value == 0:
+            add(name, _("Enter the change of the weekly spend during the test (not 0)."))
+        elif name == "standard_error" and value <= 0:
+            add(name, _("Enter a standard error above 0."))
+    return problems
+
+
+@transaction.atomic
+def lift_test_add(*, workspace: Workspace, actor: Any, data: Mapping[str, Any]) -> LiftTest:
+    """Record a lift test's result (every one of LIFT_TEST_FIELDS); ValidationError by
+    field, nothing saved, when `lift_test_problems` finds any."""
+    only_fields(data, LIFT_TEST_FIELDS)
+    problems = lift_test_problems(workspace, data)
+    if problems or set(data) != set(LIFT_TEST_FIELDS):
+        raise ValidationError(problems or _("Fill in every field of the lift test."))
+    return model_create(
+        instance=LiftTest(workspace=workspace, created_by=actor, **data),
+        fields=LIFT_TEST_FIELDS,
+        actor=actor,
+        action=AuditAction.REALLOCATION_LIFT_TEST_ADDED,
+        exclude=["workspace", "channel", "created_by"],
+    )
+
+
+@transaction.atomic
+def lift_test_delete(*, workspace: Workspace, actor: Any, lift_test: LiftTest) -> None:
+    """Delete a lift test of `workspace`; fits already made keep what they used."""
+    current = (
+        LiftTest.objects.for_workspace(workspace)
+        .select_for_update()
+        .filter(pk=lift_test.pk)
+        .select_related("channel")
+        .first()
+    )
+    if current is None:
+        raise ValidationError(_("This lift test was deleted already."))
+    record(
+        workspace=workspace,
+        actor=actor,
+        action=AuditAction.REALLOCATION_LIFT_TEST_DELETED,
+        target=current,
+        before=snapshot(current, LIFT_TEST_FIELDS),
+    )
+    current.delete()

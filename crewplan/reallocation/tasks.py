@@ -8,9 +8,16 @@ The fit core has no callback of its own, so the steps are coarse: started, the w
 table read, fitted, stored. A worker killed mid-fit leaves its Fit "running" with no sign
 of life: `recover_stale_fits()` marks it failed with a message (the page calls it before
 showing fits; `crewplan worker` recovers imports the same way). No retry: the person
-starts the fit again."""
+starts the fit again.
+
+The workspace's lift tests (reallocation.models.LiftTest) go into the fit when their
+outcome is the fit's, their channel a column of the weekly table and their weeks inside
+it; the others, and those the fit cannot use (a channel it leaves out), are listed in the
+CURVES document's fit section with the reason (`lift_tests_unused`), never failing the
+fit."""
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,8 +29,10 @@ from django.utils.translation import gettext as _
 from crewplan.measure import optimize_messages
 from crewplan.optimize import document
 from crewplan.optimize.curves import geometric_adstock
-from crewplan.optimize.fit import FitResult, Outcome, UnusableData, fit
+from crewplan.optimize.fit import FitResult, LiftTest, Outcome, UnusableData, fit
+from crewplan.optimize.lift_file import week_index
 from crewplan.reallocation.models import Fit
+from crewplan.reallocation.models import LiftTest as LiftTestRow
 from crewplan.reallocation.weekly_queries import WeeklyTable, weekly_table
 from crewplan.workspaces.models import Workspace
 
@@ -51,10 +60,97 @@ def _fail(record: Fit, message: str) -> None:
     )
 
 
-def curves_document(result: FitResult, table: WeeklyTable, currency: str) -> dict[str, Any]:
+def _described(row: LiftTestRow, code: str, **params: str) -> dict[str, Any]:
+    """A lift test as the fit section lists it, with why it was not used (`code`)."""
+    return {
+        "id": row.pk,
+        "channel": row.channel.name,
+        "first_day": row.first_day.isoformat(),
+        "last_day": row.last_day.isoformat(),
+        "code": code,
+        "params": params,
+    }
+
+
+def lift_tests_for(
+    record: Fit, table: WeeklyTable
+) -> tuple[list[tuple[LiftTestRow, LiftTest]], list[dict[str, Any]]]:
+    """The workspace's lift tests the fit can take, each with its row and as the core's
+    `LiftTest` (weeks as indices into the table's), and those it cannot with the reason:
+    another outcome, a channel that is no column of the weekly table (not paid, or no
+    spend), weeks not all inside the table's."""
+    usable: list[tuple[LiftTestRow, LiftTest]] = []
+    unused: list[dict[str, Any]] = []
+    rows = LiftTestRow.objects.for_workspace(record.workspace).select_related("channel")
+    weeks = table.weeks
+    window = (
+        {"first": weeks[0].isoformat(), "last": (weeks[-1] + timedelta(days=6)).isoformat()}
+        if weeks
+        else {"first": "", "last": ""}
+    )
+    for row in rows.order_by("first_day", "pk"):
+        name = row.channel.name
+        start, end = week_index(row.first_day, table.weeks), week_index(row.last_day, table.weeks)
+        if row.outcome != record.outcome:
+            unused.append(_described(row, "other_outcome", outcome=row.outcome))
+        elif table.channel_ids.get(name) != row.channel_id:
+            unused.append(_described(row, "channel_not_in_data"))
+        elif start is None or end is None:
+            unused.append(_described(row, "outside_data", **window))
+        else:
+            core = LiftTest(
+                name,
+                start,
+                end,
+                float(row.spend_change),
+                float(row.incremental),
+                float(row.standard_error),
+            )
+            usable.append((row, core))
+    return usable, unused
+
+
+def _fit_with(
+    table: WeeklyTable, kind: Outcome, tests: list[tuple[LiftTestRow, LiftTest]]
+) -> tuple[FitResult, list[dict[str, Any]]]:
+    """The fit with every lift test it takes; a test it refuses (UnusableData naming the
+    test: its channel left out of the model, its weeks or values) is dropped with the
+    reason and the fit made again (the core checks its tests before it fits)."""
+    spend, outcome, controls = table.floats()
+    dropped: list[dict[str, Any]] = []
+    while True:
+        try:
+            result = fit(
+                spend,
+                outcome,
+                controls=controls,
+                outcome_kind=kind,
+                lift_tests=[core for _row, core in tests],
+            )
+        except UnusableData as error:
+            number = error.params.get("test")
+            if not error.code.startswith("lift_test") or not isinstance(number, int):
+                raise
+            if not 1 <= number <= len(tests):
+                raise
+            row, _core = tests.pop(number - 1)
+            code = "channel_not_modelled" if error.code == "lift_test_channel" else error.code
+            dropped.append(_described(row, code))
+            continue
+        return result, dropped
+
+
+def curves_document(
+    result: FitResult,
+    table: WeeklyTable,
+    currency: str,
+    lift_tests_used: Sequence[LiftTestRow] = (),
+    lift_tests_unused: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
     """The CURVES document as `crewplan fit --json` writes it (reasons as codes: the page
     words them in the reader's language), with each channel's carried-over weekly spend
-    (`observed`, the chart's points)."""
+    (`observed`, the chart's points) and the workspace's lift tests the fit took (their
+    ids) and did not (each with its reason's code)."""
     observed = {
         curve.name: [
             round(float(v), 2)
@@ -78,6 +174,8 @@ def curves_document(result: FitResult, table: WeeklyTable, currency: str) -> dic
             for name, reason in result.roi_unknown.items()
         ],
         "observed": observed,
+        "lift_tests_used": [row.pk for row in lift_tests_used],
+        "lift_tests_unused": list(lift_tests_unused),
         # The last weeks' spend per channel: the carry-over into the week-by-week plan.
         "recent_spend": {
             curve.name: [float(x) for x in table.spend[curve.name][-curve.max_lag :]]
@@ -103,12 +201,18 @@ def run(fit_id: int) -> bool:
         table = weekly_table(
             record.workspace, outcome=record.outcome, outcome_channels=record.outcome_channels
         )
+        usable, unused = lift_tests_for(record, table)
         _progress(fit_id, 20)
-        spend, outcome, controls = table.floats()
         kind: Outcome = "conversions" if record.outcome == "conversions" else "revenue"
-        result = fit(spend, outcome, controls=controls, outcome_kind=kind)
+        result, dropped = _fit_with(table, kind, usable)
         _progress(fit_id, 90)
-        curves = curves_document(result, table, record.workspace.currency)
+        curves = curves_document(
+            result,
+            table,
+            record.workspace.currency,
+            lift_tests_used=[row for row, _core in usable],
+            lift_tests_unused=unused + dropped,
+        )
     except UnusableData as error:
         with translation.override(_language_of(record)):
             _fail(

@@ -1,12 +1,13 @@
 """The reallocation page (issue 12): a budget version's quarter, a fit of the channels'
 response curves from the imported weekly figures (a background task, its progress
 polled), the recommended split of the remaining months' media money, a what-if (htmx, no
-save), and applying it as a new re-forecast version.
+save), applying it as a new re-forecast version, and the lift tests the fits take.
 
 Who: any member sees the page; amounts (plan, recommendation, gain, curves' axes) only
 those who may see every budget amount (`Action.VIEW_BUDGET_AMOUNTS` without a team:
 in-house, or external when the workspace lets them); fitting and applying as budget
-editing (`Action.EDIT_BUDGET`)."""
+editing (`Action.EDIT_BUDGET`), and so are recording and deleting lift tests (whose
+amounts are shown as the plan's are)."""
 
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crewplan.lib.downloads import table_download, wanted_format
 from crewplan.lib.money import decimals
@@ -25,8 +26,9 @@ from crewplan.lib.params import int_param
 from crewplan.planning.budget.queries import fiscal_year_of, versions_of
 from crewplan.planning.models import BudgetVersion
 from crewplan.reallocation import queries, services
-from crewplan.reallocation.forms import ApplyForm, FitForm, WhatIfForm
-from crewplan.reallocation.models import Fit
+from crewplan.reallocation.forms import ApplyForm, FitForm, LiftTestForm, WhatIfForm
+from crewplan.reallocation.messages import lift_test_unused
+from crewplan.reallocation.models import Fit, LiftTest
 from crewplan.reallocation.recommend import NO_CHANGE
 from crewplan.reallocation.results import recommendation
 from crewplan.reallocation.tasks import recover_stale_fits
@@ -61,6 +63,7 @@ def reallocation(request: WorkspaceRequest) -> HttpResponse:
         "fits": fits,
         "fit_form": FitForm(initial={"quarter": quarter}, workspace=request.workspace),
         "may_fit": can(request.membership, Action.EDIT_BUDGET),
+        "lift_test_count": LiftTest.objects.for_workspace(request.workspace).count(),
     }
     return render(request, "reallocation/page.html", context)
 
@@ -125,6 +128,10 @@ def _fit_context(request: WorkspaceRequest, fit: Fit, data: Any = None) -> dict[
         "may_apply": can(request.membership, Action.EDIT_BUDGET),
         "polling": fit.status in UNFINISHED,
         "fit_info": fit.curves.get("fit", {}),
+        "lift_tests_unused": [
+            dict(entry, reason=lift_test_unused(entry.get("code", ""), entry.get("params", {})))
+            for entry in fit.curves.get("fit", {}).get("lift_tests_unused", [])
+        ],
     }
     if fit.status == Fit.Status.DONE:
         context.update(_forms(request, fit, data, context["see_amounts"]))
@@ -220,3 +227,47 @@ def weekly_csv(request: WorkspaceRequest) -> HttpResponse:
     name = f"weekly-{request.workspace.slug}-{outcome}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def lift_tests(request: WorkspaceRequest) -> HttpResponse:
+    """The workspace's lift tests, and (budget editors) the form recording one."""
+    workspace = request.workspace
+    form = LiftTestForm(request.POST or None, workspace=workspace)
+    if request.method == "POST":
+        require(request, Action.EDIT_BUDGET)
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in services.LIFT_TEST_FIELDS}
+            try:
+                services.lift_test_add(workspace=workspace, actor=request.user, data=data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Lift test recorded. The next fit takes it."))
+                return redirect("reallocation_lift_tests", slug=workspace.slug)
+    context = {
+        "form": form,
+        "lift_tests": queries.lift_tests_of(workspace),
+        "may_edit": can(request.membership, Action.EDIT_BUDGET),
+        "see_amounts": can(request.membership, Action.VIEW_BUDGET_AMOUNTS),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "reallocation/lift_tests.html", context, status=status)
+
+
+@require_POST
+@workspace_view
+def lift_test_delete(request: WorkspaceRequest, lift_test_id: int) -> HttpResponse:
+    lift_test = get_owned(request, LiftTest, lift_test_id)
+    require(request, Action.EDIT_BUDGET)
+    try:
+        services.lift_test_delete(
+            workspace=request.workspace, actor=request.user, lift_test=lift_test
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Lift test deleted."))
+    return redirect("reallocation_lift_tests", slug=request.workspace.slug)

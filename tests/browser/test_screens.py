@@ -114,6 +114,7 @@ def screens() -> list[Screen]:
             "results-channel-settings", f"{w}/results/channels/settings/", "main table tbody tr"
         ),
         Screen("reallocation", f"{w}/reallocation/", "#fit-form"),
+        Screen("lift-tests", f"{w}/reallocation/lift-tests/", "#lift-test-form"),
         Screen("review-collaboration", f"{w}/review/collaboration/", "section.pitfall h2"),
         Screen("review-reports", f"{w}/review/reports/", "#reports-table tbody tr"),
         Screen("review-report", f"{w}/review/reports/{report.pk}/", "#report-document h1"),
