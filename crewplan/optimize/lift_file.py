@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from crewplan.lib.encodings import NotText, decode_text
 from crewplan.lib.limits import LIFT_TESTS, FileLimits
 from crewplan.optimize.fit import LiftTest, UnusableData
-from crewplan.optimize.weekly_file import _number
+from crewplan.optimize.weekly_file import parse_number
 
 COLUMNS = ("channel", "start", "end", "spend_change", "incremental", "standard_error")
 
@@ -56,6 +56,17 @@ def _header(row: list[str]) -> dict[str, int]:
         if needed not in names:
             raise UnusableData("missing_column", column=needed)
     return {name: names.index(name) for name in COLUMNS}
+
+
+def _number(text: str, line: int, column: str) -> float:
+    """A number as the weekly file reads one (separators, currency marks); blank refused."""
+    try:
+        value = parse_number(text)
+    except ValueError:
+        value = None
+    if value is None:
+        raise UnusableData("bad_number", line=line, column=column, value=text)
+    return value
 
 
 def _test(cells: list[str], at: dict[str, int], line: int, weeks: Sequence[date]) -> LiftTest:
