@@ -216,3 +216,87 @@ def test_the_table_lines_up_with_chinese_channel_names(tmp_path: Path) -> None:
     lines = out.splitlines()[2:]
     assert [display_width(line) for line in lines] == [display_width(lines[0])] * 4
     assert all(line.startswith(name) for line, name in zip(lines[1:], names, strict=True))
+
+
+def _weak_display(tmp_path: Path) -> tuple[Path, Path, float]:
+    """A weekly file whose Display channel varies only ±40 % around 5,000 (its return
+    from zero not known from the figures alone), and LIFTS.csv: the true result of
+    pausing it in weeks 40–47 (carry-over: none), 5 % standard error. Returns the files
+    and Display's true ROI."""
+    import numpy as np
+
+    from crewplan.optimize.curves import Hill
+
+    rng = np.random.default_rng(11)
+    weeks = 104
+    search = 7000 * rng.uniform(0.3, 1.7, weeks)
+    display = 5000 * rng.uniform(0.6, 1.4, weeks)
+    search_curve, display_curve = Hill(60_000, 9_000, 1.0), Hill(30_000, 6_000, 1.0)
+    outcome = 20_000 + search_curve.value(search) + display_curve.value(display)
+    outcome = outcome + rng.normal(0, 1_500, weeks)
+    mondays = [date(2024, 1, 1) + timedelta(days=7 * i) for i in range(weeks)]
+    lines = ["week,outcome,search spend,display spend"]
+    lines += [
+        f"{m},{o:.2f},{s:.2f},{d:.2f}"
+        for m, o, s, d in zip(mondays, outcome, search, display, strict=True)
+    ]
+    data = tmp_path / "weekly.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    paused = display[40:48]
+    incremental = -float(display_curve.value(paused).sum())
+    lifts = tmp_path / "lifts.csv"
+    # A mid-week date stands for its week; the change is the weekly spend cut to 0 (its
+    # average over the weeks, as a test reports it).
+    lifts.write_text(
+        "channel,start,end,spend_change,incremental,standard_error\n"
+        f"display spend,{mondays[40] + timedelta(days=2)},{mondays[47]},"
+        f"{-float(paused.mean()):.2f},{incremental:.2f},{0.05 * abs(incremental):.2f}\n",
+        encoding="utf-8",
+    )
+    roi = float(display_curve.value(display).sum() / display.sum())
+    return data, lifts, roi
+
+
+def test_lift_tests_from_a_file_narrow_the_channel_the_data_alone_cannot_judge(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    data, lifts, true_roi = _weak_display(tmp_path)
+    _, alone = run(str(data), "--json")
+    code, calibrated = run(str(data), "--lift-tests", str(lifts), "--json")
+    before = {c["name"]: c for c in json.loads(alone)["channels"]}["display spend"]
+    after = {c["name"]: c for c in json.loads(calibrated)["channels"]}["display spend"]
+    assert json.loads(calibrated)["fit"]["lift_tests"] == 1
+    assert json.loads(alone)["fit"]["lift_tests"] == 0
+    assert after["roi_high"] - after["roi_low"] < 0.5 * (before["roi_high"] - before["roi_low"])
+    assert after["roi_low"] <= true_roi <= after["roi_high"]
+    assert code in (0, 1)
+    _, table = run(str(data), "--lift-tests", str(lifts), "--language", "zh-hant")
+    assert "使用的實驗（提升測試）：1" in table
+
+
+def test_a_bad_lift_test_file_is_refused_naming_it_and_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, lifts, _ = _weak_display(tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        lifts.read_text(encoding="utf-8")
+        .replace(",display spend,", ",")
+        .replace("display spend", "tv spend"),
+        encoding="utf-8",
+    )
+    code, out = run(str(data), "--lift-tests", str(bad))
+    assert code == 2 and out == ""
+    err = capsys.readouterr().err
+    assert str(bad) in err and "tv spend" in err
+    outside = tmp_path / "outside.csv"
+    outside.write_text(
+        "channel,start,end,spend_change,incremental,standard_error\n"
+        "display spend,2030-01-07,2030-01-20,-5000,-20000,1000\n",
+        encoding="utf-8",
+    )
+    code, out = run(str(data), "--lift-tests", str(outside))
+    assert code == 2 and out == ""
+    assert "line 2" in capsys.readouterr().err

@@ -32,7 +32,8 @@ from crewplan.lib.xlsxfile import UnusableFile
 from crewplan.measure import optimize_messages
 from crewplan.optimize import document
 from crewplan.optimize.curves import Hill
-from crewplan.optimize.fit import FitResult, UnusableData, fit
+from crewplan.optimize.fit import FitResult, LiftTest, UnusableData, fit
+from crewplan.optimize.lift_file import read_lift_tests
 from crewplan.optimize.weekly_file import (
     TAIWAN_HOLIDAYS,
     Columns,
@@ -64,6 +65,13 @@ class Command(BaseCommand):
         parser.add_argument("--controls", default=None, help="control columns, comma-separated")
         parser.add_argument("--sheet", default=None, help="the .xlsx sheet (default: the first)")
         parser.add_argument("--holdout-weeks", type=int, default=8)
+        parser.add_argument(
+            "--lift-tests",
+            type=Path,
+            default=None,
+            help="experiment results (.csv: channel, start, end, spend_change, incremental, "
+            "standard_error) that constrain those channels' curves",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON document")
         parser.add_argument("--currency", default=None, help="the spend's currency, e.g. TWD")
         parser.add_argument(
@@ -84,6 +92,7 @@ class Command(BaseCommand):
             outcome: Literal["revenue", "conversions"] = options["outcome"] or (
                 "conversions" if weekly.layout.conversions else "revenue"
             )
+            lifts = self._lifts(options["lift_tests"], weekly)
             controls = dict(weekly.controls)
             if options["taiwan_holidays"]:
                 controls[TAIWAN_HOLIDAYS] = taiwan_holidays(weekly.weeks)
@@ -94,9 +103,11 @@ class Command(BaseCommand):
                     controls=controls,
                     outcome_kind=outcome,
                     holdout_weeks=options["holdout_weeks"],
+                    lift_tests=lifts,
                 )
             except UnusableData as error:
-                self._unusable(f"{path}: {optimize_messages.unusable(_dated(error, weekly))}")
+                where = options["lift_tests"] if error.code.startswith("lift_test") else path
+                self._unusable(f"{where}: {optimize_messages.unusable(_dated(error, weekly))}")
             curves = _curves(result, weekly, options["currency"])
             if options["json"]:
                 self.stdout.write(document.dumps(curves))
@@ -115,6 +126,19 @@ class Command(BaseCommand):
         try:
             data = limits.read_limited(path, limits.WEEKLY_DATA)
             return read_weekly(data, columns=columns, sheet=options["sheet"])
+        except OSError as error:
+            self._unusable(f"{path}: {error.strerror}")
+        except UnusableFile as error:
+            self._unusable(f"{path}: {file_messages.unusable(error)}")
+        except UnusableData as error:
+            self._unusable(f"{path}: {optimize_messages.unusable(error)}")
+        raise AssertionError  # _unusable exits
+
+    def _lifts(self, path: Path | None, weekly: WeeklyData) -> list[LiftTest]:
+        if path is None:
+            return []
+        try:
+            return read_lift_tests(limits.read_limited(path, limits.LIFT_TESTS), weekly.weeks)
         except OSError as error:
             self._unusable(f"{path}: {error.strerror}")
         except UnusableFile as error:
@@ -150,6 +174,11 @@ class Command(BaseCommand):
             }
         )
         notes = _layout_notes(weekly)
+        if summary.lift_tests:
+            notes.append(
+                gettext("Lift tests used: %(count)s (they constrain those channels' curves).")
+                % {"count": summary.lift_tests}
+            )
         if conversions_inferred:
             notes.insert(
                 0,
