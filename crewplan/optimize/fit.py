@@ -136,6 +136,9 @@ class FitSummary:
     season: bool
     controls: tuple[str, ...]
     lift_tests: int
+    # Controls the same every week (e.g. an event column of zeros): nothing to explain
+    # with, left out of the baseline.
+    constant_controls: tuple[str, ...] = ()
 
     def as_document(self) -> dict[str, Any]:
         return {
@@ -149,6 +152,7 @@ class FitSummary:
             "draws": self.draws,
             "season": self.season,
             "controls": list(self.controls),
+            "constant_controls": list(self.constant_controls),
             "lift_tests": self.lift_tests,
             "method": "nonlinear least squares, baseline profiled out; Laplace draws",
         }
@@ -577,7 +581,10 @@ def fit(
 
     curves: dict[str, ChannelCurve] = {}
     local: dict[str, tuple[float, float, float] | None] = {}
-    r2, noise_sd = 0.0, float(y.std())
+    # No channel modelled: the baseline alone explains what it can.
+    r2 = _r2_on(y, full_design)
+    dof = max(1, y.size - full_design.shape[1])
+    noise_sd = float(np.sqrt((1.0 - r2) * float(((y - y.mean()) ** 2).sum()) / dof))
     if modelled:
         spends = [columns[n] for n in modelled]
         problem, design, scales, scale_y = _problem(spends, y, extra, y.size, max_lag, lifts)
@@ -628,6 +635,7 @@ def fit(
         draws=draws if modelled else 0,
         season=y.size >= SEASON_WEEKS,
         controls=tuple(n for n, v in extra.items() if np.ptp(v) > 0),
+        constant_controls=tuple(n for n, v in extra.items() if np.ptp(v) == 0),
         lift_tests=len(lifts),
     )
     return FitResult(

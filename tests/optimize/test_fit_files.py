@@ -74,6 +74,9 @@ def test_pymc_marketing_example_reads_x1_x2_as_spend_and_says_so() -> None:
     assert curves.fit["columns"]["guessed_spend"] == ["x1", "x2"]
     assert curves.fit["columns"]["controls"] == ["event_1", "event_2"]
     assert curves.fit["controls"] == ["event_1"]  # event_2 is 0 in every week of the excerpt
+    assert curves.fit["constant_controls"] == ["event_2"]  # and the fit says so
+    _, table = run(str(path), "--language", "en", "--controls", "event_1,event_2")
+    assert "Not used as controls, the same every week: event_2." in table.splitlines()
     _, table = run(str(path), "--language", "en")
     lines = table.splitlines()
     assert lines[1].startswith("Read as spend, though their headers do not say so: x1, x2")
@@ -109,6 +112,8 @@ def test_meridian_sunday_weeks_with_a_named_outcome() -> None:
     assert {item["code"] for item in curves.fit["not_judged"]} == {"too_little_variation"}
     assert curves.fit["columns"]["week_start"] == "sunday"
     assert (curves.fit["first_week"], curves.fit["weeks"]) == ("2023-01-01", 52)
+    # No channel modelled: R² is the baseline's (level, trend, controls), not 0.
+    assert 0.0 < curves.fit["r2"] < 1.0
     _, table = run(str(path), "--language", "zh-hant", "--outcome-column", "kpi_leads")
     assert "每週從星期日開始（第一週：2023-01-01）。" in table.splitlines()
 

@@ -174,6 +174,11 @@ class Command(BaseCommand):
             }
         )
         notes = _layout_notes(weekly)
+        if summary.constant_controls:
+            notes.append(
+                gettext("Not used as controls, the same every week: %(columns)s.")
+                % {"columns": _joined(summary.constant_controls)}
+            )
         if summary.lift_tests:
             notes.append(
                 gettext("Lift tests used: %(count)s (they constrain those channels' curves).")
@@ -256,10 +261,14 @@ def _names(option: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in option.split(",") if name.strip())
 
 
+def _joined(names: tuple[str, ...] | list[str]) -> str:
+    return ("、" if is_chinese(get_language()) else ", ").join(names)
+
+
 def _layout_notes(weekly: WeeklyData) -> list[str]:
     """How the file was read, where the person should check it (the module docstring)."""
     layout = weekly.layout
-    listed = "、".join if is_chinese(get_language()) else ", ".join
+    listed = _joined
     notes = []
     if layout.guessed:
         notes.append(
