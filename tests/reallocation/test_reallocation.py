@@ -448,6 +448,8 @@ def test_the_page_plans_the_remaining_weeks_week_by_week(world: Any) -> None:
     assert recent["Search"] == [float(v) for v in table.spend["Search"][-8:]]
     client = client_for(world.people["alice"])
     html = client.get(f"/w/alpha/reallocation/fits/{fit.pk}/").content.decode()
+    # One sentence, not two fragments glued together ("weekly revenueof every channel").
+    assert "Outcome: weekly revenue of every channel." in html
     today = timezone.localdate()
     starts = fiscal_months(today.year, 1)
     months = remaining_months(f["quarter"], starts, today)
