@@ -2,8 +2,9 @@
 codes) and the findings of `crewplan optimize`, in the catalogue."""
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
+from crewplan.lib.language import is_chinese
 from crewplan.optimize.allocate import AllocationError
 
 REFUSALS: dict[str, Promise] = {
@@ -89,6 +90,14 @@ def held(channel: str, reason: str) -> str:
     return gettext(
         "%(channel)s: the data cannot judge this channel; it stays at its current spend."
     ) % {"channel": channel}
+
+
+def steady(channels: list[str]) -> str:
+    listed = ("、" if is_chinese(get_language()) else ", ").join(channels)
+    return gettext(
+        "S-shaped curves keep the single-period spend every week (the week-by-week plan is "
+        "exact for concave curves only): %(channels)s."
+    ) % {"channels": listed}
 
 
 def amount(value: float) -> str:

@@ -317,3 +317,48 @@ def test_week_by_week_carries_over_from_the_documents_recent_weeks(
     code, out = plan({"Google Ads": ["a lot"]})
     error = capsys.readouterr().err
     assert code == 2 and out == "" and "Google Ads" in error and "past spends" in error
+
+
+def test_a_channel_stopped_by_its_bound_is_marked(curves_file: Path, tmp_path: Path) -> None:
+    # Meta capped at 20,000: its marginal return stays above the optimum's, and the
+    # table and the document say why.
+    bounds = tmp_path / "bounds.csv"
+    bounds.write_text("name,min,max\nMeta,,20000\n", encoding="utf-8")
+    _code, shown = report(str(curves_file), "--budget", "70000", "--bounds", str(bounds))
+    by_name = {c["name"]: c for c in shown["channels"]}
+    assert by_name["Meta"]["at_bound"] == "upper" and by_name["Meta"]["upper"] == 20000
+    assert by_name["Meta"]["marginal_return"] > shown["certificate"]["multiplier"]
+    assert by_name["Google Ads"]["at_bound"] is None
+    assert by_name["LINE"]["at_bound"] is None  # kept, not stopped by a bound
+    _code, table = run(
+        str(curves_file), "--budget", "70000", "--bounds", str(bounds), "--language", "zh-hant"
+    )
+    meta = next(line for line in table.splitlines() if line.startswith("Meta"))
+    assert meta.endswith("（已達上限）")
+
+
+def test_week_by_week_keeps_s_shaped_channels_at_the_single_period_answer(
+    tmp_path: Path,
+) -> None:
+    # Fitted curves are often S-shaped (Hill slope above 1): the plan keeps them at the
+    # single-period answer every week and plans the concave ones around them.
+    curves = json.loads(json.dumps(CURVES))
+    curves["channels"][1] = {
+        "name": "YouTube",
+        "response": {"form": "hill", "top": 70000, "half_saturation": 25000, "slope": 2.0},
+        "current": 30000,
+    }
+    path = tmp_path / "curves.json"
+    path.write_text(json.dumps(curves), encoding="utf-8")
+    _code, single = report(str(path), "--budget", "70000")
+    code, plan = report(str(path), "--budget", "280000", "--weeks", "4")
+    assert plan["mode"] == "flight" and plan["steady"] == ["YouTube"]
+    by_name = {c["name"]: c for c in plan["channels"]}
+    once = {c["name"]: c["spend"] for c in single["channels"]}
+    assert by_name["YouTube"]["weeks"] == pytest.approx([once["YouTube"]] * 4, rel=1e-9)
+    assert math.fsum(c["spend"] for c in plan["channels"]) == pytest.approx(280000, rel=1e-12)
+    assert code == 1  # LINE is kept: a finding; the steady note is not one
+    assert [f["code"] for f in plan["findings"]] == ["not_enough_data"]
+    _code, table = run(str(path), "--budget", "280000", "--weeks", "4", "--language", "en")
+    assert "S-shaped curves keep the single-period spend every week" in table
+    assert "YouTube." in table

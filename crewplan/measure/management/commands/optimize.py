@@ -40,6 +40,7 @@ from crewplan.optimize import document
 from crewplan.optimize.allocate import (
     Allocation,
     AllocationError,
+    ChannelSpend,
     allocate,
     extrapolated,
     least_spend,
@@ -96,8 +97,17 @@ class Command(BaseCommand):
                 result = _run(curves.channels, bounds, options, _history(curves))
             except AllocationError as error:
                 self._unusable(words.refusal(error))
+            steady = (
+                steady_channels(curves.channels, options["move_unjudged"])
+                if options["weeks"] is not None
+                else None
+            )
             report = _report(
-                curves, result, held=not options["move_unjudged"], target=_target(options)
+                curves,
+                result,
+                held=not options["move_unjudged"],
+                target=_target(options),
+                steady=steady,
             )
             if options["json"]:
                 self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
@@ -166,6 +176,10 @@ class Command(BaseCommand):
             mark = ""
             if channel["fixed"]:
                 mark = "  " + gettext("(kept)")
+            if channel.get("at_bound") == "upper":
+                mark += "  " + gettext("(at its maximum)")
+            elif channel.get("at_bound") == "lower":
+                mark += "  " + gettext("(at its minimum)")
             if channel["extrapolated"]:
                 mark += "  " + gettext("(extrapolated)")
             marginal = channel["marginal_return"]
@@ -188,6 +202,8 @@ class Command(BaseCommand):
         )
         if report["mode"] == "flight":
             self._print_weeks(report)
+            if report["steady"]:
+                out.write(words.steady(report["steady"]))
         target = report["target"]
         if target is not None and target["kind"] == "outcome":
             out.write(
@@ -331,6 +347,14 @@ def _run(
         "move_unjudged": options["move_unjudged"],
     }
     if options["weeks"] is not None:
+        # The week-by-week plan is exact for concave curves; a movable S-shaped channel
+        # keeps the single-period answer every week (as on the reallocation page) and the
+        # others are planned week by week around it.
+        shaped = steady_channels(curves, options["move_unjudged"])
+        if shaped and math.isfinite(options["budget"]):
+            single = allocate(curves, options["budget"] / options["weeks"], **common)
+            held = {c.name: (c.spend, c.spend) for c in single.channels if c.name in shaped}
+            common["bounds"] = dict(bounds or {}) | held
         return flight_plan(
             curves,
             options["budget"],
@@ -344,6 +368,13 @@ def _run(
     if options["target_roas"] is not None:
         return target_efficiency(curves, options["target_roas"], budget=options["budget"], **common)
     return allocate(curves, options["budget"], **common)
+
+
+def steady_channels(curves: tuple[ChannelCurve, ...], move_unjudged: bool) -> list[str]:
+    """The channels the allocator may move whose curve is S-shaped (not concave)."""
+    return [
+        c.name for c in curves if not c.response.concave and (c.status == "ok" or move_unjudged)
+    ]
 
 
 def _number(value: float | None) -> float | None:
@@ -364,12 +395,15 @@ def _report(
     *,
     held: bool,
     target: dict[str, Any] | None = None,
+    steady: list[str] | None = None,
 ) -> dict[str, Any]:
     """The JSON document: channels, totals, certificate, findings. `held`: channels the
     data cannot judge were kept at their current spend; `target`: the question asked
-    (least spend for an outcome, or a marginal return to keep), None for a budget."""
+    (least spend for an outcome, or a marginal return to keep), None for a budget;
+    `steady`: with --weeks, the S-shaped channels kept at the single-period answer."""
     by_name = {c.name: c for c in curves.channels}
     totals: dict[str, Any]
+    findings: list[dict[str, Any]] = []
     if isinstance(result, FlightPlan):
         channels = _flight_channels(result, by_name, held=held)
         totals = {
@@ -386,6 +420,7 @@ def _report(
         head = {"mode": "flight", "weeks": result.weeks, "budget": result.budget}
         head |= {"method": "marginal", "resolution": None}
         head["carryover_credited"] = result.credit_carryover
+        head["steady"] = steady or []
     else:
         channels = [
             {
@@ -397,6 +432,9 @@ def _report(
                 "fixed": c.fixed,
                 "current": c.current,
                 "status": by_name[c.name].status,
+                "lower": _number(c.lower),
+                "upper": _number(c.upper),
+                "at_bound": _at_bound(c),
             }
             for c in result.channels
         ]
@@ -414,7 +452,6 @@ def _report(
         head = {"mode": "allocate", "budget": result.budget, "method": result.method}
         head["resolution"] = result.resolution
     head["target"] = target
-    findings = []
     for channel in channels:
         curve = by_name[channel["name"]]
         if channel["extrapolated"]:
@@ -444,6 +481,19 @@ def _report(
         "certificate": certificate,
         "findings": findings,
     }
+
+
+def _at_bound(channel: ChannelSpend) -> str | None:
+    """ "lower" or "upper" when a channel the allocator moved stops at a bound: why its
+    marginal return differs from the optimum's."""
+    if channel.fixed:
+        return None
+    tolerance = 1e-9 * max(1.0, abs(channel.upper) if math.isfinite(channel.upper) else 1.0)
+    if channel.spend >= channel.upper - tolerance:
+        return "upper"
+    if channel.spend <= channel.lower + tolerance:
+        return "lower"
+    return None
 
 
 def _flight_channels(
