@@ -144,13 +144,16 @@ class Inverse:
         lam = math.exp(mu)
         x = np.empty(self.n)
         dx = np.zeros(self.n)
+        # A multiplier far below every channel's return (λ = e^−700 while the search
+        # brackets it) puts x beyond any bound: inf there is clipped to hi below.
         if self.logistic.size:
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 q = np.sqrt(np.maximum(self.half_top / lam, 1.0))
                 x[self.logistic] = 2.0 * self.c * np.arccosh(q)
                 dx[self.logistic] = np.where(q > 1.0, -self.c * q / np.sqrt(q * q - 1.0), 0.0)
         if self.linear.size:
-            root = np.sqrt(self.tk / lam)
+            with np.errstate(over="ignore"):
+                root = np.sqrt(self.tk / lam)
             x[self.linear] = root - self.k1
             dx[self.linear] = -0.5 * root
         if self.general.size:
