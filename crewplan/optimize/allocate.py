@@ -395,6 +395,14 @@ def _equalize(
         x = lo + share * (hi - lo)
         return x, 0.0, x
 
+    full = np.clip(bank.saturation(), lo, hi)
+    if float(full.sum()) <= total:
+        # The budget brings every channel to its top (in floating point): that is optimal,
+        # and the marginal returns there are too small to search (about e^−700): the rest
+        # goes where there is room, in proportion.
+        room = hi - full
+        x = full + (total - float(full.sum())) * room / float(room.sum())
+        return x, float(bank.marginal(x).max()), x
     inverse = Inverse(bank, lo, hi)
     marginal_hi = bank.marginal(hi)
     lam_low = float(marginal_hi[positive].min())

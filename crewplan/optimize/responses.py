@@ -67,6 +67,14 @@ class ResponseBank:
         point = self.scale * ((s - 1.0) / (s + 1.0)) ** (1.0 / s)
         return np.asarray(np.where(self.s_shaped, point, 0.0), dtype=np.float64)
 
+    def saturation(self) -> Array:
+        """The spend beyond which each curve's value is its top to the last bit of a double
+        (1 − f/top < 2^−53): logistic 2c·½ln(2^54), Hill K·(2^53)^(1/s)."""
+        with np.errstate(over="ignore"):
+            hill = self.scale * (2.0**53) ** (1.0 / self.slope)
+        logistic = self.scale * math.log(2.0**54)
+        return np.asarray(np.where(self.hill, hill, logistic), dtype=np.float64)
+
     def value(self, x: Array) -> Array:
         ratio = np.maximum(x, 0.0) / self.scale
         with np.errstate(over="ignore", invalid="ignore"):

@@ -261,9 +261,11 @@ curve_strategy = st.builds(
     st.floats(1.0, 1e6),
     st.integers(0, 2**32 - 1),
 )
-# Found by hypothesis: both curves saturated long before the budget, so the search tries a
-# multiplier near e^−700 and the logistic inverse overflowed (now: beyond every bound).
+# Found by hypothesis: both curves saturated long before the budget, so the search tried a
+# multiplier near e^−700: the logistic inverse overflowed, then (83,956) the search gave
+# the small curve nothing. Now a budget that brings every curve to its top does so.
 @example([Logistic(1.0, 1.0), Logistic(83954.0, 1.0)], 1411.0, 0)
+@example([Logistic(1.0, 1.0), Logistic(83956.0, 1.0)], 1411.0, 0)
 def test_never_worse_than_a_random_feasible_allocation(responses, budget, seed):
     curves = [ChannelCurve(f"c{i}", r) for i, r in enumerate(responses)]
     result = allocate(curves, budget)
@@ -434,3 +436,19 @@ def test_a_flight_plan_without_carryover_states_the_single_periods_range_n_times
     assert plan.p_beats_current == week.p_beats_current
     without = flight_plan([replace(c, draws=()) for c in curves], 240.0, 3)
     assert without.draws == 0 and without.expected_low is None and without.gain is not None
+
+
+def test_a_budget_beyond_every_curves_saturation_brings_each_to_its_top():
+    curves = [
+        ChannelCurve("a", Logistic(5.0, 3.0)),
+        ChannelCurve("b", Logistic(1.0, 1.0)),
+        ChannelCurve("c", Logistic(80_000.0, 2.0)),
+    ]
+    for curve in curves:
+        assert float(curve.response.value(10_000.0)) == curve.response.top
+    result = allocate(curves, 60_000.0)
+    assert [float(c.response.value(x)) for c, x in zip(curves, spends(result), strict=True)] == [
+        c.response.top for c in curves
+    ]
+    assert math.fsum(spends(result)) == pytest.approx(60_000.0, rel=1e-15)
+    assert result.gap == 0.0
