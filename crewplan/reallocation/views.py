@@ -9,6 +9,7 @@ in-house, or external when the workspace lets them); fitting and applying as bud
 editing (`Action.EDIT_BUDGET`), and so are recording and deleting lift tests (whose
 amounts are shown as the plan's are)."""
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -129,7 +130,12 @@ def _fit_context(request: WorkspaceRequest, fit: Fit, data: Any = None) -> dict[
         "polling": fit.status in UNFINISHED,
         "fit_info": fit.curves.get("fit", {}),
         "lift_tests_unused": [
-            dict(entry, reason=lift_test_unused(entry.get("code", ""), entry.get("params", {})))
+            dict(
+                entry,
+                reason=lift_test_unused(entry.get("code", ""), entry.get("params", {})),
+                first_day=_day(entry.get("first_day")),
+                last_day=_day(entry.get("last_day")),
+            )
             for entry in fit.curves.get("fit", {}).get("lift_tests_unused", [])
         ],
     }
@@ -271,3 +277,11 @@ def lift_test_delete(request: WorkspaceRequest, lift_test_id: int) -> HttpRespon
     else:
         messages.success(request, _("Lift test deleted."))
     return redirect("reallocation_lift_tests", slug=request.workspace.slug)
+
+
+def _day(value: Any) -> date | str:
+    """An ISO day stored in the CURVES document as a date (the template formats it)."""
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")

@@ -11,6 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 
 from crewplan.audit.models import AuditEvent
@@ -298,6 +300,11 @@ def test_the_lift_tests_a_fit_cannot_use_are_listed_with_the_reason(world: Any) 
     for code in unused.values():
         assert code not in html  # worded, not the fallback with the code
     assert "another outcome" in html and "leaves its channel out" in html
+    # The days as the page writes dates, not the document's ISO form.
+    outside = made["outside_data"]
+    assert outside["first_day"].isoformat() not in html
+    with translation.override("en"):
+        assert date_format(outside["first_day"], "SHORT_DATE_FORMAT") in html
     alice.language = "zh-hant"
     alice.save()
     chinese = client_for(alice).get(url).content.decode()
