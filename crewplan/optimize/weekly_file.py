@@ -163,11 +163,26 @@ class WeeklyData:
     layout: Layout = field(default_factory=Layout)
 
 
+# A header that holds a ratio of spend, not spend: ad platforms' "Cost / conv.", "Avg.
+# CPC", "Conv. value / cost", CPM, ROAS, 每次點擊成本, 轉換率.
+_RATIO = re.compile(
+    r"/|÷|\bper\b|\bavg\b|average|\bcp[acmv]\b|\bctr\b|roas|\broi\b|ratio|share|%|"
+    r"平均|每|率|單價"
+)
+
+
+_PER_WEEK = re.compile(r"(?:/|÷|\bper\b|\ba\b|每)\s*(?:week|wk|週|周)")
+
+
 def spend_column(header: str) -> bool | None:
     """True when a header says it holds spend, False when it says it holds something
-    else (impressions, clicks, a competitor's sales, an event, a price…), None when it
-    says neither (a bare channel name such as "search" or "x1")."""
+    else (impressions, clicks, a competitor's sales, an event, a price, a ratio such as
+    cost per conversion…), None when it says neither (a bare channel name such as
+    "search" or "x1")."""
     name = fold(header)
+    # "Spend / week", "每週花費": the file's own period, not a ratio.
+    if _RATIO.search(_PER_WEEK.sub(" ", name)):
+        return False
     if _SPEND.search(name):
         return True
     if _NOT_SPEND.search(name):

@@ -121,6 +121,17 @@ def test_robyns_layout_takes_the_spend_columns_and_leaves_impressions_and_clicks
         ("search", None),
         ("x1", None),
         ("LINE 官方帳號", None),
+        # Ratios of spend are not spend (an ad platform's weekly export has them beside
+        # its Cost column); spend per week is.
+        ("Cost / conv.", False),
+        ("Avg. CPC", False),
+        ("Conv. value / cost", False),
+        ("CPM", False),
+        ("ROAS", False),
+        ("每次點擊成本", False),
+        ("轉換率", False),
+        ("Spend / week", True),
+        ("每週廣告費", True),
     ],
 )
 def test_which_headers_say_spend(header: str, says: bool | None) -> None:
@@ -400,3 +411,23 @@ def test_taiwan_holidays_count_the_weekdays_of_a_week_starting_on_any_day() -> N
     assert taiwan_holidays((date(2026, 2, 16),)) == (5.0,)
     assert taiwan_holidays((date(2026, 2, 15),)) == (5.0,)  # Sunday 15th to Saturday 21st
     assert taiwan_holidays((date(2026, 2, 18),)) == (3.0,)  # Wednesday 18th to Tuesday 24th
+
+
+def test_an_ad_platforms_weekly_export_takes_its_cost_not_its_ratios() -> None:
+    # Google Ads' weekly report layout: Cost beside Avg. CPC and Cost / conv.
+    rows = ["Week,Conv. value,Clicks,Impr.,Cost,Avg. CPC,Cost / conv.,Conv. value / cost"]
+    for i in range(30):
+        monday = date(2026, 1, 5) + timedelta(days=7 * i)
+        rows.append(
+            f"{monday},{50000 + 100 * i},{300 + i},{9000 + i},{20000 + 50 * i},66.7,400.0,2.5"
+        )
+    data = ("\n".join(rows) + "\n").encode()
+    weekly = read_weekly(data, columns=Columns(outcome="Conv. value"))
+    assert list(weekly.spend) == ["Cost"]
+    assert weekly.layout.not_used == (
+        "Clicks",
+        "Impr.",
+        "Avg. CPC",
+        "Cost / conv.",
+        "Conv. value / cost",
+    )
