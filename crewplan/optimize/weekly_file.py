@@ -78,6 +78,9 @@ WEEK_NAMES = frozenset(
         "週起始日",
         "日期",
         "起始日",
+        # Meta Ads Manager's export with a weekly breakdown (English and zh-TW).
+        "reporting starts",
+        "分析報告開始",
     }
 )
 OUTCOME_NAMES = frozenset(

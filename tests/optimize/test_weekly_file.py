@@ -431,3 +431,17 @@ def test_an_ad_platforms_weekly_export_takes_its_cost_not_its_ratios() -> None:
         "Cost / conv.",
         "Conv. value / cost",
     )
+
+
+def test_a_meta_ads_weekly_export_reads_its_reporting_start_and_amount_spent() -> None:
+    rows = [
+        "Reporting starts,Reporting ends,Amount spent (TWD),Impressions,Purchases conversion value"
+    ]
+    for i in range(30):
+        first = date(2026, 1, 5) + timedelta(days=7 * i)
+        rows.append(f"{first},{first + timedelta(days=6)},{8000 + 30 * i},{50000 + i},{24000 + i}")
+    data = ("\n".join(rows) + "\n").encode()
+    weekly = read_weekly(data, columns=Columns(outcome="Purchases conversion value"))
+    assert weekly.layout.week == "Reporting starts" and weekly.weeks[0] == date(2026, 1, 5)
+    assert list(weekly.spend) == ["Amount spent (TWD)"]
+    assert weekly.layout.not_used == ("Reporting ends", "Impressions")
