@@ -81,14 +81,28 @@ def flight_plan(
     credit_carryover: bool = True,
     after: Mapping[str, float] | None = None,
     move_unjudged: bool = False,
+    hold_s_shaped: bool = False,
 ) -> FlightPlan:
     """The plan spending `budget` (currency, over all `weeks`) with weekly `bounds`
     (per channel, the same each week, intersected with ±max_change around the current
     weekly spend). `after`: each channel's weekly spend after the plan (credited
-    carry-over only; default the single-period answer). Refuses S-shaped curves (not
-    concave) and infeasible input with an AllocationError."""
+    carry-over only; default the single-period answer). The plan is exact for concave
+    curves: a movable S-shaped one is refused, or with `hold_s_shaped` kept at the
+    single-period answer every week (`steady_channels`) while the others are planned
+    around it. Infeasible input is refused too (AllocationError)."""
     if not (isinstance(weeks, int) and weeks >= 1):
         raise AllocationError("bad_weeks", f"the number of weeks must be ≥ 1 (got {weeks})")
+    shaped = steady_channels(curves, move_unjudged) if hold_s_shaped else []
+    if shaped:
+        single = allocate(
+            curves,
+            budget / weeks if math.isfinite(budget) else budget,
+            bounds=bounds,
+            max_change=max_change,
+            move_unjudged=move_unjudged,
+        )
+        held = {c.name: (c.spend, c.spend) for c in single.channels if c.name in shaped}
+        bounds = dict(bounds or {}) | held
     problem = prepare(curves, bounds=bounds, max_change=max_change, move_unjudged=move_unjudged)
     names = problem.names
     if problem.bank.s_shaped[problem.lo < problem.hi].any():
@@ -185,6 +199,14 @@ def flight_plan(
         at_current = np.repeat(problem.current / unit, weeks).astype(np.float64)
         plan = replace(plan, current_expected=model.value(at_current) * outcome_unit)
     return _with_draws(plan, curves, model, unit, s, at_current)
+
+
+def steady_channels(curves: Sequence[ChannelCurve], move_unjudged: bool = False) -> list[str]:
+    """The channels the allocator may move (judged, or every one with `move_unjudged`)
+    whose curve is S-shaped: what `hold_s_shaped` keeps at the single-period answer."""
+    return [
+        c.name for c in curves if not c.response.concave and (c.status == "ok" or move_unjudged)
+    ]
 
 
 def _with_draws(

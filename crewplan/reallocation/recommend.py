@@ -69,17 +69,10 @@ def recommend(curves: tuple[ChannelCurve, ...], what_if: WhatIf | None = None) -
     return allocate(curves, budget, bounds=bounds)
 
 
-def steady_channels(curves: tuple[ChannelCurve, ...]) -> list[str]:
-    """The judged channels with an S-shaped curve: the week-by-week plan (exact for
-    concave curves only) keeps them at the single-period recommendation every week."""
-    return [c.name for c in curves if c.status == "ok" and not c.response.concave]
-
-
 def week_plan(
     curves: tuple[ChannelCurve, ...],
     what_if: WhatIf,
     weeks: int,
-    recommended: Mapping[str, float],
     *,
     history: Mapping[str, Sequence[float]],
     credit_carryover: bool,
@@ -87,12 +80,10 @@ def week_plan(
     """The week-by-week plan of the same weekly total (what_if's or the plan's) over
     `weeks` weeks, with the what-if's bounds each week, the carry-over in from `history`
     (each channel's last weekly spends, oldest first; a channel without any carries its
-    planned spend over) and the carry-over out credited or not. `recommended`: the
-    single-period answer's weekly spends, at which the S-shaped channels stay
-    (`steady_channels`). AllocationError as for `recommend`."""
+    planned spend over) and the carry-over out credited or not; the S-shaped channels
+    stay at the single-period answer (`flight.steady_channels`). AllocationError as for
+    `recommend`."""
     budget, bounds = _question(curves, what_if)
-    steady = {name: recommended[name] for name in steady_channels(curves)}
-    held = dict(bounds or {}) | {name: (spend, spend) for name, spend in steady.items()}
     known = {c.name for c in curves}
     past = {name: list(values) for name, values in history.items() if name in known}
     return flight_plan(
@@ -100,8 +91,9 @@ def week_plan(
         budget * weeks,
         weeks,
         history=past,
-        bounds=held or None,
+        bounds=bounds,
         credit_carryover=credit_carryover,
+        hold_s_shaped=True,
     )
 
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from crewplan.lib.tables import Table
 from crewplan.optimize.allocate import AllocationError, extrapolated
-from crewplan.optimize.flight import FlightPlan
+from crewplan.optimize.flight import FlightPlan, steady_channels
 from crewplan.reallocation import messages
-from crewplan.reallocation.recommend import WhatIf, steady_channels, week_plan
+from crewplan.reallocation.recommend import WhatIf, week_plan
 from crewplan.reallocation.results import Recommendation
 from crewplan.reallocation.split import plan_mondays
 
@@ -75,7 +75,6 @@ def week_plan_of(
             found.curves,
             what_if,
             len(mondays),
-            found.allocation.spend(),
             history=history,
             credit_carryover=credit_carryover,
         )

@@ -16,7 +16,7 @@ from crewplan.optimize.allocate import (
     target_efficiency,
 )
 from crewplan.optimize.curves import ChannelCurve, Hill, Logistic
-from crewplan.optimize.flight import flight_plan
+from crewplan.optimize.flight import flight_plan, steady_channels
 
 
 def hill(name, top, half, slope=1.0, **fields):
@@ -347,6 +347,15 @@ def test_a_flight_plan_that_starts_and_goes_on_at_the_steady_answer_is_flat():
     with pytest.raises(AllocationError) as refused:
         flight_plan(curves, weekly * weeks, weeks, after={"c0": -1.0})
     assert refused.value.code == "bad_after"
+
+
+def test_a_flight_plan_can_hold_s_shaped_curves_at_the_single_period_answer():
+    curves = [hill("a", 100.0, 10.0, 3.0), replace(hill("b", 100.0, 10.0, 1.0), decay=0.5)]
+    single = allocate(curves, 20.0)
+    plan = flight_plan(curves, 80.0, 4, hold_s_shaped=True)
+    assert steady_channels(curves) == ["a"]
+    assert plan.spend[0] == pytest.approx((single.channels[0].spend,) * 4, rel=1e-12)
+    assert math.fsum(plan.spend[0] + plan.spend[1]) == pytest.approx(80.0, rel=1e-14)
 
 
 def test_a_flight_plan_refuses_s_shaped_curves_and_bad_weeks():

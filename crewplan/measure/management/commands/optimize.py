@@ -47,7 +47,7 @@ from crewplan.optimize.allocate import (
     target_efficiency,
 )
 from crewplan.optimize.curves import ChannelCurve
-from crewplan.optimize.flight import FlightPlan, flight_plan
+from crewplan.optimize.flight import FlightPlan, flight_plan, steady_channels
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -347,20 +347,13 @@ def _run(
         "move_unjudged": options["move_unjudged"],
     }
     if options["weeks"] is not None:
-        # The week-by-week plan is exact for concave curves; a movable S-shaped channel
-        # keeps the single-period answer every week (as on the reallocation page) and the
-        # others are planned week by week around it.
-        shaped = steady_channels(curves, options["move_unjudged"])
-        if shaped and math.isfinite(options["budget"]):
-            single = allocate(curves, options["budget"] / options["weeks"], **common)
-            held = {c.name: (c.spend, c.spend) for c in single.channels if c.name in shaped}
-            common["bounds"] = dict(bounds or {}) | held
         return flight_plan(
             curves,
             options["budget"],
             options["weeks"],
             history=history,
             credit_carryover=not options["no_carryover_credit"],
+            hold_s_shaped=True,  # as on the reallocation page
             **common,
         )
     if options["target_outcome"] is not None:
@@ -368,13 +361,6 @@ def _run(
     if options["target_roas"] is not None:
         return target_efficiency(curves, options["target_roas"], budget=options["budget"], **common)
     return allocate(curves, options["budget"], **common)
-
-
-def steady_channels(curves: tuple[ChannelCurve, ...], move_unjudged: bool) -> list[str]:
-    """The channels the allocator may move whose curve is S-shaped (not concave)."""
-    return [
-        c.name for c in curves if not c.response.concave and (c.status == "ok" or move_unjudged)
-    ]
 
 
 def _number(value: float | None) -> float | None:
