@@ -16,6 +16,7 @@ language: `--language`, else the locale, else English."""
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
@@ -123,22 +124,27 @@ class Command(BaseCommand):
             channels=_names(options["channels"]) if options["channels"] is not None else None,
             controls=_names(options["controls"] or ""),
         )
-        try:
-            data = limits.read_limited(path, limits.WEEKLY_DATA)
-            return read_weekly(data, columns=columns, sheet=options["sheet"])
-        except OSError as error:
-            self._unusable(f"{path}: {error.strerror}")
-        except UnusableFile as error:
-            self._unusable(f"{path}: {file_messages.unusable(error)}")
-        except UnusableData as error:
-            self._unusable(f"{path}: {optimize_messages.unusable(error)}")
-        raise AssertionError  # _unusable exits
+        return self._readable(
+            path,
+            lambda: read_weekly(
+                limits.read_limited(path, limits.WEEKLY_DATA),
+                columns=columns,
+                sheet=options["sheet"],
+            ),
+        )
 
     def _lifts(self, path: Path | None, weekly: WeeklyData) -> list[LiftTest]:
         if path is None:
             return []
+        return self._readable(
+            path,
+            lambda: read_lift_tests(limits.read_limited(path, limits.LIFT_TESTS), weekly.weeks),
+        )
+
+    def _readable[T](self, path: Path, read: Callable[[], T]) -> T:
+        """What `read` reads from `path`; a file it cannot read exits 2, naming it."""
         try:
-            return read_lift_tests(limits.read_limited(path, limits.LIFT_TESTS), weekly.weeks)
+            return read()
         except OSError as error:
             self._unusable(f"{path}: {error.strerror}")
         except UnusableFile as error:
